@@ -1,0 +1,84 @@
+package vault
+
+import (
+	"crypto/sha256"
+	"io"
+
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/crypto/hkdf"
+)
+
+// KeySize is the length in bytes of every key of this package.
+const KeySize = 32
+
+// HKDF info strings of the key hierarchy (SECURITY.md).
+const (
+	infoKEK    = "madoguchi kek v1"
+	infoAuth   = "madoguchi auth v1"
+	infoSearch = "search v1"
+)
+
+// Sane ranges of KDFParams accepted from a keyring file.
+const (
+	minKDFTime   = 1
+	maxKDFTime   = 20
+	minKDFMemory = 1024
+	maxKDFMemory = 4 * 1024 * 1024 // 4 GiB in KiB
+	minKDFThread = 1
+	maxKDFThread = 64
+)
+
+// KDFParams are the Argon2id cost parameters. They are stored beside every
+// salt so they can be raised later without breaking old entries.
+type KDFParams struct {
+	Time      uint32 `json:"time"`
+	MemoryKiB uint32 `json:"memory_kib"`
+	Threads   uint8  `json:"threads"`
+}
+
+// DefaultKDF are the parameters for new passwords: t=3, 64 MiB, 4 lanes.
+// Treat it as a constant.
+var DefaultKDF = KDFParams{Time: 3, MemoryKiB: 64 * 1024, Threads: 4}
+
+// TestKDF returns cheap parameters (t=1, 1 MiB, 1 lane) for tests of other
+// packages. Tests only: they give no protection to a real password.
+func TestKDF() KDFParams {
+	return KDFParams{Time: 1, MemoryKiB: 1024, Threads: 1}
+}
+
+// valid reports whether p lies in the range a keyring may carry.
+func (p KDFParams) valid() bool {
+	return p.Time >= minKDFTime && p.Time <= maxKDFTime &&
+		p.MemoryKiB >= minKDFMemory && p.MemoryKiB <= maxKDFMemory &&
+		p.Threads >= minKDFThread && p.Threads <= maxKDFThread
+}
+
+// DeriveMaster returns the 32-byte user master key:
+// Argon2id(password, salt, p.Time, p.MemoryKiB, p.Threads).
+// The caller validates p; it is used as given.
+func DeriveMaster(password []byte, salt []byte, p KDFParams) []byte {
+	return argon2.IDKey(password, salt, p.Time, p.MemoryKiB, p.Threads, KeySize)
+}
+
+// DeriveKEK returns the user key-encryption key:
+// HKDF-SHA256(master, salt nil, info "madoguchi kek v1"), 32 bytes.
+func DeriveKEK(master []byte) []byte { return hkdfKey(master, infoKEK) }
+
+// DeriveAuthKey returns the key sent to the server at login:
+// HKDF-SHA256(master, salt nil, info "madoguchi auth v1"), 32 bytes.
+func DeriveAuthKey(master []byte) []byte { return hkdfKey(master, infoAuth) }
+
+// DeriveSearchKey returns the blind-index key for case text:
+// HKDF-SHA256(caseKey, salt nil, info "search v1"), 32 bytes.
+func DeriveSearchKey(caseKey []byte) []byte { return hkdfKey(caseKey, infoSearch) }
+
+// hkdfKey expands secret into KeySize bytes with HKDF-SHA256 and no salt.
+func hkdfKey(secret []byte, info string) []byte {
+	out := make([]byte, KeySize)
+	r := hkdf.New(sha256.New, secret, nil, []byte(info))
+	if _, err := io.ReadFull(r, out); err != nil {
+		// HKDF-SHA256 can give 255*32 bytes; 32 never fails.
+		panic("vault: hkdf: " + err.Error())
+	}
+	return out
+}
