@@ -1,0 +1,113 @@
+package local
+
+import (
+	"errors"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// storeAtSchema creates a store and overwrites its schema version.
+func storeAtSchema(t *testing.T, v int) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "store")
+	s, err := Open(dir, testKey(1), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Commit(Batch{
+		Writes: []Write{write("r1", "business", "1")},
+		Meta:   map[string][]byte{schemaKey: []byte(strconv.Itoa(v))},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestSchema(t *testing.T) {
+	ran := 0
+	mark := Migration{From: 0, Run: func(txn *badger.Txn) error {
+		ran++
+		return txn.Set(metaKey("migrated"), []byte("yes"))
+	}}
+	failing := Migration{From: 0, Run: func(txn *badger.Txn) error {
+		if err := txn.Set(metaKey("migrated"), []byte("half")); err != nil {
+			return err
+		}
+		return errors.New("disk says no")
+	}}
+	tests := []struct {
+		name       string
+		schema     int // -1: fresh store
+		opt        Options
+		wantErr    error
+		wantSchema string
+		wantMark   string
+	}{
+		{"fresh store", -1, Options{}, nil, "1", ""},
+		{"current", 1, Options{}, nil, "1", ""},
+		{"older runs migration", 0, Options{Migrations: []Migration{mark}}, nil, "1", "yes"},
+		{"older without migration", 0, Options{}, ErrNoMigration, "0", ""},
+		{"older read-only", 0, Options{Migrations: []Migration{mark}, ReadOnly: true}, ErrNoMigration, "0", ""},
+		{"failed migration leaves nothing", 0, Options{Migrations: []Migration{failing}}, errors.New(""), "0", ""},
+		{"newer", 2, Options{}, ErrNewerSchema, "2", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ran = 0
+			dir := filepath.Join(t.TempDir(), "store")
+			if tt.schema >= 0 {
+				dir = storeAtSchema(t, tt.schema)
+			}
+			s, err := Open(dir, testKey(1), tt.opt)
+			switch {
+			case tt.wantErr == nil && err != nil:
+				t.Fatalf("Open = %v", err)
+			case tt.wantErr != nil && err == nil:
+				t.Fatalf("Open succeeded, want %v", tt.wantErr)
+			case tt.wantErr != nil && tt.wantErr.Error() != "" && !errors.Is(err, tt.wantErr):
+				t.Fatalf("Open = %v, want %v", err, tt.wantErr)
+			}
+			if s != nil {
+				s.Close()
+			}
+			if tt.wantMark == "yes" && ran != 1 {
+				t.Errorf("migration ran %d times", ran)
+			}
+			// Look at the store as it was left.
+			s, err = Open(dir, testKey(1), Options{ReadOnly: true, Migrations: []Migration{mark}})
+			if err != nil && tt.wantSchema == "1" {
+				t.Fatal(err)
+			}
+			if s == nil {
+				s = rawOpen(t, dir)
+			}
+			defer s.Close()
+			if b, _ := s.Meta(schemaKey); string(b) != tt.wantSchema {
+				t.Errorf("schema = %q, want %q", b, tt.wantSchema)
+			}
+			if b, _ := s.Meta("migrated"); string(b) != tt.wantMark {
+				t.Errorf("migration mark = %q, want %q", b, tt.wantMark)
+			}
+			if _, err := s.Head("r1"); tt.schema >= 0 && err != nil {
+				t.Errorf("record lost: %v", err)
+			}
+		})
+	}
+}
+
+// rawOpen opens a store read-only without the schema check.
+func rawOpen(t *testing.T, dir string) *Store {
+	t.Helper()
+	db, err := badger.Open(badgerOptions(dir, testKey(1), true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Store{db: db, dir: dir}
+}
