@@ -61,6 +61,9 @@ func NewID(k Kind) string {
 	return idPrefix[k] + "-" + idEncoding.EncodeToString(b[:])[:10]
 }
 
+// IDPrefix returns the prefix every id of kind k starts with, such as "B-".
+func IDPrefix(k Kind) string { return idPrefix[k] + "-" }
+
 // KindOfID tells the kind of a record from its id prefix.
 func KindOfID(id string) (Kind, bool) {
 	p, _, ok := strings.Cut(id, "-")
