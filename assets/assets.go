@@ -13,3 +13,8 @@ var FontIPAexGothic []byte
 //
 //go:embed fonts/IPA_Font_License_Agreement_v1.0.txt
 var FontLicense string
+
+// Icon is the application icon (256×256 PNG).
+//
+//go:embed icon.png
+var Icon []byte

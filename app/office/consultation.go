@@ -1,0 +1,324 @@
+package office
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"madoguchi/app/audit"
+	"madoguchi/app/record"
+	"madoguchi/app/vault"
+	"madoguchi/storage/local"
+)
+
+// ConsultationSummary is one row of a list of consultation records.
+type ConsultationSummary struct {
+	ID, Date, Start, End, Status, Mode string
+	BusinessID, BusinessName           string
+	ConsultantID, ConsultantName       string
+}
+
+func consultationTerms(c *record.Consultation) []local.Term {
+	t := []local.Term{
+		{Index: ixDate, Value: c.Date},
+		{Index: ixBusiness, Value: c.BusinessID},
+		{Index: ixStaff, Value: c.ConsultantID + "|" + c.Date},
+		{Index: ixStatus, Value: "consultation|" + c.Status},
+	}
+	if c.ReservationID != "" {
+		t = append(t, local.Term{Index: ixResv, Value: c.ReservationID})
+	}
+	return t
+}
+
+// DraftFromReservation prepares (does not save) a consultation record from a
+// reservation: business, consultant, date, times, venue and 相談者区分 filled in.
+func (o *Office) DraftFromReservation(s *Session, reservationID string) (*record.Consultation, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermCase); err != nil {
+		return nil, err
+	}
+	var r record.Reservation
+	if _, err := o.load(s, reservationID, record.KindReservation, &r); err != nil {
+		return nil, err
+	}
+	c := &record.Consultation{
+		BusinessID: r.BusinessID, ReservationID: r.ID, ConsultantID: r.ConsultantID,
+		Date: r.Date, Start: r.Start, End: r.End, VenueID: r.VenueID, Mode: "窓口",
+		Status: record.StDraft, Case: &record.ConsultationCase{},
+	}
+	if r.Channel == "電話" && !r.WalkIn {
+		c.Mode = "窓口"
+	}
+	var b record.Business
+	if _, err := o.load(s, r.BusinessID, record.KindBusiness, &b); err == nil {
+		c.Category = b.Category
+	}
+	if m, err := record.Minutes(c.Start, c.End); err == nil && m > 0 {
+		c.Minutes = m
+	}
+	return c, nil
+}
+
+// SaveConsultation creates (empty ID) or updates a consultation record,
+// sealing its content under the case key. Status 下書き saves a draft; 確定
+// checks the full form. Only a supervisor may change an approved record.
+func (o *Office) SaveConsultation(s *Session, c *record.Consultation) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermCase); err != nil {
+		return err
+	}
+	if c.ID != "" {
+		var old record.Consultation
+		if _, err := o.load(s, c.ID, record.KindConsultation, &old); err != nil {
+			return err
+		}
+		if old.Status == record.StApproved && !s.HasRole(RoleSupervisor) {
+			return fmt.Errorf("edit approved record: %w", ErrForbidden)
+		}
+	}
+	return o.saveConsultation(s, c, "")
+}
+
+func (o *Office) saveConsultation(s *Session, c *record.Consultation, detail string) error {
+	if c.Status == "" {
+		c.Status = record.StDraft
+	}
+	if c.Case == nil {
+		c.Case = &record.ConsultationCase{}
+	}
+	if m, err := record.Minutes(c.Start, c.End); err == nil && m > 0 {
+		c.Minutes = m
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	creating := o.stamp(s, &c.Meta, record.KindConsultation)
+	if detail == "" {
+		detail = "consultation " + c.Status
+	}
+	rev, err := o.saveParts(s, expect(creating, c.Rev), actionFor(creating), detail,
+		part{id: c.ID, kind: string(record.KindConsultation), class: vault.ClassContact, value: c, terms: consultationTerms(c)},
+		part{id: c.ID + caseSuffix, kind: caseKind(record.KindConsultation), class: vault.ClassCase, value: c.Case, terms: caseTerms(s, c.Case)})
+	if err != nil {
+		if creating {
+			c.ID = ""
+		}
+		return err
+	}
+	c.Rev = rev
+	return nil
+}
+
+// Consultation reads a consultation record. The content (Case) is filled only
+// for a person holding the case key, and that view is logged; reception gets
+// the record without it.
+func (o *Office) Consultation(s *Session, id string) (*record.Consultation, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	c, err := o.consultation(s, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if c.Case != nil {
+		if err := o.logRead(audit.ActViewCase, id, "consultation"); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (o *Office) consultation(s *Session, id string, withCase bool) (*record.Consultation, error) {
+	var c record.Consultation
+	rev, err := o.load(s, id, record.KindConsultation, &c)
+	if err != nil {
+		return nil, err
+	}
+	c.Rev = rev
+	if !s.May(PermCase) {
+		return &c, nil
+	}
+	var k record.ConsultationCase
+	ok, err := o.loadCase(s, id, record.KindConsultation, &k)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		c.Case = &k
+	}
+	_ = withCase
+	return &c, nil
+}
+
+// ConsultationHistory returns every saved version of a record, oldest first,
+// each with its content when the person holds the case key. Reading it is
+// logged like a view.
+func (o *Office) ConsultationHistory(s *Session, id string) ([]record.Consultation, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermCase); err != nil {
+		return nil, err
+	}
+	vs, err := history[record.Consultation](o, s, id, record.KindConsultation)
+	if err != nil {
+		return nil, err
+	}
+	cases, err := o.store.History(id + caseSuffix)
+	if err != nil {
+		return nil, fmt.Errorf("read history of %s: %w", id, err)
+	}
+	byRev := map[string]local.Version{}
+	for _, v := range cases {
+		byRev[v.Rev] = v
+	}
+	stored, err := o.store.History(id)
+	if err != nil {
+		return nil, fmt.Errorf("read history of %s: %w", id, err)
+	}
+	for i := range vs {
+		vs[i].Rev = stored[i].Rev
+		if cv, ok := byRev[stored[i].Rev]; ok {
+			var k record.ConsultationCase
+			if err := o.openVersion(s, cv, caseKind(record.KindConsultation), &k); err != nil {
+				return nil, err
+			}
+			vs[i].Case = &k
+		}
+	}
+	return vs, o.logRead(audit.ActViewCase, id, "consultation history")
+}
+
+// ConsultationFilter narrows Consultations. Empty fields match everything.
+type ConsultationFilter struct {
+	From, To     string // ISO dates, inclusive
+	BusinessID   string
+	ConsultantID string
+	Status       string
+}
+
+// Consultations lists consultation records (without content), newest first.
+func (o *Office) Consultations(s *Session, f ConsultationFilter) ([]ConsultationSummary, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	cs, err := o.consultations(s, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ConsultationSummary, len(cs))
+	for i := range cs {
+		out[i] = o.consultationSummary(s, &cs[i])
+	}
+	return out, nil
+}
+
+func (o *Office) consultations(s *Session, f ConsultationFilter) ([]record.Consultation, error) {
+	var ids []string
+	var err error
+	switch {
+	case f.BusinessID != "":
+		ids, err = o.store.Find(ixBusiness, f.BusinessID)
+	case f.Status != "" && f.From == "" && f.To == "":
+		ids, err = o.store.Find(ixStatus, "consultation|"+f.Status)
+	case f.From != "" || f.To != "":
+		to := f.To
+		if to == "" {
+			to = "9999-12-31"
+		}
+		ids, err = o.idsInDateRange(string(record.KindConsultation), f.From, to)
+	default:
+		ids, err = o.store.IDs(string(record.KindConsultation))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list consultations: %w", err)
+	}
+	var out []record.Consultation
+	for _, id := range ids {
+		if k, _ := record.KindOfID(id); k != record.KindConsultation {
+			continue
+		}
+		var c record.Consultation
+		rev, err := o.load(s, id, record.KindConsultation, &c)
+		if err != nil {
+			return nil, err
+		}
+		c.Rev = rev
+		if matchConsultation(&c, f) {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b record.Consultation) int {
+		return strings.Compare(b.Date+pad(b.Start)+b.ID, a.Date+pad(a.Start)+a.ID)
+	})
+	return out, nil
+}
+
+func matchConsultation(c *record.Consultation, f ConsultationFilter) bool {
+	return (f.From == "" || c.Date >= f.From) && (f.To == "" || c.Date <= f.To) &&
+		(f.BusinessID == "" || c.BusinessID == f.BusinessID) &&
+		(f.ConsultantID == "" || c.ConsultantID == f.ConsultantID) &&
+		(f.Status == "" || c.Status == f.Status)
+}
+
+func (o *Office) consultationSummary(s *Session, c *record.Consultation) ConsultationSummary {
+	out := ConsultationSummary{ID: c.ID, Date: c.Date, Start: c.Start, End: c.End, Status: c.Status, Mode: c.Mode,
+		BusinessID: c.BusinessID, ConsultantID: c.ConsultantID}
+	var b record.Business
+	if _, err := o.load(s, c.BusinessID, record.KindBusiness, &b); err == nil {
+		out.BusinessName = b.Name
+	}
+	var st record.Staff
+	if _, err := o.load(s, c.ConsultantID, record.KindStaff, &st); err == nil {
+		out.ConsultantName = st.Name
+	}
+	return out
+}
+
+// PendingApprovals lists the confirmed records that wait for a supervisor.
+func (o *Office) PendingApprovals(s *Session) ([]ConsultationSummary, error) {
+	if !s.May(PermApprove) {
+		return nil, ErrForbidden
+	}
+	return o.Consultations(s, ConsultationFilter{Status: record.StConfirmed})
+}
+
+// Approve marks a confirmed record 承認済.
+func (o *Office) Approve(s *Session, id string) error {
+	return o.review(s, id, record.StApproved, "")
+}
+
+// SendBack returns a confirmed record to its consultant (差戻し) with a comment.
+func (o *Office) SendBack(s *Session, id, comment string) error {
+	if strings.TrimSpace(comment) == "" {
+		return &record.FieldError{Field: "コメント", Msg: "差し戻す理由をコメントに入力してください"}
+	}
+	return o.review(s, id, record.StReturned, comment)
+}
+
+func (o *Office) review(s *Session, id, status, comment string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermApprove); err != nil {
+		return err
+	}
+	c, err := o.consultation(s, id, true)
+	if err != nil {
+		return err
+	}
+	if c.Status != record.StConfirmed {
+		return &record.FieldError{Field: "状態", Msg: "確定済みの記録だけを承認・差戻しできます（現在: " + c.Status + "）"}
+	}
+	c.Status = status
+	if c.Case == nil {
+		return fmt.Errorf("review %s: %w", id, vault.ErrNoKey)
+	}
+	c.Case.ReviewComment = comment
+	return o.saveConsultation(s, c, "review "+status)
+}

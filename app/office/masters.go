@@ -1,0 +1,116 @@
+package office
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"madoguchi/app/record"
+	"madoguchi/app/vault"
+)
+
+// loggedIn checks only that s is the current session (for reading masters,
+// which every role needs). Call with o.mu held.
+func (o *Office) loggedIn(s *Session) error {
+	if s == nil || o.sess != s || o.store == nil {
+		return ErrNotLoggedIn
+	}
+	return nil
+}
+
+// validator is a record that can check itself.
+type validator interface{ Validate() error }
+
+// saveMaster stores a venue, staff member or program.
+func (o *Office) saveMaster(s *Session, m *record.Meta, k record.Kind, v validator) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermMasters); err != nil {
+		return err
+	}
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	creating := o.stamp(s, m, k)
+	rev, err := o.saveParts(s, expect(creating, m.Rev), actionFor(creating), string(k),
+		part{id: m.ID, kind: string(k), class: vault.ClassContact, value: v})
+	if err != nil {
+		if creating {
+			m.ID = ""
+		}
+		return err
+	}
+	m.Rev = rev
+	return nil
+}
+
+// SaveVenue creates (empty ID) or updates a venue.
+func (o *Office) SaveVenue(s *Session, v *record.Venue) error {
+	return o.saveMaster(s, &v.Meta, record.KindVenue, v)
+}
+
+// SaveStaff creates (empty ID) or updates a consultant or adviser.
+func (o *Office) SaveStaff(s *Session, st *record.Staff) error {
+	return o.saveMaster(s, &st.Meta, record.KindStaff, st)
+}
+
+// SaveProgram creates (empty ID) or updates a support program.
+func (o *Office) SaveProgram(s *Session, p *record.Program) error {
+	return o.saveMaster(s, &p.Meta, record.KindProgram, p)
+}
+
+// masters loads every record of a master kind.
+func masters[T any](o *Office, s *Session, k record.Kind, key func(*T) string) ([]T, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.loggedIn(s); err != nil {
+		return nil, err
+	}
+	ids, err := o.store.IDs(string(k))
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", k, err)
+	}
+	out, err := loadAll[T](o, s, ids, k)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b T) int { return strings.Compare(key(&a), key(&b)) })
+	return out, nil
+}
+
+// Venues lists the venues by name.
+func (o *Office) Venues(s *Session) ([]record.Venue, error) {
+	return masters(o, s, record.KindVenue, func(v *record.Venue) string { return v.Name + v.ID })
+}
+
+// Staff lists consultants and advisers by フリガナ.
+func (o *Office) Staff(s *Session) ([]record.Staff, error) {
+	return masters(o, s, record.KindStaff, func(v *record.Staff) string { return v.Role + v.Kana + v.ID })
+}
+
+// Programs lists the support programs by level and name.
+func (o *Office) Programs(s *Session) ([]record.Program, error) {
+	return masters(o, s, record.KindProgram, func(v *record.Program) string {
+		return fmt.Sprint(slices.Index(record.ProgramLevels(), v.Level)) + v.Name + v.ID
+	})
+}
+
+// Names maps ids of venues and staff to their names, for lists and sheets.
+func (o *Office) Names(s *Session) (map[string]string, error) {
+	names := map[string]string{}
+	vs, err := o.Venues(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		names[v.ID] = v.Name
+	}
+	st, err := o.Staff(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range st {
+		names[x.ID] = x.Name
+	}
+	return names, nil
+}

@@ -1,0 +1,235 @@
+package office
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"madoguchi/app/audit"
+	"madoguchi/app/record"
+	"madoguchi/app/vault"
+	"madoguchi/storage/local"
+)
+
+// metaHLC remembers the newest revision written, so the clock stays monotonic
+// across restarts even if the PC's clock goes back.
+const metaHLC = "hlc"
+
+// caseSuffix marks the storage record that holds a record's case part. The
+// case part is its own record with its own history, so a person without the
+// case key can update the contact part without touching it.
+const caseSuffix = "#case"
+
+func caseKind(k record.Kind) string { return string(k) + ".case" }
+
+// event makes an access-log event for the logged-in person.
+func (o *Office) event(action, object, detail string) audit.Event {
+	ev := audit.Event{At: o.opt.now().UTC(), Device: o.kr.Device, Action: action, Object: object, Detail: detail}
+	if o.sess != nil {
+		ev.User = o.sess.Login
+	}
+	return ev
+}
+
+// commit writes versions and access-log events in one transaction.
+func (o *Office) commit(writes []local.Write, meta map[string][]byte, events ...audit.Event) error {
+	head := o.head
+	entries := make([]local.AuditEntry, 0, len(events))
+	for _, ev := range events {
+		e := head.Next(ev)
+		entries = append(entries, local.AuditEntry{Seq: e.Seq, Data: e.Marshal()})
+		head = e.HeadAfter()
+	}
+	if err := o.store.Commit(local.Batch{Writes: writes, Audit: entries, Meta: meta}); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	o.head = head
+	return nil
+}
+
+func (o *Office) commitEvents(evs []audit.Event) error { return o.commit(nil, nil, evs...) }
+
+// logRead appends one event for a read (a view of case content, a search).
+func (o *Office) logRead(action, object, detail string) error {
+	return o.commit(nil, nil, o.event(action, object, detail))
+}
+
+// part is one half of a record to seal: the contact part or the case part.
+type part struct {
+	id    string
+	kind  string
+	class vault.Class
+	value any
+	terms []local.Term
+}
+
+// sealWrites seals the parts of one record version with a fresh revision.
+// expectRev, when not empty, must be the current head of the contact part
+// (optimistic concurrency). It returns the writes and the new revision.
+func (o *Office) sealWrites(s *Session, expectRev string, parts ...part) ([]local.Write, vault.Rev, error) {
+	rev := o.clock.Next()
+	writes := make([]local.Write, 0, len(parts))
+	for i, p := range parts {
+		var parents []vault.Rev
+		head, err := o.store.Head(p.id)
+		switch {
+		case err == nil:
+			pr, perr := vault.ParseRev(head.Rev)
+			if perr != nil {
+				return nil, rev, fmt.Errorf("read head of %s: %w", p.id, perr)
+			}
+			if i == 0 && expectRev != "" && head.Rev != expectRev {
+				return nil, rev, ErrConflict
+			}
+			parents = []vault.Rev{pr}
+		case errors.Is(err, local.ErrNotFound):
+			if i == 0 && expectRev != "" {
+				return nil, rev, ErrNotFound
+			}
+		default:
+			return nil, rev, fmt.Errorf("read head of %s: %w", p.id, err)
+		}
+		plain, err := json.Marshal(p.value)
+		if err != nil {
+			return nil, rev, fmt.Errorf("encode %s: %w", p.kind, err)
+		}
+		env, err := vault.Seal(s.keys, p.class, p.id, p.kind, rev, parents, plain)
+		if err != nil {
+			return nil, rev, fmt.Errorf("seal %s: %w", p.kind, err)
+		}
+		writes = append(writes, local.Write{
+			Version: local.Version{ID: p.id, Kind: p.kind, Rev: rev.String(), Blob: env.Marshal()},
+			Terms:   p.terms,
+		})
+	}
+	return writes, rev, nil
+}
+
+// saveParts seals and commits one record version with its access-log event.
+func (o *Office) saveParts(s *Session, expectRev, action, detail string, parts ...part) (string, error) {
+	writes, rev, err := o.sealWrites(s, expectRev, parts...)
+	if err != nil {
+		return "", err
+	}
+	meta := map[string][]byte{metaHLC: []byte(rev.String())}
+	if err := o.commit(writes, meta, o.event(action, parts[0].id, detail)); err != nil {
+		return "", err
+	}
+	return rev.String(), nil
+}
+
+// openVersion decrypts one stored version into dst, checking that the
+// envelope is the one the store says it is (id, kind, revision).
+func (o *Office) openVersion(s *Session, v local.Version, kind string, dst any) error {
+	env, err := vault.UnmarshalEnvelope(v.Blob)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", v.ID, err)
+	}
+	rev, err := vault.ParseRev(v.Rev)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", v.ID, err)
+	}
+	plain, err := vault.Open(s.keys, env, vault.Expect{ID: v.ID, Kind: kind, Rev: &rev})
+	if err != nil {
+		return fmt.Errorf("open %s: %w", v.ID, err)
+	}
+	if err := json.Unmarshal(plain, dst); err != nil {
+		return fmt.Errorf("decode %s: %w", v.ID, err)
+	}
+	return nil
+}
+
+// load reads the head of a record's contact part into dst and returns its rev.
+func (o *Office) load(s *Session, id string, kind record.Kind, dst any) (string, error) {
+	v, err := o.store.Head(id)
+	if errors.Is(err, local.ErrNotFound) {
+		return "", fmt.Errorf("%s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", id, err)
+	}
+	if v.Kind != string(kind) {
+		return "", fmt.Errorf("%s is a %s: %w", id, v.Kind, ErrNotFound)
+	}
+	return v.Rev, o.openVersion(s, v, string(kind), dst)
+}
+
+// loadCase reads the case part of a record into dst. It reports false when
+// the record has no case part yet.
+func (o *Office) loadCase(s *Session, id string, kind record.Kind, dst any) (bool, error) {
+	v, err := o.store.Head(id + caseSuffix)
+	if errors.Is(err, local.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", id, err)
+	}
+	return true, o.openVersion(s, v, caseKind(kind), dst)
+}
+
+// stamp fills the bookkeeping of a record about to be saved.
+func (o *Office) stamp(s *Session, m *record.Meta, k record.Kind) (creating bool) {
+	now := o.opt.now().UTC()
+	if m.ID == "" {
+		m.ID = record.NewID(k)
+		m.CreatedAt, m.CreatedBy = now, s.Login
+		creating = true
+	}
+	m.UpdatedAt, m.UpdatedBy = now, s.Login
+	return creating
+}
+
+func actionFor(creating bool) string {
+	if creating {
+		return audit.ActCreate
+	}
+	return audit.ActUpdate
+}
+
+// history decodes every stored version of a record's contact part, oldest first.
+func history[T any](o *Office, s *Session, id string, kind record.Kind) ([]T, error) {
+	vs, err := o.store.History(id)
+	if err != nil {
+		return nil, fmt.Errorf("read history of %s: %w", id, err)
+	}
+	if len(vs) == 0 {
+		return nil, fmt.Errorf("%s: %w", id, ErrNotFound)
+	}
+	out := make([]T, 0, len(vs))
+	for _, v := range vs {
+		var t T
+		if err := o.openVersion(s, v, string(kind), &t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// loadAll decodes the heads of the given ids; ids that vanished are skipped.
+func loadAll[T any](o *Office, s *Session, ids []string, kind record.Kind) ([]T, error) {
+	out := make([]T, 0, len(ids))
+	for _, id := range ids {
+		var t T
+		if _, err := o.load(s, id, kind, &t); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func sortedUnique(ids []string) []string {
+	sort.Strings(ids)
+	out := ids[:0]
+	for i, id := range ids {
+		if i == 0 || id != ids[i-1] {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,290 @@
+package office
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"madoguchi/app/record"
+	"madoguchi/app/vault"
+	"madoguchi/storage/local"
+)
+
+func reservationTerms(r *record.Reservation) []local.Term {
+	t := []local.Term{
+		{Index: ixDate, Value: r.Date},
+		{Index: ixVenue, Value: r.VenueID + "|" + r.Date},
+		{Index: ixBusiness, Value: r.BusinessID},
+	}
+	if r.ConsultantID != "" {
+		t = append(t, local.Term{Index: ixStaff, Value: r.ConsultantID + "|" + r.Date})
+	}
+	return t
+}
+
+func activeReservation(r *record.Reservation) bool {
+	return r.Status == record.ResBooked || r.Status == record.ResVisited
+}
+
+// SaveReservation creates (empty ID) or updates a reservation. An active
+// reservation is refused with a *BookingError when its consultant already has
+// another one at an overlapping time, or when its venue is full then.
+func (o *Office) SaveReservation(s *Session, r *record.Reservation) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return err
+	}
+	return o.saveReservation(s, r)
+}
+
+func (o *Office) saveReservation(s *Session, r *record.Reservation) error {
+	if r.Status == "" {
+		r.Status = record.ResBooked
+	}
+	if r.ReceivedOn == "" {
+		r.ReceivedOn = o.today()
+	}
+	if r.ReceivedBy == "" {
+		r.ReceivedBy = s.Login
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	if err := o.checkBooking(s, r); err != nil {
+		return err
+	}
+	creating := o.stamp(s, &r.Meta, record.KindReservation)
+	rev, err := o.saveParts(s, expect(creating, r.Rev), actionFor(creating), "reservation "+r.Status,
+		part{id: r.ID, kind: string(record.KindReservation), class: vault.ClassContact, value: r, terms: reservationTerms(r)})
+	if err != nil {
+		if creating {
+			r.ID = ""
+		}
+		return err
+	}
+	r.Rev = rev
+	return nil
+}
+
+func (o *Office) today() string { return o.opt.now().In(jst).Format("2006-01-02") }
+
+func (o *Office) checkBooking(s *Session, r *record.Reservation) error {
+	if !activeReservation(r) {
+		return nil
+	}
+	if r.ConsultantID != "" {
+		others, err := o.reservationsBy(s, ixStaff, r.ConsultantID+"|"+r.Date)
+		if err != nil {
+			return err
+		}
+		for _, x := range others {
+			if x.ID != r.ID && activeReservation(&x) && overlaps(r.Start, r.End, x.Start, x.End) {
+				return &BookingError{Err: ErrDoubleBooking, What: "相談員", Other: x.ID, Start: x.Start, End: x.End}
+			}
+		}
+	}
+	capacity := 1
+	var v record.Venue
+	if _, err := o.load(s, r.VenueID, record.KindVenue, &v); err == nil && v.Capacity > 0 {
+		capacity = v.Capacity
+	}
+	others, err := o.reservationsBy(s, ixVenue, r.VenueID+"|"+r.Date)
+	if err != nil {
+		return err
+	}
+	var clash []record.Reservation
+	for _, x := range others {
+		if x.ID != r.ID && activeReservation(&x) && overlaps(r.Start, r.End, x.Start, x.End) {
+			clash = append(clash, x)
+		}
+	}
+	if len(clash) >= capacity {
+		e := &BookingError{Err: ErrDoubleBooking, What: "会場", Other: clash[0].ID, Start: clash[0].Start, End: clash[0].End}
+		if capacity > 1 {
+			e.Err, e.Start, e.End = ErrFull, r.Start, r.End
+		}
+		return e
+	}
+	return nil
+}
+
+// overlaps compares "15:04" times; zero-padded strings order like times.
+func overlaps(s1, e1, s2, e2 string) bool {
+	return pad(s1) < pad(e2) && pad(s2) < pad(e1)
+}
+
+func pad(hm string) string {
+	if len(hm) == 4 {
+		return "0" + hm
+	}
+	return hm
+}
+
+func (o *Office) reservationsBy(s *Session, index, value string) ([]record.Reservation, error) {
+	ids, err := o.store.Find(index, value)
+	if err != nil {
+		return nil, fmt.Errorf("find reservations: %w", err)
+	}
+	rs, err := loadAll[record.Reservation](o, s, ids, record.KindReservation)
+	if err != nil {
+		return nil, err
+	}
+	sortReservations(rs)
+	return rs, nil
+}
+
+func sortReservations(rs []record.Reservation) {
+	slices.SortFunc(rs, func(a, b record.Reservation) int {
+		return strings.Compare(a.Date+pad(a.Start)+a.VenueID+a.ID, b.Date+pad(b.Start)+b.VenueID+b.ID)
+	})
+}
+
+// Reservation reads one reservation.
+func (o *Office) Reservation(s *Session, id string) (*record.Reservation, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	var r record.Reservation
+	rev, err := o.load(s, id, record.KindReservation, &r)
+	if err != nil {
+		return nil, err
+	}
+	r.Rev = rev
+	return &r, nil
+}
+
+// ReservationsBetween lists the reservations from one ISO date to another
+// (both included), by date, time and venue.
+func (o *Office) ReservationsBetween(s *Session, from, to string) ([]record.Reservation, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	ids, err := o.idsInDateRange(string(record.KindReservation), from, to)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := loadAll[record.Reservation](o, s, ids, record.KindReservation)
+	if err != nil {
+		return nil, err
+	}
+	sortReservations(rs)
+	return rs, nil
+}
+
+// ReservationsOn lists one day's reservations.
+func (o *Office) ReservationsOn(s *Session, date string) ([]record.Reservation, error) {
+	return o.ReservationsBetween(s, date, date)
+}
+
+// ReservationsOfBusiness lists a business's reservations, oldest first.
+func (o *Office) ReservationsOfBusiness(s *Session, businessID string) ([]record.Reservation, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	ids, err := o.store.Find(ixBusiness, businessID)
+	if err != nil {
+		return nil, fmt.Errorf("find reservations: %w", err)
+	}
+	var rs []record.Reservation
+	for _, id := range ids {
+		if k, _ := record.KindOfID(id); k == record.KindReservation {
+			var r record.Reservation
+			if _, err := o.load(s, id, k, &r); err != nil {
+				return nil, err
+			}
+			rs = append(rs, r)
+		}
+	}
+	sortReservations(rs)
+	return rs, nil
+}
+
+// idsInDateRange returns the ids of one kind whose date term lies in [from, to].
+func (o *Office) idsInDateRange(kind, from, to string) ([]string, error) {
+	prefix := record.IDPrefix(record.Kind(kind))
+	var ids []string
+	err := o.store.Terms(ixDate, commonPrefix(from, to), func(value, id string) bool {
+		if value > to {
+			return false
+		}
+		if value >= from && strings.HasPrefix(id, prefix) {
+			ids = append(ids, id)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list by date: %w", err)
+	}
+	return ids, nil
+}
+
+func commonPrefix(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[:i]
+}
+
+// SetReservationStatus records a visitor's arrival (来所), a cancellation
+// (キャンセル) or a no-show (無断キャンセル).
+func (o *Office) SetReservationStatus(s *Session, id, status string) (*record.Reservation, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	var r record.Reservation
+	rev, err := o.load(s, id, record.KindReservation, &r)
+	if err != nil {
+		return nil, err
+	}
+	r.Rev, r.Status = rev, status
+	if err := o.saveReservation(s, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// WalkIn is a visitor who arrives without a reservation (飛び込み).
+type WalkIn struct {
+	BusinessID   string
+	VenueID      string
+	ConsultantID string
+	Minutes      int // default 60
+}
+
+// TakeWalkIn books a walk-in from now, already checked in (来所).
+func (o *Office) TakeWalkIn(s *Session, w WalkIn) (*record.Reservation, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	if w.Minutes <= 0 {
+		w.Minutes = 60
+	}
+	now := o.opt.now().In(jst)
+	start := now.Truncate(time.Minute)
+	end := start.Add(time.Duration(w.Minutes) * time.Minute)
+	if end.Day() != start.Day() {
+		end = time.Date(start.Year(), start.Month(), start.Day(), 23, 59, 0, 0, jst)
+	}
+	r := &record.Reservation{
+		Date: start.Format("2006-01-02"), Start: start.Format("15:04"), End: end.Format("15:04"),
+		VenueID: w.VenueID, ConsultantID: w.ConsultantID, BusinessID: w.BusinessID,
+		Channel: "窓口", Status: record.ResVisited, WalkIn: true, Checks: record.ReservationChecks{VisitCount: 1},
+	}
+	if err := o.saveReservation(s, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}

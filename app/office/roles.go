@@ -1,0 +1,151 @@
+package office
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"madoguchi/app/vault"
+)
+
+// Role is what a person does in the office. A person may hold several.
+type Role string
+
+// The roles of DOMAIN.md.
+const (
+	RoleReception   Role = "reception"
+	RoleConsultant  Role = "consultant"
+	RoleCoordinator Role = "coordinator"
+	RoleSupervisor  Role = "supervisor"
+	RoleAdmin       Role = "admin"
+)
+
+// AllRoles lists the roles in the order screens show them.
+func AllRoles() []Role {
+	return []Role{RoleReception, RoleConsultant, RoleCoordinator, RoleSupervisor, RoleAdmin}
+}
+
+// Label returns the role's Japanese name.
+func (r Role) Label() string {
+	switch r {
+	case RoleReception:
+		return "受付"
+	case RoleConsultant:
+		return "相談員"
+	case RoleCoordinator:
+		return "コーディネーター"
+	case RoleSupervisor:
+		return "監督者"
+	case RoleAdmin:
+		return "システム管理者"
+	}
+	return string(r)
+}
+
+// ParseRoles reads a comma-separated role list such as "consultant,coordinator".
+func ParseRoles(s string) ([]Role, error) {
+	var out []Role
+	for _, part := range strings.Split(s, ",") {
+		r := Role(strings.TrimSpace(part))
+		if r == "" {
+			continue
+		}
+		if !slices.Contains(AllRoles(), r) {
+			return nil, fmt.Errorf("unknown role %q: %w", r, ErrUnknownRole)
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return nil, ErrUnknownRole
+	}
+	return out, nil
+}
+
+// ErrUnknownRole is returned by ParseRoles for a name that is not a role.
+var ErrUnknownRole = fmt.Errorf("unknown role")
+
+// caseRole reports whether r reads consultation content.
+func caseRole(r Role) bool {
+	return r == RoleConsultant || r == RoleCoordinator || r == RoleSupervisor
+}
+
+// classesFor returns the office key classes a set of roles grants: this is
+// where the role limits become cryptographic.
+func classesFor(roles []Role) []vault.Class {
+	classes := []vault.Class{vault.ClassContact}
+	for _, r := range roles {
+		if caseRole(r) {
+			return append(classes, vault.ClassCase)
+		}
+	}
+	return classes
+}
+
+func rolesToStrings(rs []Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
+}
+
+func rolesFromStrings(ss []string) []Role {
+	out := make([]Role, len(ss))
+	for i, s := range ss {
+		out[i] = Role(s)
+	}
+	return out
+}
+
+// Permission names something a person may do. The table below is the one
+// place that says which roles may do it; screens ask Session.May to decide
+// what to show, and every office method checks it again.
+type Permission int
+
+// The permissions.
+const (
+	PermFrontDesk       Permission = iota // businesses, reservations, check-in, schedule
+	PermCase                              // read and write consultation content (needs the case key)
+	PermDispatchApprove                   // approve adviser dispatches
+	PermSeminar                           // create and edit seminars
+	PermApplications                      // take seminar applications, mark attendance
+	PermApprove                           // approve or send back consultation records
+	PermStats                             // statistics
+	PermMasters                           // venues, staff, support programs
+	PermUsers                             // user accounts
+	PermAudit                             // read and verify the access log
+	PermLedger                            // read and print the handover ledger
+)
+
+var permRoles = map[Permission][]Role{
+	PermFrontDesk:       {RoleReception, RoleConsultant, RoleCoordinator, RoleSupervisor},
+	PermCase:            {RoleConsultant, RoleCoordinator, RoleSupervisor},
+	PermDispatchApprove: {RoleCoordinator, RoleSupervisor},
+	PermSeminar:         {RoleCoordinator, RoleSupervisor},
+	PermApplications:    {RoleReception, RoleCoordinator, RoleSupervisor},
+	PermApprove:         {RoleSupervisor},
+	PermStats:           {RoleCoordinator, RoleSupervisor},
+	PermMasters:         {RoleCoordinator, RoleAdmin},
+	PermUsers:           {RoleAdmin},
+	PermAudit:           {RoleSupervisor, RoleAdmin},
+	PermLedger:          {RoleSupervisor, RoleAdmin, RoleCoordinator},
+}
+
+// May reports whether the person may do p. Case work also needs the case key
+// in hand, so a role label alone never opens case content.
+func (s *Session) May(p Permission) bool {
+	if s == nil || s.keys == nil {
+		return false
+	}
+	for _, r := range s.Roles {
+		if slices.Contains(permRoles[p], r) {
+			if p == PermCase && !s.keys.Has(vault.ClassCase) {
+				return false
+			}
+			return true
+		}
+	}
+	return false
+}

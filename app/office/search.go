@@ -1,0 +1,282 @@
+package office
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"madoguchi/app/audit"
+	"madoguchi/app/record"
+	"madoguchi/app/vault"
+	"madoguchi/storage/local"
+)
+
+// Hit is one search result.
+type Hit struct {
+	ID     string
+	Kind   record.Kind
+	Title  string // 事業所名, or for a consultation the business and date
+	Detail string // フリガナ, phone, or the consultation's status
+}
+
+// DefaultSearchLimit is how many hits a search returns when asked for 0.
+const DefaultSearchLimit = 50
+
+// Search finds businesses by part of the name, フリガナ or phone number, or any
+// record by its id. Everyone who works the front desk may search; the query
+// is not written to the access log (it may be a person's name), only that a
+// search happened and how many hits it had.
+func (o *Office) Search(s *Session, query string, limit int) ([]Hit, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = DefaultSearchLimit
+	}
+	hits, err := o.search(s, strings.TrimSpace(query), limit)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.logRead(audit.ActSearch, "", fmt.Sprintf("records hits=%d", len(hits))); err != nil {
+		return nil, err
+	}
+	return hits, nil
+}
+
+func (o *Office) search(s *Session, q string, limit int) ([]Hit, error) {
+	if q == "" {
+		return nil, nil
+	}
+	if hit, ok, err := o.searchID(s, q); err != nil || ok {
+		if ok {
+			return []Hit{hit}, err
+		}
+		return nil, err
+	}
+	var ids []string
+	var match func(*record.Business) bool
+	if digits := record.NormalizePhone(q); looksLikePhone(q) && len(digits) >= 4 {
+		cands, err := o.store.Find(ixPhone4, digits[:4])
+		if err != nil {
+			return nil, fmt.Errorf("search phone: %w", err)
+		}
+		ids = cands
+		match = func(b *record.Business) bool { return strings.Contains(record.NormalizePhone(b.Phone), digits) }
+	} else {
+		name, kana := record.NormalizeName(q), record.NormalizeKana(q)
+		byName, err := o.candidates(ixName, name)
+		if err != nil {
+			return nil, err
+		}
+		byKana, err := o.candidates(ixKana, kana)
+		if err != nil {
+			return nil, err
+		}
+		ids = sortedUnique(append(byName, byKana...))
+		match = func(b *record.Business) bool {
+			return (name != "" && strings.Contains(record.NormalizeName(b.Name), name)) ||
+				(kana != "" && strings.Contains(record.NormalizeKana(b.Kana), kana))
+		}
+	}
+	return o.verifyBusinesses(s, ids, match, limit)
+}
+
+func (o *Office) verifyBusinesses(s *Session, ids []string, match func(*record.Business) bool, limit int) ([]Hit, error) {
+	var hits []Hit
+	for _, id := range ids {
+		var b record.Business
+		if _, err := o.load(s, id, record.KindBusiness, &b); err != nil {
+			return nil, err
+		}
+		if b.MergedInto != "" || !match(&b) {
+			continue
+		}
+		hits = append(hits, Hit{ID: b.ID, Kind: record.KindBusiness, Title: b.Name, Detail: b.Kana + "　" + b.Phone})
+		if len(hits) >= limit {
+			break
+		}
+	}
+	slices.SortFunc(hits, func(a, b Hit) int { return strings.Compare(a.Detail, b.Detail) })
+	return hits, nil
+}
+
+func looksLikePhone(q string) bool {
+	for _, r := range q {
+		if !unicode.IsDigit(r) && !strings.ContainsRune("-‐－ー()（）+ 　", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// candidates intersects the ids holding every bigram of the normalised text.
+// A one-rune query scans the bigrams starting with that rune.
+func (o *Office) candidates(index, norm string) ([]string, error) {
+	grams := record.Bigrams(norm)
+	if len(grams) == 0 {
+		return nil, nil
+	}
+	if len([]rune(norm)) == 1 {
+		ids, err := o.store.FindPrefix(index, norm, 0)
+		if err != nil {
+			return nil, fmt.Errorf("search %s: %w", index, err)
+		}
+		return sortedUnique(ids), nil
+	}
+	return o.intersect(index, grams)
+}
+
+func (o *Office) intersect(index string, terms []string) ([]string, error) {
+	var acc []string
+	for i, t := range terms {
+		ids, err := o.store.Find(index, t)
+		if err != nil {
+			return nil, fmt.Errorf("search %s: %w", index, err)
+		}
+		if i == 0 {
+			acc = ids
+		} else {
+			acc = intersectSorted(acc, ids)
+		}
+		if len(acc) == 0 {
+			return nil, nil
+		}
+	}
+	return acc, nil
+}
+
+func intersectSorted(a, b []string) []string {
+	var out []string
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := strings.Compare(a[i], b[j]); {
+		case c == 0:
+			out = append(out, a[i])
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
+			j++
+		}
+	}
+	return out
+}
+
+func (o *Office) searchID(s *Session, q string) (Hit, bool, error) {
+	k, ok := record.KindOfID(strings.ToUpper(q))
+	if !ok {
+		return Hit{}, false, nil
+	}
+	id := strings.ToUpper(q)
+	v, err := o.store.Head(id)
+	if err != nil {
+		return Hit{}, false, nil
+	}
+	if k == record.KindBusiness {
+		var b record.Business
+		if err := o.openVersion(s, v, string(k), &b); err != nil {
+			return Hit{}, false, err
+		}
+		return Hit{ID: id, Kind: k, Title: b.Name, Detail: b.Kana + "　" + b.Phone}, true, nil
+	}
+	return Hit{ID: id, Kind: k, Title: record.Describe(k) + " " + id}, true, nil
+}
+
+// blindTokens turns case text into keyed tokens: HMAC(search key, bigram),
+// 8 bytes in hex. The store sees only the tokens, never the text.
+func blindTokens(searchKey []byte, texts ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range texts {
+		for _, g := range record.Bigrams(record.NormalizeText(t)) {
+			m := hmac.New(sha256.New, searchKey)
+			m.Write([]byte(g))
+			tok := hex.EncodeToString(m.Sum(nil)[:8])
+			if !seen[tok] {
+				seen[tok] = true
+				out = append(out, tok)
+			}
+		}
+	}
+	return out
+}
+
+func (s *Session) searchKey() ([]byte, bool) {
+	_, key, ok := s.keys.Current(vault.ClassCase)
+	if !ok {
+		return nil, false
+	}
+	return vault.DeriveSearchKey(key), true
+}
+
+func caseTerms(s *Session, c *record.ConsultationCase) []local.Term {
+	key, ok := s.searchKey()
+	if !ok {
+		return nil
+	}
+	toks := blindTokens(key, c.Summary, c.Guidance, c.Impression, c.Note, c.NextAction, c.Loan.Lender, c.Loan.Purpose)
+	terms := make([]local.Term, len(toks))
+	for i, t := range toks {
+		terms[i] = local.Term{Index: ixBlind, Value: t}
+	}
+	return terms
+}
+
+// SearchCases finds consultation records whose content (相談の概要, 案内した制度,
+// 所感, 備考, next action, loan) contains text. Only people holding the case
+// key can search, through the blind index; newest first.
+func (o *Office) SearchCases(s *Session, text string, limit int) ([]ConsultationSummary, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermCase); err != nil {
+		return nil, err
+	}
+	if limit <= 0 {
+		limit = DefaultSearchLimit
+	}
+	key, _ := s.searchKey()
+	norm := record.NormalizeText(text)
+	toks := blindTokens(key, text)
+	if len([]rune(norm)) < 2 {
+		return nil, nil
+	}
+	ids, err := o.intersect(ixBlind, toks)
+	if err != nil {
+		return nil, err
+	}
+	var out []ConsultationSummary
+	for _, cid := range ids {
+		id := strings.TrimSuffix(cid, caseSuffix)
+		c, err := o.consultation(s, id, false)
+		if err != nil {
+			return nil, err
+		}
+		if c.Case == nil || !caseContains(c.Case, norm) {
+			continue
+		}
+		out = append(out, o.consultationSummary(s, c))
+		if len(out) >= limit {
+			break
+		}
+	}
+	slices.SortFunc(out, func(a, b ConsultationSummary) int { return strings.Compare(b.Date+b.ID, a.Date+a.ID) })
+	if err := o.logRead(audit.ActSearch, "", fmt.Sprintf("case text hits=%d", len(out))); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func caseContains(c *record.ConsultationCase, norm string) bool {
+	for _, t := range []string{c.Summary, c.Guidance, c.Impression, c.Note, c.NextAction, c.Loan.Lender, c.Loan.Purpose} {
+		if strings.Contains(record.NormalizeText(t), norm) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,19 @@
+// Command madoguchi is the consultation office program. With no subcommand
+// it opens the desktop window; with one (init, user, search, …) it runs
+// headless on the same office core. See README.md.
+package main
+
+import (
+	"os"
+	"strings"
+
+	"madoguchi/app/cli"
+)
+
+func main() {
+	args := os.Args[1:]
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		os.Exit(cli.Run(args, &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
+	}
+	os.Exit(runGUI(args))
+}
