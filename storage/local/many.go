@@ -8,8 +8,9 @@ import (
 )
 
 // firstChunk is the number of writes CommitMany tries in its first
-// transaction; it halves on badger.ErrTxnTooBig and grows again on success.
-const firstChunk = 512
+// transaction. It halves on badger.ErrTxnTooBig and then grows again, by a
+// quarter per transaction, but never back to a size that was too big.
+const firstChunk = 256
 
 // CommitMany applies a long list of writes (demo data, import) in as few
 // transactions as fit. Each transaction holds whole writes and is all or
@@ -17,20 +18,20 @@ const firstChunk = 512
 // committed. progress, if not nil, is called with (done, total) after each
 // transaction. The rules of Commit apply to every write.
 func (s *Store) CommitMany(writes []Write, progress func(done, total int)) error {
-	chunk := firstChunk
+	chunk, ceiling := firstChunk, len(writes)
 	for done := 0; done < len(writes); {
 		n := min(chunk, len(writes)-done)
 		part := writes[done : done+n]
 		err := s.update(func(txn *badger.Txn) error { return applyBatch(txn, Batch{Writes: part}) })
 		if errors.Is(err, badger.ErrTxnTooBig) && n > 1 {
-			chunk = n / 2
+			chunk, ceiling = n/2, n-1
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("commit writes %d..%d: %w", done, done+n-1, err)
 		}
 		done += n
-		chunk = n * 2
+		chunk = min(n+n/4+1, ceiling)
 		if progress != nil {
 			progress(done, len(writes))
 		}
