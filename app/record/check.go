@@ -222,7 +222,7 @@ func validEmail(v string) bool {
 // '-', Latin letters lowered and a trailing weekday cut off.
 var (
 	dateWesternRe = regexp.MustCompile(`^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日|(\d{2})(\d{2}))$`)
-	dateWarekiRe  = regexp.MustCompile(`^(明治|大正|昭和|平成|令和|[明大昭平令mtshr])(元|\d{1,2})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日)$`)
+	dateWarekiRe  = regexp.MustCompile(`^(明治|大正|昭和|平成|令和|[明大昭平令mtshr])(元|\d{1,4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日)$`)
 	weekdayRe     = regexp.MustCompile(`\(([日月火水木金土])(?:曜日?)?\)$`)
 )
 
@@ -293,7 +293,7 @@ func parseWareki(s string) (time.Time, bool) {
 	}
 	md := firstPair(m[3:])
 	t, err := FromWareki(m[1], year, atoi(md[0]), atoi(md[1]))
-	return t, err == nil
+	return t, err == nil && t.Year() <= 9999 // as a 西暦 date must be
 }
 
 // firstPair returns the first pair of submatches that matched.
