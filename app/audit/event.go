@@ -1,0 +1,152 @@
+// Package audit is the device's access log: a hash chain of events (login,
+// unlock, view, create, edit, print, export, user change …) in which every
+// event carries the SHA-256 of its predecessor, so that editing, deleting or
+// reordering an event is found by re-walking the chain (Verifier). It also
+// holds the filters and the analysis (bulk viewing, after-hours access,
+// failed logins, exports, prints) shown to supervisors.
+//
+// Events never carry personal data: Object is a record id, Detail a short
+// technical note. This package imports nothing else of ours; the store keeps
+// the encoded events as opaque bytes.
+package audit
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// The actions an event records.
+const (
+	ActLoginOK    = "login.ok"
+	ActLoginFail  = "login.fail"
+	ActUnlock     = "unlock"
+	ActView       = "view"
+	ActViewCase   = "view.case"
+	ActCreate     = "create"
+	ActUpdate     = "update"
+	ActSearch     = "search"
+	ActPrint      = "print"
+	ActExport     = "export"
+	ActUserAdd    = "user.add"
+	ActUserChange = "user.change"
+	ActInit       = "init"
+	ActLocked     = "login.locked"
+)
+
+// Event is one entry of the access log.
+type Event struct {
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`     // UTC
+	User   string    `json:"user"`   // login id
+	Device string    `json:"device"` // device id
+	Action string    `json:"action"` // one of the Act constants
+	Object string    `json:"object"` // record id or ""; never a name or other personal data
+	Detail string    `json:"detail"` // short, no personal data
+	Prev   string    `json:"prev"`   // hex SHA-256 of the previous event, "" for seq 1
+	Hash   string    `json:"hash"`   // hex SHA-256 of the canonical encoding (ComputeHash)
+}
+
+// hashDomain starts the canonical encoding, so the hash of an event can never
+// equal the hash of some other structure.
+const hashDomain = "madoguchi audit event v1"
+
+// ComputeHash returns the hex SHA-256 of the event's canonical encoding:
+//
+//	field(hashDomain) uint64be(Seq) field(At) field(User) field(Device)
+//	field(Action) field(Object) field(Detail) field(Prev)
+//
+// where field(s) is the length of s as a 4-byte big-endian integer followed
+// by the bytes of s, and At is formatted in UTC with time.RFC3339Nano. Hash
+// itself is not part of the encoding.
+func (e Event) ComputeHash() string {
+	var b []byte
+	field := func(s string) {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	field(hashDomain)
+	b = binary.BigEndian.AppendUint64(b, e.Seq)
+	for _, s := range []string{e.At.UTC().Format(time.RFC3339Nano), e.User, e.Device, e.Action, e.Object, e.Detail, e.Prev} {
+		field(s)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// Head is the end of a chain: the last event's seq and hash. The zero Head
+// is the start of an empty chain.
+type Head struct {
+	Seq  uint64
+	Hash string
+}
+
+// Next returns e as the event after h: Seq and Prev link it to h, At is
+// converted to UTC (and stripped of its monotonic reading) and Hash is
+// computed.
+func (h Head) Next(e Event) Event {
+	e.Seq = h.Seq + 1
+	e.Prev = h.Hash
+	e.At = e.At.UTC()
+	e.Hash = e.ComputeHash()
+	return e
+}
+
+// HeadAfter returns the chain head once e is appended.
+func (e Event) HeadAfter() Head { return Head{Seq: e.Seq, Hash: e.Hash} }
+
+// Marshal returns the JSON encoding of e, the form the store and the server
+// keep. It returns nil only for an At that JSON cannot hold (a year outside
+// 0–9999), which Next never produces from a clock reading.
+func (e Event) Marshal() []byte {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// ErrMalformed is wrapped by every Unmarshal error.
+var ErrMalformed = errors.New("malformed audit event")
+
+// Unmarshal decodes one event. It refuses unknown fields, trailing data, a
+// Hash that is not 64 lower-case hex digits and a Prev that is neither that
+// nor empty. It does not check that the hash matches: Verifier does. At is
+// returned in UTC.
+func Unmarshal(b []byte) (Event, error) {
+	var e Event
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return Event{}, fmt.Errorf("decode audit event: %w: %v", ErrMalformed, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Event{}, fmt.Errorf("decode audit event: %w: trailing data", ErrMalformed)
+	}
+	if !isHash(e.Hash) {
+		return Event{}, fmt.Errorf("decode audit event: %w: hash is not 64 hex digits", ErrMalformed)
+	}
+	if e.Prev != "" && !isHash(e.Prev) {
+		return Event{}, fmt.Errorf("decode audit event: %w: prev is not 64 hex digits", ErrMalformed)
+	}
+	e.At = e.At.UTC()
+	return e, nil
+}
+
+func isHash(s string) bool {
+	if len(s) != 2*sha256.Size {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
