@@ -11,8 +11,8 @@ type choice struct {
 
 // placed is a piece of a laid-out check-box group.
 type placed struct {
-	x, y float64 // relative to the cell's top left corner
-	text string
+	x, y   float64 // relative to the cell's top left corner
+	text   string
 	box    bool // draw a box at x
 	on     bool // tick the box
 	indent bool // text starts after the box column

@@ -1,6 +1,9 @@
 package reports
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // document is one document rendered from dummy data.
 type document struct {
@@ -30,6 +33,27 @@ func documents(t *testing.T) []document {
 		{"session-sheet", func(t *testing.T) []byte {
 			in := testSheetInput("")
 			return must(t)(r.BlankSheet(in, f))
+		}},
+		{"blank-sheet", func(t *testing.T) []byte {
+			return must(t)(r.BlankSheet(SheetInput{}, f))
+		}},
+		{"reservation", func(t *testing.T) []byte {
+			return must(t)(r.ReservationSheet(testReservationInput(), f))
+		}},
+		{"schedule", func(t *testing.T) []byte {
+			return must(t)(r.DaySchedule(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), testScheduleRows(), f))
+		}},
+		{"attendance", func(t *testing.T) []byte {
+			return must(t)(r.Attendance(testAttendanceInput(), f))
+		}},
+		{"statistics", func(t *testing.T) []byte {
+			return must(t)(r.Statistics(testStatsInput(), f))
+		}},
+		{"ledger", func(t *testing.T) []byte {
+			return must(t)(r.Ledger("個人情報取扱管理簿", testLedgerRows(45), f))
+		}},
+		{"deletion", func(t *testing.T) []byte {
+			return must(t)(r.DeletionReport(testDeletionInput(), f))
 		}},
 	}
 }

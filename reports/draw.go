@@ -79,10 +79,10 @@ func (d *doc) ruledBox(h float64) {
 	d.pdf.SetY(y + h)
 }
 
-// signatureLine draws "label ＿＿＿＿ 印" at x on the current line.
-func (d *doc) signatureLine(x float64, label string) {
+// signatureLine draws "label ＿＿＿＿ suffix" at x on the current line.
+func (d *doc) signatureLine(x float64, label, suffix string) {
 	y := d.pdf.GetY()
 	d.line(x, y, 30, label, "L")
-	d.pdf.Line(x+30, y+lineH, x+80, y+lineH)
-	d.line(x+80, y, 8, "印", "L")
+	d.pdf.Line(x+30, y+lineH, x+78, y+lineH)
+	d.line(x+79, y, 8, suffix, "L")
 }

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,4 +111,85 @@ func longJapanese(n int) string {
 		b.WriteString(parts[i%len(parts)])
 	}
 	return b.String()
+}
+
+func testReservationInput() ReservationInput {
+	return ReservationInput{
+		Reservation: testReservation(), Business: testBusiness(),
+		VenueName: "本庁舎 第1相談室", ConsultantName: "相談 一郎", ReceivedByName: "受付 太郎",
+	}
+}
+
+func testScheduleRows() []ScheduleRow {
+	return []ScheduleRow{
+		{Start: "13:00", End: "14:00", Venue: "本庁舎 第1相談室", Consultant: "相談 一郎", Business: "テスト工業株式会社", Phone: "03-5555-0103", Status: "予約", Channel: "Web"},
+		{Start: "10:00", End: "11:00", Venue: "本庁舎 第1相談室", Consultant: "相談 一郎", Business: "テスト商店", Phone: "03-5555-0101", Status: "来所", Channel: "電話"},
+		{Start: "10:00", End: "10:30", Venue: "本庁舎 第2相談室", Consultant: "見本 次郎", Business: "サンプル食堂", Phone: "03-5555-0102", Status: "予約", Channel: "窓口", WalkIn: true},
+		{Start: "11:00", End: "12:00", Venue: "本庁舎 第1相談室", Consultant: "試験 三郎", Business: "例示デザイン事務所", Phone: "03-5555-0104", Status: "無断キャンセル", Channel: "メール"},
+		{Start: "15:00", End: "16:00", Venue: "本庁舎 第2相談室", Consultant: "見本 次郎", Business: "ダミー運輸有限会社", Phone: "03-5555-0105", Status: "キャンセル", Channel: "電話"},
+	}
+}
+
+func testAttendanceInput() AttendanceInput {
+	names := []string{"テスト商店", "サンプル食堂", "例示デザイン事務所", "ダミー運輸有限会社", "見本ベーカリー"}
+	people := []string{"見本 花子", "試験 太郎", "例示 次郎", "仮名 三子", "架空 四郎"}
+	statuses := []string{record.AppApplied, record.AppAttended, record.AppWaiting, record.AppCanceled, record.AppAbsent}
+	var apps []record.Application
+	for i := range names {
+		apps = append(apps, record.Application{
+			Meta:         record.Meta{ID: "A-TEST00000" + string(rune('1'+i))},
+			SeminarID:    "S-TEST000001",
+			BusinessName: names[i], PersonName: people[i], Phone: "03-5555-011" + string(rune('0'+i)),
+			Email: "info@example.jp", AppliedOn: "2026-09-0" + string(rune('9'-i)), Status: statuses[i],
+		})
+	}
+	return AttendanceInput{
+		Seminar: record.Seminar{
+			Meta:  record.Meta{ID: "S-TEST000001"},
+			Title: "はじめての補助金申請セミナー", Date: "2026-10-20", Start: "14:00", End: "16:00",
+			Capacity: 30, Lecturer: "講師 五郎（中小企業診断士）",
+		},
+		VenueName:    "区民会館 第3会議室",
+		Applications: apps,
+	}
+}
+
+func testStatsInput() StatsInput {
+	return StatsInput{
+		Title: "統計報告（2026年10月）", Period: "2026年10月1日〜2026年10月31日（令和8年10月）",
+		Consultations: 42, UniqueBusinesses: 35, Reservations: 48, NoShows: 3,
+		Dispatches: 4, SeminarAttendance: 27,
+		Tables: []Table{
+			{Title: "相談内容区分", Rows: []Count{{"利用できる支援策", 20}, {"個別支援策の内容", 12}, {"制度の詳細", 8}, {"申請書の記載方法", 6}, {"その他", 2}}},
+			{Title: "相談形態", Rows: []Count{{"窓口", 30}, {"電話", 8}, {"オンライン", 3}, {"派遣先", 1}}},
+			{Title: "お困りごと", Rows: []Count{{"売上の減少", 25}, {"調達困難", 3}, {"受注・利用者減少", 10}, {"取引・イベント延期", 4}, {"感染防止対策", 0}, {"その他", 5}}},
+		},
+	}
+}
+
+func testLedgerRows(n int) []LedgerRow {
+	base := time.Date(2026, 10, 1, 0, 30, 0, 0, time.UTC)
+	rows := make([]LedgerRow, n)
+	for i := range rows {
+		rows[i] = LedgerRow{
+			At: base.Add(time.Duration(i) * 7 * time.Hour), Handler: "相談 一郎",
+			Content: "相談票（テスト商店 ほか" + strconv.Itoa(i+1) + "件）の写し", Quantity: i%5 + 1,
+			Recipient: "区 産業振興課", Method: "暗号化メール", PasswordSeparately: i%3 != 2,
+		}
+	}
+	return rows
+}
+
+func testDeletionInput() DeletionInput {
+	return DeletionInput{
+		Office: "テスト区 経営相談窓口", Reason: "保存期間（5年）の満了による定期消去",
+		RequestedBy: "運営 責任者", ApprovedBy: "監督 職員",
+		At: time.Date(2026, 10, 31, 7, 0, 0, 0, time.UTC),
+		Items: []DeletionItem{
+			{ID: "C-TEST000001", Kind: "consultation", Versions: 3, CreatedOn: "2021-04-12", DeletedAt: "2026-10-31 16:00"},
+			{ID: "C-TEST000002", Kind: "consultation", Versions: 1, CreatedOn: "2021-05-20", DeletedAt: "2026-10-31 16:00"},
+			{ID: "B-TEST000009", Kind: "business", Versions: 2, CreatedOn: "2021-04-10", DeletedAt: "2026-10-31 16:00"},
+		},
+		ServerReceipt: "RCPT-2026-10-31-0001",
+	}
 }

@@ -8,6 +8,8 @@ type cell struct {
 	label bool     // grey background
 	align string   // "L" (default), "C" or "R"
 	boxes []choice // drawn instead of text when not nil
+	mark  bool     // an empty box to tick by hand, centred
+	bar   float64  // with text "", a bar this fraction (0..1) of the cell wide
 }
 
 // lbl returns a label cell of width w.
@@ -91,11 +93,16 @@ func (d *doc) drawChunk(rl rowLayout, start, k int, boxH float64) {
 	x := margin
 	for i, c := range rl.cells {
 		d.cellFrame(x, y, c.w, h, c.label)
-		if c.boxes != nil {
+		switch {
+		case c.boxes != nil:
 			if boxH > 0 {
 				d.drawChoices(rl.boxes[i], x, y+padY)
 			}
-		} else {
+		case c.mark:
+			d.checkBox(x+(c.w-boxSize)/2, y+(h-lineH)/2, false)
+		case c.bar > 0:
+			d.barIn(x, y, c.w, h, c.bar)
+		default:
 			d.cellText(x, y, c, rl.lines[i], start, k, h)
 		}
 		x += c.w

@@ -1,0 +1,74 @@
+package reports
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"time"
+
+	"madoguchi/app/record"
+)
+
+// ScheduleRow is one appointment of the day, already resolved to names.
+type ScheduleRow struct {
+	Start, End, Venue, Consultant, Business, Phone, Status, Channel string
+	// WalkIn marks a 飛び込み, a reservation made at arrival.
+	WalkIn bool
+}
+
+// scheduleCols are the columns of 本日の予定表 under each consultant.
+func scheduleCols() []column {
+	return []column{
+		{title: "時間", w: 26, align: "C"}, {title: "事業所名", w: 60}, {title: "電話", w: 32},
+		{title: "受付", w: 16, align: "C"}, {title: "状態", w: 28, align: "C"}, {title: "備考", w: 18, align: "C"},
+	}
+}
+
+// DaySchedule renders 本日の予定表 for date: the rows grouped by venue, then
+// by consultant, each group sorted by time; the date is shown in 西暦 and
+// 和暦. Rows may come in any order.
+func (r *Renderer) DaySchedule(date time.Time, rows []ScheduleRow, f Footer) ([]byte, error) {
+	day := record.FormatDateJP(date) + "　" + record.FormatWareki(date)
+	d := r.newDoc("本日の予定表", f)
+	d.title("本日の予定表", day)
+	d.paragraph(0, day+"　全"+strconv.Itoa(len(rows))+"件")
+	if len(rows) == 0 {
+		d.none("予定はありません。")
+		return d.finish("day schedule")
+	}
+	rows = sortSchedule(rows)
+	cols := scheduleCols()
+	for i, row := range rows {
+		if i == 0 || row.Venue != rows[i-1].Venue {
+			d.gap(2)
+			d.heading("会場：" + orDash(row.Venue))
+		}
+		if i == 0 || row.Venue != rows[i-1].Venue || row.Consultant != rows[i-1].Consultant {
+			group := "会場：" + orDash(row.Venue) + "　相談員：" + orDash(row.Consultant)
+			d.gap(1.5)
+			d.ensure(3 * minRowH)
+			d.paragraph(1, "相談員："+orDash(row.Consultant))
+			d.startTable("本日の予定表（続き）", day, group+"（続き）", cols)
+		}
+		d.tableRow(cols, row.Start+"〜"+row.End, row.Business, row.Phone, row.Channel, row.Status, walkIn(row.WalkIn))
+	}
+	return d.finish("day schedule")
+}
+
+// sortSchedule returns a copy of rows sorted by venue, consultant and time.
+func sortSchedule(rows []ScheduleRow) []ScheduleRow {
+	out := slices.Clone(rows)
+	slices.SortStableFunc(out, func(a, b ScheduleRow) int {
+		return cmp.Or(cmp.Compare(a.Venue, b.Venue), cmp.Compare(a.Consultant, b.Consultant),
+			cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
+	})
+	return out
+}
+
+// walkIn writes 飛び込み for a walk-in.
+func walkIn(w bool) string {
+	if w {
+		return "飛び込み"
+	}
+	return ""
+}
