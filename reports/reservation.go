@@ -10,8 +10,8 @@ import (
 // ReservationInput is what a 予約内容 sheet shows; the names are those of
 // the venue, consultant and receiving staff the reservation refers to by id.
 type ReservationInput struct {
-	Reservation                                record.Reservation
-	Business                                   record.Business
+	Reservation                               record.Reservation
+	Business                                  record.Business
 	VenueName, ConsultantName, ReceivedByName string
 }
 

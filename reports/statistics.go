@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 )
 
@@ -77,12 +78,14 @@ func noShows(n, reservations int) string {
 	return fmt.Sprintf("%d件（%s）", n, percent(n, reservations))
 }
 
-// percent writes n/total with one decimal: "12.5%"; a zero total gives "－".
+// percent writes n/total with one decimal, rounded half up (四捨五入) as
+// offices do: 3/48 is "6.3%"; a zero total gives "－".
 func percent(n, total int) string {
 	if total == 0 {
 		return "－"
 	}
-	return strconv.FormatFloat(float64(n)*100/float64(total), 'f', 1, 64) + "%"
+	tenths := math.Round(float64(n) * 1000 / float64(total))
+	return strconv.FormatFloat(tenths/10, 'f', 1, 64) + "%"
 }
 
 // statsTable draws one table with a bar per row, scaled to the largest

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -100,24 +101,22 @@ func splitUnit(us []string, i int) []string {
 	return append(out, us[i+1:]...)
 }
 
-// kinsoku decides where a full line cur breaks before unit next: while the
-// next line would start with a noStart character, or cur would end with a
-// noEnd character, the last unit of cur moves down. At least one unit stays
-// on the line, so wrapping always advances.
+// kinsoku decides where a full line cur breaks before unit next: it keeps
+// the most units on the line such that the next line does not start with a
+// noStart character and the line does not end with a noEnd one; the units
+// after the break move down. When no break point obeys both rules, the line
+// breaks where it is full. At least one unit stays, so wrapping advances.
 func kinsoku(cur []string, next string) (line, carry []string) {
-	for len(cur) > 1 {
+	for k := len(cur); k >= 1; k-- {
 		first := next
-		if len(carry) > 0 {
-			first = carry[0]
+		if k < len(cur) {
+			first = cur[k]
 		}
-		last := cur[len(cur)-1]
-		if !startsWithAny(first, noStart) && !endsWithAny(last, noEnd) {
-			break
+		if !startsWithAny(first, noStart) && !endsWithAny(cur[k-1], noEnd) {
+			return cur[:k], slices.Clone(cur[k:])
 		}
-		carry = append([]string{last}, carry...)
-		cur = cur[:len(cur)-1]
 	}
-	return cur, carry
+	return cur, nil
 }
 
 // startsWithAny reports whether s starts with one of the characters in set.
