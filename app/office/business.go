@@ -2,6 +2,7 @@ package office
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"madoguchi/app/audit"
@@ -243,7 +244,7 @@ func (o *Office) Businesses(s *Session) ([]BusinessSummary, error) {
 }
 
 func sortSummaries(out []BusinessSummary) {
-	sortBy(out, func(a, b BusinessSummary) int {
+	slices.SortFunc(out, func(a, b BusinessSummary) int {
 		return strings.Compare(record.NormalizeKana(a.Kana)+a.ID, record.NormalizeKana(b.Kana)+b.ID)
 	})
 }

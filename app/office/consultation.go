@@ -121,7 +121,7 @@ func (o *Office) Consultation(s *Session, id string) (*record.Consultation, erro
 	if err := o.session(s, PermFrontDesk); err != nil {
 		return nil, err
 	}
-	c, err := o.consultation(s, id, true)
+	c, err := o.consultation(s, id)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func (o *Office) Consultation(s *Session, id string) (*record.Consultation, erro
 	return c, nil
 }
 
-func (o *Office) consultation(s *Session, id string, withCase bool) (*record.Consultation, error) {
+func (o *Office) consultation(s *Session, id string) (*record.Consultation, error) {
 	var c record.Consultation
 	rev, err := o.load(s, id, record.KindConsultation, &c)
 	if err != nil {
@@ -151,7 +151,6 @@ func (o *Office) consultation(s *Session, id string, withCase bool) (*record.Con
 	if ok {
 		c.Case = &k
 	}
-	_ = withCase
 	return &c, nil
 }
 
@@ -308,7 +307,7 @@ func (o *Office) review(s *Session, id, status, comment string) error {
 	if err := o.session(s, PermApprove); err != nil {
 		return err
 	}
-	c, err := o.consultation(s, id, true)
+	c, err := o.consultation(s, id)
 	if err != nil {
 		return err
 	}

@@ -253,7 +253,7 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 	var out []ConsultationSummary
 	for _, cid := range ids {
 		id := strings.TrimSuffix(cid, caseSuffix)
-		c, err := o.consultation(s, id, false)
+		c, err := o.consultation(s, id)
 		if err != nil {
 			return nil, err
 		}
