@@ -46,7 +46,9 @@ type BookingError struct {
 	End   string
 }
 
-func (e *BookingError) Error() string { return fmt.Sprintf("%v: %s %s-%s", e.Err, e.Other, e.Start, e.End) }
+func (e *BookingError) Error() string {
+	return fmt.Sprintf("%v: %s %s-%s", e.Err, e.Other, e.Start, e.End)
+}
 
 // Unwrap returns ErrDoubleBooking or ErrFull.
 func (e *BookingError) Unwrap() error { return e.Err }
