@@ -102,3 +102,19 @@ func BenchmarkBatch200Parallel(b *testing.B) {
 
 // gomaxprocs is how many goroutines run at once.
 func gomaxprocs() int { return runtime.GOMAXPROCS(0) }
+
+// BenchmarkBatch200OneDocument renders 200 sheets into one document with
+// ConsultationSheets: the font is parsed and subset once.
+func BenchmarkBatch200OneDocument(b *testing.B) {
+	r := New()
+	ins := make([]SheetInput, 200)
+	for i := range ins {
+		ins[i] = testSheetInput(longJapanese(400))
+	}
+	f := testFooter()
+	for b.Loop() {
+		if _, err := r.ConsultationSheets(ins, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

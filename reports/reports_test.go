@@ -174,3 +174,32 @@ func TestEmptyLists(t *testing.T) {
 		})
 	}
 }
+
+func TestConsultationSheets(t *testing.T) {
+	r := New()
+	if _, err := r.ConsultationSheets(nil, testFooter()); err == nil {
+		t.Error("no error for no sheets")
+	}
+	a, b := testSheetInput("一枚目の概要"), testSheetInput("")
+	b.Consultation = nil
+	b.Business.Name = "サンプル食堂"
+	pdf, err := r.ConsultationSheets([]SheetInput{a, b}, testFooter())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := strings.Split(pdfText(t, pdf, false), "\f")
+	if len(pages) != 3 {
+		t.Fatalf("want 2 pages, got %d", len(pages)-1)
+	}
+	if p := squeeze(pages[0]); !strings.Contains(p, "一枚目の概要") || !strings.Contains(p, "1/2") {
+		t.Errorf("page 1 is not the first sheet:\n%s", p)
+	}
+	if p := squeeze(pages[1]); !strings.Contains(p, "サンプル食堂") || strings.Contains(p, "続き") || !strings.Contains(p, "2/2") {
+		t.Errorf("page 2 is not the second sheet:\n%s", p)
+	}
+	bad := testSheetInput("")
+	bad.Consultation.Case.NextDue = "来週"
+	if _, err := r.ConsultationSheets([]SheetInput{a, bad}, testFooter()); err == nil || !strings.Contains(err.Error(), "sheet 2") {
+		t.Errorf("err = %v, want one naming sheet 2", err)
+	}
+}
