@@ -53,7 +53,9 @@ func NewVault(dir string, sz Sizes, opt office.Options, progress func(done, tota
 	if err := office.Init(dir, admin.Login, admin.Name, []byte(admin.Password), opt); err != nil {
 		return nil, err
 	}
-	o, err := office.Open(dir, opt)
+	bulk := opt
+	bulk.Bulk = true
+	o, err := office.Open(dir, bulk)
 	if err != nil {
 		return nil, err
 	}

@@ -69,26 +69,9 @@ func (o *Office) Import(s *Session, recs []any, progress func(done, total int)) 
 	if err := o.loggedIn(s); err != nil {
 		return err
 	}
-	counts := map[record.Kind]int{}
-	var last vault.Rev
-	for start := 0; start < len(recs); start += importChunk {
-		end := min(start+importChunk, len(recs))
-		writes := make([]local.Write, 0, (end-start)*2)
-		for i, rec := range recs[start:end] {
-			ws, k, err := o.importOne(s, rec)
-			if err != nil {
-				return fmt.Errorf("import record %d: %w", start+i+1, err)
-			}
-			counts[k]++
-			writes = append(writes, ws...)
-			last, _ = vault.ParseRev(ws[0].Version.Rev)
-		}
-		if err := o.store.CommitMany(writes, nil); err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		if progress != nil {
-			progress(end, len(recs))
-		}
+	counts, last, err := o.importPipelined(s, recs, progress)
+	if err != nil {
+		return err
 	}
 	kinds := make([]string, 0, len(counts))
 	for k := range counts {
@@ -100,6 +83,58 @@ func (o *Office) Import(s *Session, recs []any, progress func(done, total int)) 
 		evs = append(evs, o.event("import", "", fmt.Sprintf("%s count=%d", k, counts[record.Kind(k)])))
 	}
 	return o.commit(nil, map[string][]byte{metaHLC: []byte(last.String())}, evs...)
+}
+
+// importPipelined seals chunk n+1 while chunk n is being written, so the
+// two cores share the work.
+func (o *Office) importPipelined(s *Session, recs []any, progress func(done, total int)) (map[record.Kind]int, vault.Rev, error) {
+	type chunk struct {
+		writes []local.Write
+		end    int
+		err    error
+	}
+	counts := map[record.Kind]int{}
+	var last vault.Rev
+	ch := make(chan chunk, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(ch)
+		for start := 0; start < len(recs); start += importChunk {
+			end := min(start+importChunk, len(recs))
+			c := chunk{end: end, writes: make([]local.Write, 0, (end-start)*2)}
+			for i, rec := range recs[start:end] {
+				ws, k, err := o.importOne(s, rec)
+				if err != nil {
+					c.err = fmt.Errorf("import record %d: %w", start+i+1, err)
+					break
+				}
+				counts[k]++
+				c.writes = append(c.writes, ws...)
+				last, _ = vault.ParseRev(ws[0].Version.Rev)
+			}
+			select {
+			case ch <- c:
+			case <-stop:
+				return
+			}
+			if c.err != nil {
+				return
+			}
+		}
+	}()
+	for c := range ch {
+		if c.err != nil {
+			return nil, vault.Rev{}, c.err
+		}
+		if err := o.store.CommitMany(c.writes, nil); err != nil {
+			return nil, vault.Rev{}, fmt.Errorf("import: %w", err)
+		}
+		if progress != nil {
+			progress(c.end, len(recs))
+		}
+	}
+	return counts, last, nil
 }
 
 // importChunk is how many records Import seals before writing them, so a

@@ -39,6 +39,9 @@ type Options struct {
 	KDF vault.KDFParams
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Bulk opens the store for loading a large import (demo data): fast,
+	// but not crash-safe until the import returns. Never for daily work.
+	Bulk bool
 }
 
 func (o Options) now() time.Time {
@@ -235,7 +238,7 @@ func (o *Office) openStore(keys *vault.Keys) error {
 	if err != nil {
 		return fmt.Errorf("open store key: %w", err)
 	}
-	st, err := local.Open(filepath.Join(o.dir, StoreDir), storeKey, local.Options{})
+	st, err := local.Open(filepath.Join(o.dir, StoreDir), storeKey, local.Options{Bulk: o.opt.Bulk})
 	for i := range storeKey {
 		storeKey[i] = 0
 	}

@@ -191,13 +191,15 @@ func (o *Office) searchID(s *Session, q string) (Hit, bool, error) {
 // blindTokens turns case text into keyed tokens: HMAC(search key, bigram),
 // 8 bytes in hex. The store sees only the tokens, never the text.
 func blindTokens(searchKey []byte, texts ...string) []string {
+	m := hmac.New(sha256.New, searchKey)
 	seen := map[string]bool{}
 	var out []string
+	var sum [sha256.Size]byte
 	for _, t := range texts {
 		for _, g := range record.Bigrams(record.NormalizeText(t)) {
-			m := hmac.New(sha256.New, searchKey)
+			m.Reset()
 			m.Write([]byte(g))
-			tok := hex.EncodeToString(m.Sum(nil)[:8])
+			tok := hex.EncodeToString(m.Sum(sum[:0])[:8])
 			if !seen[tok] {
 				seen[tok] = true
 				out = append(out, tok)

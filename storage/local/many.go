@@ -36,5 +36,8 @@ func (s *Store) CommitMany(writes []Write, progress func(done, total int)) error
 			progress(done, len(writes))
 		}
 	}
+	if err := s.db.Sync(); err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
 	return nil
 }

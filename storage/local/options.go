@@ -21,7 +21,28 @@ const (
 	valueThreshold = 64 << 10
 )
 
-func badgerOptions(dir string, key []byte, readOnly bool) badger.Options {
+// The bulk-load profile: Badger's largest single transaction is 15% of the
+// memtable, so a bigger memtable means fewer, larger transactions.
+const (
+	bulkMemTableSize = 64 << 20
+	bulkL0Tables     = 8
+	bulkL0Stall      = 16
+)
+
+func badgerOptions(dir string, key []byte, opt Options) badger.Options {
+	o := desktopOptions(dir, key, opt.ReadOnly)
+	if opt.Bulk {
+		o = o.WithMemTableSize(bulkMemTableSize).
+			WithNumLevelZeroTables(bulkL0Tables).
+			WithNumLevelZeroTablesStall(bulkL0Stall).
+			WithBaseTableSize(8 << 20).
+			WithBaseLevelSize(64 << 20).
+			WithSyncWrites(false)
+	}
+	return o
+}
+
+func desktopOptions(dir string, key []byte, readOnly bool) badger.Options {
 	return badger.DefaultOptions(dir).
 		WithEncryptionKey(key).
 		WithIndexCacheSize(indexCacheSize).

@@ -77,6 +77,12 @@ type Options struct {
 	// ReadOnly opens the store without taking the write lock; it cannot
 	// create a store or run migrations.
 	ReadOnly bool
+	// Bulk opens the store for loading many records at once (demo data,
+	// import into a new vault): larger memtables, more level-0 tables before
+	// a stall, and no fsync per transaction. CommitMany and Close sync, so a
+	// finished load is durable; a crash during a bulk load may lose the
+	// transactions since the last sync, which is why normal use never sets it.
+	Bulk bool
 }
 
 // Store is an open local store. Its methods are safe for concurrent use.
@@ -97,7 +103,7 @@ func Open(dir string, key []byte, opt Options) (*Store, error) {
 	if err := prepareDir(dir, opt.ReadOnly); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	db, err := badger.Open(badgerOptions(dir, key, opt.ReadOnly))
+	db, err := badger.Open(badgerOptions(dir, key, opt))
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", mapOpenError(err))
 	}
