@@ -38,7 +38,8 @@ type Footer struct {
 }
 
 // Renderer renders the office's documents. It holds the font bytes only and
-// is safe for concurrent use: each call builds its own gofpdf document.
+// is safe for concurrent use: each call builds its own gofpdf document from
+// its own copy of the font, and never writes to the font it holds.
 //
 // gofpdf parses the TrueType font inside every document (AddUTF8FontFromBytes,
 // about 10 ms for IPAex Gothic) and parses it again when it writes the font
@@ -69,7 +70,10 @@ type doc struct {
 func (r *Renderer) newDoc(title string, f Footer) *doc {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	pdf.AliasNbPages("{nb}")
-	pdf.AddUTF8FontFromBytes(fontFamily, "", r.font)
+	// gofpdf writes into the bytes it is given (it pads table slices in
+	// place when it subsets the font), so each document gets its own copy:
+	// the shared font, which the UI uses too, is never written to.
+	pdf.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(r.font))
 	pdf.SetMargins(margin, contentTop, margin)
 	pdf.SetAutoPageBreak(false, margin)
 	pdf.SetCreationDate(f.PrintedAt)

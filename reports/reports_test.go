@@ -2,6 +2,8 @@ package reports
 
 import (
 	"bytes"
+	"encoding/binary"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -202,4 +204,57 @@ func TestConsultationSheets(t *testing.T) {
 	if _, err := r.ConsultationSheets([]SheetInput{a, bad}, testFooter()); err == nil || !strings.Contains(err.Error(), "sheet 2") {
 		t.Errorf("err = %v, want one naming sheet 2", err)
 	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	r := New()
+	in, f := testSheetInput(longJapanese(300)), testFooter()
+	want, err := r.ConsultationSheet(in, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := r.ConsultationSheet(in, f)
+			if err == nil && !bytes.Equal(got, want) {
+				err = errors.New("a concurrent render differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestFontNotWritten guards against gofpdf padding font tables in place:
+// the padding after each table of a copy of the font is set to 0xFF, which
+// any write shows.
+func TestFontNotWritten(t *testing.T) {
+	font := markPadding(bytes.Clone(New().font))
+	r := &Renderer{font: font}
+	before := bytes.Clone(font)
+	if _, err := r.ConsultationSheet(testSheetInput("概要"), testFooter()); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, font) {
+		t.Error("rendering wrote into the font bytes the Renderer holds")
+	}
+}
+
+// markPadding sets the padding bytes after every TrueType table whose length
+// is not a multiple of 4 to 0xFF.
+func markPadding(font []byte) []byte {
+	n := int(binary.BigEndian.Uint16(font[4:]))
+	for i := range n {
+		rec := font[12+16*i:]
+		off, length := int(binary.BigEndian.Uint32(rec[8:])), int(binary.BigEndian.Uint32(rec[12:]))
+		for j := off + length; j%4 != 0 && j < len(font); j++ {
+			font[j] = 0xFF
+		}
+	}
+	return font
 }
