@@ -127,6 +127,7 @@ var messages = []struct {
 	{ErrBadLogin, "ログインIDは半角英小文字・数字・「.」「_」「-」で2〜32文字にしてください。"},
 	{ErrNoName, "氏名を入力してください。"},
 	{ErrUnknownRole, "役割は reception, consultant, coordinator, supervisor, admin から選んでください。"},
+	{ErrBadPeriod, "期間は 2026-10（月）か FY2026（年度）の形で指定してください。"},
 	{ErrFileExists, "出力先のファイルがすでにあります。別の名前にするか、上書きする場合は --force を付けてください。"},
 	{local.ErrWrongKey, "データの鍵が合いません。鍵ファイルとデータのフォルダの組み合わせを確かめてください。"},
 	{local.ErrNewerSchema, "このデータは新しい版の窓口で作られています。プログラムを更新してください。"},

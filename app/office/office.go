@@ -21,6 +21,7 @@ import (
 
 	"madoguchi/app/audit"
 	"madoguchi/app/vault"
+	"madoguchi/reports"
 	"madoguchi/storage/local"
 )
 
@@ -63,12 +64,13 @@ type Office struct {
 	dir string
 	opt Options
 
-	mu    sync.Mutex // guards everything below and serialises writes
-	kr    *vault.Keyring
-	store *local.Store
-	clock *vault.Clock
-	head  audit.Head
-	sess  *Session
+	mu     sync.Mutex // guards everything below and serialises writes
+	kr     *vault.Keyring
+	store  *local.Store
+	clock  *vault.Clock
+	head   audit.Head
+	sess   *Session
+	render *reports.Renderer
 }
 
 // Session is a logged-in person. It holds the office keys the person's roles

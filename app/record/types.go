@@ -35,6 +35,7 @@ const (
 	KindVenue        Kind = "venue"
 	KindStaff        Kind = "staff"
 	KindProgram      Kind = "program"
+	KindLedger       Kind = "ledger"
 )
 
 // Kinds lists every kind, in the order screens and reports show them.
@@ -46,6 +47,7 @@ func Kinds() []Kind {
 var idPrefix = map[Kind]string{
 	KindBusiness: "B", KindReservation: "R", KindConsultation: "C", KindDispatch: "D",
 	KindSeminar: "S", KindApplication: "A", KindVenue: "V", KindStaff: "P", KindProgram: "G",
+	KindLedger: "L",
 }
 
 var idEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
@@ -263,4 +265,20 @@ type Program struct {
 	Level  string `json:"level"` // 市区 / 都道府県 / 国
 	Name   string `json:"name"`
 	Active bool   `json:"active"`
+}
+
+// LedgerEntry is one row of the handover ledger (管理簿): every print and
+// export writes one. Content names the document and record ids, never a
+// record's personal data.
+type LedgerEntry struct {
+	Meta
+	At                 time.Time `json:"at"`
+	Handler            string    `json:"handler"`      // login of who printed
+	HandlerName        string    `json:"handler_name"` // their name
+	Content            string    `json:"content"`      // 情報の内容, e.g. "相談票 C-…"
+	Quantity           int       `json:"quantity"`     // pages or sheets
+	Recipient          string    `json:"recipient"`    // 相手先
+	Method             string    `json:"method"`       // 方法, e.g. "PDF出力"
+	PasswordSeparately bool      `json:"password_separately"`
+	DocID              string    `json:"doc_id"`
 }
