@@ -39,20 +39,28 @@ func (r *Renderer) DaySchedule(date time.Time, rows []ScheduleRow, f Footer) ([]
 	rows = sortSchedule(rows)
 	cols := scheduleCols()
 	for i, row := range rows {
-		if i == 0 || row.Venue != rows[i-1].Venue {
-			d.gap(2)
-			d.heading("会場：" + orDash(row.Venue))
-		}
-		if i == 0 || row.Venue != rows[i-1].Venue || row.Consultant != rows[i-1].Consultant {
-			group := "会場：" + orDash(row.Venue) + "　相談員：" + orDash(row.Consultant)
-			d.gap(1.5)
-			d.ensure(3 * minRowH)
-			d.paragraph(1, "相談員："+orDash(row.Consultant))
-			d.startTable("本日の予定表（続き）", day, group+"（続き）", cols)
+		newVenue := i == 0 || row.Venue != rows[i-1].Venue
+		if newVenue || row.Consultant != rows[i-1].Consultant {
+			scheduleGroup(d, day, row, newVenue, cols)
 		}
 		d.tableRow(cols, row.Start+"〜"+row.End, row.Business, row.Phone, row.Channel, row.Status, walkIn(row.WalkIn))
 	}
 	return d.finish("day schedule")
+}
+
+// scheduleGroup starts the rows of a consultant, under a venue heading when
+// the venue changes too, and makes following pages repeat the group's header.
+func scheduleGroup(d *doc, day string, row ScheduleRow, newVenue bool, cols []column) {
+	d.titleCont("本日の予定表（続き）", day)
+	if newVenue {
+		d.gap(2)
+		d.heading("会場：" + orDash(row.Venue))
+	}
+	group := "会場：" + orDash(row.Venue) + "　相談員：" + orDash(row.Consultant)
+	d.gap(1.5)
+	d.ensure(3 * minRowH)
+	d.paragraph(1, "相談員："+orDash(row.Consultant))
+	d.startTable("本日の予定表（続き）", day, group+"（続き）", cols)
 }
 
 // sortSchedule returns a copy of rows sorted by venue, consultant and time.

@@ -91,6 +91,7 @@ func percent(n, total int) string {
 // statsTable draws one table with a bar per row, scaled to the largest
 // count, and a total row.
 func statsTable(d *doc, docTitle string, t Table) {
+	d.titleCont(docTitle+"（続き）", "")
 	d.ensure(7.5 + 4*minRowH)
 	d.heading(t.Title)
 	cols := statsCols()
@@ -100,7 +101,10 @@ func statsTable(d *doc, docTitle string, t Table) {
 		total += c.N
 		most = max(most, c.N)
 	}
-	for _, c := range t.Rows {
+	for i, c := range t.Rows {
+		if i == len(t.Rows)-1 {
+			d.ensure(2 * rowH(1, 0)) // keep the total with the last row
+		}
 		bar := 0.0
 		if most > 0 {
 			bar = float64(c.N) / float64(most)

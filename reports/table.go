@@ -43,6 +43,12 @@ func (d *doc) startTable(title, note, sub string, cols []column) {
 	d.header(cols)
 }
 
+// titleCont makes every following page start with the page title only,
+// ending the repeated header of a table that is finished.
+func (d *doc) titleCont(title, note string) {
+	d.cont = func() { d.title(title, note) }
+}
+
 // barIn draws a horizontal bar of fraction f (0..1) of a cell's inner width.
 func (d *doc) barIn(x, y, w, h, f float64) {
 	inner := w - 4
