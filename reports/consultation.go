@@ -100,22 +100,8 @@ type sheet struct {
 
 // newSheet formats the header values of a sheet.
 func newSheet(in SheetInput) (*sheet, error) {
-	s := &sheet{in: in, category: in.Business.Category}
-	date, start, end, minutes := "", "", "", 0
-	if c := in.Consultation; c != nil {
-		date, start, end, minutes = c.Date, c.Start, c.End, c.Minutes
-		s.c, s.withheld, s.mode = c.Case, c.Case == nil, c.Mode
-		if c.Category != "" {
-			s.category = c.Category
-		}
-		s.note = joinNote("記録番号", c.ID, "状態", c.Status)
-	} else {
-		s.blank = true
-		if res := in.Reservation; res != nil {
-			date, start, end = res.Date, res.Start, res.End
-			s.note = joinNote("予約番号", res.ID, "", "")
-		}
-	}
+	s := &sheet{in: in, category: in.Business.Category, blank: in.Consultation == nil}
+	date, start, end, minutes := s.when()
 	var err error
 	if s.date, err = dateBoth("相談日", date); err != nil {
 		return nil, err
@@ -127,6 +113,24 @@ func newSheet(in SheetInput) (*sheet, error) {
 		}
 	}
 	return s, nil
+}
+
+// when takes the date and times from the consultation, or else from the
+// reservation, and fills the fields that depend on which one there is.
+func (s *sheet) when() (date, start, end string, minutes int) {
+	if c := s.in.Consultation; c != nil {
+		s.c, s.withheld, s.mode = c.Case, c.Case == nil, c.Mode
+		if c.Category != "" {
+			s.category = c.Category
+		}
+		s.note = joinNote("記録番号", c.ID, "状態", c.Status)
+		return c.Date, c.Start, c.End, c.Minutes
+	}
+	if res := s.in.Reservation; res != nil {
+		s.note = joinNote("予約番号", res.ID, "", "")
+		return res.Date, res.Start, res.End, 0
+	}
+	return "", "", "", 0
 }
 
 // joinNote writes "記録番号 C-1　状態 確定", leaving out empty values.

@@ -30,7 +30,9 @@ const (
 // Footer goes on every page: 取扱注意（個人情報）, 出力者 PrintedBy, 出力日時
 // PrintedAt (JST, 西暦), 文書番号 DocID, and "n / m" page numbers. PrintedAt
 // is also the PDF's creation and modification date, which keeps the output
-// deterministic.
+// deterministic: the same instant gives the same bytes in any time zone. A
+// zero PrintedAt leaves the footer's time empty, and gofpdf then dates the
+// file with the current time.
 type Footer struct {
 	PrintedBy string
 	PrintedAt time.Time
@@ -76,8 +78,8 @@ func (r *Renderer) newDoc(title string, f Footer) *doc {
 	pdf.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(r.font))
 	pdf.SetMargins(margin, contentTop, margin)
 	pdf.SetAutoPageBreak(false, margin)
-	pdf.SetCreationDate(f.PrintedAt)
-	pdf.SetModificationDate(f.PrintedAt)
+	pdf.SetCreationDate(f.PrintedAt.In(jst()))
+	pdf.SetModificationDate(f.PrintedAt.In(jst()))
 	pdf.SetCatalogSort(true)
 	pdf.SetProducer(producer, false)
 	pdf.SetCreator(producer, false)

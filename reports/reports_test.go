@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -60,11 +61,10 @@ func TestContinuationPages(t *testing.T) {
 			t.Errorf("page %d is not headed 相談票（続き）", i+2)
 		}
 	}
-	last := squeeze(pages[n-1])
-	if want := squeeze(strings.Join([]string{"1", "/", string(rune('0' + n))}, "")); n < 10 && !strings.Contains(squeeze(pages[0]), want) {
+	if want := fmt.Sprintf("1/%d", n); !strings.Contains(squeeze(pages[0]), want) {
 		t.Errorf("page 1 lacks %q", want)
 	}
-	if !strings.Contains(last, "次回対応") {
+	if !strings.Contains(pages[n-1], "次回対応") {
 		t.Error("the last page lacks 次回対応")
 	}
 }
@@ -257,4 +257,21 @@ func markPadding(font []byte) []byte {
 		}
 	}
 	return font
+}
+
+func TestSameInstantAnyZone(t *testing.T) {
+	r := New()
+	f := testFooter()
+	a, err := r.BlankSheet(SheetInput{}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.PrintedAt = f.PrintedAt.In(time.FixedZone("EST", -5*60*60))
+	b, err := r.BlankSheet(SheetInput{}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("the same instant in another zone gave other bytes")
+	}
 }
