@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/record"
+)
+
+// businessPick shows the chosen business and lets the person choose another
+// by typing part of its name, フリガナ or phone number (office.Search).
+type businessPick struct {
+	ctx      *Context
+	id       string
+	shown    *widget.Label
+	query    *widget.Entry
+	results  *widget.Select
+	hits     choices
+	onChange func(id string)
+}
+
+func newBusinessPick(ctx *Context, onChange func(id string)) *businessPick {
+	p := &businessPick{ctx: ctx, shown: widget.NewLabel(tr("（未選択）")), query: widget.NewEntry(), onChange: onChange}
+	p.shown.TextStyle.Bold = true
+	p.query.SetPlaceHolder(tr("事業所名・フリガナ・電話番号で検索"))
+	p.results = widget.NewSelect(nil, func(label string) {
+		if id := p.hits.id(label); id != "" {
+			p.set(id, strings.SplitN(label, "（", 2)[0])
+		}
+	})
+	p.results.PlaceHolder = tr("検索結果から選ぶ")
+	p.query.OnChanged = func(string) { p.search() }
+	p.query.OnSubmitted = func(string) { p.search() }
+	return p
+}
+
+// object is the picker: chosen name, search entry and results.
+func (p *businessPick) object() fyne.CanvasObject {
+	return container.NewVBox(p.shown, container.NewGridWithColumns(2, p.query, p.results))
+}
+
+// search runs the query and offers the businesses found.
+func (p *businessPick) search() {
+	q := strings.TrimSpace(p.query.Text)
+	p.hits = choices{}
+	if q != "" {
+		hits, err := p.ctx.Office.Search(p.ctx.Session, q, 20)
+		if err != nil {
+			showError(p.ctx.Window, err)
+			return
+		}
+		for _, h := range hits {
+			if h.Kind == record.KindBusiness {
+				p.hits.add(h.ID, h.Title+"（"+h.Detail+"）")
+			}
+		}
+	}
+	p.results.Options = p.hits.labels
+	p.results.ClearSelected()
+	p.results.Refresh()
+}
+
+// set shows the business id with its name and reports it.
+func (p *businessPick) set(id, name string) {
+	p.id = id
+	if name == "" {
+		name = businessNames(p.ctx, []string{id})[id]
+	}
+	if id == "" {
+		name = tr("（未選択）")
+	}
+	p.shown.SetText(name)
+	if p.onChange != nil {
+		p.onChange(id)
+	}
+}
+
+// disable makes the picker read-only.
+func (p *businessPick) disable() {
+	p.query.Hide()
+	p.results.Hide()
+}

@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/office"
+	"madoguchi/app/record"
+)
+
+// consultScreen is the 相談記録 screen: today's visited reservations that
+// still need a record, the list of records with filters, and the form.
+type consultScreen struct {
+	ctx         *Context
+	pager       *workPager
+	visited     *fyne.Container
+	from, to    *dateField
+	consultants choices
+	consultant  *widget.Select
+	statuses    choices
+	status      *widget.Select
+	rows        []office.ConsultationSummary
+	list        *widget.List
+	count       *widget.Label
+	form        *consultForm // the open form, if any
+}
+
+// buildConsultations builds the 相談記録 screen.
+func buildConsultations(ctx *Context) fyne.CanvasObject {
+	return newConsultScreen(ctx).pager
+}
+
+func newConsultScreen(ctx *Context) *consultScreen {
+	sc := &consultScreen{ctx: ctx, visited: container.NewVBox(), count: widget.NewLabel("")}
+	today := ctx.Today()
+	sc.from = newDateField(today.AddDate(0, 0, -30), 7, nil)
+	sc.to = newDateField(today, 7, nil)
+	sc.consultants, _ = staffChoicesByRole(ctx, record.StaffRoles()[0], "")
+	sc.consultant = allChoice(&sc.consultants)
+	sc.statuses = textChoices(record.ConsultationStatuses())
+	sc.status = allChoice(&sc.statuses)
+	sc.list = widget.NewList(func() int { return len(sc.rows) }, sc.newRow, sc.updateRow)
+	sc.list.OnSelected = func(i widget.ListItemID) { sc.list.UnselectAll(); sc.open(sc.rows[i].ID) }
+	sc.pager = newWorkPager(sc.listView(), map[string]func(){
+		ShortcutNew: sc.newRecord, ShortcutSearch: sc.refresh,
+	})
+	sc.refresh()
+	return sc
+}
+
+// allChoice prepends "すべて" (id "") to c and returns a Select over it.
+func allChoice(c *choices) *widget.Select {
+	all := choices{ids: []string{""}, labels: []string{tr("すべて")}}
+	all.ids = append(all.ids, c.ids...)
+	all.labels = append(all.labels, c.labels...)
+	*c = all
+	s := c.newSelect(nil)
+	s.SetSelectedIndex(0)
+	return s
+}
+
+func (sc *consultScreen) listView() fyne.CanvasObject {
+	search := widget.NewButtonWithIcon(tr("絞り込む"), theme.SearchIcon(), sc.refresh)
+	add := widget.NewButtonWithIcon(tr("新規作成"), theme.ContentAddIcon(), sc.newRecord)
+	filters := container.NewHBox(widget.NewLabel(tr("期間")), sc.from.object(), widget.NewLabel("〜"), sc.to.object())
+	filters2 := container.NewHBox(widget.NewLabel(tr("相談員")), sized(sc.consultant, 160),
+		widget.NewLabel(tr("状態")), sized(sc.status, 110), search, layout.NewSpacer(), add, sc.count)
+	top := container.NewVBox(heading(tr("来所済みの予約（相談記録の未作成）")), sc.visited, widget.NewSeparator(),
+		heading(tr("相談記録")), filters, filters2, sc.header())
+	return container.NewBorder(top, nil, nil, nil, sc.list)
+}
+
+var consultCols = []float32{170, 110, 240, 140}
+
+func (sc *consultScreen) header() fyne.CanvasObject {
+	return container.New(&columns{widths: consultCols}, widget.NewLabel(tr("相談日")), widget.NewLabel(tr("時間")),
+		widget.NewLabel(tr("事業者")), widget.NewLabel(tr("相談員")), widget.NewLabel(tr("状態・形態")))
+}
+
+func (sc *consultScreen) newRow() fyne.CanvasObject {
+	return container.New(&columns{widths: consultCols}, truncLabel(""), truncLabel(""), truncLabel(""), truncLabel(""), truncLabel(""))
+}
+
+func (sc *consultScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	r := sc.rows[i]
+	vals := []string{dateLabel(r.Date), r.Start + "〜" + r.End, r.BusinessName, r.ConsultantName, tr(r.Status) + "・" + tr(r.Mode)}
+	for j, c := range o.(*fyne.Container).Objects {
+		c.(*widget.Label).SetText(vals[j])
+	}
+}
+
+// refresh reloads the visited reservations and the filtered list.
+func (sc *consultScreen) refresh() {
+	sc.refreshVisited()
+	rows, err := sc.ctx.Office.Consultations(sc.ctx.Session, office.ConsultationFilter{
+		From: sc.from.ISO(), To: sc.to.ISO(),
+		ConsultantID: sc.consultants.id(sc.consultant.Selected), Status: sc.statuses.id(sc.status.Selected),
+	})
+	if err != nil {
+		showError(sc.ctx.Window, err)
+	}
+	sc.rows = rows
+	sc.count.SetText(tr("%d 件", len(rows)))
+	sc.list.Refresh()
+}
+
+// open loads a record (the view is logged) and shows its form.
+func (sc *consultScreen) open(id string) {
+	c, err := sc.ctx.Office.Consultation(sc.ctx.Session, id)
+	if err != nil {
+		showError(sc.ctx.Window, err)
+		return
+	}
+	sc.show(c)
+}
+
+// newRecord opens an empty form for today, with the person's own name as
+// consultant when the staff master links it to this login.
+func (sc *consultScreen) newRecord() {
+	c := &record.Consultation{Date: isoToday(sc.ctx), Status: record.StDraft, Mode: record.Modes()[0],
+		Case: &record.ConsultationCase{}, ConsultantID: ownStaffID(sc.ctx)}
+	sc.show(c)
+}
+
+// ownStaffID is the staff id linked to the session's login, or "".
+func ownStaffID(ctx *Context) string {
+	st, err := ctx.Office.Staff(ctx.Session)
+	if err != nil {
+		return ""
+	}
+	for _, s := range st {
+		if s.Login != "" && s.Login == ctx.Session.Login {
+			return s.ID
+		}
+	}
+	return ""
+}
+
+// show pushes the form for c over the list.
+func (sc *consultScreen) show(c *record.Consultation) {
+	readOnly := c.Status == record.StApproved && !sc.ctx.Session.HasRole(office.RoleSupervisor)
+	cf, err := newConsultForm(sc.ctx, c, readOnly)
+	if err != nil {
+		showError(sc.ctx.Window, err)
+		return
+	}
+	if readOnly {
+		cf.setNotice(tr("承認済みの記録です。変更できるのは監督者だけです。"), widget.MediumImportance)
+	}
+	cf.onSaved = sc.refresh
+	cf.back = sc.closeForm
+	sc.form = cf
+	sc.pager.push(cf.object(), cf.keys())
+	sc.ctx.Window.Canvas().Focus(cf.f.biz.query)
+}
+
+func (sc *consultScreen) closeForm() {
+	sc.form = nil
+	sc.pager.pop()
+	sc.refresh()
+}
