@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+
+	"fyne.io/fyne/v2/lang"
+
+	"madoguchi/assets"
+)
+
+// The languages the settings offer. Japanese is the default; the
+// translation keys are the Japanese source strings.
+const (
+	LangJapanese = "ja"
+	LangEnglish  = "en"
+)
+
+// LoadTranslations loads assets/translations and makes language the one
+// Fyne's lang package picks. Fyne chooses the language from the
+// environment (LANGUAGE, then LC_ALL/LC_MESSAGES/LANG), so this sets
+// LANGUAGE for this process; it can be called again to switch at run time
+// (screens built afterwards use the new language).
+func LoadTranslations(language string) error {
+	if language != LangEnglish {
+		language = LangJapanese
+	}
+	if err := os.Setenv("LANGUAGE", language); err != nil {
+		return fmt.Errorf("select language: %w", err)
+	}
+	if localeIsC() {
+		// LANGUAGE is ignored under the C locale; LC_MESSAGES is read first.
+		if err := os.Setenv("LC_MESSAGES", language); err != nil {
+			return fmt.Errorf("select language: %w", err)
+		}
+	}
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		return fmt.Errorf("load translations: %w", err)
+	}
+	return nil
+}
+
+// localeIsC reports whether the environment selects the C (POSIX) locale
+// or none, in which case the language list in LANGUAGE is not read.
+func localeIsC() bool {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(name); v != "" {
+			return v == "C" || v == "POSIX"
+		}
+	}
+	return true
+}
+
+// tr translates a Japanese source string and formats it with args like
+// fmt.Sprintf: tr("%d 件", n).
+func tr(key string, args ...any) string {
+	s := lang.L(key)
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}

@@ -1,0 +1,210 @@
+package ui
+
+import (
+	"fmt"
+	"log"
+	"reflect"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// idleLock locks the window after a time without input. Fyne has no
+// global input hook, so activity is gathered from several places: the
+// canvas key handlers (keys typed while no widget has the focus), mouse
+// movement over the window's background (activityArea), navigation and
+// button actions of the shell (touch), and a poll of the focused widget:
+// when the focus moved or the focused entry's text or cursor changed since
+// the last tick, the person was typing. Every method runs on the UI
+// goroutine; the ticker goroutine reaches it only through fyne.Do.
+type idleLock struct {
+	limit  time.Duration
+	now    func() time.Time
+	last   time.Time
+	seen   string
+	onLock func()
+	stop   chan struct{}
+}
+
+// idleTick is how often the idle lock looks at the window.
+const idleTick = 15 * time.Second
+
+func newIdleLock(minutes int, now func() time.Time, onLock func()) *idleLock {
+	l := &idleLock{now: now, onLock: onLock}
+	l.setLimit(minutes)
+	l.last = now()
+	return l
+}
+
+func (l *idleLock) setLimit(minutes int) {
+	if minutes <= 0 {
+		minutes = DefaultIdleMinutes
+	}
+	l.limit = time.Duration(minutes) * time.Minute
+}
+
+// touch records activity now.
+func (l *idleLock) touch() { l.last = l.now() }
+
+// tick takes the current focus fingerprint and locks when the limit has
+// passed without activity. It reports whether it locked.
+func (l *idleLock) tick(fingerprint string) bool {
+	if fingerprint != l.seen {
+		l.seen = fingerprint
+		l.touch()
+	}
+	if l.now().Sub(l.last) < l.limit {
+		return false
+	}
+	l.onLock()
+	return true
+}
+
+// run ticks every idleTick until stopped.
+func (l *idleLock) run(c fyne.Canvas) {
+	l.stop = make(chan struct{})
+	stop := l.stop
+	go func() {
+		t := time.NewTicker(idleTick)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				fyne.Do(func() {
+					select {
+					case <-stop:
+					default:
+						l.tick(focusFingerprint(c))
+					}
+				})
+			}
+		}
+	}()
+}
+
+func (l *idleLock) halt() {
+	if l.stop != nil {
+		close(l.stop)
+		l.stop = nil
+	}
+}
+
+// focusFingerprint describes the focused widget and, for an entry (or a
+// widget embedding one), its text length and cursor.
+func focusFingerprint(c fyne.Canvas) string {
+	f := c.Focused()
+	if f == nil {
+		return fmt.Sprintf("none|%d", overlayCount(c))
+	}
+	fp := fmt.Sprintf("%p|%d", f, overlayCount(c))
+	v := reflect.ValueOf(f)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return fp
+	}
+	e := v.Elem()
+	for _, name := range []string{"Text", "CursorRow", "CursorColumn"} {
+		if fv := e.FieldByName(name); fv.IsValid() {
+			switch fv.Kind() {
+			case reflect.String:
+				fp += fmt.Sprintf("|%d:%x", fv.Len(), fv.String())
+			case reflect.Int:
+				fp += fmt.Sprintf("|%d", fv.Int())
+			}
+		}
+	}
+	return fp
+}
+
+func overlayCount(c fyne.Canvas) int { return len(c.Overlays().List()) }
+
+// startIdle starts the idle lock of the logged-in session.
+func (u *App) startIdle() {
+	u.stopIdle()
+	u.idle = newIdleLock(u.settings.IdleMinutes, time.Now, u.lockNow)
+	u.idle.run(u.win.Canvas())
+}
+
+func (u *App) stopIdle() {
+	if u.idle != nil {
+		u.idle.halt()
+		u.idle = nil
+	}
+}
+
+// touch records activity for the idle lock.
+func (u *App) touch() {
+	if u.idle != nil {
+		u.idle.touch()
+	}
+}
+
+// lockNow ends the session (the office zeroes the keys) and shows the login
+// screen with the same id filled in.
+func (u *App) lockNow() {
+	id := ""
+	if u.sess != nil {
+		id = u.sess.Login
+	}
+	u.endSession()
+	u.showLogin(id, "画面をロックしました。続けるにはパスワードを入力してください。")
+}
+
+// logout ends the session and shows an empty login screen.
+func (u *App) logout() {
+	u.endSession()
+	u.showLogin("", "ログアウトしました。")
+}
+
+func (u *App) endSession() {
+	u.stopIdle()
+	closeAllOverlays(u.win.Canvas())
+	u.win.Canvas().SetOnTypedKey(nil)
+	u.win.Canvas().SetOnTypedRune(nil)
+	u.sess = nil
+	u.shell = nil
+	if u.office != nil {
+		if err := u.office.Logout(); err != nil {
+			log.Printf("ui: logout: %v", err)
+		}
+	}
+}
+
+func closeAllOverlays(c fyne.Canvas) {
+	for closeTopOverlay(c) {
+	}
+}
+
+// activityArea wraps the window content and counts mouse movement over it
+// as activity (widgets that track the mouse themselves, like buttons, get
+// those events instead; their actions touch the lock).
+type activityArea struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	touch   func()
+}
+
+var _ desktop.Hoverable = (*activityArea)(nil)
+
+func newActivityArea(content fyne.CanvasObject, touch func()) *activityArea {
+	a := &activityArea{content: content, touch: touch}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+// CreateRenderer implements fyne.Widget.
+func (a *activityArea) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(a.content)
+}
+
+// MouseIn implements desktop.Hoverable.
+func (a *activityArea) MouseIn(*desktop.MouseEvent) { a.touch() }
+
+// MouseMoved implements desktop.Hoverable.
+func (a *activityArea) MouseMoved(*desktop.MouseEvent) { a.touch() }
+
+// MouseOut implements desktop.Hoverable.
+func (a *activityArea) MouseOut() {}

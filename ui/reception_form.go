@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/record"
+)
+
+// reservationForm is the reservation form of 別紙1: date, time, venue,
+// consultant, business, channel, 受付日/受付者 and the 確認事項. Saving
+// refuses a double booking with the reason next to the form.
+type reservationForm struct {
+	ctx        *Context
+	r          record.Reservation
+	form       *fieldForm
+	date       *dateField
+	start, end *widget.Entry
+	venues     choices
+	staff      choices
+	venue      *widget.Select
+	consultant *widget.Select
+	picker     *businessPicker
+	channels   choices
+	channel    *widget.Select
+	answers    choices
+	subsidy    *widget.Select
+	loan       *widget.Select
+	wanted     *widget.Entry
+	visit      *widget.Select
+	note       *widget.Entry
+	print      *widget.Button
+	dlg        *formDialog
+	onSaved    func(*record.Reservation)
+}
+
+// showReservationForm opens r (new when r.ID is empty) in a dialog;
+// onSaved runs after each successful save.
+func showReservationForm(ctx *Context, r record.Reservation, onSaved func(*record.Reservation)) *reservationForm {
+	f := &reservationForm{ctx: ctx, r: r, form: newFieldForm(), onSaved: onSaved}
+	f.build()
+	f.fill()
+	f.print = widget.NewButtonWithIcon(tr("予約内容を印刷"), theme.DocumentPrintIcon(), f.printSheet)
+	title := tr("予約の登録")
+	if r.ID != "" {
+		title = tr("予約の変更")
+	}
+	f.dlg = newFormDialog(ctx.Window, title, tr("保存"), f.form.object(), f.save, f.print)
+	f.dlg.on(ShortcutPrint, f.printSheet)
+	f.dlg.on(ShortcutSearch, func() { ctx.Window.Canvas().Focus(f.picker.entry) })
+	f.updatePrint()
+	f.dlg.show(fyne.NewSize(760, 720))
+	ctx.Window.Canvas().Focus(f.picker.entry)
+	return f
+}
+
+func (f *reservationForm) build() {
+	f.date = newDateField(f.ctx.Today(), 1, nil)
+	f.start, f.end = newClockField(""), newClockField("")
+	f.venues, _ = venueChoices(f.ctx)
+	f.staff, _ = consultantChoices(f.ctx)
+	f.venue, f.consultant = f.venues.newSelect(nil), f.staff.newSelect(nil)
+	f.picker = newBusinessPicker(f.ctx, nil)
+	f.channels, f.answers = textChoices(record.Channels()), textChoices(record.CheckAnswers())
+	f.channel = f.channels.newSelect(nil)
+	f.subsidy, f.loan = f.answers.newSelect(nil), f.answers.newSelect(nil)
+	f.wanted = widget.NewEntry()
+	f.visit = widget.NewSelect(visitLabels(), nil)
+	f.note = newMultiLine(3)
+	f.form.add("予約日", f.date.object())
+	f.form.add("開始時刻", f.start)
+	f.form.add("終了時刻", f.end)
+	f.form.add("会場", f.venue)
+	f.form.add("相談員", f.consultant)
+	f.form.add("事業者", f.picker.object(120))
+	f.form.add("受付方法", f.channel)
+	f.form.add("受付", widget.NewLabel(f.receivedText()))
+	f.form.add("給付金・補助金の申請状況", f.subsidy)
+	f.form.add("融資の利用状況", f.loan)
+	f.form.add("特に相談したい制度", f.wanted)
+	f.form.add("来所回数", f.visit)
+	f.form.add("備考", f.note)
+}
+
+// fill puts f.r into the widgets.
+func (f *reservationForm) fill() {
+	r := f.r
+	if r.Date != "" {
+		if d, err := record.ParseDate("", r.Date); err == nil {
+			f.date.SetDate(d)
+		}
+	}
+	f.start.SetText(r.Start)
+	f.end.SetText(r.End)
+	f.venues.selectID(f.venue, r.VenueID)
+	f.staff.selectID(f.consultant, r.ConsultantID)
+	if r.BusinessID != "" {
+		n, _ := f.ctx.Office.BusinessNames(f.ctx.Session, []string{r.BusinessID})
+		f.picker.set(r.BusinessID, n[r.BusinessID])
+	}
+	if r.Channel == "" {
+		r.Channel = record.Channels()[0]
+	}
+	f.channels.selectID(f.channel, r.Channel)
+	f.answers.selectID(f.subsidy, r.Checks.Subsidy)
+	f.answers.selectID(f.loan, r.Checks.Loan)
+	f.wanted.SetText(r.Checks.WantedProgram)
+	f.visit.SetSelectedIndex(min(max(r.Checks.VisitCount, 1), len(visitLabels())) - 1)
+	f.note.SetText(r.Note)
+}
+
+func (f *reservationForm) receivedText() string {
+	on, by := f.r.ReceivedOn, f.r.ReceivedBy
+	if on == "" {
+		on = f.ctx.Today().Format("2006-01-02")
+	}
+	if by == "" {
+		by = f.ctx.Session.Login
+	}
+	return tr("受付日 %s　受付者 %s", on, by)
+}
+
+// collect reads the widgets into f.r.
+func (f *reservationForm) collect() {
+	r := &f.r
+	r.Date = f.date.ISO()
+	r.Start, r.End = normalClock(f.start.Text), normalClock(f.end.Text)
+	r.VenueID = f.venues.id(f.venue.Selected)
+	r.ConsultantID = f.staff.id(f.consultant.Selected)
+	r.BusinessID = f.picker.id()
+	r.Channel = f.channels.id(f.channel.Selected)
+	r.Checks = record.ReservationChecks{
+		Subsidy: f.answers.id(f.subsidy.Selected), Loan: f.answers.id(f.loan.Selected),
+		WantedProgram: strings.TrimSpace(f.wanted.Text), VisitCount: f.visit.SelectedIndex() + 1,
+	}
+	r.Note = f.note.Text
+}
+
+// save stores the reservation; a refusal (double booking, a missing
+// field) stays in the form with its reason. It reports success.
+func (f *reservationForm) save() bool {
+	f.form.clearErrors()
+	f.collect()
+	saved := f.r
+	if err := f.ctx.Office.SaveReservation(f.ctx.Session, &saved); err != nil {
+		f.form.showErrors(err)
+		return false
+	}
+	f.r = saved
+	f.updatePrint()
+	if f.onSaved != nil {
+		f.onSaved(&saved)
+	}
+	return true
+}
+
+func (f *reservationForm) updatePrint() {
+	if f.r.ID == "" {
+		f.print.Disable()
+	} else {
+		f.print.Enable()
+	}
+}
+
+func (f *reservationForm) printSheet() {
+	if f.r.ID == "" {
+		return
+	}
+	id := f.r.ID
+	savePDF(f.ctx, "予約_"+f.r.Date+"_"+id+".pdf", func() ([]byte, error) {
+		return f.ctx.Office.PrintReservation(f.ctx.Session, id)
+	})
+}
+
+// visitLabels are 初回, 2回目 … 10回目 for the visit count.
+func visitLabels() []string {
+	out := []string{tr("初回")}
+	for n := 2; n <= 10; n++ {
+		out = append(out, tr("%s回目", fmt.Sprint(n)))
+	}
+	return out
+}

@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/record"
+)
+
+// weekScreen is 予約: a week of free and taken slots, 9:00–17:00, for one
+// venue or one consultant. A free slot opens a new reservation there; a
+// taken one opens that reservation.
+type weekScreen struct {
+	ctx     *Context
+	week    *dateField
+	byStaff *widget.RadioGroup
+	venues  choices
+	staff   choices
+	who     *widget.Select
+	slot    *widget.Select
+	grid    *fyne.Container
+	rs      []record.Reservation
+	biz     map[string]string
+}
+
+// The day the week calendar covers, and the slot lengths it offers.
+const (
+	dayStart = 9 * 60
+	dayEnd   = 17 * 60
+)
+
+func newWeekScreen(ctx *Context) *weekScreen {
+	w := &weekScreen{ctx: ctx, grid: container.NewGridWithColumns(8)}
+	w.venues, _ = venueChoices(ctx)
+	w.staff, _ = consultantChoices(ctx)
+	w.week = newDateField(monday(ctx.Today()), 7, func(time.Time) { w.reload() })
+	w.byStaff = widget.NewRadioGroup([]string{tr("会場別"), tr("相談員別")}, func(string) { w.switchWho() })
+	w.byStaff.Horizontal = true
+	w.who = widget.NewSelect(nil, func(string) { w.reload() })
+	w.slot = widget.NewSelect([]string{tr("30 分"), tr("60 分")}, func(string) { w.reload() })
+	w.byStaff.SetSelected(tr("会場別"))
+	w.slot.SetSelected(tr("60 分"))
+	return w
+}
+
+// monday returns the Monday of t's week as a calendar date.
+func monday(t time.Time) time.Time {
+	d := calendarDate(t)
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+func (w *weekScreen) object() fyne.CanvasObject {
+	thisWeek := widget.NewButton(tr("今週"), func() { w.week.SetDate(monday(w.ctx.Today())) })
+	bar := container.NewHBox(w.week.object(), thisWeek)
+	pick := container.NewHBox(w.byStaff, sized(w.who, 220), widget.NewLabel(tr("枠")), w.slot, layout.NewSpacer())
+	top := container.NewVBox(heading(tr("予約")), bar, pick, widget.NewLabel(tr("空いている枠を押すと予約を登録できます。")))
+	return withShortcuts(container.NewBorder(top, nil, nil, nil, container.NewVScroll(w.grid)), map[string]func(){
+		ShortcutNew:    func() { w.book(w.week.Date(), dayStart, dayStart+60) },
+		ShortcutSearch: func() { w.ctx.Window.Canvas().Focus(w.week.entry) },
+	})
+}
+
+// switchWho fills the venue or consultant choice.
+func (w *weekScreen) switchWho() {
+	c := w.current()
+	w.who.SetOptions(c.labels)
+	if len(c.labels) > 0 {
+		w.who.SetSelectedIndex(0)
+	}
+}
+
+func (w *weekScreen) current() choices {
+	if w.byStaff.Selected == tr("相談員別") {
+		return w.staff
+	}
+	return w.venues
+}
+
+func (w *weekScreen) slotMinutes() int {
+	if w.slot.Selected == tr("30 分") {
+		return 30
+	}
+	return 60
+}
+
+// reload reads the week's reservations and redraws the grid.
+func (w *weekScreen) reload() {
+	if w.slot == nil || w.slot.Selected == "" {
+		return
+	}
+	from := w.week.Date()
+	rs, err := w.ctx.Office.ReservationsBetween(w.ctx.Session, from.Format(time.DateOnly), from.AddDate(0, 0, 6).Format(time.DateOnly))
+	if err != nil {
+		showError(w.ctx.Window, err)
+		return
+	}
+	w.rs = w.rs[:0]
+	ids := []string{}
+	for _, r := range rs {
+		if w.matches(r) {
+			w.rs = append(w.rs, r)
+			ids = append(ids, r.BusinessID)
+		}
+	}
+	w.biz, _ = w.ctx.Office.BusinessNames(w.ctx.Session, ids)
+	w.draw()
+}
+
+// matches keeps active reservations of the chosen venue or consultant.
+func (w *weekScreen) matches(r record.Reservation) bool {
+	if r.Status != record.ResBooked && r.Status != record.ResVisited {
+		return false
+	}
+	id := w.current().id(w.who.Selected)
+	if w.byStaff.Selected == tr("相談員別") {
+		return r.ConsultantID == id
+	}
+	return r.VenueID == id
+}
+
+func (w *weekScreen) draw() {
+	objs := []fyne.CanvasObject{widget.NewLabel("")}
+	from := w.week.Date()
+	for d := 0; d < 7; d++ {
+		day := from.AddDate(0, 0, d)
+		objs = append(objs, boldLabel(fmt.Sprintf("%d/%d（%s）", day.Month(), day.Day(), weekdayJP(day))))
+	}
+	step := w.slotMinutes()
+	for m := dayStart; m < dayEnd; m += step {
+		objs = append(objs, widget.NewLabel(clock(m)))
+		for d := 0; d < 7; d++ {
+			objs = append(objs, w.cell(from.AddDate(0, 0, d), m, m+step))
+		}
+	}
+	w.grid.Objects = objs
+	w.grid.Refresh()
+}
+
+// cell is one slot: free (tap to book) or taken (tap to open).
+func (w *weekScreen) cell(day time.Time, start, end int) fyne.CanvasObject {
+	iso := day.Format(time.DateOnly)
+	for _, r := range w.rs {
+		if r.Date == iso && normalClock(r.Start) < clock(end) && clock(start) < normalClock(r.End) {
+			r := r
+			b := widget.NewButton(shorten(w.biz[r.BusinessID], 7), func() { w.open(r) })
+			b.Importance = widget.WarningImportance
+			return b
+		}
+	}
+	b := widget.NewButton(tr("空き"), func() { w.book(day, start, end) })
+	b.Importance = widget.LowImportance
+	return b
+}
+
+// book opens a new reservation in a free slot.
+func (w *weekScreen) book(day time.Time, start, end int) {
+	w.ctx.Window.Canvas().Unfocus()
+	r := record.Reservation{Date: day.Format(time.DateOnly), Start: clock(start), End: clock(end)}
+	id := w.current().id(w.who.Selected)
+	if w.byStaff.Selected == tr("相談員別") {
+		r.ConsultantID = id
+	} else {
+		r.VenueID = id
+	}
+	showReservationForm(w.ctx, r, func(*record.Reservation) { w.reload() })
+}
+
+func (w *weekScreen) open(r record.Reservation) {
+	full, err := w.ctx.Office.Reservation(w.ctx.Session, r.ID)
+	if err != nil {
+		showError(w.ctx.Window, err)
+		return
+	}
+	showReservationForm(w.ctx, *full, func(*record.Reservation) { w.reload() })
+}
+
+// clock formats minutes after midnight as "15:04".
+func clock(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
+
+func weekdayJP(t time.Time) string {
+	return tr([]string{"日", "月", "火", "水", "木", "金", "土"}[t.Weekday()])
+}
+
+// shorten cuts s to n characters with "…".
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

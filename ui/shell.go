@@ -1,0 +1,277 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/office"
+)
+
+// The shortcut names the shell routes to the active screen or dialog:
+// Ctrl+F, Ctrl+N, Ctrl+S and Ctrl+P.
+const (
+	ShortcutSearch = "search"
+	ShortcutNew    = "new"
+	ShortcutSave   = "save"
+	ShortcutPrint  = "print"
+)
+
+// shortcutTarget is implemented by a screen's content (the object its
+// Build returns, or any object inside it reachable through containers,
+// scrolls, splits, tabs and cards) and by the content of a dialog, to
+// receive the window's keyboard shortcuts. OnShortcut gets one of the
+// Shortcut… names and reports whether it handled it. The shell asks the
+// topmost dialog first, then the current screen. withShortcuts wraps any
+// content into such a target.
+type shortcutTarget interface {
+	OnShortcut(name string) bool
+}
+
+// shell is the window after login: a top bar, the navigation list of the
+// screens the session may see, and the current screen.
+type shell struct {
+	app     *App
+	ctx     *Context
+	screens []Screen
+	nav     *widget.List
+	body    *fyne.Container
+	current fyne.CanvasObject
+	key     string
+}
+
+// loggedIn opens the shell for a new session and starts the idle lock.
+func (u *App) loggedIn(s *office.Session) {
+	u.sess = s
+	u.login = nil
+	u.showShell("")
+	u.startIdle()
+}
+
+// showShell (re)builds the shell, opening the screen with key (or the first).
+func (u *App) showShell(key string) {
+	ctx := &Context{Office: u.office, Session: u.sess, Window: u.win, Now: u.opt.Office.Now}
+	sh := &shell{app: u, ctx: ctx, screens: allowedScreens(u.sess)}
+	u.shell = sh
+	u.win.SetContent(newActivityArea(sh.layout(), u.touch))
+	u.win.SetMainMenu(sh.menu())
+	u.win.Canvas().SetOnTypedKey(sh.typedKey)
+	u.win.Canvas().SetOnTypedRune(func(rune) { u.touch() })
+	sh.openKey(key)
+}
+
+func allowedScreens(s *office.Session) []Screen {
+	var out []Screen
+	for _, sc := range screens() {
+		if sc.Allowed == nil || sc.Allowed(s) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+func (sh *shell) layout() fyne.CanvasObject {
+	sh.body = container.NewStack()
+	sh.nav = widget.NewList(
+		func() int { return len(sh.screens) },
+		func() fyne.CanvasObject { return widget.NewLabel("相談記録の一覧") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(tr(sh.screens[i].Title)) },
+	)
+	sh.nav.OnSelected = func(i widget.ListItemID) { sh.open(i) }
+	split := container.NewHSplit(sh.nav, sh.body)
+	split.Offset = 0.16
+	return container.NewBorder(sh.topBar(), nil, nil, nil, split)
+}
+
+func (sh *shell) topBar() fyne.CanvasObject {
+	s := sh.ctx.Session
+	roles := make([]string, len(s.Roles))
+	for i, r := range s.Roles {
+		roles[i] = tr(r.Label())
+	}
+	who := widget.NewLabelWithStyle(tr("%s さん（%s）", s.Name, strings.Join(roles, "・")), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	settings := widget.NewButtonWithIcon(tr("設定"), theme.SettingsIcon(), sh.settings)
+	lock := widget.NewButtonWithIcon(tr("ロック"), theme.VisibilityOffIcon(), func() { sh.app.lockNow() })
+	logout := widget.NewButtonWithIcon(tr("ログアウト"), theme.LogoutIcon(), func() { sh.app.logout() })
+	bar := container.NewHBox(who, layout.NewSpacer(), settings, lock, logout)
+	return container.NewVBox(bar, widget.NewSeparator())
+}
+
+// menu carries the keyboard shortcuts: a main-menu shortcut fires even
+// while a text field has the focus.
+func (sh *shell) menu() *fyne.MainMenu {
+	item := func(label, name string, key fyne.KeyName) *fyne.MenuItem {
+		it := fyne.NewMenuItem(tr(label), func() { sh.shortcut(name) })
+		it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+		return it
+	}
+	work := fyne.NewMenu(tr("操作"),
+		item("検索", ShortcutSearch, fyne.KeyF), item("新規", ShortcutNew, fyne.KeyN),
+		item("保存", ShortcutSave, fyne.KeyS), item("印刷", ShortcutPrint, fyne.KeyP),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(tr("設定"), sh.settings),
+		fyne.NewMenuItem(tr("ロック"), func() { sh.app.lockNow() }),
+		fyne.NewMenuItem(tr("ログアウト"), func() { sh.app.logout() }),
+	)
+	return fyne.NewMainMenu(work)
+}
+
+// openKey opens the screen with key, or the first one.
+func (sh *shell) openKey(key string) {
+	if len(sh.screens) == 0 {
+		sh.body.Objects = []fyne.CanvasObject{container.NewCenter(widget.NewLabel(tr("この役割で使える画面はありません。")))}
+		sh.body.Refresh()
+		return
+	}
+	for i, sc := range sh.screens {
+		if sc.Key == key {
+			sh.nav.Select(i)
+			return
+		}
+	}
+	sh.nav.Select(0)
+}
+
+func (sh *shell) open(i int) {
+	sh.app.touch()
+	sc := sh.screens[i]
+	sh.key = sc.Key
+	sh.current = sc.Build(sh.ctx)
+	sh.body.Objects = []fyne.CanvasObject{sh.current}
+	sh.body.Refresh()
+	sh.shortcut(ShortcutSearch)
+}
+
+// shortcut routes a shortcut to the topmost dialog, else the current screen.
+func (sh *shell) shortcut(name string) bool {
+	sh.app.touch()
+	if top := sh.ctx.Window.Canvas().Overlays().Top(); top != nil {
+		if t := findShortcutTarget(top, 0); t != nil {
+			return t.OnShortcut(name)
+		}
+		return false
+	}
+	if t := findShortcutTarget(sh.current, 0); t != nil {
+		return t.OnShortcut(name)
+	}
+	return false
+}
+
+// typedKey is the canvas key handler (no widget has the focus): it counts
+// as activity, and Esc closes the topmost dialog.
+func (sh *shell) typedKey(k *fyne.KeyEvent) {
+	sh.app.touch()
+	if k.Name == fyne.KeyEscape {
+		closeTopOverlay(sh.ctx.Window.Canvas())
+	}
+}
+
+func (sh *shell) settings() {
+	u := sh.app
+	showSettings(u.win, u.settings, func(s Settings) { u.applySettings(s) })
+}
+
+// applySettings saves s and applies it: theme, language, idle time.
+func (u *App) applySettings(s Settings) {
+	old := u.settings
+	u.settings = s
+	s.save(u.fyne.Preferences())
+	u.fyne.Settings().SetTheme(NewTheme(s.FontSize))
+	if u.idle != nil {
+		u.idle.setLimit(s.IdleMinutes)
+	}
+	if s.Language != old.Language {
+		if err := LoadTranslations(s.Language); err == nil && u.shell != nil {
+			u.showShell(u.shell.key)
+		}
+	}
+}
+
+// findShortcutTarget looks for a shortcutTarget in o and the objects it
+// holds, depth first.
+func findShortcutTarget(o fyne.CanvasObject, depth int) shortcutTarget {
+	if o == nil || depth > 24 || !o.Visible() {
+		return nil
+	}
+	if t, ok := o.(shortcutTarget); ok {
+		return t
+	}
+	for _, c := range children(o) {
+		if t := findShortcutTarget(c, depth+1); t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+// children returns the objects o holds, for the kinds of holder the
+// screens use.
+func children(o fyne.CanvasObject) []fyne.CanvasObject {
+	switch x := o.(type) {
+	case *fyne.Container:
+		return x.Objects
+	case *widget.PopUp:
+		return []fyne.CanvasObject{x.Content}
+	case *container.Scroll:
+		return []fyne.CanvasObject{x.Content}
+	case *container.Split:
+		return []fyne.CanvasObject{x.Leading, x.Trailing}
+	case *widget.Card:
+		return []fyne.CanvasObject{x.Content}
+	case *container.AppTabs:
+		if x.Selected() != nil {
+			return []fyne.CanvasObject{x.Selected().Content}
+		}
+	case *activityArea:
+		return []fyne.CanvasObject{x.content}
+	case *shortcutBox:
+		return []fyne.CanvasObject{x.content}
+	}
+	return nil
+}
+
+// closeTopOverlay hides the topmost pop-up (a dialog) of c.
+func closeTopOverlay(c fyne.Canvas) bool {
+	top := c.Overlays().Top()
+	if top == nil {
+		return false
+	}
+	top.Hide()
+	c.Overlays().Remove(top)
+	return true
+}
+
+// shortcutBox wraps a screen's or dialog's content and answers shortcuts
+// with the given handlers.
+type shortcutBox struct {
+	widget.BaseWidget
+	content  fyne.CanvasObject
+	handlers map[string]func()
+}
+
+// withShortcuts wraps content so that the shell routes the named shortcuts
+// (Shortcut… constants) to handlers.
+func withShortcuts(content fyne.CanvasObject, handlers map[string]func()) fyne.CanvasObject {
+	b := &shortcutBox{content: content, handlers: handlers}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// OnShortcut runs the handler for name, if any.
+func (b *shortcutBox) OnShortcut(name string) bool {
+	if h := b.handlers[name]; h != nil {
+		h()
+		return true
+	}
+	return false
+}
+
+// CreateRenderer implements fyne.Widget.
+func (b *shortcutBox) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(b.content)
+}

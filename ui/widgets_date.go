@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/record"
+)
+
+// dateField is a date entry with ◀ ▶ buttons (a day, or step days, back
+// and forward) and the date in 西暦 with weekday and 和暦 beside it. It
+// accepts every spelling record.ParseDate reads (2026-10-01, 令和8年10月1日,
+// R8.10.1, …). Dates are calendar dates at midnight UTC, as ParseDate
+// returns them.
+type dateField struct {
+	entry    *widget.Entry
+	shown    *widget.Label
+	date     time.Time
+	step     int
+	onChange func(time.Time)
+}
+
+// newDateField returns a field holding d; onChange (may be nil) runs
+// whenever the date changes.
+func newDateField(d time.Time, step int, onChange func(time.Time)) *dateField {
+	f := &dateField{entry: widget.NewEntry(), shown: widget.NewLabel(""), step: step, onChange: onChange}
+	f.entry.OnSubmitted = func(string) { f.parse() }
+	f.entry.Validator = func(s string) error {
+		_, err := record.ParseDate(tr("日付"), s)
+		return err
+	}
+	f.set(calendarDate(d), false)
+	return f
+}
+
+// calendarDate returns t's date in t's zone as midnight UTC.
+func calendarDate(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// object is the field with its buttons.
+func (f *dateField) object() fyne.CanvasObject {
+	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { f.shift(-f.step) })
+	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { f.shift(f.step) })
+	return container.NewHBox(prev, sized(f.entry, 130), next, f.shown)
+}
+
+// Date returns the date.
+func (f *dateField) Date() time.Time { return f.date }
+
+// ISO returns the date as 2006-01-02.
+func (f *dateField) ISO() string { return f.date.Format(time.DateOnly) }
+
+// SetDate changes the date and reports it.
+func (f *dateField) SetDate(d time.Time) { f.set(calendarDate(d), true) }
+
+func (f *dateField) shift(days int) { f.set(f.date.AddDate(0, 0, days), true) }
+
+func (f *dateField) parse() {
+	d, err := record.ParseDate(tr("日付"), f.entry.Text)
+	if err != nil {
+		f.shown.SetText(err.Error())
+		return
+	}
+	f.set(d, true)
+}
+
+func (f *dateField) set(d time.Time, notify bool) {
+	f.date = d
+	f.entry.SetText(d.Format(time.DateOnly))
+	f.shown.SetText(record.FormatDateJP(d) + "　" + record.FormatWareki(d))
+	if notify && f.onChange != nil {
+		f.onChange(d)
+	}
+}
+
+// clockField is an entry for a time of day that accepts 9:30, 930, 9時30分
+// and shows it as 09:30 once it is left or submitted.
+func newClockField(v string) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetPlaceHolder("09:30")
+	e.SetText(v)
+	return e
+}
+
+// normalClock returns v as "15:04", or v unchanged when it is not a time.
+func normalClock(v string) string {
+	h, m, err := record.ParseClock("", v)
+	if err != nil {
+		return v
+	}
+	return time.Date(2000, 1, 1, h, m, 0, 0, time.UTC).Format("15:04")
+}

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"fmt"
+	"log"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+)
+
+// savePDF renders a document off the UI goroutine while a progress dialog
+// shows, then asks where to save it (suggesting suggestedName, e.g.
+// "予定表_2026-10-01.pdf") and writes it. The office's Print… methods write
+// the ledger row and the access-log event; render is one of them. Errors
+// reach the person as office.Message.
+func savePDF(ctx *Context, suggestedName string, render func() ([]byte, error)) {
+	wait := dialog.NewCustomWithoutButtons(tr("印刷用のファイルを作成しています…"), newBusyBar(), ctx.Window)
+	wait.Show()
+	go func() {
+		pdf, err := render()
+		fyne.Do(func() {
+			wait.Hide()
+			if err != nil {
+				showError(ctx.Window, err)
+				return
+			}
+			askSavePDF(ctx.Window, suggestedName, pdf)
+		})
+	}()
+}
+
+// askSavePDF shows the save dialog and writes pdf where the person chose.
+func askSavePDF(win fyne.Window, name string, pdf []byte) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			showError(win, err)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		if err := writePDF(w, pdf); err != nil {
+			log.Printf("ui: save pdf: %v", err)
+			dialog.ShowInformation(tr("保存できませんでした"), tr("ファイルを保存できませんでした。保存先の空き容量と書き込み権限を確かめてください。"), win)
+			return
+		}
+		dialog.ShowInformation(tr("保存しました"), tr("%s に保存しました。", w.URI().Name()), win)
+	}, win)
+	d.SetFileName(name)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+func writePDF(w fyne.URIWriteCloser, pdf []byte) error {
+	_, err := w.Write(pdf)
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", w.URI(), err)
+	}
+	return nil
+}
