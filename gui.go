@@ -3,15 +3,96 @@
 package main
 
 import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/demo"
+	"madoguchi/app/office"
+	"madoguchi/ui"
 )
 
-// runGUI opens the desktop window.
+// runGUI opens the desktop window. --demo makes a fresh temporary vault
+// filled with dummy data (removed on exit); --vault DIR opens another vault
+// folder than the default one under the user's config folder.
 func runGUI(args []string) int {
+	fs := flag.NewFlagSet("madoguchi", flag.ContinueOnError)
+	demoMode := fs.Bool("demo", false, "デモ用のデータで試す（終了時に消えます）")
+	vaultDir := fs.String("vault", "", "窓口データのフォルダ")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
 	a := fyneapp.NewWithID("jp.madoguchi.desktop")
-	w := a.NewWindow("窓口")
-	w.SetContent(widget.NewLabel("窓口"))
-	w.ShowAndRun()
+	opt := ui.Options{VaultDir: *vaultDir}
+	if *demoMode {
+		dir, err := os.MkdirTemp("", "madoguchi-demo-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "エラー: デモ用の一時フォルダを作れませんでした。")
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		setDemo(&opt, filepath.Join(dir, "office"))
+	} else if opt.VaultDir == "" {
+		opt.VaultDir = defaultVaultDir(a)
+	}
+	u := ui.New(a, opt)
+	u.Start()
+	stop := quitOnSignal(a, u)
+	defer stop()
+	u.Window().ShowAndRun()
+	u.Shutdown()
 	return 0
+}
+
+// setDemo makes opt fill a demo vault in dir before the login screen.
+func setDemo(opt *ui.Options, dir string) {
+	opt.VaultDir = dir
+	opt.Title = "窓口 Madoguchi（デモ）"
+	opt.Prepare = func(progress func(done, total int)) ([]ui.DemoLogin, error) {
+		logins, err := demo.NewVault(dir, demo.SmallSizes(), office.Options{}, progress)
+		out := make([]ui.DemoLogin, len(logins))
+		for i, l := range logins {
+			out[i] = ui.DemoLogin{Login: l.Login, Password: l.Password, Name: l.Name, Role: l.Role}
+		}
+		return out, err
+	}
+}
+
+// defaultVaultDir is madoguchi/office under the user's config folder, or
+// under Fyne's storage root when there is none.
+func defaultVaultDir(a fyne.App) string {
+	if dir, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(dir, "madoguchi", "office")
+	}
+	return filepath.Join(a.Storage().RootURI().Path(), "office")
+}
+
+// quitOnSignal logs out and quits on SIGINT or SIGTERM. The returned
+// function stops listening.
+func quitOnSignal(a fyne.App, u *ui.App) func() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			log.Print("madoguchi: signal received, logging out")
+			fyne.Do(func() {
+				u.Shutdown()
+				a.Quit()
+			})
+		case <-done:
+		}
+	}()
+	return func() {
+		close(done)
+		stop()
+	}
 }

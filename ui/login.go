@@ -99,7 +99,7 @@ func (f *loginForm) demoCard() fyne.CanvasObject {
 		})
 		rows.Add(container.NewGridWithColumns(3, use, widget.NewLabel(d.Password), widget.NewLabel(tr(d.Role.Label()))))
 	}
-	hint := widget.NewLabel(tr("デモ用のデータです（実在しない事業者）。IDを押すと入力欄に入ります。"))
+	hint := widget.NewLabel(tr("架空の事業者のデモ用データです。IDを押すと入力欄に入ります。"))
 	hint.Wrapping = fyne.TextWrapWord
 	return widget.NewCard(tr("デモ用アカウント"), "", container.NewVBox(hint, rows))
 }
