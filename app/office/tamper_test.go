@@ -48,7 +48,9 @@ func auditKey(seq uint64) []byte {
 
 func TestAuditTamperingIsFound(t *testing.T) {
 	f := newFixture(t)
-	f.as("uketsuke", func(s *Session) { f.business(s, "改ざん確認商店", "カイザンカクニンショウテン", "03-5555-0701") })
+	f.as("uketsuke", func(s *Session) {
+		f.business(s, "改ざん確認商店", "カイザンカクニンショウテン", "03-5555-0701")
+	})
 	f.as("kantoku", func(s *Session) {
 		if n, err := f.o.VerifyAudit(s); err != nil || n < 5 {
 			t.Fatalf("clean chain: %d %v", n, err)
@@ -131,4 +133,3 @@ func TestTamperedOrReplayedEnvelopeRefused(t *testing.T) {
 	}
 	f.logout()
 }
-
