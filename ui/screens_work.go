@@ -7,6 +7,7 @@ import "madoguchi/app/office"
 func workScreens() []Screen {
 	return []Screen{
 		{Key: "consultations", Title: "相談記録", Allowed: workMay(office.PermCase), Build: buildConsultations},
+		{Key: "approvals", Title: "承認", Allowed: workMay(office.PermApprove), Build: buildApprovals},
 	}
 }
 

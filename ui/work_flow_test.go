@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/office"
+	"madoguchi/app/record"
+)
+
+// workButton finds the button labelled text inside o.
+func workButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	walkObjects(o, func(x fyne.CanvasObject) {
+		if b, ok := x.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no button %q", text)
+	}
+	return found
+}
+
+// walkObjects visits o and everything it holds, including widget internals.
+func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walkObjects(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walkObjects(c, fn)
+		}
+	}
+}
+
+// tapOption taps the option labelled label of a check or radio group.
+func tapOption(t *testing.T, group fyne.Widget, options []string, label string) {
+	t.Helper()
+	i := slices.Index(options, label)
+	var taps []fyne.Tappable
+	for _, o := range test.WidgetRenderer(group).Objects() {
+		if tp, ok := o.(fyne.Tappable); ok {
+			taps = append(taps, tp)
+		}
+	}
+	if i < 0 || i >= len(taps) {
+		t.Fatalf("no option %q in %v", label, options)
+	}
+	test.Tap(taps[i])
+}
+
+// TestConsultantWritesRecordAndSupervisorApproves walks the main path: the
+// consultant opens the visited reservation's draft, fills the form through
+// its widgets and confirms; the supervisor approves it; reception sees no
+// 相談記録 screen and gets the record without its content.
+func TestConsultantWritesRecordAndSupervisorApproves(t *testing.T) {
+	f := newWorkFixture(t)
+	var id string
+	f.as("soudan", func(s *office.Session) { id = consultantFillsForm(t, f, s) })
+	f.as("kantoku", func(s *office.Session) { supervisorApproves(t, f, s, id) })
+	f.as("uketsuke", func(s *office.Session) { receptionCannotRead(t, f, s, id) })
+}
+
+func consultantFillsForm(t *testing.T, f *workFixture, s *office.Session) string {
+	ctx := f.ctx(s, fyne.NewSize(1100, 800))
+	sc := newConsultScreen(ctx)
+	ctx.Window.SetContent(sc.pager)
+	test.Tap(workButton(t, sc.visited, "相談記録を作成"))
+	cf := sc.form
+	if cf == nil {
+		t.Fatal("no form opened from the reservation")
+	}
+	fl := cf.f
+	if fl.biz.shown.Text != "テスト商店" || fl.start.Text != "10:00" || fl.minutes.Text != "（60分）" {
+		t.Fatalf("draft not filled: %q %q %q", fl.biz.shown.Text, fl.start.Text, fl.minutes.Text)
+	}
+	fl.end.SetText("")
+	test.Type(fl.end, "11:30")
+	if fl.minutes.Text != "（90分）" {
+		t.Errorf("minutes not computed live: %q", fl.minutes.Text)
+	}
+	tapOption(t, fl.topics.group, fl.topics.c.labels, "利用できる支援策")
+	tapOption(t, fl.topics.group, fl.topics.c.labels, "その他")
+	test.Type(fl.topicOther, "事業承継")
+	tapOption(t, fl.programs[2].group, fl.programs[2].c.labels, "持続化補助金")
+	tapOption(t, fl.troubles.group, fl.troubles.c.labels, "売上の減少")
+	tapOption(t, fl.salesDrop.group, fl.salesDrop.c.labels, "50%以上減少")
+	test.Type(fl.lender, "区信用金庫")
+	test.Type(fl.amount, "3,000,000")
+	fl.loanStatus.SetSelected("検討中")
+
+	test.Tap(workButton(t, cf.object(), "確定"))
+	if !strings.Contains(cf.notice.Text, "入力内容を確かめてください") || cf.ff.errs["相談の概要"].Hidden {
+		t.Fatalf("confirm without 相談の概要 not refused: %q", cf.notice.Text)
+	}
+	test.Type(fl.summary, "新聞に載っていた制度の概要が知りたい。")
+	test.Type(fl.guidance, "持続化補助金：対象経費と手続きを説明した。")
+	test.Type(fl.impression, "また相談に来られると思われる。")
+	test.Type(fl.nextAction, "申請書の下書きを確認")
+	test.Type(fl.nextDue, "令和8年10月15日")
+	if !cf.save(record.StConfirmed) {
+		t.Fatalf("confirm failed: %q", cf.notice.Text)
+	}
+	checkSaved(t, f, s, cf.rec.ID)
+	return cf.rec.ID
+}
+
+func checkSaved(t *testing.T, f *workFixture, s *office.Session, id string) {
+	c, err := f.o.Consultation(s, id)
+	workMust(t, err)
+	k := c.Case
+	if c.Status != record.StConfirmed || c.ReservationID != f.reservation || c.Minutes != 90 || k == nil {
+		t.Fatalf("saved record: %+v", c)
+	}
+	if !slices.Equal(k.Topics, []string{"利用できる支援策", "その他"}) || k.TopicOther != "事業承継" ||
+		!slices.Equal(k.Programs, []string{f.programs[2]}) || k.SalesDrop != "50%以上減少" ||
+		k.Loan.Amount != 3000000 || k.Loan.Status != "検討中" || k.NextDue != "2026-10-15" {
+		t.Fatalf("saved content: %+v", k)
+	}
+}
+
+func supervisorApproves(t *testing.T, f *workFixture, s *office.Session, id string) {
+	ctx := f.ctx(s, fyne.NewSize(1100, 800))
+	sc := newApproveScreen(ctx)
+	ctx.Window.SetContent(sc.pager)
+	if len(sc.rows) != 1 || sc.rows[0].ID != id {
+		t.Fatalf("pending approvals: %+v", sc.rows)
+	}
+	sc.list.Select(0)
+	if sc.current == nil || sc.current.form.f.summary.Disabled() == false {
+		t.Fatal("record not opened read-only")
+	}
+	top := sc.pager.top()
+	test.Tap(workButton(t, top, "差戻し"))
+	if !strings.Contains(sc.current.msg.Text, "コメント") && !strings.Contains(sc.current.msg.Text, "理由") {
+		t.Errorf("send back without comment: %q", sc.current.msg.Text)
+	}
+	test.Tap(workButton(t, top, "承認"))
+	c, err := f.o.Consultation(s, id)
+	workMust(t, err)
+	if c.Status != record.StApproved || len(sc.rows) != 0 {
+		t.Fatalf("after approve: status %s, %d pending", c.Status, len(sc.rows))
+	}
+}
+
+func receptionCannotRead(t *testing.T, f *workFixture, s *office.Session, id string) {
+	for _, sc := range workScreens() {
+		if sc.Allowed(s) && (sc.Key == "consultations" || sc.Key == "approvals") {
+			t.Errorf("reception may open %s", sc.Key)
+		}
+	}
+	c, err := f.o.Consultation(s, id)
+	workMust(t, err)
+	if c.Case != nil {
+		t.Fatal("reception read the record's content")
+	}
+}
