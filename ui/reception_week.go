@@ -25,6 +25,7 @@ type weekScreen struct {
 	slot    *widget.Select
 	grid    *fyne.Container
 	rs      []record.Reservation
+	form    *reservationForm // the last form opened (tests look at it)
 	biz     map[string]string
 }
 
@@ -167,7 +168,7 @@ func (w *weekScreen) book(day time.Time, start, end int) {
 	} else {
 		r.VenueID = id
 	}
-	showReservationForm(w.ctx, r, func(*record.Reservation) { w.reload() })
+	w.form = showReservationForm(w.ctx, r, func(*record.Reservation) { w.reload() })
 }
 
 func (w *weekScreen) open(r record.Reservation) {
@@ -176,7 +177,7 @@ func (w *weekScreen) open(r record.Reservation) {
 		showError(w.ctx.Window, err)
 		return
 	}
-	showReservationForm(w.ctx, *full, func(*record.Reservation) { w.reload() })
+	w.form = showReservationForm(w.ctx, *full, func(*record.Reservation) { w.reload() })
 }
 
 // clock formats minutes after midnight as "15:04".
