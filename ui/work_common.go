@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/app/office"
@@ -248,3 +250,10 @@ func businessNames(ctx *Context, ids []string) map[string]string {
 
 // mayCase reports whether the session may read and write case content.
 func mayCase(s *office.Session) bool { return s.May(office.PermCase) }
+
+// opaque puts o on the theme's background, so that a scrolled form never
+// shows through a button bar.
+func opaque(o fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
+	return container.NewStack(bg, container.NewPadded(o))
+}

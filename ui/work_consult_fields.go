@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/app/record"
@@ -140,16 +141,15 @@ func (f *consultFields) addRows(ff *fieldForm) {
 }
 
 func (f *consultFields) programBox() fyne.CanvasObject {
-	box := container.NewVBox()
+	levels := container.New(layout.NewFormLayout())
 	for i, g := range f.programs {
-		box.Add(widget.NewLabelWithStyle(tr(f.programLevels[i]+"の支援策"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
-		box.Add(g.group)
+		levels.Add(widget.NewLabelWithStyle(tr(f.programLevels[i]), fyne.TextAlignTrailing, fyne.TextStyle{Italic: true}))
+		levels.Add(g.group)
 	}
 	if len(f.programs) == 0 {
-		box.Add(widget.NewLabel(tr("支援策のマスタが空です（マスタ画面で登録できます）")))
+		return container.NewVBox(widget.NewLabel(tr("支援策のマスタが空です（マスタ画面で登録できます）")), f.programOther)
 	}
-	box.Add(f.programOther)
-	return box
+	return container.NewVBox(levels, f.programOther)
 }
 
 // fill shows a record in the widgets.

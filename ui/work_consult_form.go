@@ -35,6 +35,7 @@ func newConsultForm(ctx *Context, rec *record.Consultation, readOnly bool) (*con
 	}
 	cf := &consultForm{ctx: ctx, rec: rec, f: f, ff: newFieldForm(), title: heading(""), notice: widget.NewLabel(""), readOnly: readOnly}
 	cf.notice.Wrapping = fyne.TextWrapWord
+	cf.notice.Hide()
 	f.addRows(cf.ff)
 	f.fill(rec)
 	if readOnly {
@@ -59,13 +60,14 @@ func (cf *consultForm) showState() {
 func (cf *consultForm) setNotice(text string, imp widget.Importance) {
 	cf.notice.SetText(text)
 	cf.notice.Importance = imp
+	cf.notice.Hidden = text == ""
 	cf.notice.Refresh()
 }
 
 // object is the form with its title and buttons.
 func (cf *consultForm) object() fyne.CanvasObject {
 	top := container.NewVBox(cf.title, cf.notice)
-	return container.NewBorder(top, cf.buttons(), nil, nil, container.NewVScroll(cf.ff.object()))
+	return container.NewBorder(top, opaque(cf.buttons()), nil, nil, container.NewVScroll(cf.ff.object()))
 }
 
 func (cf *consultForm) buttons() fyne.CanvasObject {

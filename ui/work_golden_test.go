@@ -1,0 +1,28 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"madoguchi/app/office"
+)
+
+// TestConsultFormGolden captures the consultation form, opened from a
+// reservation and partly filled, in Japanese with the bundled font.
+func TestConsultFormGolden(t *testing.T) {
+	f := newWorkFixture(t)
+	f.as("soudan", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1100, 820))
+		sc := newConsultScreen(ctx)
+		ctx.Window.SetContent(sc.pager)
+		sc.fromReservation(f.reservation)
+		fl := sc.form.f
+		tapOption(t, fl.topics.group, fl.topics.c.labels, "制度の詳細")
+		tapOption(t, fl.troubles.group, fl.troubles.c.labels, "売上の減少")
+		tapOption(t, fl.salesDrop.group, fl.salesDrop.c.labels, "30%以上減少")
+		ctx.Window.Canvas().Unfocus()
+		test.AssertImageMatches(t, "work_consult_form.png", ctx.Window.Canvas().Capture())
+	})
+}
