@@ -54,6 +54,9 @@ func localeIsC() bool {
 // tr translates a Japanese source string and formats it with args like
 // fmt.Sprintf: tr("%d 件", n).
 func tr(key string, args ...any) string {
+	if key == "" {
+		return ""
+	}
 	s := lang.L(key)
 	if len(args) == 0 {
 		return s
