@@ -25,7 +25,7 @@ type todayScreen struct {
 	count *widget.Label
 }
 
-var todayColumns = []float32{120, 130, 260, 130, 120}
+var todayColumns = []float32{110, 130, 210, 110, 90}
 
 func newTodayScreen(ctx *Context) *todayScreen {
 	t := &todayScreen{ctx: ctx, count: widget.NewLabel("")}

@@ -1,0 +1,43 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"madoguchi/app/office"
+	"madoguchi/app/record"
+)
+
+// TestGoldenLogin captures the login screen in demo mode.
+func TestGoldenLogin(t *testing.T) {
+	to := newTestOffice(t, fixedDir(t, "login"))
+	u := newTestApp(t, to)
+	u.demo = []DemoLogin{
+		{Login: "uketsuke", Password: "madoguchi-demo", Name: "受付 デモ", Role: office.RoleReception},
+		{Login: "soudan", Password: "madoguchi-demo", Name: "相談員 デモ", Role: office.RoleConsultant},
+	}
+	u.Start()
+	test.AssertImageMatches(t, "login.png", u.win.Canvas().Capture())
+}
+
+// TestGoldenToday captures 今日の予定 with a checked-in visitor and a booking.
+func TestGoldenToday(t *testing.T) {
+	to := newTestOffice(t, t.TempDir())
+	u := newTestApp(t, to)
+	u.Start()
+	logIn(t, u, "uketsuke", testReceptionPW)
+	ctx := u.shell.ctx
+	rs := []record.Reservation{
+		{Date: "2026-10-01", Start: "10:00", End: "11:00", VenueID: to.venueID, ConsultantID: to.staffID, BusinessID: to.businessID, Channel: "電話"},
+		{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: to.venueID, ConsultantID: to.staffID, BusinessID: to.otherID, Channel: "窓口"},
+	}
+	for i := range rs {
+		must(t, ctx.Office.SaveReservation(ctx.Session, &rs[i]))
+	}
+	_, err := ctx.Office.SetReservationStatus(ctx.Session, rs[0].ID, record.ResVisited)
+	must(t, err)
+	u.shell.openKey("booking")
+	u.shell.openKey("today")
+	test.AssertImageMatches(t, "today.png", u.win.Canvas().Capture())
+}
