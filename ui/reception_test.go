@@ -33,7 +33,7 @@ func TestReceptionMainPath(t *testing.T) {
 	ctx := u.shell.ctx
 	week := newWeekScreen(ctx)
 	u.win.SetContent(week.object())
-	findButton(t, week.grid, "空き") // the grid is drawn
+	findButton(t, week.grid, "空き")                             // the grid is drawn
 	week.book(week.week.Date().AddDate(0, 0, 3), 13*60, 14*60) // Thursday 13:00–14:00
 	f := week.form
 	test.Type(f.picker.entry, "さくら")
