@@ -8,8 +8,9 @@ import (
 
 // bookings makes the past reservations with their consultation records (and
 // some no-shows), spread evenly over the workdays so no consultant or room is
-// booked twice, plus today's and the coming days' reservations.
-func (g *gen) bookings(days []time.Time) []any {
+// booked twice. It calls emit with about every thousand records so a large
+// demo never holds them all in memory.
+func (g *gen) bookings(days []time.Time, emit func([]any) error) error {
 	m := g.sz.Consultations
 	total := m + m/11
 	perDay := len(g.venues) * slotsPerDay
@@ -24,14 +25,23 @@ func (g *gen) bookings(days []time.Time) []any {
 		if j%12 == 11 {
 			res.Status = record.ResNoShow
 			out = append(out, res)
-			continue
+		} else {
+			res.Status = record.ResVisited
+			out = append(out, res, g.consultation(res, day))
+			made++
 		}
-		res.Status = record.ResVisited
-		out = append(out, res, g.consultation(res, day))
-		made++
+		if len(out) >= bookingBatch {
+			if err := emit(out); err != nil {
+				return err
+			}
+			out = nil
+		}
 	}
-	return append(out, g.upcoming()...)
+	return emit(append(out, g.upcoming()...))
 }
+
+// bookingBatch is how many booking records the generator hands over at once.
+const bookingBatch = 10000
 
 func (g *gen) reservation(day time.Time, venue, slot int) *record.Reservation {
 	start := day.Add(9*time.Hour + time.Duration(slot)*30*time.Minute)

@@ -104,11 +104,35 @@ func TempVault(sz Sizes, opt office.Options, progress func(done, total int)) (st
 // ids are random.
 func Fill(o *office.Office, s *office.Session, sz Sizes, now time.Time, progress func(done, total int)) error {
 	g := newGen(sz, now)
-	recs := g.all()
-	if err := o.Import(s, recs, progress); err != nil {
-		return fmt.Errorf("fill demo data: %w", err)
+	days := g.workdays()
+	total := g.estimate()
+	done := 0
+	emit := func(recs []any) error {
+		base := done
+		err := o.Import(s, recs, func(d, _ int) {
+			if progress != nil {
+				progress(min(base+d, total), total)
+			}
+		})
+		done += len(recs)
+		if err != nil {
+			return fmt.Errorf("fill demo data: %w", err)
+		}
+		return nil
 	}
-	return nil
+	if err := emit(g.base(days)); err != nil {
+		return err
+	}
+	if err := g.bookings(days, emit); err != nil {
+		return err
+	}
+	return emit(g.extras())
+}
+
+// estimate says roughly how many records Fill writes, for the progress bar.
+func (g *gen) estimate() int {
+	m := g.sz.Consultations
+	return g.sz.Businesses + 2*m + m/11 + 6*3*5 + g.sz.Businesses/20 + 6*16 + 40
 }
 
 // gen makes the records.
@@ -132,24 +156,30 @@ func newGen(sz Sizes, now time.Time) *gen {
 
 func (g *gen) pick(n int) int { return g.r.IntN(n) }
 
-func (g *gen) all() []any {
+// base makes the masters and the businesses.
+func (g *gen) base(days []time.Time) []any {
 	var out []any
 	add := func(n int, f func(i int) any) {
 		for i := 0; i < n; i++ {
 			out = append(out, f(i))
 		}
 	}
-	days := g.workdays()
 	nVenues := max(3, (g.sz.Consultations+len(days)*slotsPerDay-1)/(len(days)*slotsPerDay))
 	add(nVenues, func(i int) any { return g.venue(i) })
 	add(nVenues, func(i int) any { return g.consultant(i) })
 	add(5, func(i int) any { return g.adviser(i) })
 	add(len(demoPrograms), func(i int) any { return g.program(i) })
 	add(g.sz.Businesses, func(i int) any { return g.business(i) })
-	out = append(out, g.bookings(days)...)
-	add(max(1, g.sz.Businesses/20), func(i int) any { return g.dispatch(i) })
-	out = append(out, g.seminars()...)
 	return out
+}
+
+// extras makes the dispatches and seminars.
+func (g *gen) extras() []any {
+	var out []any
+	for i := 0; i < max(1, g.sz.Businesses/20); i++ {
+		out = append(out, g.dispatch(i))
+	}
+	return append(out, g.seminars()...)
 }
 
 // slotsPerDay is how many 30-minute consultations a venue holds a day (9:00–17:00).

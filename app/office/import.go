@@ -155,7 +155,8 @@ func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, err
 		}
 	}
 	now := o.opt.now().UTC()
-	if meta.ID == "" {
+	fresh := meta.ID == ""
+	if fresh {
 		meta.ID = record.NewID(k)
 	}
 	if meta.CreatedAt.IsZero() {
@@ -174,7 +175,7 @@ func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, err
 		if err != nil {
 			return nil, k, fmt.Errorf("seal %s: %w", p.kind, err)
 		}
-		writes = append(writes, local.Write{Version: local.Version{ID: p.id, Kind: p.kind, Rev: rev.String(), Blob: env.Marshal()}, Terms: p.terms})
+		writes = append(writes, local.Write{Version: local.Version{ID: p.id, Kind: p.kind, Rev: rev.String(), Blob: env.Marshal()}, Terms: p.terms, Fresh: fresh})
 	}
 	meta.Rev = rev.String()
 	return writes, k, nil

@@ -33,6 +33,12 @@ type Write struct {
 	// version becomes its head; the terms of the previous head that are not
 	// in the set are removed. Ignored when the version does not become head.
 	Terms []Term
+	// Fresh asserts that the record has no stored version yet (a new random
+	// id, as in an import). The store then skips looking for one, which
+	// makes bulk loads several times faster on a large store; a wrong
+	// assertion would leave the old version's terms in the index, so only
+	// writers that just made the id set it.
+	Fresh bool
 }
 
 // AuditEntry is one encoded audit event under its sequence number.
@@ -121,6 +127,9 @@ func applyWrite(txn *badger.Txn, w Write) error {
 		return err
 	}
 	v := w.Version
+	if w.Fresh {
+		return applyFresh(txn, w)
+	}
 	head, headKind, err := currentHead(txn, v.ID)
 	if err != nil {
 		return err
@@ -143,6 +152,25 @@ func applyWrite(txn *badger.Txn, w Write) error {
 		}
 	}
 	return replaceTerms(txn, v.ID, w.Terms)
+}
+
+// applyFresh writes the first version of a record without reading anything.
+func applyFresh(txn *badger.Txn, w Write) error {
+	v := w.Version
+	sets := [][2][]byte{{versionKey(v.ID, v.Rev), encodeVersion(v.Kind, v.Blob)}, {headKey(v.ID), []byte(v.Rev)}, {kindKey(v.Kind, v.ID), nil}}
+	ts := uniqueTerms(w.Terms)
+	for _, t := range ts {
+		sets = append(sets, [2][]byte{termKey(t, v.ID), nil})
+	}
+	if len(ts) > 0 {
+		sets = append(sets, [2][]byte{termsKey(v.ID), encodeTerms(ts)})
+	}
+	for _, kv := range sets {
+		if err := txn.Set(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // currentHead returns the record's head rev and kind, or "" for a new record.

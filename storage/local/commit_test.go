@@ -315,3 +315,31 @@ func TestCommitMany(t *testing.T) {
 		t.Errorf("x1 of a failed transaction stored: %v", err)
 	}
 }
+
+// TestFreshWrite checks that a write asserted fresh is stored, indexed and
+// listed exactly like a normal first write.
+func TestFreshWrite(t *testing.T) {
+	s := openTest(t)
+	w := Write{Version: Version{ID: "B-FRESH", Kind: "business", Rev: "0001", Blob: []byte("x")},
+		Terms: []Term{{"name", "ab"}, {"name", "ab"}, {"phone", "0355550101"}}, Fresh: true}
+	if err := s.Commit(Batch{Writes: []Write{w}}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := s.Head("B-FRESH"); err != nil || v.Rev != "0001" || string(v.Blob) != "x" {
+		t.Fatalf("head %v %v", v, err)
+	}
+	if ids, _ := s.Find("name", "ab"); len(ids) != 1 {
+		t.Fatalf("find: %v", ids)
+	}
+	if ids, _ := s.IDs("business"); len(ids) != 1 {
+		t.Fatalf("ids: %v", ids)
+	}
+	// A normal update afterwards replaces the terms.
+	w2 := Write{Version: Version{ID: "B-FRESH", Kind: "business", Rev: "0002", Blob: []byte("y")}, Terms: []Term{{"name", "cd"}}}
+	if err := s.Commit(Batch{Writes: []Write{w2}}); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.Find("name", "ab"); len(ids) != 0 {
+		t.Fatalf("old term kept: %v", ids)
+	}
+}

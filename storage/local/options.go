@@ -14,7 +14,7 @@ const (
 	baseTableSize  = 1 << 20
 	baseLevelSize  = 4 << 20
 	blockCacheSize = 8 << 20
-	indexCacheSize = 4 << 20
+	indexCacheSize = 16 << 20
 	valueLogSize   = 16 << 20
 	// valueThreshold must stay below 15% of the memtable (Badger's max batch
 	// size); values above it (large envelopes, attachments) go to the value log.
@@ -37,6 +37,7 @@ func badgerOptions(dir string, key []byte, opt Options) badger.Options {
 			WithNumLevelZeroTablesStall(bulkL0Stall).
 			WithBaseTableSize(8 << 20).
 			WithBaseLevelSize(64 << 20).
+			WithIndexCacheSize(64 << 20).
 			WithSyncWrites(false)
 	}
 	return o

@@ -105,7 +105,7 @@ func TestSchema(t *testing.T) {
 // rawOpen opens a store read-only without the schema check.
 func rawOpen(t *testing.T, dir string) *Store {
 	t.Helper()
-	db, err := badger.Open(badgerOptions(dir, testKey(1), true))
+	db, err := badger.Open(badgerOptions(dir, testKey(1), Options{ReadOnly: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
