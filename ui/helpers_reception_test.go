@@ -44,7 +44,7 @@ type testOffice struct {
 
 func newTestOffice(t *testing.T, dir string) *testOffice {
 	t.Helper()
-	to := &testOffice{dir: dir, opt: office.Options{KDF: vault.TestKDF(), Now: func() time.Time { return testNow }}}
+	to := &testOffice{dir: dir, opt: newTestOfficeOptions()}
 	if err := office.Init(dir, "kanri", "管理 花子", []byte(testAdminPW), to.opt); err != nil {
 		t.Fatal(err)
 	}
@@ -68,6 +68,11 @@ func newTestOffice(t *testing.T, dir string) *testOffice {
 	must(t, o.SaveBusiness(s, b2, office.SaveBusinessOptions{}))
 	to.venueID, to.staffID, to.businessID, to.otherID = v.ID, st.ID, b1.ID, b2.ID
 	return to
+}
+
+// newTestOfficeOptions are cheap password hashing and the fixed clock.
+func newTestOfficeOptions() office.Options {
+	return office.Options{KDF: vault.TestKDF(), Now: func() time.Time { return testNow }}
 }
 
 func must(t *testing.T, err error) {
