@@ -122,3 +122,30 @@ func TestLockReturnsToLogin(t *testing.T) {
 		t.Fatalf("old session still works after lock: %v", err)
 	}
 }
+
+// TestDuplicateBusiness registers a business with a known phone number: the
+// warning shows while typing, saving lists the match, and 別の事業者として登録
+// saves it anyway.
+func TestDuplicateBusiness(t *testing.T) {
+	to := newTestOffice(t, t.TempDir())
+	u := newTestApp(t, to)
+	u.Start()
+	logIn(t, u, "uketsuke", testReceptionPW)
+	var saved *record.Business
+	f := showBusinessForm(u.shell.ctx, nil, func(b *record.Business) { saved = b })
+	test.Type(f.entries["事業所名"], "さくら商店 駅前店")
+	test.Type(f.entries["フリガナ"], "サクラショウテン エキマエテン")
+	test.Type(f.entries["電話番号"], "03-5555-0101")
+	if !strings.Contains(f.similar.Text, "株式会社さくら商店") {
+		t.Fatalf("no warning while typing: %q", f.similar.Text)
+	}
+	test.Tap(f.dlg.ok)
+	if saved != nil {
+		t.Fatal("duplicate saved without asking")
+	}
+	top := u.win.Canvas().Overlays().Top()
+	test.Tap(findButton(t, top, "別の事業者として登録"))
+	if saved == nil || saved.ID == "" || saved.ID == to.businessID {
+		t.Fatal("not registered as a different business")
+	}
+}
