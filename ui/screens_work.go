@@ -7,6 +7,8 @@ import "madoguchi/app/office"
 func workScreens() []Screen {
 	return []Screen{
 		{Key: "consultations", Title: "相談記録", Allowed: workMay(office.PermCase), Build: buildConsultations},
+		{Key: "dispatches", Title: "専門家派遣", Allowed: workMay(office.PermCase), Build: buildDispatches},
+		{Key: "seminars", Title: "セミナー", Allowed: seminarAllowed, Build: buildSeminars},
 		{Key: "approvals", Title: "承認", Allowed: workMay(office.PermApprove), Build: buildApprovals},
 	}
 }
@@ -14,4 +16,9 @@ func workScreens() []Screen {
 // workMay returns an Allowed func that asks Session.May(p).
 func workMay(p office.Permission) func(*office.Session) bool {
 	return func(s *office.Session) bool { return s.May(p) }
+}
+
+// seminarAllowed lets in those who edit seminars or take applications.
+func seminarAllowed(s *office.Session) bool {
+	return s.May(office.PermSeminar) || s.May(office.PermApplications)
 }

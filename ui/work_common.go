@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"golang.org/x/text/unicode/norm"
+
 	"madoguchi/app/office"
 	"madoguchi/app/record"
 )
@@ -122,7 +124,7 @@ func isoOf(label, s string) string {
 // digits reads a whole number typed with or without commas and 全角 digits;
 // ok is false when the text is not a number. Empty text is 0.
 func digits(s string) (int64, bool) {
-	s = strings.TrimSpace(record.NormalizeText(s))
+	s = halfWidth(s)
 	s = strings.NewReplacer(",", "", "円", "", " ", "").Replace(s)
 	if s == "" {
 		return 0, true
@@ -257,3 +259,6 @@ func opaque(o fyne.CanvasObject) fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
 	return container.NewStack(bg, container.NewPadded(o))
 }
+
+// halfWidth turns 全角 digits and signs into ASCII (NFKC) and trims spaces.
+func halfWidth(s string) string { return strings.TrimSpace(norm.NFKC.String(s)) }

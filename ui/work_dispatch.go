@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/record"
+)
+
+// dispatchScreen is the 専門家派遣 screen: the list of dispatches and the form.
+type dispatchScreen struct {
+	ctx   *Context
+	pager *workPager
+	table *workTable
+	ds    []record.Dispatch
+	form  *dispatchForm // the open form, if any
+}
+
+// buildDispatches builds the 専門家派遣 screen.
+func buildDispatches(ctx *Context) fyne.CanvasObject { return newDispatchScreen(ctx).pager }
+
+func newDispatchScreen(ctx *Context) *dispatchScreen {
+	sc := &dispatchScreen{ctx: ctx}
+	sc.table = newWorkTable([]string{"申請日", "事業者", "専門家", "状態", "テーマ"}, []float32{170, 220, 180, 80}, sc.open)
+	add := widget.NewButtonWithIcon(tr("新規申請"), theme.ContentAddIcon(), func() { sc.show(sc.blank()) })
+	top := container.NewVBox(heading(tr("専門家派遣")), container.NewHBox(add))
+	sc.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, sc.table.object()),
+		map[string]func(){ShortcutNew: func() { sc.show(sc.blank()) }, ShortcutSearch: sc.refresh})
+	sc.refresh()
+	return sc
+}
+
+func (sc *dispatchScreen) blank() *record.Dispatch {
+	return &record.Dispatch{RequestedOn: isoToday(sc.ctx), Status: record.DisRequested, Case: &record.DispatchCase{}}
+}
+
+func (sc *dispatchScreen) refresh() {
+	ds, err := sc.ctx.Office.Dispatches(sc.ctx.Session)
+	if err != nil {
+		showError(sc.ctx.Window, err)
+	}
+	sc.ds = ds
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.BusinessID
+	}
+	biz, staff := businessNames(sc.ctx, ids), names(sc.ctx)
+	rows := make([][]string, len(ds))
+	for i, d := range ds {
+		rows[i] = []string{dateLabel(d.RequestedOn), biz[d.BusinessID], staff[d.AdviserID], tr(d.Status), d.Theme}
+	}
+	sc.table.set(rows)
+}
+
+// open reads a dispatch with its report (the view is logged).
+func (sc *dispatchScreen) open(i int) {
+	d, err := sc.ctx.Office.Dispatch(sc.ctx.Session, sc.ds[i].ID)
+	if err != nil {
+		showError(sc.ctx.Window, err)
+		return
+	}
+	sc.show(d)
+}
+
+func (sc *dispatchScreen) show(d *record.Dispatch) {
+	df, err := newDispatchForm(sc.ctx, d)
+	if err != nil {
+		showError(sc.ctx.Window, err)
+		return
+	}
+	sc.form = df
+	save := widget.NewButtonWithIcon(tr("保存"), theme.DocumentSaveIcon(), func() { df.save(sc.refresh) })
+	back := widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), sc.close)
+	sc.pager.push(formView(container.NewVBox(df.title, df.count), df.ff.object(), save, back),
+		map[string]func(){ShortcutSave: func() { df.save(sc.refresh) }})
+	sc.ctx.Window.Canvas().Focus(df.biz.query)
+}
+
+func (sc *dispatchScreen) close() {
+	sc.form = nil
+	sc.pager.pop()
+	sc.refresh()
+}
+
+// dispatchForm edits one dispatch.
+type dispatchForm struct {
+	ctx                         *Context
+	d                           *record.Dispatch
+	ff                          *fieldForm
+	title, count                *widget.Label
+	biz                         *businessPick
+	advisers, statuses          choices
+	adviser, status             *widget.Select
+	theme, hours, report        *widget.Entry
+	requested, approved, heldOn *widget.Entry
+}
+
+func newDispatchForm(ctx *Context, d *record.Dispatch) (*dispatchForm, error) {
+	df := &dispatchForm{ctx: ctx, d: d, ff: newFieldForm(), title: heading(tr("専門家派遣")), count: widget.NewLabel("")}
+	var err error
+	if df.advisers, err = staffChoicesByRole(ctx, record.StaffRoles()[1], d.AdviserID); err != nil {
+		return nil, err
+	}
+	df.biz = newBusinessPick(ctx, df.showCount)
+	df.adviser, df.statuses = df.advisers.newSelect(nil), textChoices(record.DispatchStatuses())
+	df.status = df.statuses.newSelect(nil)
+	df.theme, df.hours, df.report = widget.NewEntry(), widget.NewEntry(), newMultiLine(6)
+	df.requested = optionalDateEntry("申請日", d.RequestedOn)
+	df.approved = optionalDateEntry("承認日", d.ApprovedOn)
+	df.heldOn = optionalDateEntry("実施日", d.HeldOn)
+	df.addRows()
+	df.fill()
+	return df, nil
+}
+
+func (df *dispatchForm) addRows() {
+	df.ff.add("事業者", df.biz.object())
+	df.ff.add("専門家", df.adviser)
+	df.ff.add("テーマ", df.theme)
+	df.ff.add("申請日", sized(df.requested, 160))
+	df.ff.add("承認日", sized(df.approved, 160))
+	df.ff.add("実施日", sized(df.heldOn, 160))
+	df.ff.add("時間", container.NewHBox(sized(df.hours, 80), widget.NewLabel(tr("時間"))))
+	df.ff.add("状態", df.status)
+	df.ff.add("訪問報告", df.report)
+}
+
+func (df *dispatchForm) fill() {
+	d := df.d
+	df.biz.set(d.BusinessID, "")
+	df.advisers.selectID(df.adviser, d.AdviserID)
+	df.theme.SetText(d.Theme)
+	if d.Hours != 0 {
+		df.hours.SetText(strconv.FormatFloat(d.Hours, 'f', -1, 64))
+	}
+	setSelectValue(df.statuses, df.status, d.Status)
+	if d.Case != nil {
+		df.report.SetText(d.Case.Report)
+	}
+	id := d.ID
+	if id == "" {
+		id = tr("新規")
+	}
+	df.title.SetText(tr("専門家派遣 %s", id))
+}
+
+// showCount shows how often the business had a dispatch this 年度.
+func (df *dispatchForm) showCount(bizID string) {
+	if bizID == "" {
+		df.count.SetText("")
+		return
+	}
+	n, err := df.ctx.Office.DispatchCount(df.ctx.Session, bizID, df.ctx.Today())
+	if err != nil {
+		df.count.SetText(tr("今年度の派遣回数を読めませんでした"))
+		return
+	}
+	fy := record.FiscalYear(df.ctx.Today())
+	df.count.SetText(tr("この事業者の%sの派遣：%d回（取消を除く）", record.FormatFiscalYear(fy), n))
+}
+
+// save stores the dispatch; problems appear next to their fields.
+func (df *dispatchForm) save(after func()) bool {
+	d := *df.d
+	d.BusinessID, d.AdviserID = df.biz.id, df.advisers.id(df.adviser.Selected)
+	d.Theme, d.Status = df.theme.Text, selectValue(df.statuses, df.status)
+	d.RequestedOn, d.ApprovedOn = isoOf("申請日", df.requested.Text), isoOf("承認日", df.approved.Text)
+	d.HeldOn = isoOf("実施日", df.heldOn.Text)
+	d.Case = &record.DispatchCase{Report: df.report.Text}
+	h, err := strconv.ParseFloat(halfWidth(df.hours.Text), 64)
+	if err != nil && strings.TrimSpace(df.hours.Text) != "" {
+		df.ff.showErrors(&record.FieldError{Field: "時間", Msg: tr("派遣時間は数字で入力してください（例：2.5）")})
+		return false
+	}
+	d.Hours = h
+	if err := df.ctx.Office.SaveDispatch(df.ctx.Session, &d); err != nil {
+		df.ff.showErrors(err)
+		return false
+	}
+	df.d = &d
+	df.ff.clearErrors()
+	df.fill()
+	df.showCount(d.BusinessID)
+	if after != nil {
+		after()
+	}
+	return true
+}

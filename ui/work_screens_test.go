@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"madoguchi/app/office"
+	"madoguchi/app/record"
+)
+
+// TestDispatchRequest: a consultant requests an adviser for the business and
+// the form shows the business's count for this 年度.
+func TestDispatchRequest(t *testing.T) {
+	f := newWorkFixture(t)
+	f.as("soudan", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1000, 700))
+		sc := newDispatchScreen(ctx)
+		ctx.Window.SetContent(sc.pager)
+		sc.pager.OnShortcut(ShortcutNew)
+		df := sc.form
+		df.biz.set(f.business, "")
+		df.advisers.selectID(df.adviser, f.adviser)
+		if df.save(nil) {
+			t.Fatal("saved without a theme")
+		}
+		test.Type(df.theme, "販路開拓")
+		test.Type(df.hours, "2.5")
+		if !df.save(sc.refresh) {
+			t.Fatalf("save: %v", df.ff.general.Text)
+		}
+		if !strings.Contains(df.count.Text, "1回") || len(sc.ds) != 1 || sc.ds[0].Hours != 2.5 {
+			t.Fatalf("count %q, list %+v", df.count.Text, sc.ds)
+		}
+	})
+}
+
+// TestSeminarApplications: a coordinator registers a seminar for one person;
+// the second application goes on the waiting list, attendance is marked.
+func TestSeminarApplications(t *testing.T) {
+	f := newWorkFixture(t)
+	f.as("coord", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1000, 700))
+		sc := newSeminarScreen(ctx)
+		ctx.Window.SetContent(sc.pager)
+		sc.pager.OnShortcut(ShortcutNew)
+		sf := sc.editing
+		test.Type(sf.title, "補助金申請の基礎")
+		sf.capacity.SetText("1")
+		sf.venues.selectID(sf.venue, f.venue)
+		sc.pager.OnShortcut(ShortcutSave)
+		if len(sc.sems) != 1 {
+			t.Fatalf("seminar not saved: %q", sf.ff.general.Text)
+		}
+		sc.table.list.Select(0)
+		v := sc.detail
+		for _, who := range []string{"山田", "佐藤"} {
+			test.Type(v.bizName, "テスト商店")
+			test.Type(v.person, who)
+			test.Tap(workButton(t, v.object(), "申込を受け付ける"))
+			f.now = f.now.Add(time.Minute)
+		}
+		if len(v.apps) != 2 || v.apps[1].Status != record.AppWaiting || !strings.Contains(v.msg.Text, "キャンセル待ち") {
+			t.Fatalf("applications %+v, msg %q", v.apps, v.msg.Text)
+		}
+		v.mark(v.apps[0].ID, true)
+		if v.apps[0].Status != record.AppAttended {
+			t.Fatalf("attendance not marked: %+v", v.apps[0])
+		}
+	})
+}
+
+// TestWorkScreensByRole checks which work screens each role sees.
+func TestWorkScreensByRole(t *testing.T) {
+	f := newWorkFixture(t)
+	want := map[string]string{
+		"uketsuke": "seminars",
+		"soudan":   "consultations dispatches",
+		"coord":    "consultations dispatches seminars stats masters",
+		"kantoku":  "consultations dispatches seminars approvals stats audit",
+		"admin":    "consultations dispatches seminars approvals stats audit users masters",
+	}
+	for login, keys := range want {
+		f.as(login, func(s *office.Session) {
+			var got []string
+			for _, sc := range workScreens() {
+				if sc.Allowed(s) {
+					got = append(got, sc.Key)
+				}
+			}
+			if strings.Join(got, " ") != keys {
+				t.Errorf("%s sees %v, want %s", login, got, keys)
+			}
+		})
+	}
+}

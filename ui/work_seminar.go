@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/office"
+	"madoguchi/app/record"
+)
+
+// seminarScreen is the セミナー screen: the seminars, a seminar's form
+// (coordinators) and its applications with attendance.
+type seminarScreen struct {
+	ctx     *Context
+	pager   *workPager
+	table   *workTable
+	sems    []record.Seminar
+	detail  *applicationsView // the open seminar, if any
+	editing *seminarForm      // the open seminar form, if any
+}
+
+// buildSeminars builds the セミナー screen.
+func buildSeminars(ctx *Context) fyne.CanvasObject { return newSeminarScreen(ctx).pager }
+
+func newSeminarScreen(ctx *Context) *seminarScreen {
+	sc := &seminarScreen{ctx: ctx}
+	sc.table = newWorkTable([]string{"開催日", "時間", "会場", "定員", "タイトル"}, []float32{170, 110, 160, 60}, sc.open)
+	keys := map[string]func(){ShortcutSearch: sc.refresh}
+	bar := container.NewHBox()
+	if ctx.Session.May(office.PermSeminar) {
+		add := widget.NewButtonWithIcon(tr("セミナーを登録"), theme.ContentAddIcon(), func() { sc.edit(sc.blank()) })
+		bar.Add(add)
+		keys[ShortcutNew] = func() { sc.edit(sc.blank()) }
+	}
+	top := container.NewVBox(heading(tr("セミナー")), bar)
+	sc.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, sc.table.object()), keys)
+	sc.refresh()
+	return sc
+}
+
+func (sc *seminarScreen) blank() *record.Seminar {
+	return &record.Seminar{Date: isoToday(sc.ctx), Start: "14:00", End: "16:00", Capacity: 20}
+}
+
+func (sc *seminarScreen) refresh() {
+	sems, err := sc.ctx.Office.Seminars(sc.ctx.Session)
+	if err != nil {
+		showError(sc.ctx.Window, err)
+	}
+	sc.sems = sems
+	venues := names(sc.ctx)
+	rows := make([][]string, len(sems))
+	for i, s := range sems {
+		place := venues[s.VenueID]
+		if s.Online {
+			place = tr("オンライン")
+		}
+		rows[i] = []string{dateLabel(s.Date), s.Start + "〜" + s.End, place, strconv.Itoa(s.Capacity), s.Title}
+	}
+	sc.table.set(rows)
+}
+
+// open shows a seminar's applications.
+func (sc *seminarScreen) open(i int) {
+	sem := sc.sems[i]
+	if !sc.ctx.Session.May(office.PermApplications) {
+		sc.edit(&sem)
+		return
+	}
+	v := newApplicationsView(sc.ctx, &sem)
+	sc.detail = v
+	buttons := []*widget.Button{
+		widget.NewButtonWithIcon(tr("出席者名簿を印刷"), theme.DocumentPrintIcon(), v.print),
+	}
+	if sc.ctx.Session.May(office.PermSeminar) {
+		buttons = append(buttons, widget.NewButtonWithIcon(tr("セミナーを編集"), theme.DocumentCreateIcon(), func() { sc.edit(&sem) }))
+	}
+	buttons = append(buttons, widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), sc.back))
+	sc.pager.push(container.NewBorder(nil, opaque(workButtons(buttons...)), nil, nil, v.object()),
+		map[string]func(){ShortcutPrint: v.print, ShortcutSave: v.add, ShortcutNew: v.focus})
+	v.focus()
+}
+
+func (sc *seminarScreen) back() {
+	sc.detail, sc.editing = nil, nil
+	sc.pager.pop()
+	sc.refresh()
+}
+
+// edit shows the seminar form.
+func (sc *seminarScreen) edit(sem *record.Seminar) {
+	sf, err := newSeminarForm(sc.ctx, sem)
+	if err != nil {
+		showError(sc.ctx.Window, err)
+		return
+	}
+	sc.editing = sf
+	save := func() {
+		if sf.save() {
+			sc.back()
+		}
+	}
+	saveB := widget.NewButtonWithIcon(tr("保存"), theme.DocumentSaveIcon(), save)
+	back := widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), sc.back)
+	sc.pager.push(formView(heading(tr("セミナー")), sf.ff.object(), saveB, back), map[string]func(){ShortcutSave: save})
+	sc.ctx.Window.Canvas().Focus(sf.title)
+}
+
+// seminarForm edits one seminar.
+type seminarForm struct {
+	ctx                      *Context
+	sem                      *record.Seminar
+	ff                       *fieldForm
+	title, date, start, end  *widget.Entry
+	capacity, lecturer, note *widget.Entry
+	venues                   choices
+	venue                    *widget.Select
+	online                   *widget.Check
+}
+
+func newSeminarForm(ctx *Context, sem *record.Seminar) (*seminarForm, error) {
+	sf := &seminarForm{ctx: ctx, sem: sem, ff: newFieldForm(), title: widget.NewEntry(),
+		date: optionalDateEntry("開催日", sem.Date), start: newClockField(sem.Start), end: newClockField(sem.End),
+		capacity: widget.NewEntry(), lecturer: widget.NewEntry(), note: newMultiLine(3),
+		online: widget.NewCheck(tr("オンライン開催"), nil)}
+	var err error
+	if sf.venues, err = venueChoices(ctx); err != nil {
+		return nil, err
+	}
+	sf.venue = sf.venues.newSelect(nil)
+	sf.title.SetText(sem.Title)
+	sf.capacity.SetText(strconv.Itoa(sem.Capacity))
+	sf.lecturer.SetText(sem.Lecturer)
+	sf.note.SetText(sem.Note)
+	sf.venues.selectID(sf.venue, sem.VenueID)
+	sf.online.SetChecked(sem.Online)
+	sf.ff.add("タイトル", sf.title)
+	sf.ff.add("開催日", sized(sf.date, 160))
+	sf.ff.add("時間", container.NewHBox(sized(sf.start, 80), widget.NewLabel("〜"), sized(sf.end, 80)))
+	sf.ff.errs["開始時刻"], sf.ff.errs["終了時刻"] = sf.ff.errs["時間"], sf.ff.errs["時間"]
+	sf.ff.add("会場", container.NewVBox(sf.venue, sf.online))
+	sf.ff.add("定員", sized(sf.capacity, 80))
+	sf.ff.add("講師", sf.lecturer)
+	sf.ff.add("備考", sf.note)
+	return sf, nil
+}
+
+// save stores the seminar; problems appear next to their fields.
+func (sf *seminarForm) save() bool {
+	s := *sf.sem
+	s.Title, s.Lecturer, s.Note = sf.title.Text, sf.lecturer.Text, sf.note.Text
+	s.Date, s.Start, s.End = isoOf("開催日", sf.date.Text), normalClock(sf.start.Text), normalClock(sf.end.Text)
+	s.VenueID, s.Online = sf.venues.id(sf.venue.Selected), sf.online.Checked
+	n, ok := digits(sf.capacity.Text)
+	if !ok {
+		sf.ff.showErrors(&record.FieldError{Field: "定員", Msg: tr("定員は数字で入力してください")})
+		return false
+	}
+	s.Capacity = int(n)
+	if err := sf.ctx.Office.SaveSeminar(sf.ctx.Session, &s); err != nil {
+		sf.ff.showErrors(err)
+		return false
+	}
+	*sf.sem = s
+	return true
+}
+
+// trimmed returns the entry's text without surrounding spaces.
+func trimmed(e *widget.Entry) string { return strings.TrimSpace(e.Text) }
