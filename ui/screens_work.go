@@ -10,6 +10,10 @@ func workScreens() []Screen {
 		{Key: "dispatches", Title: "専門家派遣", Allowed: workMay(office.PermCase), Build: buildDispatches},
 		{Key: "seminars", Title: "セミナー", Allowed: seminarAllowed, Build: buildSeminars},
 		{Key: "approvals", Title: "承認", Allowed: workMay(office.PermApprove), Build: buildApprovals},
+		{Key: "stats", Title: "統計", Allowed: workMay(office.PermStats), Build: buildStats},
+		{Key: "audit", Title: "アクセスログ", Allowed: workMay(office.PermAudit), Build: buildAudit},
+		{Key: "users", Title: "利用者", Allowed: workMay(office.PermUsers), Build: buildUsers},
+		{Key: "masters", Title: "マスタ", Allowed: workMay(office.PermMasters), Build: buildMasters},
 	}
 }
 

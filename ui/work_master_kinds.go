@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/record"
+)
+
+// newVenueTab is the 会場 master: name, address, capacity, in use.
+func newVenueTab(ctx *Context) *masterTab {
+	var vs []record.Venue
+	m := &masterTab{ctx: ctx, title: "会場"}
+	m.rows = func() ([][]string, error) {
+		var err error
+		vs, err = ctx.Office.Venues(ctx.Session)
+		rows := make([][]string, len(vs))
+		for i, v := range vs {
+			rows[i] = []string{v.Name, strconv.Itoa(v.Capacity), activeText(v.Active), v.Address}
+		}
+		return rows, err
+	}
+	m.open = func(i int) *masterForm { v := vs[i]; return venueForm(ctx, &v) }
+	m.blank = func() *masterForm { return venueForm(ctx, &record.Venue{Capacity: 1, Active: true}) }
+	return m.init([]string{"会場名", "同時相談数", "状態", "所在地"}, []float32{200, 100, 80})
+}
+
+func venueForm(ctx *Context, v *record.Venue) *masterForm {
+	f := &masterForm{ff: newFieldForm()}
+	name, addr, capa := widget.NewEntry(), widget.NewEntry(), numberEntry(v.Capacity)
+	active := widget.NewCheck(tr("使用中"), nil)
+	name.SetText(v.Name)
+	addr.SetText(v.Address)
+	active.SetChecked(v.Active)
+	f.ff.add("会場名", name)
+	f.ff.add("所在地", addr)
+	f.ff.add("同時相談数", sized(capa, 80))
+	f.ff.add("状態", active)
+	f.save = func() error {
+		n, ok := digits(capa.Text)
+		if !ok {
+			return &record.FieldError{Field: "同時相談数", Msg: tr("同時相談数は数字で入力してください")}
+		}
+		x := *v
+		x.Name, x.Address, x.Capacity, x.Active = trimmed(name), trimmed(addr), int(n), active.Checked
+		return ctx.Office.SaveVenue(ctx.Session, &x)
+	}
+	return f
+}
+
+// newStaffTab is the 相談員・専門家 master.
+func newStaffTab(ctx *Context) *masterTab {
+	var st []record.Staff
+	m := &masterTab{ctx: ctx, title: "相談員・専門家"}
+	m.rows = func() ([][]string, error) {
+		var err error
+		st, err = ctx.Office.Staff(ctx.Session)
+		rows := make([][]string, len(st))
+		for i, s := range st {
+			rows[i] = []string{s.Name, s.Kana, tr(s.Role), tr(s.Qualification), s.Login, activeText(s.Active)}
+		}
+		return rows, err
+	}
+	m.open = func(i int) *masterForm { s := st[i]; return staffForm(ctx, &s) }
+	m.blank = func() *masterForm { return staffForm(ctx, &record.Staff{Role: record.StaffRoles()[0], Active: true}) }
+	return m.init([]string{"氏名", "フリガナ", "区分", "資格", "ログインID", "状態"}, []float32{150, 170, 80, 150, 110})
+}
+
+func staffForm(ctx *Context, s *record.Staff) *masterForm {
+	f := &masterForm{ff: newFieldForm()}
+	name, kana, login := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	role := newRadio(record.StaffRoles())
+	quals := textChoices(record.Qualifications())
+	qual := quals.newSelect(nil)
+	active := widget.NewCheck(tr("使用中"), nil)
+	name.SetText(s.Name)
+	kana.SetText(s.Kana)
+	login.SetText(s.Login)
+	role.set(s.Role)
+	setSelectValue(quals, qual, s.Qualification)
+	active.SetChecked(s.Active)
+	login.SetPlaceHolder(tr("この人が使うログインID（任意）"))
+	f.ff.add("氏名", name)
+	f.ff.add("フリガナ", kana)
+	f.ff.add("区分", role.group)
+	f.ff.add("資格", qual)
+	f.ff.add("ログインID", login)
+	f.ff.add("状態", active)
+	f.save = func() error {
+		x := *s
+		x.Name, x.Kana, x.Role = trimmed(name), trimmed(kana), role.value()
+		x.Qualification, x.Login, x.Active = selectValue(quals, qual), trimmed(login), active.Checked
+		return ctx.Office.SaveStaff(ctx.Session, &x)
+	}
+	return f
+}
+
+// newProgramTab is the 支援策 master: level, name, in use.
+func newProgramTab(ctx *Context) *masterTab {
+	var ps []record.Program
+	m := &masterTab{ctx: ctx, title: "支援策"}
+	m.rows = func() ([][]string, error) {
+		var err error
+		ps, err = ctx.Office.Programs(ctx.Session)
+		rows := make([][]string, len(ps))
+		for i, p := range ps {
+			rows[i] = []string{tr(p.Level), activeText(p.Active), p.Name}
+		}
+		return rows, err
+	}
+	m.open = func(i int) *masterForm { p := ps[i]; return programForm(ctx, &p) }
+	m.blank = func() *masterForm {
+		return programForm(ctx, &record.Program{Level: record.ProgramLevels()[0], Active: true})
+	}
+	return m.init([]string{"実施主体", "状態", "支援策名"}, []float32{110, 80})
+}
+
+func programForm(ctx *Context, p *record.Program) *masterForm {
+	f := &masterForm{ff: newFieldForm()}
+	level, name := newRadio(record.ProgramLevels()), widget.NewEntry()
+	active := widget.NewCheck(tr("使用中"), nil)
+	level.set(p.Level)
+	name.SetText(p.Name)
+	active.SetChecked(p.Active)
+	f.ff.add("実施主体", level.group)
+	f.ff.add("支援策名", name)
+	f.ff.add("状態", active)
+	f.save = func() error {
+		x := *p
+		x.Level, x.Name, x.Active = level.value(), trimmed(name), active.Checked
+		return ctx.Office.SaveProgram(ctx.Session, &x)
+	}
+	return f
+}

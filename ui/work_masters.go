@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// masterTab is one master (venues, staff or programs): a list and a form.
+// Each kind supplies how to list, how to make a form and how to save it.
+type masterTab struct {
+	ctx   *Context
+	title string
+	pager *workPager
+	table *workTable
+	// rows lists the records as table rows; open(i) and blank() return the
+	// form for record i or a new record.
+	rows  func() ([][]string, error)
+	open  func(i int) *masterForm
+	blank func() *masterForm
+	form  *masterForm // the open form, if any
+}
+
+// masterForm is a form of one master record; save stores it.
+type masterForm struct {
+	ff   *fieldForm
+	save func() error
+}
+
+// buildMasters builds the マスタ screen: one tab per master.
+func buildMasters(ctx *Context) fyne.CanvasObject {
+	return container.NewAppTabs(
+		container.NewTabItem(tr("会場"), newVenueTab(ctx).pager),
+		container.NewTabItem(tr("相談員・専門家"), newStaffTab(ctx).pager),
+		container.NewTabItem(tr("支援策"), newProgramTab(ctx).pager),
+	)
+}
+
+// init makes the tab's list view; call after rows, open and blank are set.
+func (m *masterTab) init(headers []string, widths []float32) *masterTab {
+	m.table = newWorkTable(headers, widths, func(i int) { m.show(m.open(i)) })
+	add := widget.NewButtonWithIcon(tr("新規登録"), theme.ContentAddIcon(), func() { m.show(m.blank()) })
+	top := container.NewVBox(heading(tr(m.title)), container.NewHBox(add))
+	m.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, m.table.object()),
+		map[string]func(){ShortcutNew: func() { m.show(m.blank()) }, ShortcutSearch: m.refresh})
+	m.refresh()
+	return m
+}
+
+func (m *masterTab) refresh() {
+	rows, err := m.rows()
+	if err != nil {
+		showError(m.ctx.Window, err)
+	}
+	m.table.set(rows)
+}
+
+func (m *masterTab) show(f *masterForm) {
+	m.form = f
+	save := func() {
+		if err := f.save(); err != nil {
+			f.ff.showErrors(err)
+			return
+		}
+		m.back()
+	}
+	saveB := widget.NewButtonWithIcon(tr("保存"), theme.DocumentSaveIcon(), save)
+	back := widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), m.back)
+	m.pager.push(formView(heading(tr(m.title)), f.ff.object(), saveB, back), map[string]func(){ShortcutSave: save})
+}
+
+func (m *masterTab) back() {
+	m.form = nil
+	m.pager.pop()
+	m.refresh()
+}
+
+// activeText is 使用中 or 停止.
+func activeText(on bool) string {
+	if on {
+		return tr("使用中")
+	}
+	return tr("停止")
+}
+
+// numberEntry is an entry holding n.
+func numberEntry(n int) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetText(strconv.Itoa(n))
+	return e
+}

@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/office"
+	"madoguchi/reports"
+)
+
+// statsScreen is the 統計 screen: a month or a 年度, its summary and each
+// table with a horizontal bar chart; 印刷 renders the same as PDF.
+type statsScreen struct {
+	ctx         *Context
+	kind        *widget.RadioGroup
+	year, month *widget.Select
+	body        *fyne.Container
+	stats       *office.Stats
+}
+
+// The two kinds of period.
+const (
+	statsMonth = "月"
+	statsFY    = "年度"
+)
+
+// maxBarWidth is the width of the longest bar.
+const maxBarWidth = 320
+
+// buildStats builds the 統計 screen.
+func buildStats(ctx *Context) fyne.CanvasObject {
+	sc := newStatsScreen(ctx)
+	return newWorkPager(sc.object(), map[string]func(){ShortcutPrint: sc.print, ShortcutSearch: sc.run})
+}
+
+func newStatsScreen(ctx *Context) *statsScreen {
+	today := ctx.Today()
+	sc := &statsScreen{ctx: ctx, body: container.NewVBox()}
+	var years, months []string
+	for y := today.Year() + 1; y >= today.Year()-5; y-- {
+		years = append(years, strconv.Itoa(y))
+	}
+	for m := 1; m <= 12; m++ {
+		months = append(months, strconv.Itoa(m))
+	}
+	sc.kind = widget.NewRadioGroup([]string{tr(statsMonth), tr(statsFY)}, func(string) { sc.syncKind() })
+	sc.kind.Horizontal, sc.kind.Required = true, true
+	sc.year, sc.month = widget.NewSelect(years, nil), widget.NewSelect(months, nil)
+	sc.year.SetSelected(strconv.Itoa(today.Year()))
+	sc.month.SetSelected(strconv.Itoa(int(today.Month())))
+	sc.kind.SetSelected(tr(statsMonth))
+	sc.run()
+	return sc
+}
+
+func (sc *statsScreen) object() fyne.CanvasObject {
+	run := widget.NewButtonWithIcon(tr("集計"), theme.SearchIcon(), sc.run)
+	run.Importance = widget.HighImportance
+	printB := widget.NewButtonWithIcon(tr("印刷"), theme.DocumentPrintIcon(), sc.print)
+	bar := container.NewHBox(sc.kind, sized(sc.year, 90), widget.NewLabel(tr("年")), sized(sc.month, 70),
+		widget.NewLabel(tr("月")), run, printB)
+	return container.NewBorder(container.NewVBox(heading(tr("統計")), bar), nil, nil, nil, container.NewVScroll(sc.body))
+}
+
+// syncKind shows the month choice only for a month.
+func (sc *statsScreen) syncKind() {
+	if sc.kind.Selected == tr(statsFY) {
+		sc.month.Disable()
+	} else {
+		sc.month.Enable()
+	}
+}
+
+// period is "2026-10" or "FY2026" for the choice on screen. For a 年度 the
+// chosen year is the one the 年度 starts in.
+func (sc *statsScreen) period() string {
+	if sc.kind.Selected == tr(statsFY) {
+		return "FY" + sc.year.Selected
+	}
+	m, _ := strconv.Atoi(sc.month.Selected)
+	return fmt.Sprintf("%s-%02d", sc.year.Selected, m)
+}
+
+// run counts the period and shows it.
+func (sc *statsScreen) run() {
+	st, err := sc.ctx.Office.Statistics(sc.ctx.Session, sc.period())
+	if err != nil {
+		showError(sc.ctx.Window, err)
+		return
+	}
+	sc.stats = st
+	sc.body.Objects = append([]fyne.CanvasObject{heading(st.Title), widget.NewLabel(st.Period), statsSummary(st)}, statsTables(st.Tables)...)
+	sc.body.Refresh()
+}
+
+// statsSummary shows the headline figures.
+func statsSummary(st *office.Stats) fyne.CanvasObject {
+	noShow := "—"
+	if st.Reservations > 0 {
+		noShow = fmt.Sprintf("%.1f%%", float64(st.NoShows)*100/float64(st.Reservations))
+	}
+	items := []string{
+		tr("相談件数"), strconv.Itoa(st.Consultations), tr("相談した事業者（実数）"), strconv.Itoa(st.UniqueBusinesses),
+		tr("予約"), strconv.Itoa(st.Reservations), tr("無断キャンセル率"), noShow,
+		tr("専門家派遣"), strconv.Itoa(st.Dispatches), tr("セミナー出席者"), strconv.Itoa(st.SeminarAttendance),
+	}
+	grid := container.NewGridWithColumns(4)
+	for i := 0; i < len(items); i += 2 {
+		grid.Add(widget.NewLabel(items[i]))
+		grid.Add(widget.NewLabelWithStyle(items[i+1], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+	}
+	return widget.NewCard("", tr("概要"), grid)
+}
+
+// statsTables draws each table as rows of label, count and bar.
+func statsTables(ts []reports.Table) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, widget.NewCard("", tr(t.Title), statsRows(t.Rows)))
+	}
+	return out
+}
+
+func statsRows(rows []reports.Count) fyne.CanvasObject {
+	most := 0
+	for _, r := range rows {
+		most = max(most, r.N)
+	}
+	grid := container.NewVBox()
+	for _, r := range rows {
+		grid.Add(container.New(&columns{widths: []float32{260, 70}}, truncLabel(tr(r.Label)),
+			widget.NewLabelWithStyle(strconv.Itoa(r.N), fyne.TextAlignTrailing, fyne.TextStyle{}), statsBar(r.N, most)))
+	}
+	if len(rows) == 0 {
+		grid.Add(widget.NewLabel(tr("この期間のデータはありません。")))
+	}
+	return grid
+}
+
+// statsBar is a bar as long as n is of most.
+func statsBar(n, most int) fyne.CanvasObject {
+	w := float32(0)
+	if most > 0 {
+		w = maxBarWidth * float32(n) / float32(most)
+	}
+	r := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	r.SetMinSize(fyne.NewSize(w, 14))
+	return container.NewHBox(container.NewCenter(r), layout.NewSpacer())
+}
+
+// print renders the statistics of the period on screen.
+func (sc *statsScreen) print() {
+	p := sc.period()
+	savePDF(sc.ctx, "統計_"+p+".pdf", func() ([]byte, error) { return sc.ctx.Office.PrintStatistics(sc.ctx.Session, p) })
+}
