@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"madoguchi/app/office"
+	"madoguchi/app/record"
+)
+
+// TestUsersScreen: the admin adds an account through the form, a password
+// mismatch and a consultant grant by an admin without the case key are
+// explained in Japanese, and an account is disabled.
+func TestUsersScreen(t *testing.T) {
+	f := newWorkFixture(t)
+	f.as("admin", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1000, 700))
+		sc := newUsersScreen(ctx)
+		ctx.Window.SetContent(sc.pager)
+		sc.pager.OnShortcut(ShortcutNew)
+		uf := sc.edit
+		test.Type(uf.login, "uketsuke2")
+		test.Type(uf.name, "受付 四郎")
+		tapOption(t, uf.roles.group, uf.roles.c.labels, "受付")
+		test.Type(uf.pw1, "long-enough-pw")
+		test.Type(uf.pw2, "long-enough-px")
+		sc.pager.OnShortcut(ShortcutSave)
+		if uf.ff.errs["パスワード（確認）"].Hidden {
+			t.Fatal("password mismatch not shown")
+		}
+		uf.pw2.SetText("long-enough-pw")
+		sc.pager.OnShortcut(ShortcutSave)
+		if sc.edit != nil || len(sc.users) != 6 {
+			t.Fatalf("user not added: %q", uf.ff.general.Text)
+		}
+		i := indexOfUser(sc.users, "uketsuke2")
+		sc.table.list.Select(i)
+		test.Tap(workButton(t, sc.pager.top(), "無効にする"))
+		if !sc.users[i].Disabled || sc.table.rows[i][2] != "無効" {
+			t.Fatalf("not disabled: %+v", sc.users[i])
+		}
+	})
+}
+
+func indexOfUser(us []office.User, login string) int {
+	for i, u := range us {
+		if u.Login == login {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestCannotGrantMessage: an admin without the case key cannot create a
+// consultant, and the form says why.
+func TestCannotGrantMessage(t *testing.T) {
+	f := newWorkFixture(t)
+	f.as("admin", func(s *office.Session) {
+		workMust(t, f.o.AddUser(s, office.NewUser{Login: "kanri2", Name: "管理 二", Roles: []office.Role{office.RoleAdmin}, Password: []byte(workTestPassword)}))
+	})
+	f.as("kanri2", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1000, 700))
+		sc := newUsersScreen(ctx)
+		sc.add()
+		uf := sc.edit
+		test.Type(uf.login, "soudan2")
+		test.Type(uf.name, "相談 二")
+		tapOption(t, uf.roles.group, uf.roles.c.labels, "相談員")
+		uf.pw1.SetText("long-enough-pw")
+		uf.pw2.SetText("long-enough-pw")
+		uf.save()
+		if !strings.Contains(uf.ff.general.Text, "鍵を持たない管理者") {
+			t.Fatalf("ErrCannotGrant not explained: %q", uf.ff.general.Text)
+		}
+	})
+}
+
+// TestMastersScreen: a coordinator adds a support program and a venue
+// error is shown next to its field.
+func TestMastersScreen(t *testing.T) {
+	f := newWorkFixture(t)
+	f.as("coord", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1000, 700))
+		m := newProgramTab(ctx)
+		m.pager.OnShortcut(ShortcutNew)
+		name := m.form.ff.errs["支援策名"]
+		m.pager.OnShortcut(ShortcutSave)
+		if name.Hidden || m.form == nil {
+			t.Fatal("empty program name accepted")
+		}
+		formEntry(t, m.form.ff, "支援策名").SetText("雇用調整助成金")
+		m.pager.OnShortcut(ShortcutSave)
+		if m.form != nil || len(m.table.rows) != 5 {
+			t.Fatalf("program not saved: %d rows", len(m.table.rows))
+		}
+		v := newVenueTab(ctx)
+		v.show(v.open(0))
+		formEntry(t, v.form.ff, "同時相談数").SetText("ふたつ")
+		v.pager.OnShortcut(ShortcutSave)
+		if v.form == nil || v.form.ff.errs["同時相談数"].Hidden {
+			t.Fatal("bad capacity accepted")
+		}
+	})
+}
+
+// formEntry finds the first entry in the row labelled label of ff.
+func formEntry(t *testing.T, ff *fieldForm, label string) *widget.Entry {
+	t.Helper()
+	var found *widget.Entry
+	for _, it := range ff.form.Items {
+		if it.Text != label {
+			continue
+		}
+		walkObjects(it.Widget, func(x fyne.CanvasObject) {
+			if e, ok := x.(*widget.Entry); ok && found == nil {
+				found = e
+			}
+		})
+	}
+	if found == nil {
+		t.Fatalf("no entry %q", label)
+	}
+	return found
+}
+
+// TestStatsAndAudit: the supervisor sees a month's statistics with bars and
+// the access log, and the chain check reports 正常.
+func TestStatsAndAudit(t *testing.T) {
+	f := newWorkFixture(t)
+	f.as("soudan", func(s *office.Session) {
+		c, err := f.o.DraftFromReservation(s, f.reservation)
+		workMust(t, err)
+		c.Case.Topics, c.Case.Summary, c.Status = []string{"制度の詳細"}, "概要", record.StConfirmed
+		workMust(t, f.o.SaveConsultation(s, c))
+	})
+	f.as("kantoku", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1000, 700))
+		st := newStatsScreen(ctx)
+		if st.period() != "2026-10" || st.stats == nil || st.stats.Consultations != 1 {
+			t.Fatalf("stats of %s: %+v", st.period(), st.stats)
+		}
+		st.kind.SetSelected("年度")
+		if st.period() != "FY2026" {
+			t.Errorf("year period %s", st.period())
+		}
+		au := newAuditScreen(ctx)
+		if len(au.events) == 0 {
+			t.Fatal("no events in the access log")
+		}
+		au.runVerify()
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.HasPrefix(au.verify.Text, "正常") && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if !strings.HasPrefix(au.verify.Text, "正常（") {
+			t.Fatalf("verify: %q", au.verify.Text)
+		}
+	})
+}
