@@ -62,9 +62,9 @@ func (o *Office) search(s *Session, q string, limit int) ([]Hit, error) {
 	var ids []string
 	var match func(*record.Business) bool
 	if digits := record.NormalizePhone(q); looksLikePhone(q) && len(digits) >= 4 {
-		cands, err := o.store.Find(ixPhone4, digits[:4])
+		cands, err := o.intersect(ixPhone4, windows(digits, 4))
 		if err != nil {
-			return nil, fmt.Errorf("search phone: %w", err)
+			return nil, err
 		}
 		ids = cands
 		match = func(b *record.Business) bool { return strings.Contains(record.NormalizePhone(b.Phone), digits) }
