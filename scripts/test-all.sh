@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project: formatting, vet, staticcheck,
+# both builds (desktop and -tags nogui without cgo), the unit and
+# integration tests, the race detector, short fuzzing of every decoder, the
+# benchmarks on a small vault, and the real-window smoke test under Xvfb.
+# Installs what it needs on Debian/Ubuntu. CI runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+need_go
+need_packages "${FYNE_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+export LANG=ja_JP.UTF-8 # Fyne logs an error for the C locale
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+[ -z "$unformatted" ] || { echo "gofmt would change:"; echo "$unformatted"; exit 1; }
+
+step "go vet (desktop and nogui)"
+go vet ./...
+go vet -tags nogui ./...
+
+step "staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+step "builds: desktop, and the server build without cgo and without Fyne"
+go build -o "$out/madoguchi" .
+CGO_ENABLED=0 go build -tags nogui -o "$out/madoguchi-nogui" .
+if go list -deps -tags nogui . | grep -q '^fyne.io/'; then
+	echo "the nogui build depends on Fyne:"; go list -deps -tags nogui . | grep '^fyne.io/'; exit 1
+fi
+"$out/madoguchi-nogui" help >/dev/null
+
+step "tests"
+if ! go test -count=1 -v ./... >"$out/test.log" 2>&1; then
+	grep -E '^(--- FAIL|FAIL|panic:|\s+\S+_test\.go:[0-9]+:)' "$out/test.log" | head -100
+	tail -50 "$out/test.log"
+	exit 1
+fi
+grep -E '^(ok|\?|FAIL)\s' "$out/test.log"
+passed=$(grep -c -- '--- PASS' "$out/test.log" || true)
+
+step "UI tests headless without cgo"
+CGO_ENABLED=0 go test -count=1 ./ui/...
+
+step "race detector on the packages with concurrency"
+go test -count=1 -race -short ./app/... ./storage/... ./reports/...
+
+step "integration tests (memory with 100k versions)"
+go test -count=1 -tags integration -run TestMemoryAfter100kVersions -v ./storage/local/ | grep -E "^(---|ok|FAIL)|MB"
+
+step "fuzzing every decoder briefly"
+fuzz() { go test -run '^$' -fuzz "^$2\$" -fuzztime "${FUZZTIME:-10s}" "$1"; }
+fuzz ./app/vault FuzzUnmarshalEnvelope
+fuzz ./app/vault FuzzUnmarshalKeyring
+fuzz ./app/audit FuzzUnmarshal
+fuzz ./app/record FuzzNormalizeName
+fuzz ./app/record FuzzParseDate
+fuzz ./app/record FuzzNormalizePhone
+fuzz ./reports FuzzWrapLines
+
+step "benchmarks on a small vault (the full-size figures are in README.md)"
+go test -run '^$' -bench . -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh
+go test -run '^$' -bench . -benchtime 3x ./reports
+
+step "real window under Xvfb"
+bash .ci/smoke-window.sh "$out/smoke.png"
+
+echo
+echo "すべてのテストに合格しました。"
+echo "tests: ${passed} passed, 0 failed"
