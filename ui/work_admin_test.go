@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -153,10 +152,7 @@ func TestStatsAndAudit(t *testing.T) {
 			t.Fatal("no events in the access log")
 		}
 		au.runVerify()
-		deadline := time.Now().Add(5 * time.Second)
-		for !strings.HasPrefix(au.verify.Text, "正常") && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
+		au.bg.Wait()
 		if !strings.HasPrefix(au.verify.Text, "正常（") {
 			t.Fatalf("verify: %q", au.verify.Text)
 		}

@@ -39,7 +39,7 @@ func newApproveScreen(ctx *Context) *approveScreen {
 	top := container.NewVBox(heading(tr("承認待ちの相談記録")), container.NewHBox(reload, sc.count),
 		container.New(&columns{widths: consultCols}, widget.NewLabel(tr("相談日")), widget.NewLabel(tr("時間")),
 			widget.NewLabel(tr("事業者")), widget.NewLabel(tr("相談員")), widget.NewLabel(tr("形態"))))
-	sc.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, sc.list), map[string]func(){ShortcutSearch: sc.refresh})
+	sc.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, sc.list), map[string]func(){ShortcutSearch: func() { focusOn(ctx, sc.list) }})
 	sc.refresh()
 	return sc
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,6 +26,7 @@ type auditScreen struct {
 	verify   *widget.Label
 	busy     *widget.ProgressBarInfinite
 	events   []audit.Event
+	bg       sync.WaitGroup // the running check (tests wait for it)
 }
 
 // auditActions pairs the logged actions with Japanese names.
@@ -45,7 +47,7 @@ func auditActions() choices {
 // buildAudit builds the アクセスログ screen.
 func buildAudit(ctx *Context) fyne.CanvasObject {
 	sc := newAuditScreen(ctx)
-	return newWorkPager(sc.object(), map[string]func(){ShortcutSearch: sc.refresh})
+	return newWorkPager(sc.object(), map[string]func(){ShortcutSearch: func() { focusOn(ctx, sc.user) }})
 }
 
 func newAuditScreen(ctx *Context) *auditScreen {
@@ -146,7 +148,9 @@ func (sc *auditScreen) runVerify() {
 	sc.busy.Show()
 	sc.busy.Start()
 	sc.verify.SetText(tr("検証しています…"))
+	sc.bg.Add(1)
 	go func() {
+		defer sc.bg.Done()
 		n, err := sc.ctx.Office.VerifyAudit(sc.ctx.Session)
 		fyne.Do(func() { sc.verified(n, err) })
 	}()

@@ -262,3 +262,11 @@ func opaque(o fyne.CanvasObject) fyne.CanvasObject {
 
 // halfWidth turns 全角 digits and signs into ASCII (NFKC) and trims spaces.
 func halfWidth(s string) string { return strings.TrimSpace(norm.NFKC.String(s)) }
+
+// focusOn gives the keyboard focus to o (Ctrl+F lands on a screen's search
+// field or list).
+func focusOn(ctx *Context, o fyne.Focusable) {
+	if c := ctx.Window.Canvas(); c != nil {
+		c.Focus(o)
+	}
+}

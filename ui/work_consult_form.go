@@ -88,7 +88,7 @@ func (cf *consultForm) buttons() fyne.CanvasObject {
 
 // keys are the form's shortcuts: Ctrl+S saves a draft, Ctrl+P prints.
 func (cf *consultForm) keys() map[string]func() {
-	k := map[string]func(){ShortcutPrint: cf.print}
+	k := map[string]func(){ShortcutPrint: cf.print, ShortcutSearch: func() { focusOn(cf.ctx, cf.f.biz.query) }}
 	if !cf.readOnly {
 		k[ShortcutSave] = func() { cf.save(record.StDraft) }
 	}

@@ -45,7 +45,7 @@ func newConsultScreen(ctx *Context) *consultScreen {
 	sc.list = widget.NewList(func() int { return len(sc.rows) }, sc.newRow, sc.updateRow)
 	sc.list.OnSelected = func(i widget.ListItemID) { sc.list.UnselectAll(); sc.open(sc.rows[i].ID) }
 	sc.pager = newWorkPager(sc.listView(), map[string]func(){
-		ShortcutNew: sc.newRecord, ShortcutSearch: sc.refresh,
+		ShortcutNew: sc.newRecord, ShortcutSearch: func() { focusOn(ctx, sc.from.entry) },
 	})
 	sc.refresh()
 	return sc

@@ -30,7 +30,7 @@ func newDispatchScreen(ctx *Context) *dispatchScreen {
 	add := widget.NewButtonWithIcon(tr("新規申請"), theme.ContentAddIcon(), func() { sc.show(sc.blank()) })
 	top := container.NewVBox(heading(tr("専門家派遣")), container.NewHBox(add))
 	sc.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, sc.table.object()),
-		map[string]func(){ShortcutNew: func() { sc.show(sc.blank()) }, ShortcutSearch: sc.refresh})
+		map[string]func(){ShortcutNew: func() { sc.show(sc.blank()) }, ShortcutSearch: func() { focusOn(ctx, sc.table.list) }})
 	sc.refresh()
 	return sc
 }

@@ -45,7 +45,7 @@ func (m *masterTab) init(headers []string, widths []float32) *masterTab {
 	add := widget.NewButtonWithIcon(tr("新規登録"), theme.ContentAddIcon(), func() { m.show(m.blank()) })
 	top := container.NewVBox(heading(tr(m.title)), container.NewHBox(add))
 	m.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, m.table.object()),
-		map[string]func(){ShortcutNew: func() { m.show(m.blank()) }, ShortcutSearch: m.refresh})
+		map[string]func(){ShortcutNew: func() { m.show(m.blank()) }, ShortcutSearch: func() { focusOn(m.ctx, m.table.list) }})
 	m.refresh()
 	return m
 }

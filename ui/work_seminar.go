@@ -30,7 +30,7 @@ func buildSeminars(ctx *Context) fyne.CanvasObject { return newSeminarScreen(ctx
 func newSeminarScreen(ctx *Context) *seminarScreen {
 	sc := &seminarScreen{ctx: ctx}
 	sc.table = newWorkTable([]string{"開催日", "時間", "会場", "定員", "タイトル"}, []float32{170, 110, 160, 60}, sc.open)
-	keys := map[string]func(){ShortcutSearch: sc.refresh}
+	keys := map[string]func(){ShortcutSearch: func() { focusOn(ctx, sc.table.list) }}
 	bar := container.NewHBox()
 	if ctx.Session.May(office.PermSeminar) {
 		add := widget.NewButtonWithIcon(tr("セミナーを登録"), theme.ContentAddIcon(), func() { sc.edit(sc.blank()) })

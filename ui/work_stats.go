@@ -37,7 +37,7 @@ const maxBarWidth = 320
 // buildStats builds the 統計 screen.
 func buildStats(ctx *Context) fyne.CanvasObject {
 	sc := newStatsScreen(ctx)
-	return newWorkPager(sc.object(), map[string]func(){ShortcutPrint: sc.print, ShortcutSearch: sc.run})
+	return newWorkPager(sc.object(), map[string]func(){ShortcutPrint: sc.print, ShortcutSearch: func() { focusOn(ctx, sc.year) }})
 }
 
 func newStatsScreen(ctx *Context) *statsScreen {

@@ -30,7 +30,7 @@ func newUsersScreen(ctx *Context) *usersScreen {
 	add := widget.NewButtonWithIcon(tr("利用者を追加"), theme.ContentAddIcon(), sc.add)
 	top := container.NewVBox(heading(tr("利用者")), container.NewHBox(add))
 	sc.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, sc.table.object()),
-		map[string]func(){ShortcutNew: sc.add, ShortcutSearch: sc.refresh})
+		map[string]func(){ShortcutNew: sc.add, ShortcutSearch: func() { focusOn(ctx, sc.table.list) }})
 	sc.refresh()
 	return sc
 }
