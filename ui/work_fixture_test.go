@@ -19,6 +19,8 @@ const workTestPassword = "work-test-password"
 // business and a reservation whose visitor has come (来所).
 type workFixture struct {
 	t           *testing.T
+	dir         string
+	opt         office.Options
 	o           *office.Office
 	now         time.Time
 	venue       string
@@ -42,6 +44,7 @@ func newWorkFixture(t *testing.T) *workFixture {
 	f := &workFixture{t: t, now: workTestNow()}
 	dir := filepath.Join(t.TempDir(), "office")
 	opt := office.Options{KDF: vault.TestKDF(), Now: func() time.Time { return f.now }}
+	f.dir, f.opt = dir, opt
 	if err := office.Init(dir, "admin", "管理 太郎", []byte(workTestPassword), opt); err != nil {
 		t.Fatalf("Init: %v", err)
 	}

@@ -1,0 +1,37 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"madoguchi/app/office"
+	"madoguchi/app/record"
+)
+
+// TestShellRoutesShortcutsToWorkScreens logs a consultant in through the
+// real window and checks that the shell's Ctrl+S reaches the consultation
+// form opened from the visited reservation.
+func TestShellRoutesShortcutsToWorkScreens(t *testing.T) {
+	f := newWorkFixture(t)
+	u := New(fyne.CurrentApp(), Options{VaultDir: f.dir, Office: f.opt})
+	u.win.Resize(fyne.NewSize(1100, 760))
+	t.Cleanup(func() { u.Shutdown(); u.win.Close() })
+	u.Start()
+	logIn(t, u, "soudan", workTestPassword)
+	sh := u.shell
+	sh.openKey("consultations")
+	if sh.key != "consultations" {
+		t.Fatalf("consultations not opened: %s", sh.key)
+	}
+	test.Tap(workButton(t, sh.current, "相談記録を作成"))
+	if !sh.shortcut(ShortcutSave) {
+		t.Fatal("Ctrl+S not handled by the form")
+	}
+	rows, err := u.office.Consultations(u.sess, office.ConsultationFilter{})
+	workMust(t, err)
+	if len(rows) != 1 || rows[0].Status != record.StDraft {
+		t.Fatalf("draft not saved through Ctrl+S: %+v", rows)
+	}
+}
