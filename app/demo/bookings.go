@@ -104,8 +104,11 @@ func (g *gen) some(list []string, n int) []string {
 // few days' reservations.
 func (g *gen) upcoming() []any {
 	var out []any
-	for d := 0; d < 6; d++ {
+	for d := 0; d < 8; d++ {
 		day := g.today.AddDate(0, 0, d)
+		if wd := day.Weekday(); d > 0 && (wd == time.Saturday || wd == time.Sunday) {
+			continue // the office is closed; today is shown whatever day it is
+		}
 		for v := range g.venues[:min(3, len(g.venues))] {
 			for slot := 0; slot < slotsPerDay; slot += 3 + g.pick(2) {
 				r := g.reservation(day, v, slot)

@@ -133,22 +133,42 @@ func (o *Office) candidates(index, norm string) ([]string, error) {
 }
 
 func (o *Office) intersect(index string, terms []string) ([]string, error) {
-	var acc []string
-	for i, t := range terms {
-		ids, err := o.store.Find(index, t)
-		if err != nil {
-			return nil, fmt.Errorf("search %s: %w", index, err)
-		}
-		if i == 0 {
-			acc = ids
-		} else {
-			acc = intersectSorted(acc, ids)
-		}
-		if len(acc) == 0 {
-			return nil, nil
-		}
+	ids, err := o.store.Intersect(index, terms, "", 0)
+	if err != nil {
+		return nil, fmt.Errorf("search %s: %w", index, err)
 	}
-	return acc, nil
+	return ids, nil
+}
+
+// candidatePage is how many candidate ids a search verifies at a time.
+const candidatePage = 200
+
+// scan offers accept the ids holding every term, in id order, a page at a
+// time, until accept has taken limit of them or there are no more. Bigram
+// candidates can be false positives, which is why accept checks each one.
+func (o *Office) scan(index string, terms []string, limit int, accept func(id string) (bool, error)) error {
+	after, taken := "", 0
+	for {
+		ids, err := o.store.Intersect(index, terms, after, candidatePage)
+		if err != nil {
+			return fmt.Errorf("search %s: %w", index, err)
+		}
+		for _, id := range ids {
+			ok, err := accept(id)
+			if err != nil {
+				return err
+			}
+			if ok {
+				if taken++; taken >= limit {
+					return nil
+				}
+			}
+		}
+		if len(ids) < candidatePage {
+			return nil
+		}
+		after = ids[len(ids)-1]
+	}
 }
 
 func intersectSorted(a, b []string) []string {
@@ -248,24 +268,17 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 	if len([]rune(norm)) < 2 {
 		return nil, nil
 	}
-	ids, err := o.intersect(ixBlind, toks)
-	if err != nil {
-		return nil, err
-	}
 	var out []ConsultationSummary
-	for _, cid := range ids {
-		id := strings.TrimSuffix(cid, caseSuffix)
-		c, err := o.consultation(s, id)
-		if err != nil {
-			return nil, err
-		}
-		if c.Case == nil || !caseContains(c.Case, norm) {
-			continue
+	err := o.scan(ixBlind, toks, limit, func(cid string) (bool, error) {
+		c, err := o.consultation(s, strings.TrimSuffix(cid, caseSuffix))
+		if err != nil || c.Case == nil || !caseContains(c.Case, norm) {
+			return false, err
 		}
 		out = append(out, o.consultationSummary(s, c))
-		if len(out) >= limit {
-			break
-		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b ConsultationSummary) int { return strings.Compare(b.Date+b.ID, a.Date+a.ID) })
 	if err := o.logRead(audit.ActSearch, "", fmt.Sprintf("case text hits=%d", len(out))); err != nil {
