@@ -3,7 +3,6 @@ package ui
 import (
 	"log"
 	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -104,10 +103,3 @@ func (u *App) background(work func(), done func()) {
 // wait blocks until every background job has finished (tests use it).
 func (u *App) wait() { u.bg.Wait() }
 
-// now is the office clock, or time.Now.
-func (u *App) now() time.Time {
-	if u.opt.Office.Now != nil {
-		return u.opt.Office.Now()
-	}
-	return time.Now()
-}
