@@ -81,6 +81,8 @@ func (sc *approveScreen) open(id string) {
 	v := &approveView{id: id, form: cf, comment: newMultiLine(2), msg: widget.NewLabel("")}
 	v.comment.SetPlaceHolder(tr("差し戻す場合は理由を書いてください"))
 	v.msg.Wrapping = fyne.TextWrapWord
+	v.msg.Importance = widget.DangerImportance
+	v.msg.Hide()
 	sc.current = v
 	approve := widget.NewButtonWithIcon(tr("承認"), theme.ConfirmIcon(), sc.approve)
 	back := widget.NewButtonWithIcon(tr("差戻し"), theme.MailReplyIcon(), sc.sendBack)
@@ -89,13 +91,14 @@ func (sc *approveScreen) open(id string) {
 	bottom := container.NewVBox(widget.NewForm(widget.NewFormItem(tr("コメント"), v.comment)), v.msg,
 		container.NewHBox(approve, back, closeB))
 	approve.Importance = widget.HighImportance
-	view := container.NewBorder(cf.title, bottom, nil, nil, container.NewVScroll(cf.ff.object()))
+	view := container.NewBorder(cf.title, opaque(bottom), nil, nil, container.NewVScroll(consultSheet(sc.ctx, c)))
 	sc.pager.push(view, map[string]func(){ShortcutPrint: cf.print})
 }
 
 func (sc *approveScreen) approve() {
 	if err := sc.ctx.Office.Approve(sc.ctx.Session, sc.current.id); err != nil {
 		sc.current.msg.SetText(office.Message(err))
+		sc.current.msg.Show()
 		return
 	}
 	sc.close()
@@ -105,6 +108,7 @@ func (sc *approveScreen) approve() {
 func (sc *approveScreen) sendBack() {
 	if err := sc.ctx.Office.SendBack(sc.ctx.Session, sc.current.id, sc.current.comment.Text); err != nil {
 		sc.current.msg.SetText(office.Message(err))
+		sc.current.msg.Show()
 		return
 	}
 	sc.close()

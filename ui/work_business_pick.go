@@ -77,9 +77,3 @@ func (p *businessPick) set(id, name string) {
 		p.onChange(id)
 	}
 }
-
-// disable makes the picker read-only.
-func (p *businessPick) disable() {
-	p.query.Hide()
-	p.results.Hide()
-}

@@ -235,22 +235,3 @@ func (f *consultFields) collectCase(k *record.ConsultationCase) error {
 	k.Loan.Amount = n
 	return nil
 }
-
-// disable makes every field read-only.
-func (f *consultFields) disable() {
-	f.biz.disable()
-	for _, s := range []*widget.Select{f.consultant, f.venue, f.loanStatus} {
-		s.Disable()
-	}
-	f.date.entry.Disable()
-	for _, e := range []*widget.Entry{f.start, f.end, f.topicOther, f.programOther, f.troubleOther, f.lender, f.amount,
-		f.purpose, f.summary, f.guidance, f.impression, f.note, f.nextAction, f.nextDue} {
-		e.Disable()
-	}
-	for _, r := range []*radio{f.mode, f.category, f.salesDrop} {
-		r.group.Disable()
-	}
-	for _, g := range append([]*choiceGroup{f.topics, f.troubles}, f.programs...) {
-		g.group.Disable()
-	}
-}

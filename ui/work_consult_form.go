@@ -38,9 +38,6 @@ func newConsultForm(ctx *Context, rec *record.Consultation, readOnly bool) (*con
 	cf.notice.Hide()
 	f.addRows(cf.ff)
 	f.fill(rec)
-	if readOnly {
-		f.disable()
-	}
 	cf.showState()
 	return cf, nil
 }
@@ -67,7 +64,11 @@ func (cf *consultForm) setNotice(text string, imp widget.Importance) {
 // object is the form with its title and buttons.
 func (cf *consultForm) object() fyne.CanvasObject {
 	top := container.NewVBox(cf.title, cf.notice)
-	return container.NewBorder(top, opaque(cf.buttons()), nil, nil, container.NewVScroll(cf.ff.object()))
+	body := cf.ff.object()
+	if cf.readOnly {
+		body = consultSheet(cf.ctx, cf.rec)
+	}
+	return container.NewBorder(top, opaque(cf.buttons()), nil, nil, container.NewVScroll(body))
 }
 
 func (cf *consultForm) buttons() fyne.CanvasObject {

@@ -34,13 +34,8 @@ func historyView(ctx *Context, vs []record.Consultation) fyne.CanvasObject {
 		func() fyne.CanvasObject { return widget.NewLabel("2026-10-01 10:00 login 下書き") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(versionLine(i, &vs[i])) })
 	list.OnSelected = func(i widget.ListItemID) {
-		v := vs[i]
-		cf, err := newConsultForm(ctx, &v, true)
-		if err != nil {
-			showError(ctx.Window, err)
-			return
-		}
-		shown.Objects = []fyne.CanvasObject{container.NewBorder(cf.title, nil, nil, nil, container.NewVScroll(cf.ff.object()))}
+		title := heading(versionLine(i, &vs[i]))
+		shown.Objects = []fyne.CanvasObject{container.NewBorder(title, nil, nil, nil, container.NewVScroll(consultSheet(ctx, &vs[i])))}
 		shown.Refresh()
 	}
 	split := container.NewHSplit(list, shown)

@@ -140,8 +140,11 @@ func supervisorApproves(t *testing.T, f *workFixture, s *office.Session, id stri
 		t.Fatalf("pending approvals: %+v", sc.rows)
 	}
 	sc.list.Select(0)
-	if sc.current == nil || sc.current.form.f.summary.Disabled() == false {
+	if sc.current == nil || !sc.current.form.readOnly {
 		t.Fatal("record not opened read-only")
+	}
+	if !hasLabel(sc.pager.top(), "新聞に載っていた制度の概要が知りたい。") || !hasLabel(sc.pager.top(), "区信用金庫　3,000,000円　検討中") {
+		t.Error("the record's content is not shown to the supervisor")
 	}
 	top := sc.pager.top()
 	test.Tap(workButton(t, top, "差戻し"))
@@ -167,4 +170,15 @@ func receptionCannotRead(t *testing.T, f *workFixture, s *office.Session, id str
 	if c.Case != nil {
 		t.Fatal("reception read the record's content")
 	}
+}
+
+// hasLabel reports whether o shows a label with text.
+func hasLabel(o fyne.CanvasObject, text string) bool {
+	found := false
+	walkObjects(o, func(x fyne.CanvasObject) {
+		if l, ok := x.(*widget.Label); ok && l.Text == text {
+			found = true
+		}
+	})
+	return found
 }
