@@ -39,17 +39,14 @@ func (o *Office) DraftFromReservation(s *Session, reservationID string) (*record
 	if err := o.session(s, PermCase); err != nil {
 		return nil, err
 	}
-	var r record.Reservation
-	if _, err := o.load(s, reservationID, record.KindReservation, &r); err != nil {
+	r, err := o.reservation(s, reservationID)
+	if err != nil {
 		return nil, err
 	}
 	c := &record.Consultation{
 		BusinessID: r.BusinessID, ReservationID: r.ID, ConsultantID: r.ConsultantID,
 		Date: r.Date, Start: r.Start, End: r.End, VenueID: r.VenueID, Mode: "窓口",
 		Status: record.StDraft, Case: &record.ConsultationCase{},
-	}
-	if r.Channel == "電話" && !r.WalkIn {
-		c.Mode = "窓口"
 	}
 	var b record.Business
 	if _, err := o.load(s, r.BusinessID, record.KindBusiness, &b); err == nil {

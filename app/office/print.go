@@ -148,15 +148,15 @@ func (o *Office) PrintBlankSheet(s *Session, reservationID string) ([]byte, erro
 	if err := o.session(s, PermFrontDesk); err != nil {
 		return nil, err
 	}
-	var r record.Reservation
-	if _, err := o.load(s, reservationID, record.KindReservation, &r); err != nil {
+	r, err := o.reservation(s, reservationID)
+	if err != nil {
 		return nil, err
 	}
 	in, err := o.sheetInput(s, r.BusinessID, r.ConsultantID, r.VenueID)
 	if err != nil {
 		return nil, err
 	}
-	in.Reservation = &r
+	in.Reservation = r
 	return o.print(s, printed{content: "相談票（記入用） " + r.ID, object: r.ID},
 		func(f reports.Footer) ([]byte, error) { return o.renderer().BlankSheet(in, f) })
 }
@@ -168,15 +168,15 @@ func (o *Office) PrintReservation(s *Session, reservationID string) ([]byte, err
 	if err := o.session(s, PermFrontDesk); err != nil {
 		return nil, err
 	}
-	var r record.Reservation
-	if _, err := o.load(s, reservationID, record.KindReservation, &r); err != nil {
+	r, err := o.reservation(s, reservationID)
+	if err != nil {
 		return nil, err
 	}
 	b, err := o.business(s, r.BusinessID, false)
 	if err != nil {
 		return nil, err
 	}
-	in := reports.ReservationInput{Reservation: r, Business: *b, VenueName: o.name(s, r.VenueID, record.KindVenue),
+	in := reports.ReservationInput{Reservation: *r, Business: *b, VenueName: o.name(s, r.VenueID, record.KindVenue),
 		ConsultantName: o.name(s, r.ConsultantID, record.KindStaff), ReceivedByName: o.userName(r.ReceivedBy)}
 	return o.print(s, printed{content: "予約内容 " + r.ID, object: r.ID},
 		func(f reports.Footer) ([]byte, error) { return o.renderer().ReservationSheet(in, f) })

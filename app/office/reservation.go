@@ -148,6 +148,11 @@ func (o *Office) Reservation(s *Session, id string) (*record.Reservation, error)
 	if err := o.session(s, PermFrontDesk); err != nil {
 		return nil, err
 	}
+	return o.reservation(s, id)
+}
+
+// reservation loads a reservation with its current Rev.
+func (o *Office) reservation(s *Session, id string) (*record.Reservation, error) {
 	var r record.Reservation
 	rev, err := o.load(s, id, record.KindReservation, &r)
 	if err != nil {
@@ -242,16 +247,15 @@ func (o *Office) SetReservationStatus(s *Session, id, status string) (*record.Re
 	if err := o.session(s, PermFrontDesk); err != nil {
 		return nil, err
 	}
-	var r record.Reservation
-	rev, err := o.load(s, id, record.KindReservation, &r)
+	r, err := o.reservation(s, id)
 	if err != nil {
 		return nil, err
 	}
-	r.Rev, r.Status = rev, status
-	if err := o.saveReservation(s, &r); err != nil {
+	r.Status = status
+	if err := o.saveReservation(s, r); err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return r, nil
 }
 
 // WalkIn is a visitor who arrives without a reservation (飛び込み).
