@@ -8,13 +8,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"golang.org/x/text/unicode/norm"
 
-	"madoguchi/app/office"
 	"madoguchi/app/record"
 )
 
@@ -236,11 +234,6 @@ func workButtons(bs ...*widget.Button) fyne.CanvasObject {
 	return container.NewHBox(objs...)
 }
 
-// infoText shows a short Japanese note in a dialog.
-func infoText(ctx *Context, title, msg string) {
-	dialog.NewInformation(title, msg, ctx.Window).Show()
-}
-
 // businessNames maps business ids to names (empty map on error).
 func businessNames(ctx *Context, ids []string) map[string]string {
 	m, err := ctx.Office.BusinessNames(ctx.Session, ids)
@@ -249,9 +242,6 @@ func businessNames(ctx *Context, ids []string) map[string]string {
 	}
 	return m
 }
-
-// mayCase reports whether the session may read and write case content.
-func mayCase(s *office.Session) bool { return s.May(office.PermCase) }
 
 // opaque puts o on the theme's background, so that a scrolled form never
 // shows through a button bar.

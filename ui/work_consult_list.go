@@ -154,7 +154,11 @@ func (sc *consultScreen) show(c *record.Consultation) {
 	cf.back = sc.closeForm
 	sc.form = cf
 	sc.pager.push(cf.object(), cf.keys())
-	sc.ctx.Window.Canvas().Focus(cf.f.biz.query)
+	if c.BusinessID == "" {
+		focusOn(sc.ctx, cf.f.biz.query)
+	} else if !readOnly {
+		focusOn(sc.ctx, cf.f.start)
+	}
 }
 
 func (sc *consultScreen) closeForm() {
