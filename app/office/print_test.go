@@ -1,0 +1,94 @@
+package office
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"madoguchi/app/audit"
+)
+
+func TestPrintIsLoggedAndRoleChecked(t *testing.T) {
+	f := newFixture(t)
+	var rid, cid string
+	f.as("uketsuke", func(s *Session) {
+		b := f.business(s, "印刷確認商店", "インサツカクニンショウテン", "03-5555-0901")
+		r, err := f.reservation(s, b.ID, f.venue, f.staff, "2026-10-01", "10:00", "11:00")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rid = r.ID
+	})
+	f.as("soudan", func(s *Session) {
+		c, err := f.o.DraftFromReservation(s, rid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Case.Summary = "印刷される相談の概要"
+		if err := f.o.SaveConsultation(s, c); err != nil {
+			t.Fatal(err)
+		}
+		cid = c.ID
+		pdf, err := f.o.PrintSheet(s, cid)
+		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+			t.Fatalf("PrintSheet: %v", err)
+		}
+	})
+	f.as("uketsuke", func(s *Session) {
+		if _, err := f.o.PrintSheet(s, cid); !errors.Is(err, ErrForbidden) {
+			t.Fatalf("reception printed case content: %v", err)
+		}
+		for name, print := range map[string]func() ([]byte, error){
+			"blank sheet": func() ([]byte, error) { return f.o.PrintBlankSheet(s, rid) },
+			"reservation": func() ([]byte, error) { return f.o.PrintReservation(s, rid) },
+			"schedule":    func() ([]byte, error) { return f.o.PrintSchedule(s, "2026-10-01") },
+		} {
+			if pdf, err := print(); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if _, err := f.o.PrintLedger(s); !errors.Is(err, ErrForbidden) {
+			t.Fatalf("reception printed the ledger: %v", err)
+		}
+	})
+	f.as("kantoku", func(s *Session) {
+		rows, err := f.o.Ledger(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"相談票 " + cid, "相談票（記入用） " + rid, "予約内容 " + rid, "本日の予定表 2026-10-01"}
+		if len(rows) != len(want) {
+			t.Fatalf("ledger has %d rows: %+v", len(rows), rows)
+		}
+		got := map[string]bool{}
+		for _, r := range rows {
+			got[r.Content] = true
+			if r.Handler == "" || r.Quantity < 1 || r.Method != "PDF出力" || r.DocID == "" {
+				t.Fatalf("incomplete ledger row %+v", r)
+			}
+			if strings.Contains(r.Content, "印刷される相談の概要") {
+				t.Fatal("the ledger holds case content")
+			}
+		}
+		for _, w := range want {
+			if !got[w] {
+				t.Errorf("no ledger row %q", w)
+			}
+		}
+		evs, err := f.o.AuditEvents(s, audit.Filter{Action: audit.ActPrint})
+		if err != nil || len(evs) != len(want) {
+			t.Fatalf("print events: %d %v", len(evs), err)
+		}
+		if _, err := f.o.PrintStatistics(s, "2026-10"); err != nil {
+			t.Fatalf("statistics: %v", err)
+		}
+		st, err := f.o.Statistics(s, "FY2026")
+		if err != nil || st.Consultations != 1 || st.UniqueBusinesses != 1 || st.Reservations != 1 {
+			t.Fatalf("statistics %+v %v", st, err)
+		}
+		if _, err := f.o.Statistics(s, "2026-13"); !errors.Is(err, ErrBadPeriod) {
+			t.Fatalf("bad period: %v", err)
+		}
+	})
+}
