@@ -97,3 +97,41 @@ func TestWorkScreensByRole(t *testing.T) {
 		})
 	}
 }
+
+// TestSendBackAndHistory: the supervisor sends a record back with a
+// comment; the consultant sees the reason on the form, and the history
+// dialog lists every version.
+func TestSendBackAndHistory(t *testing.T) {
+	f := newWorkFixture(t)
+	var id string
+	f.as("soudan", func(s *office.Session) {
+		c, err := f.o.DraftFromReservation(s, f.reservation)
+		workMust(t, err)
+		c.Case.Summary, c.Status = "概要", record.StConfirmed
+		workMust(t, f.o.SaveConsultation(s, c))
+		id = c.ID
+	})
+	f.as("kantoku", func(s *office.Session) {
+		sc := newApproveScreen(f.ctx(s, fyne.NewSize(1000, 700)))
+		sc.list.Select(0)
+		test.Type(sc.current.comment, "所感を書いてください")
+		test.Tap(workButton(t, sc.pager.top(), "差戻し"))
+		if sc.current != nil || len(sc.rows) != 0 {
+			t.Fatalf("not sent back: %q", sc.current.msg.Text)
+		}
+	})
+	f.as("soudan", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1000, 700))
+		sc := newConsultScreen(ctx)
+		ctx.Window.SetContent(sc.pager)
+		sc.open(id)
+		if !strings.Contains(sc.form.notice.Text, "所感を書いてください") {
+			t.Fatalf("reason not shown: %q", sc.form.notice.Text)
+		}
+		sc.form.showHistory()
+		top := ctx.Window.Canvas().Overlays().Top()
+		if top == nil || !hasLabel(top, "相談記録の履歴（2版）") {
+			t.Fatal("history dialog without its two versions")
+		}
+	})
+}
