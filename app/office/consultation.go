@@ -220,7 +220,8 @@ func (o *Office) consultations(s *Session, f ConsultationFilter) ([]record.Consu
 	var err error
 	switch {
 	case f.BusinessID != "":
-		ids, err = o.store.Find(ixBusiness, f.BusinessID)
+		ids, err = o.idsOfBusiness(f.BusinessID)
+		f.BusinessID = "" // the ids are those of the business and the ones merged into it
 	case f.Status != "" && f.From == "" && f.To == "":
 		ids, err = o.store.Find(ixStatus, "consultation|"+f.Status)
 	case f.From != "" || f.To != "":

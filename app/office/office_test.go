@@ -418,3 +418,34 @@ func TestAdminWithoutCaseKeyCannotGrantIt(t *testing.T) {
 		t.Fatalf("disabled login: %v", err)
 	}
 }
+
+func TestMergeBusinessKeepsBothHistories(t *testing.T) {
+	f := newFixture(t)
+	f.as("uketsuke", func(s *Session) {
+		a := f.business(s, "統合先商店", "トウゴウサキショウテン", "03-5555-1001")
+		b := dummyBusiness("統合元商店", "トウゴウモトショウテン", "03-5555-1002")
+		if err := f.o.SaveBusiness(s, b, SaveBusinessOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.reservation(s, b.ID, f.venue, f.staff, "2026-10-02", "10:00", "11:00"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.o.MergeBusiness(s, b.ID, a.ID); err != nil {
+			t.Fatalf("merge: %v", err)
+		}
+		rs, err := f.o.ReservationsOfBusiness(s, a.ID)
+		if err != nil || len(rs) != 1 || rs[0].BusinessID != b.ID {
+			t.Fatalf("reservations of the merged business: %v %v", rs, err)
+		}
+		if hits, _ := f.o.Search(s, "統合元", 0); len(hits) != 0 {
+			t.Fatalf("merged business still found: %v", hits)
+		}
+		h, err := f.o.BusinessHistory(s, b.ID)
+		if err != nil || len(h) != 2 || h[1].MergedInto != a.ID {
+			t.Fatalf("history of the merged business: %d %v", len(h), err)
+		}
+		if err := f.o.MergeBusiness(s, a.ID, b.ID); err == nil {
+			t.Fatal("merged into a business that was itself merged")
+		}
+	})
+}

@@ -194,9 +194,9 @@ func (o *Office) ReservationsOfBusiness(s *Session, businessID string) ([]record
 	if err := o.session(s, PermFrontDesk); err != nil {
 		return nil, err
 	}
-	ids, err := o.store.Find(ixBusiness, businessID)
+	ids, err := o.idsOfBusiness(businessID)
 	if err != nil {
-		return nil, fmt.Errorf("find reservations: %w", err)
+		return nil, err
 	}
 	var rs []record.Reservation
 	for _, id := range ids {
