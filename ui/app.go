@@ -102,4 +102,3 @@ func (u *App) background(work func(), done func()) {
 
 // wait blocks until every background job has finished (tests use it).
 func (u *App) wait() { u.bg.Wait() }
-
