@@ -171,23 +171,6 @@ func (o *Office) scan(index string, terms []string, limit int, accept func(id st
 	}
 }
 
-func intersectSorted(a, b []string) []string {
-	var out []string
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch c := strings.Compare(a[i], b[j]); {
-		case c == 0:
-			out = append(out, a[i])
-			i++
-			j++
-		case c < 0:
-			i++
-		default:
-			j++
-		}
-	}
-	return out
-}
-
 func (o *Office) searchID(s *Session, q string) (Hit, bool, error) {
 	k, ok := record.KindOfID(strings.ToUpper(q))
 	if !ok {
