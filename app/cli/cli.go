@@ -60,7 +60,7 @@ func commands() []command {
 		{"search", "事業者を名前・フリガナ・電話番号・番号で探す（--case で相談内容を検索）", runSearch},
 		{"show", "記録を番号で表示する", runShow},
 		{"audit", "アクセスログの検証・表示 (audit verify|log)", runAudit},
-		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|reservation|schedule|attendance|ledger)", runPrint},
+		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
 		{"help", "この説明を表示する", nil},
 	}

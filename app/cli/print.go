@@ -30,7 +30,7 @@ func (p *printFlags) register(fs *flag.FlagSet) {
 // runPrint renders one of the office's sheets to a PDF file.
 func runPrint(e *Env, args []string) error {
 	if len(args) == 0 {
-		return usagef("print の後に sheet, blank-sheet, reservation, schedule, attendance, ledger のどれかを指定してください。")
+		return usagef("print の後に sheet, blank-sheet, day-sheets, reservation, schedule, attendance, ledger のどれかを指定してください。")
 	}
 	doc, args := args[0], args[1:]
 	var p printFlags
@@ -39,7 +39,7 @@ func runPrint(e *Env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	needs := map[string]string{"sheet": "id", "blank-sheet": "id", "reservation": "id", "attendance": "id", "schedule": "date", "ledger": ""}
+	needs := map[string]string{"sheet": "id", "blank-sheet": "id", "reservation": "id", "attendance": "id", "schedule": "date", "day-sheets": "date", "ledger": ""}
 	need, ok := needs[doc]
 	if !ok {
 		return usagef("print %s という帳票はありません。", doc)
@@ -63,6 +63,8 @@ func runPrint(e *Env, args []string) error {
 			return o.PrintAttendance(s, id)
 		case "schedule":
 			return o.PrintSchedule(s, p.date)
+		case "day-sheets":
+			return o.PrintDaySheets(s, p.date)
 		}
 		return o.PrintLedger(s)
 	})

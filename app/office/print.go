@@ -161,6 +161,38 @@ func (o *Office) PrintBlankSheet(s *Session, reservationID string) ([]byte, erro
 		func(f reports.Footer) ([]byte, error) { return o.renderer().BlankSheet(in, f) })
 }
 
+// PrintDaySheets renders, in one PDF, the session sheet of every active
+// reservation of a day (予約 or 来所), in schedule order: what a coordinator
+// prints each morning. One ledger row covers them all.
+func (o *Office) PrintDaySheets(s *Session, date string) ([]byte, error) {
+	rs, err := o.ReservationsOn(s, date)
+	if err != nil {
+		return nil, err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	var ins []reports.SheetInput
+	for i := range rs {
+		if !activeReservation(&rs[i]) {
+			continue
+		}
+		in, err := o.sheetInput(s, rs[i].BusinessID, rs[i].ConsultantID, rs[i].VenueID)
+		if err != nil {
+			return nil, err
+		}
+		in.Reservation = &rs[i]
+		ins = append(ins, in)
+	}
+	if len(ins) == 0 {
+		return nil, &record.FieldError{Field: "日付", Msg: "この日に印刷する予約はありません"}
+	}
+	return o.print(s, printed{content: "相談票（記入用） " + date, quantity: len(ins)},
+		func(f reports.Footer) ([]byte, error) { return o.renderer().ConsultationSheets(ins, f) })
+}
+
 // PrintReservation renders the 予約内容 sheet of a reservation (別紙1).
 func (o *Office) PrintReservation(s *Session, reservationID string) ([]byte, error) {
 	o.mu.Lock()

@@ -43,6 +43,7 @@ func TestPrintIsLoggedAndRoleChecked(t *testing.T) {
 			"blank sheet": func() ([]byte, error) { return f.o.PrintBlankSheet(s, rid) },
 			"reservation": func() ([]byte, error) { return f.o.PrintReservation(s, rid) },
 			"schedule":    func() ([]byte, error) { return f.o.PrintSchedule(s, "2026-10-01") },
+			"day sheets":  func() ([]byte, error) { return f.o.PrintDaySheets(s, "2026-10-01") },
 		} {
 			if pdf, err := print(); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 				t.Fatalf("%s: %v", name, err)
@@ -57,7 +58,7 @@ func TestPrintIsLoggedAndRoleChecked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"相談票 " + cid, "相談票（記入用） " + rid, "予約内容 " + rid, "本日の予定表 2026-10-01"}
+		want := []string{"相談票 " + cid, "相談票（記入用） " + rid, "予約内容 " + rid, "本日の予定表 2026-10-01", "相談票（記入用） 2026-10-01"}
 		if len(rows) != len(want) {
 			t.Fatalf("ledger has %d rows: %+v", len(rows), rows)
 		}
