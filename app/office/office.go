@@ -199,7 +199,7 @@ func (o *Office) Login(login string, password []byte) (*Session, error) {
 		return uerr
 	})
 	if err != nil {
-		return nil, fmt.Errorf("login %s: %w", login, err)
+		return nil, fmt.Errorf("login: %w", err)
 	}
 	if err := o.openStore(keys); err != nil {
 		keys.Zero()

@@ -39,7 +39,9 @@ func (kr *Keyring) Unlock(login string, password []byte, now time.Time) (*Keys, 
 	var err error
 	switch {
 	case u == nil:
-		err = kr.fail(now, login, "unknown login", ErrWrongPassword)
+		// What was typed is not recorded: it may be a password typed into
+		// the id field, and pending events sit in the keyring file.
+		err = kr.fail(now, "", "unknown login", ErrWrongPassword)
 	case u.Disabled:
 		err = kr.fail(now, login, "disabled", ErrDisabled)
 	case now.Before(u.LockedUntil):
