@@ -5,6 +5,7 @@
 package ui
 
 import (
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -20,6 +21,13 @@ type Context struct {
 	Window  fyne.Window
 	// Now is the clock (tests fix it); nil means time.Now.
 	Now func() time.Time
+
+	// jobs counts the work the screens run off the UI goroutine (see
+	// background); tests wait for it with wait.
+	jobs sync.WaitGroup
+	// pdfOut, when set, receives the PDFs savePDF renders instead of the
+	// save dialog (tests keep the bytes with it).
+	pdfOut func(name string, pdf []byte)
 }
 
 // Today returns the current time in Japan.
@@ -30,6 +38,20 @@ func (c *Context) Today() time.Time {
 	}
 	return now().In(office.JST())
 }
+
+// background runs work off the UI goroutine, then done on it (fyne.Do).
+func (c *Context) background(work, done func()) {
+	c.jobs.Add(1)
+	go func() {
+		defer c.jobs.Done()
+		work()
+		fyne.Do(done)
+	}()
+}
+
+// wait blocks until the background work started through c has finished
+// (tests use it).
+func (c *Context) wait() { c.jobs.Wait() }
 
 // Screen is one entry of the main window's navigation.
 type Screen struct {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,12 +24,16 @@ type todayScreen struct {
 	biz   map[string]string
 	names map[string]string
 	count *widget.Label
+	// sheets prints the session sheets of the day's active reservations;
+	// it is disabled when there are none.
+	sheets *widget.Button
 }
 
 var todayColumns = []float32{110, 130, 210, 110, 90}
 
 func newTodayScreen(ctx *Context) *todayScreen {
 	t := &todayScreen{ctx: ctx, count: widget.NewLabel("")}
+	t.sheets = widget.NewButtonWithIcon(tr("相談票を一括印刷"), theme.DocumentPrintIcon(), t.printSheets)
 	t.date = newDateField(ctx.Today(), 1, func(time.Time) { t.reload() })
 	t.list = widget.NewList(func() int { return len(t.rows) }, t.newRow, t.updateRow)
 	t.names = names(ctx)
@@ -41,10 +46,11 @@ func (t *todayScreen) object() fyne.CanvasObject {
 	walkIn := widget.NewButtonWithIcon(tr("飛び込み受付"), theme.ContentAddIcon(), t.walkIn)
 	walkIn.Importance = widget.HighImportance
 	print := widget.NewButtonWithIcon(tr("予定表を印刷"), theme.DocumentPrintIcon(), t.print)
-	bar := container.NewHBox(t.date.object(), today, layout.NewSpacer(), walkIn, print)
+	bar := container.NewHBox(t.date.object(), today, layout.NewSpacer(), walkIn)
+	prints := container.NewHBox(t.count, layout.NewSpacer(), print, t.sheets)
 	head := container.New(&columns{widths: todayColumns},
 		boldLabel(tr("時間")), boldLabel(tr("会場")), boldLabel(tr("事業者")), boldLabel(tr("相談員")), boldLabel(tr("状態")), boldLabel(tr("操作")))
-	top := container.NewVBox(heading(tr("今日の予定")), bar, t.count, head, widget.NewSeparator())
+	top := container.NewVBox(heading(tr("今日の予定")), bar, prints, head, widget.NewSeparator())
 	return withShortcuts(container.NewBorder(top, nil, nil, nil, t.list), map[string]func(){
 		ShortcutSearch: func() { t.ctx.Window.Canvas().Focus(t.date.entry) },
 		ShortcutNew:    t.walkIn,
@@ -70,6 +76,11 @@ func (t *todayScreen) reload() {
 	}
 	t.rows, t.biz = rs, biz
 	t.count.SetText(tr("予約 %d 件", len(rs)))
+	if slices.ContainsFunc(rs, sheetReservation) {
+		t.sheets.Enable()
+	} else {
+		t.sheets.Disable()
+	}
 	t.list.Refresh()
 }
 
@@ -152,4 +163,19 @@ func (t *todayScreen) print() {
 	savePDF(t.ctx, "予定表_"+date+".pdf", func() ([]byte, error) {
 		return t.ctx.Office.PrintSchedule(t.ctx.Session, date)
 	})
+}
+
+// printSheets prints, in one PDF, the session sheet (相談票) of each of the
+// day's reservations that is still booked or has come.
+func (t *todayScreen) printSheets() {
+	date := t.date.ISO()
+	savePDF(t.ctx, "相談票_"+date+".pdf", func() ([]byte, error) {
+		return t.ctx.Office.PrintDaySheets(t.ctx.Session, date)
+	})
+}
+
+// sheetReservation reports whether PrintDaySheets prints a sheet for r
+// (予約 or 来所).
+func sheetReservation(r record.Reservation) bool {
+	return r.Status == record.ResBooked || r.Status == record.ResVisited
 }

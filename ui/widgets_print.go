@@ -13,21 +13,26 @@ import (
 // shows, then asks where to save it (suggesting suggestedName, e.g.
 // "予定表_2026-10-01.pdf") and writes it. The office's Print… methods write
 // the ledger row and the access-log event; render is one of them. Errors
-// reach the person as office.Message.
+// reach the person as office.Message. The render runs through
+// ctx.background, so tests can wait for it and take the bytes with
+// ctx.pdfOut instead of the dialog.
 func savePDF(ctx *Context, suggestedName string, render func() ([]byte, error)) {
 	wait := dialog.NewCustomWithoutButtons(tr("印刷用のファイルを作成しています…"), newBusyBar(), ctx.Window)
 	wait.Show()
-	go func() {
-		pdf, err := render()
-		fyne.Do(func() {
-			wait.Hide()
-			if err != nil {
-				showError(ctx.Window, err)
-				return
-			}
-			askSavePDF(ctx.Window, suggestedName, pdf)
-		})
-	}()
+	var pdf []byte
+	var err error
+	ctx.background(func() { pdf, err = render() }, func() {
+		wait.Hide()
+		if err != nil {
+			showError(ctx.Window, err)
+			return
+		}
+		if ctx.pdfOut != nil {
+			ctx.pdfOut(suggestedName, pdf)
+			return
+		}
+		askSavePDF(ctx.Window, suggestedName, pdf)
+	})
 }
 
 // askSavePDF shows the save dialog and writes pdf where the person chose.
