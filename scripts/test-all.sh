@@ -62,7 +62,7 @@ fuzz ./reports FuzzWrapLines
 
 step "benchmarks on a small vault (the full-size figures are in README.md)"
 go test -run '^$' -bench . -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh
-go test -run '^$' -bench . -benchtime 3x ./reports
+go test -run '^$' -bench 'FontLoad|ConsultationSheet$|OneDocument' -benchtime 3x ./reports
 
 step "real window under Xvfb"
 bash .ci/smoke-window.sh "$out/smoke.png"
