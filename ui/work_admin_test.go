@@ -140,12 +140,18 @@ func TestStatsAndAudit(t *testing.T) {
 	f.as("kantoku", func(s *office.Session) {
 		ctx := f.ctx(s, fyne.NewSize(1000, 700))
 		st := newStatsScreen(ctx)
+		ctx.wait() // the count runs off the UI goroutine
 		if st.period() != "2026-10" || st.stats == nil || st.stats.Consultations != 1 {
 			t.Fatalf("stats of %s: %+v", st.period(), st.stats)
 		}
 		st.kind.SetSelected("年度")
 		if st.period() != "FY2026" {
 			t.Errorf("year period %s", st.period())
+		}
+		test.Tap(st.runB)
+		ctx.wait()
+		if st.runB.Disabled() || st.busy.Visible() || st.stats == nil || st.stats.Consultations != 1 || !strings.Contains(st.stats.Title, "年度") {
+			t.Fatalf("year count: button disabled %v, busy %v, %+v", st.runB.Disabled(), st.busy.Visible(), st.stats)
 		}
 		au := newAuditScreen(ctx)
 		if len(au.events) == 0 {

@@ -23,6 +23,11 @@ type statsScreen struct {
 	year, month *widget.Select
 	body        *fyne.Container
 	stats       *office.Stats
+	// runB is 集計, disabled while a count runs off the UI goroutine; busy
+	// and status show that it runs.
+	runB   *widget.Button
+	busy   *widget.ProgressBarInfinite
+	status *widget.Label
 }
 
 // The two kinds of period.
@@ -42,7 +47,11 @@ func buildStats(ctx *Context) fyne.CanvasObject {
 
 func newStatsScreen(ctx *Context) *statsScreen {
 	today := ctx.Today()
-	sc := &statsScreen{ctx: ctx, body: container.NewVBox()}
+	sc := &statsScreen{ctx: ctx, body: container.NewVBox(), busy: newBusyBar(), status: widget.NewLabel("")}
+	sc.busy.Hide()
+	sc.status.Hide()
+	sc.runB = widget.NewButtonWithIcon(tr("集計"), theme.SearchIcon(), sc.run)
+	sc.runB.Importance = widget.HighImportance
 	var years, months []string
 	for y := today.Year() + 1; y >= today.Year()-5; y-- {
 		years = append(years, strconv.Itoa(y))
@@ -61,12 +70,11 @@ func newStatsScreen(ctx *Context) *statsScreen {
 }
 
 func (sc *statsScreen) object() fyne.CanvasObject {
-	run := widget.NewButtonWithIcon(tr("集計"), theme.SearchIcon(), sc.run)
-	run.Importance = widget.HighImportance
 	printB := widget.NewButtonWithIcon(tr("印刷"), theme.DocumentPrintIcon(), sc.print)
 	bar := container.NewHBox(sc.kind, sized(sc.year, 90), widget.NewLabel(tr("年")), sized(sc.month, 70),
-		widget.NewLabel(tr("月")), run, printB)
-	return container.NewBorder(container.NewVBox(heading(tr("統計")), bar), nil, nil, nil, container.NewVScroll(sc.body))
+		widget.NewLabel(tr("月")), sc.runB, printB)
+	top := container.NewVBox(heading(tr("統計")), bar, sc.status, sc.busy)
+	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(sc.body))
 }
 
 // syncKind shows the month choice only for a month.
@@ -88,9 +96,29 @@ func (sc *statsScreen) period() string {
 	return fmt.Sprintf("%s-%02d", sc.year.Selected, m)
 }
 
-// run counts the period and shows it.
+// run counts the period off the UI goroutine (a 年度 of a big vault takes a
+// while) with 集計 disabled and a progress bar running, then shows it.
 func (sc *statsScreen) run() {
-	st, err := sc.ctx.Office.Statistics(sc.ctx.Session, sc.period())
+	if sc.runB.Disabled() {
+		return // a count is running
+	}
+	p := sc.period()
+	sc.runB.Disable()
+	sc.status.SetText(tr("集計しています…"))
+	sc.status.Show()
+	sc.busy.Show()
+	sc.busy.Start()
+	var st *office.Stats
+	var err error
+	sc.ctx.background(func() { st, err = sc.ctx.Office.Statistics(sc.ctx.Session, p) }, func() { sc.counted(st, err) })
+}
+
+// counted ends a run: it stops the progress bar and shows st or the error.
+func (sc *statsScreen) counted(st *office.Stats, err error) {
+	sc.busy.Stop()
+	sc.busy.Hide()
+	sc.status.Hide()
+	sc.runB.Enable()
 	if err != nil {
 		showError(sc.ctx.Window, err)
 		return
