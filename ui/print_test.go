@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"madoguchi/app/office"
+	"madoguchi/app/record"
 )
 
 // tapForPDF taps b, waits for the render savePDF starts, and returns the
@@ -62,4 +63,51 @@ func TestTodayPrintsDaySheets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConsultListPrintsListedSheets: a coordinator prints the two listed
+// records' 相談票 in one PDF; a consultant has no such button; more than
+// maxSheetBatch listed asks first.
+func TestConsultListPrintsListedSheets(t *testing.T) {
+	f := newWorkFixture(t)
+	f.as("soudan", func(s *office.Session) {
+		r := &record.Reservation{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: f.venue, ConsultantID: f.consultant,
+			BusinessID: f.business, Channel: "窓口", Checks: record.ReservationChecks{VisitCount: 2}}
+		workMust(t, f.o.SaveReservation(s, r))
+		_, err := f.o.SetReservationStatus(s, r.ID, record.ResVisited)
+		workMust(t, err)
+		for _, id := range []string{f.reservation, r.ID} {
+			c, err := f.o.DraftFromReservation(s, id)
+			workMust(t, err)
+			c.Case.Summary, c.Status = "概要", record.StConfirmed
+			workMust(t, f.o.SaveConsultation(s, c))
+		}
+		if sc := newConsultScreen(f.ctx(s, fyne.NewSize(1100, 760))); sc.printAll != nil {
+			t.Error("a consultant sees 表示中の相談票をまとめて印刷")
+		}
+	})
+	f.as("coord", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1100, 760))
+		sc := newConsultScreen(ctx)
+		ctx.Window.SetContent(sc.pager)
+		if len(sc.rows) != 2 {
+			t.Fatalf("listed %d records, want 2", len(sc.rows))
+		}
+		name, _ := tapForPDF(t, ctx, findButton(t, ctx.Window.Content(), "表示中の相談票をまとめて印刷"))
+		if name != "相談票_2026-09-01_2026-10-01.pdf" {
+			t.Errorf("file name %q", name)
+		}
+		rows := sc.rows
+		for len(sc.rows) <= maxSheetBatch {
+			sc.rows = append(sc.rows, rows...)
+		}
+		test.Tap(sc.printAll)
+		top := ctx.Window.Canvas().Overlays().Top()
+		if top == nil || !hasLabel(top, tr("一度に印刷できるのは %d 件までです。表示中の %d 件のうち、新しい順に %d 件を印刷します。残りは期間などを絞り込んで印刷してください。",
+			maxSheetBatch, len(sc.rows), maxSheetBatch)) {
+			t.Fatal("no question before printing more than maxSheetBatch")
+		}
+		closeTopOverlay(ctx.Window.Canvas())
+		ctx.wait()
+	})
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -26,6 +27,19 @@ type consultScreen struct {
 	list        *widget.List
 	count       *widget.Label
 	form        *consultForm // the open form, if any
+	// printAll prints the listed records' 相談票 in one PDF; nil for those
+	// who do not batch-print (see batchPrinter).
+	printAll *widget.Button
+	listed   office.ConsultationFilter // the filter of rows
+}
+
+// maxSheetBatch is the most 相談票 one batch print holds.
+const maxSheetBatch = 200
+
+// batchPrinter reports whether s may print the listed records' sheets in
+// one batch: coordinators and supervisors.
+func batchPrinter(s *office.Session) bool {
+	return (s.HasRole(office.RoleCoordinator) || s.HasRole(office.RoleSupervisor)) && s.May(office.PermCase)
 }
 
 // buildConsultations builds the 相談記録 screen.
@@ -44,6 +58,9 @@ func newConsultScreen(ctx *Context) *consultScreen {
 	sc.status = allChoice(&sc.statuses)
 	sc.list = widget.NewList(func() int { return len(sc.rows) }, sc.newRow, sc.updateRow)
 	sc.list.OnSelected = func(i widget.ListItemID) { sc.list.UnselectAll(); sc.open(sc.rows[i].ID) }
+	if batchPrinter(ctx.Session) {
+		sc.printAll = widget.NewButtonWithIcon(tr("表示中の相談票をまとめて印刷"), theme.DocumentPrintIcon(), sc.printListed)
+	}
 	sc.pager = newWorkPager(sc.listView(), map[string]func(){
 		ShortcutNew: sc.newRecord, ShortcutSearch: func() { focusOn(ctx, sc.from.entry) },
 	})
@@ -67,7 +84,11 @@ func (sc *consultScreen) listView() fyne.CanvasObject {
 	add := widget.NewButtonWithIcon(tr("新規作成"), theme.ContentAddIcon(), sc.newRecord)
 	filters := container.NewHBox(widget.NewLabel(tr("期間")), sc.from.object(), widget.NewLabel("〜"), sc.to.object())
 	filters2 := container.NewHBox(widget.NewLabel(tr("相談員")), sized(sc.consultant, 160),
-		widget.NewLabel(tr("状態")), sized(sc.status, 110), search, layout.NewSpacer(), add, sc.count)
+		widget.NewLabel(tr("状態")), sized(sc.status, 110), search, layout.NewSpacer(), add)
+	if sc.printAll != nil {
+		filters2.Add(sc.printAll)
+	}
+	filters2.Add(sc.count)
 	top := container.NewVBox(heading(tr("来所済みの予約（相談記録の未作成）")), sc.visited, widget.NewSeparator(),
 		heading(tr("相談記録")), filters, filters2, sc.header())
 	return container.NewBorder(top, nil, nil, nil, sc.list)
@@ -95,16 +116,53 @@ func (sc *consultScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 // refresh reloads the visited reservations and the filtered list.
 func (sc *consultScreen) refresh() {
 	sc.refreshVisited()
-	rows, err := sc.ctx.Office.Consultations(sc.ctx.Session, office.ConsultationFilter{
+	filter := office.ConsultationFilter{
 		From: sc.from.ISO(), To: sc.to.ISO(),
 		ConsultantID: sc.consultants.id(sc.consultant.Selected), Status: sc.statuses.id(sc.status.Selected),
-	})
+	}
+	rows, err := sc.ctx.Office.Consultations(sc.ctx.Session, filter)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 	}
-	sc.rows = rows
+	sc.rows, sc.listed = rows, filter
 	sc.count.SetText(tr("%d 件", len(rows)))
 	sc.list.Refresh()
+	if sc.printAll != nil {
+		if len(rows) == 0 {
+			sc.printAll.Disable()
+		} else {
+			sc.printAll.Enable()
+		}
+	}
+}
+
+// printListed prints the 相談票 of the listed records, in list order, in
+// one PDF. More than maxSheetBatch are not printed at once: the person is
+// asked whether to print the first maxSheetBatch (the newest).
+func (sc *consultScreen) printListed() {
+	n := len(sc.rows)
+	if n == 0 {
+		return
+	}
+	ids := make([]string, min(n, maxSheetBatch))
+	for i := range ids {
+		ids[i] = sc.rows[i].ID
+	}
+	name := "相談票_" + sc.listed.From + "_" + sc.listed.To + ".pdf"
+	print := func() {
+		savePDF(sc.ctx, name, func() ([]byte, error) { return sc.ctx.Office.PrintSheets(sc.ctx.Session, ids) })
+	}
+	if n <= maxSheetBatch {
+		print()
+		return
+	}
+	msg := tr("一度に印刷できるのは %d 件までです。表示中の %d 件のうち、新しい順に %d 件を印刷します。残りは期間などを絞り込んで印刷してください。",
+		maxSheetBatch, n, maxSheetBatch)
+	dialog.ShowConfirm(tr("表示中の相談票をまとめて印刷"), msg, func(ok bool) {
+		if ok {
+			print()
+		}
+	}, sc.ctx.Window)
 }
 
 // open loads a record (the view is logged) and shows its form.
