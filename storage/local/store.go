@@ -78,8 +78,7 @@ type Options struct {
 	// create a store or run migrations.
 	ReadOnly bool
 	// Bulk opens the store for loading many records at once (demo data,
-	// import into a new vault): larger memtables, more level-0 tables before
-	// a stall, and no fsync per transaction. CommitMany and Close sync, so a
+	// import into a new vault): no fsync per transaction. CommitMany and Close sync, so a
 	// finished load is durable; a crash during a bulk load may lose the
 	// transactions since the last sync, which is why normal use never sets it.
 	Bulk bool
