@@ -62,21 +62,26 @@ func (o *Office) print(s *Session, p printed, render func(reports.Footer) ([]byt
 	return pdf, nil
 }
 
-// sheetInput gathers what a 相談票 shows besides the record itself.
-func (o *Office) sheetInput(s *Session, businessID, consultantID, venueID string) (reports.SheetInput, error) {
-	var in reports.SheetInput
+// sheetInput gathers what a 相談票 shows besides the record itself;
+// programs is the support-program master, read once per print job.
+func (o *Office) sheetInput(s *Session, programs []record.Program, businessID, consultantID, venueID string) (reports.SheetInput, error) {
+	in := reports.SheetInput{Programs: programs}
 	b, err := o.business(s, businessID, false)
 	if err != nil {
 		return in, err
 	}
 	in.Business = *b
 	in.ConsultantName, in.VenueName = o.name(s, consultantID, record.KindStaff), o.name(s, venueID, record.KindVenue)
+	return in, nil
+}
+
+// programs reads the support-program master.
+func (o *Office) programs(s *Session) ([]record.Program, error) {
 	ids, err := o.store.IDs(string(record.KindProgram))
 	if err != nil {
-		return in, fmt.Errorf("list programs: %w", err)
+		return nil, fmt.Errorf("list programs: %w", err)
 	}
-	in.Programs, err = loadAll[record.Program](o, s, ids, record.KindProgram)
-	return in, err
+	return loadAll[record.Program](o, s, ids, record.KindProgram)
 }
 
 // name returns a venue's or staff member's name ("" when unknown).
@@ -113,13 +118,17 @@ func (o *Office) PrintSheets(s *Session, consultationIDs []string) ([]byte, erro
 	if err := o.session(s, PermCase); err != nil {
 		return nil, err
 	}
+	programs, err := o.programs(s)
+	if err != nil {
+		return nil, err
+	}
 	ins := make([]reports.SheetInput, 0, len(consultationIDs))
 	for _, id := range consultationIDs {
 		c, err := o.consultation(s, id)
 		if err != nil {
 			return nil, err
 		}
-		in, err := o.sheetInput(s, c.BusinessID, c.ConsultantID, c.VenueID)
+		in, err := o.sheetInput(s, programs, c.BusinessID, c.ConsultantID, c.VenueID)
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +161,11 @@ func (o *Office) PrintBlankSheet(s *Session, reservationID string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	in, err := o.sheetInput(s, r.BusinessID, r.ConsultantID, r.VenueID)
+	programs, err := o.programs(s)
+	if err != nil {
+		return nil, err
+	}
+	in, err := o.sheetInput(s, programs, r.BusinessID, r.ConsultantID, r.VenueID)
 	if err != nil {
 		return nil, err
 	}
@@ -174,12 +187,16 @@ func (o *Office) PrintDaySheets(s *Session, date string) ([]byte, error) {
 	if err := o.session(s, PermFrontDesk); err != nil {
 		return nil, err
 	}
+	programs, err := o.programs(s)
+	if err != nil {
+		return nil, err
+	}
 	var ins []reports.SheetInput
 	for i := range rs {
 		if !activeReservation(&rs[i]) {
 			continue
 		}
-		in, err := o.sheetInput(s, rs[i].BusinessID, rs[i].ConsultantID, rs[i].VenueID)
+		in, err := o.sheetInput(s, programs, rs[i].BusinessID, rs[i].ConsultantID, rs[i].VenueID)
 		if err != nil {
 			return nil, err
 		}
