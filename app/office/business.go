@@ -215,7 +215,11 @@ func (o *Office) BusinessHistory(s *Session, id string) ([]record.Business, erro
 	if err := o.session(s, PermFrontDesk); err != nil {
 		return nil, err
 	}
-	return history[record.Business](o, s, id, record.KindBusiness)
+	bs, revs, err := history[record.Business](o, s, id, record.KindBusiness)
+	for i := range bs {
+		bs[i].Rev = revs[i]
+	}
+	return bs, err
 }
 
 // Businesses lists every business (merged ones excluded), by フリガナ.

@@ -160,7 +160,7 @@ func (o *Office) ConsultationHistory(s *Session, id string) ([]record.Consultati
 	if err := o.session(s, PermCase); err != nil {
 		return nil, err
 	}
-	vs, err := history[record.Consultation](o, s, id, record.KindConsultation)
+	vs, revs, err := history[record.Consultation](o, s, id, record.KindConsultation)
 	if err != nil {
 		return nil, err
 	}
@@ -172,13 +172,9 @@ func (o *Office) ConsultationHistory(s *Session, id string) ([]record.Consultati
 	for _, v := range cases {
 		byRev[v.Rev] = v
 	}
-	stored, err := o.store.History(id)
-	if err != nil {
-		return nil, fmt.Errorf("read history of %s: %w", id, err)
-	}
 	for i := range vs {
-		vs[i].Rev = stored[i].Rev
-		if cv, ok := byRev[stored[i].Rev]; ok {
+		vs[i].Rev = revs[i]
+		if cv, ok := byRev[revs[i]]; ok {
 			var k record.ConsultationCase
 			if err := o.openVersion(s, cv, caseKind(record.KindConsultation), &k); err != nil {
 				return nil, err

@@ -444,6 +444,9 @@ func TestMergeBusinessKeepsBothHistories(t *testing.T) {
 		if err != nil || len(h) != 2 || h[1].MergedInto != a.ID {
 			t.Fatalf("history of the merged business: %d %v", len(h), err)
 		}
+		if cur, err := f.o.Business(s, b.ID); err != nil || h[1].Rev != cur.Rev || h[0].Rev == h[1].Rev || h[0].Rev == "" {
+			t.Fatalf("history revisions %q %q, head %v", h[0].Rev, h[1].Rev, err)
+		}
 		if err := f.o.MergeBusiness(s, a.ID, b.ID); err == nil {
 			t.Fatal("merged into a business that was itself merged")
 		}

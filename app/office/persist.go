@@ -187,24 +187,27 @@ func actionFor(creating bool) string {
 	return audit.ActUpdate
 }
 
-// history decodes every stored version of a record's contact part, oldest first.
-func history[T any](o *Office, s *Session, id string, kind record.Kind) ([]T, error) {
+// history decodes every stored version of a record's contact part, oldest
+// first, and returns the revision of each beside it (the Rev inside a stored
+// record is the one it was edited from, not its own).
+func history[T any](o *Office, s *Session, id string, kind record.Kind) ([]T, []string, error) {
 	vs, err := o.store.History(id)
 	if err != nil {
-		return nil, fmt.Errorf("read history of %s: %w", id, err)
+		return nil, nil, fmt.Errorf("read history of %s: %w", id, err)
 	}
 	if len(vs) == 0 {
-		return nil, fmt.Errorf("%s: %w", id, ErrNotFound)
+		return nil, nil, fmt.Errorf("%s: %w", id, ErrNotFound)
 	}
 	out := make([]T, 0, len(vs))
+	revs := make([]string, 0, len(vs))
 	for _, v := range vs {
 		var t T
 		if err := o.openVersion(s, v, string(kind), &t); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, t)
+		out, revs = append(out, t), append(revs, v.Rev)
 	}
-	return out, nil
+	return out, revs, nil
 }
 
 // loadAll decodes the heads of the given ids; ids that vanished are skipped.

@@ -75,6 +75,14 @@ func (o *Office) sheetInput(s *Session, programs []record.Program, businessID, c
 	return in, nil
 }
 
+// sessionSheet is the input of a session sheet: a 相談票 filled from a
+// reservation, its consultation sections left blank.
+func (o *Office) sessionSheet(s *Session, programs []record.Program, r *record.Reservation) (reports.SheetInput, error) {
+	in, err := o.sheetInput(s, programs, r.BusinessID, r.ConsultantID, r.VenueID)
+	in.Reservation = r
+	return in, err
+}
+
 // programs reads the support-program master.
 func (o *Office) programs(s *Session) ([]record.Program, error) {
 	ids, err := o.store.IDs(string(record.KindProgram))
@@ -165,11 +173,10 @@ func (o *Office) PrintBlankSheet(s *Session, reservationID string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	in, err := o.sheetInput(s, programs, r.BusinessID, r.ConsultantID, r.VenueID)
+	in, err := o.sessionSheet(s, programs, r)
 	if err != nil {
 		return nil, err
 	}
-	in.Reservation = r
 	return o.print(s, printed{content: "相談票（記入用） " + r.ID, object: r.ID},
 		func(f reports.Footer) ([]byte, error) { return o.renderer().BlankSheet(in, f) })
 }
@@ -196,11 +203,10 @@ func (o *Office) PrintDaySheets(s *Session, date string) ([]byte, error) {
 		if !activeReservation(&rs[i]) {
 			continue
 		}
-		in, err := o.sheetInput(s, programs, rs[i].BusinessID, rs[i].ConsultantID, rs[i].VenueID)
+		in, err := o.sessionSheet(s, programs, &rs[i])
 		if err != nil {
 			return nil, err
 		}
-		in.Reservation = &rs[i]
 		ins = append(ins, in)
 	}
 	if len(ins) == 0 {
