@@ -147,7 +147,7 @@ func (u *App) touch() {
 func (u *App) lockNow() {
 	id := ""
 	if u.sess != nil {
-		id = u.sess.Login
+		id = u.sess.Login()
 	}
 	u.endSession()
 	u.showLogin(id, "画面をロックしました。続けるにはパスワードを入力してください。")

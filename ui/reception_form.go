@@ -119,7 +119,7 @@ func (f *reservationForm) receivedText() string {
 		on = f.ctx.Today().Format("2006-01-02")
 	}
 	if by == "" {
-		by = f.ctx.Session.Login
+		by = f.ctx.Session.Login()
 	}
 	return tr("受付日 %s　受付者 %s", on, by)
 }

@@ -90,11 +90,11 @@ func (sh *shell) layout() fyne.CanvasObject {
 
 func (sh *shell) topBar() fyne.CanvasObject {
 	s := sh.ctx.Session
-	roles := make([]string, len(s.Roles))
-	for i, r := range s.Roles {
+	roles := make([]string, len(s.Roles()))
+	for i, r := range s.Roles() {
 		roles[i] = tr(r.Label())
 	}
-	who := widget.NewLabelWithStyle(tr("%s さん（%s）", s.Name, strings.Join(roles, "・")), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	who := widget.NewLabelWithStyle(tr("%s さん（%s）", s.Name(), strings.Join(roles, "・")), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	settings := widget.NewButtonWithIcon(tr("設定"), theme.SettingsIcon(), sh.settings)
 	lock := widget.NewButtonWithIcon(tr("ロック"), theme.VisibilityOffIcon(), func() { sh.app.lockNow() })
 	logout := widget.NewButtonWithIcon(tr("ログアウト"), theme.LogoutIcon(), func() { sh.app.logout() })

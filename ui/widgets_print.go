@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"log"
+	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -58,7 +59,15 @@ func askSavePDF(win fyne.Window, name string, pdf []byte) {
 	d.Show()
 }
 
+// writePDF writes pdf and, for a local file, makes it readable by its owner
+// only (0600): a printed sheet holds personal data.
 func writePDF(w fyne.URIWriteCloser, pdf []byte) error {
+	if w.URI().Scheme() == "file" {
+		if err := os.Chmod(w.URI().Path(), 0o600); err != nil {
+			_ = w.Close()
+			return fmt.Errorf("protect %s: %w", w.URI(), err)
+		}
+	}
 	_, err := w.Write(pdf)
 	if cerr := w.Close(); err == nil {
 		err = cerr

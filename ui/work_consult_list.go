@@ -190,7 +190,7 @@ func ownStaffID(ctx *Context) string {
 		return ""
 	}
 	for _, s := range st {
-		if s.Login != "" && s.Login == ctx.Session.Login {
+		if s.Login != "" && s.Login == ctx.Session.Login() {
 			return s.ID
 		}
 	}

@@ -13,12 +13,14 @@ package audit
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -38,7 +40,56 @@ const (
 	ActUserChange = "user.change"
 	ActInit       = "init"
 	ActLocked     = "login.locked"
+	// ActCheckpoint is a person's signature over the chain head before it
+	// (see CheckpointMessage).
+	ActCheckpoint = "checkpoint"
+	// ActKeyChange records a key rotation, a table change or a conversion.
+	ActKeyChange = "key.change"
+	// ActWarning records something a supervisor must look at: an approval
+	// whose signature does not verify, failed logins that went missing.
+	ActWarning = "warning"
 )
+
+// checkpointDomain starts the signed message of a checkpoint.
+const checkpointDomain = "madoguchi audit checkpoint v1"
+
+// CheckpointMessage returns the bytes a person signs to vouch for the chain
+// up to h, at the moment at, on device of office:
+//
+//	field(checkpointDomain) field(office) field(device) uint64be(h.Seq)
+//	field(h.Hash) field(signer) field(at in UTC, RFC 3339 with nanoseconds)
+//
+// with field as in ComputeHash. The checkpoint event that carries the
+// signature is the event right after h: its Prev is h.Hash, its User the
+// signer, its At the moment and its Detail "sig=" and the base64 signature.
+func CheckpointMessage(office, device string, h Head, signer string, at time.Time) []byte {
+	var b []byte
+	field := func(s string) {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	field(checkpointDomain)
+	field(office)
+	field(device)
+	b = binary.BigEndian.AppendUint64(b, h.Seq)
+	field(h.Hash)
+	field(signer)
+	field(at.UTC().Format(time.RFC3339Nano))
+	return b
+}
+
+// CheckpointDetail is the Detail of a checkpoint event carrying sig.
+func CheckpointDetail(sig []byte) string { return "sig=" + base64.StdEncoding.EncodeToString(sig) }
+
+// checkpointSig returns the signature in a checkpoint event's Detail.
+func checkpointSig(detail string) ([]byte, bool) {
+	rest, ok := strings.CutPrefix(detail, "sig=")
+	if !ok {
+		return nil, false
+	}
+	sig, err := base64.StdEncoding.DecodeString(rest)
+	return sig, err == nil
+}
 
 // Event is one entry of the access log.
 type Event struct {

@@ -11,18 +11,29 @@ const (
 	ReasonPrev       = "前のイベントとつながっていません"
 	ReasonGap        = "番号が飛んでいます"
 	ReasonUnreadable = "読み取れません"
+	ReasonCheckpoint = "署名付きチェックポイントより前の記録が書き換えられたか、署名が正しくありません"
+	ReasonTruncated  = "署名付きチェックポイントまでの記録が削除されています"
 )
 
 // BrokenLink is the error for the first event at which the chain breaks.
 type BrokenLink struct {
 	Seq    uint64 // the seq under which the event is stored
 	Reason string // one of the Reason constants
+	// Signer is the person whose checkpoint the change broke, for
+	// ReasonCheckpoint and ReasonTruncated.
+	Signer string
 }
 
-// Error returns "監査ログ N 番: reason".
+// Error returns "監査ログ N 番: reason", naming the checkpoint's signer.
 func (b *BrokenLink) Error() string {
+	if b.Signer != "" {
+		return fmt.Sprintf("監査ログ %d 番: %s（%s のチェックポイント）", b.Seq, b.Reason, b.Signer)
+	}
 	return fmt.Sprintf("監査ログ %d 番: %s", b.Seq, b.Reason)
 }
+
+// SignatureCheck verifies a checkpoint signature of login over msg.
+type SignatureCheck func(login string, msg, sig []byte) bool
 
 // Verifier re-walks a chain from its first event:
 //
@@ -35,10 +46,26 @@ type Verifier struct {
 	head   Head
 	count  int
 	broken *BrokenLink
+	office string
+	check  SignatureCheck
+	signer string
+	last   Event // the newest checkpoint event verified
+	ok     bool  // last is set
 }
 
 // NewVerifier returns a Verifier expecting seq 1.
 func NewVerifier() *Verifier { return &Verifier{} }
+
+// CheckSignatures makes v verify every checkpoint event of office with
+// check; a checkpoint that does not verify is a BrokenLink with
+// ReasonCheckpoint naming its signer. Without it checkpoints are only
+// chained like any event.
+func (v *Verifier) CheckSignatures(office string, check SignatureCheck) {
+	v.office, v.check = office, check
+}
+
+// LastCheckpoint returns the newest verified checkpoint event.
+func (v *Verifier) LastCheckpoint() (Event, bool) { return v.last, v.ok }
 
 // Add checks the next stored event. It returns a *BrokenLink when data does
 // not decode or is not in the canonical form Marshal writes (ReasonUnreadable),
@@ -49,14 +76,14 @@ func (v *Verifier) Add(seq uint64, data []byte) error {
 	if v.broken != nil {
 		return v.broken
 	}
-	if reason := v.check(seq, data); reason != "" {
-		v.broken = &BrokenLink{Seq: seq, Reason: reason}
+	if reason := v.checkOne(seq, data); reason != "" {
+		v.broken = &BrokenLink{Seq: seq, Reason: reason, Signer: v.signer}
 		return v.broken
 	}
 	return nil
 }
 
-func (v *Verifier) check(seq uint64, data []byte) string {
+func (v *Verifier) checkOne(seq uint64, data []byte) string {
 	e, err := Unmarshal(data)
 	if err != nil || !bytes.Equal(e.Marshal(), data) {
 		return ReasonUnreadable
@@ -69,6 +96,14 @@ func (v *Verifier) check(seq uint64, data []byte) string {
 		return ReasonPrev
 	case e.Hash != e.ComputeHash():
 		return ReasonHash
+	case e.Action == ActCheckpoint && v.check != nil:
+		sig, ok := checkpointSig(e.Detail)
+		msg := CheckpointMessage(v.office, e.Device, v.head, e.User, e.At)
+		if !ok || !v.check(e.User, msg, sig) {
+			v.signer = e.User
+			return ReasonCheckpoint
+		}
+		v.last, v.ok = e, true
 	}
 	v.head = e.HeadAfter()
 	v.count++

@@ -131,7 +131,8 @@ func exitCode(err error) int {
 		return ExitLocked
 	case errors.Is(err, office.ErrVaultInUse):
 		return ExitInUse
-	case errors.Is(err, office.ErrDamagedKeyring), errors.Is(err, local.ErrWrongKey), errors.Is(err, office.ErrTampered):
+	case errors.Is(err, office.ErrDamagedKeyring), errors.Is(err, local.ErrWrongKey), errors.Is(err, office.ErrTampered),
+		errors.Is(err, office.ErrForged), errors.Is(err, office.ErrDamagedStore):
 		return ExitDamaged
 	case errors.Is(err, office.ErrNoVault):
 		return ExitNoVault

@@ -105,12 +105,26 @@ func TestErrorsHaveTheirOwnMessageAndStatus(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(damaged, office.KeyringFile), []byte("{broken"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A copy of the vault whose store files are garbled.
+	garbled := filepath.Join(tmp, "garbled")
+	if err := os.CopyFS(garbled, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	sst, _ := filepath.Glob(filepath.Join(garbled, office.StoreDir, "*.sst"))
+	for _, f := range append(sst, filepath.Join(garbled, office.StoreDir, "MANIFEST")) {
+		b, _ := os.ReadFile(f)
+		for i := len(b) / 3; i < len(b)/3+16 && i < len(b); i++ {
+			b[i] ^= 0x5a
+		}
+		_ = os.WriteFile(f, b, 0o600)
+	}
 	tests := []struct {
 		name string
 		args []string
 		code int
 		msg  string
 	}{
+		{"damaged store names its folder", []string{"search", "--vault", garbled, "--as", "kanri", "--password-file", adminPw, "x"}, ExitDamaged, filepath.Join(garbled, office.StoreDir)},
 		{"wrong password", []string{"search", "--vault", dir, "--as", "kanri", "--password-file", wrong, "x"}, ExitWrongPass, "パスワードが違います"},
 		{"missing vault", []string{"search", "--vault", filepath.Join(tmp, "nowhere"), "--as", "kanri", "--password-file", adminPw, "x"}, ExitNoVault, "窓口のデータがありません"},
 		{"damaged keyring", []string{"search", "--vault", damaged, "--as", "kanri", "--password-file", adminPw, "x"}, ExitDamaged, "壊れている"},

@@ -18,13 +18,29 @@ func (o *Office) VerifyAudit(s *Session) (int, error) {
 		return 0, err
 	}
 	v := audit.NewVerifier()
-	err := o.store.AuditRange(1, func(e local.AuditEntry) error { return v.Add(e.Seq, e.Data) })
+	if t := o.table; t != nil && !o.kr.Format1() {
+		v.CheckSignatures(o.kr.Office, t.VerifyBy)
+	}
+	ref := o.kr.Checkpoint
+	var atRef string
+	err := o.store.AuditRange(1, func(e local.AuditEntry) error {
+		if err := v.Add(e.Seq, e.Data); err != nil {
+			return err
+		}
+		if e.Seq == ref.Seq {
+			atRef = v.Head().Hash
+		}
+		return nil
+	})
 	var broken *audit.BrokenLink
 	if errors.As(err, &broken) {
 		return v.Count(), broken
 	}
 	if err != nil {
 		return v.Count(), fmt.Errorf("read access log: %w", err)
+	}
+	if ref.Seq != 0 && atRef != ref.Hash {
+		return v.Count(), &audit.BrokenLink{Seq: ref.Seq, Reason: audit.ReasonTruncated, Signer: ref.Signer}
 	}
 	if v.Head() != o.head {
 		return v.Count(), &audit.BrokenLink{Seq: o.head.Seq, Reason: "最後のイベントが失われています"}

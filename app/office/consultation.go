@@ -76,6 +76,9 @@ func (o *Office) SaveConsultation(s *Session, c *record.Consultation) error {
 			return fmt.Errorf("edit approved record: %w", ErrForbidden)
 		}
 	}
+	if c.Status == record.StApproved && !s.HasRole(RoleSupervisor) {
+		return fmt.Errorf("approve: %w", ErrForbidden)
+	}
 	return o.saveConsultation(s, c, "")
 }
 
@@ -96,18 +99,38 @@ func (o *Office) saveConsultation(s *Session, c *record.Consultation, detail str
 	if detail == "" {
 		detail = "consultation " + c.Status
 	}
-	rev, err := o.saveParts(s, expect(creating, c.Rev), actionFor(creating), detail,
+	writes, rev, err := o.sealWrites(s, expect(creating, c.Rev),
 		part{id: c.ID, kind: string(record.KindConsultation), class: vault.ClassContact, value: c, terms: consultationTerms(c)},
 		part{id: c.ID + caseSuffix, kind: caseKind(record.KindConsultation), class: vault.ClassCase, value: c.Case, terms: caseTerms(s, c.Case)})
+	if err == nil && c.Status == record.StApproved {
+		var w []local.Write
+		if w, err = o.signApproval(s, c.ID, rev, writes); err == nil {
+			writes = append(writes, w...)
+		}
+	}
+	meta := map[string][]byte{metaHLC: []byte(rev.String())}
+	if bb, ok := o.newBlindBatch(s, meta); ok && err == nil {
+		var old []string
+		var prev record.ConsultationCase
+		if found, lerr := o.loadCase(s, c.ID, record.KindConsultation, &prev); lerr == nil && found && !creating {
+			old = caseTexts(&prev)
+		}
+		err = bb.add(c.ID, old, caseTexts(c.Case)...)
+	}
+	if err == nil {
+		err = o.commit(writes, meta, o.event(actionFor(creating), c.ID, detail))
+	}
 	if err != nil {
 		if creating {
 			c.ID = ""
 		}
 		return err
 	}
-	c.Rev = rev
+	c.ApprovalBroken = false
+	c.Rev = rev.String()
 	return nil
 }
+
 
 // Consultation reads a consultation record. The content (Case) is filled only
 // for a person holding the case key, and that view is logged; reception gets
@@ -137,6 +160,9 @@ func (o *Office) consultation(s *Session, id string) (*record.Consultation, erro
 		return nil, err
 	}
 	c.Rev = rev
+	if err := o.checkApproval(s, &c); err != nil {
+		return nil, err
+	}
 	if !s.May(PermCase) {
 		return &c, nil
 	}
@@ -243,6 +269,9 @@ func (o *Office) consultations(s *Session, f ConsultationFilter) ([]record.Consu
 			return nil, err
 		}
 		c.Rev = rev
+		if err := o.checkApproval(s, &c); err != nil {
+			return nil, err
+		}
 		if matchConsultation(&c, f) {
 			out = append(out, c)
 		}

@@ -37,6 +37,21 @@ var (
 	ErrFileExists     = errors.New("output file exists")
 )
 
+// ErrDamagedStore is matched by *StoreDamagedError.
+var ErrDamagedStore = errors.New("store is damaged")
+
+// StoreDamagedError says which store folder could not be read.
+type StoreDamagedError struct {
+	Dir string
+	Err error // the store's error, for logs; never shown
+}
+
+// Error implements error.
+func (e *StoreDamagedError) Error() string { return "store " + e.Dir + " is damaged: " + e.Err.Error() }
+
+// Is reports whether target is ErrDamagedStore.
+func (e *StoreDamagedError) Is(target error) bool { return target == ErrDamagedStore }
+
 // BookingError says which reservation is in the way of a new one.
 type BookingError struct {
 	Err   error  // ErrDoubleBooking or ErrFull
@@ -81,6 +96,10 @@ func Message(err error) string {
 		return fmt.Sprintf("パスワードを続けて間違えたため、このアカウントは %s まで使えません。時間をおいてからやり直すか、管理者に連絡してください。",
 			le.Until.In(jst).Format("15:04:05"))
 	}
+	var sd *StoreDamagedError
+	if errors.As(err, &sd) {
+		return fmt.Sprintf("データのフォルダ（%s）が壊れているため開けません。バックアップから戻すか、管理者に連絡してください。", sd.Dir)
+	}
 	var be *BookingError
 	if errors.As(err, &be) {
 		if errors.Is(be.Err, ErrFull) {
@@ -90,6 +109,9 @@ func Message(err error) string {
 	}
 	var bl *audit.BrokenLink
 	if errors.As(err, &bl) {
+		if bl.Signer != "" {
+			return fmt.Sprintf("アクセスログの %d 番目で改ざんが見つかりました（%s。%s さんの署名付きチェックポイント）。監督者と管理者に連絡してください。", bl.Seq, bl.Reason, bl.Signer)
+		}
 		return fmt.Sprintf("アクセスログの %d 番目のイベントで改ざんまたは破損が見つかりました（%s）。監督者と管理者に連絡してください。", bl.Seq, bl.Reason)
 	}
 	var de *DuplicateError
@@ -123,6 +145,8 @@ var messages = []struct {
 	{ErrUnknownUser, "そのログインIDの利用者は登録されていません。"},
 	{ErrWeakPassword, "パスワードは10文字以上にしてください。"},
 	{ErrCannotGrant, "相談内容の鍵を持たない管理者は、相談員・コーディネーター・監督者を登録できません。監督者を兼ねる管理者が登録してください。"},
+	{ErrForged, "鍵ファイル（keyring.json）の利用者一覧の署名が正しくありません。ファイルが書き換えられた可能性があるため開けません。バックアップから戻し、管理者と監督者に連絡してください。"},
+	{ErrNeedsReset, "無効にした利用者の鍵は削除されています。有効に戻すには、パスワードを再設定してください。"},
 	{ErrTampered, "データが改ざんされているか壊れているため開けません。管理者に連絡してください。"},
 	{ErrBadLogin, "ログインIDは半角英小文字・数字・「.」「_」「-」で2〜32文字にしてください。"},
 	{ErrNoName, "氏名を入力してください。"},

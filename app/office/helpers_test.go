@@ -40,6 +40,7 @@ type fixture struct {
 	venue2 string // capacity 2
 	staff  string
 	staff2 string
+	seq    int // numbers generated test businesses
 }
 
 func testOptions(c *testClock) Options { return Options{KDF: vault.TestKDF(), Now: c.Now} }

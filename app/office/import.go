@@ -90,19 +90,20 @@ func (o *Office) Import(s *Session, recs []any, progress func(done, total int)) 
 func (o *Office) importPipelined(s *Session, recs []any, progress func(done, total int)) (map[record.Kind]int, vault.Rev, error) {
 	type chunk struct {
 		writes []local.Write
-		end    int
+		end, n int
 		err    error
 	}
 	counts := map[record.Kind]int{}
 	var last vault.Rev
 	ch := make(chan chunk, 1)
 	stop := make(chan struct{})
+	bb, indexing := o.newBlindBatch(s, map[string][]byte{})
 	defer close(stop)
 	go func() {
 		defer close(ch)
 		for start := 0; start < len(recs); start += importChunk {
 			end := min(start+importChunk, len(recs))
-			c := chunk{end: end, writes: make([]local.Write, 0, (end-start)*2)}
+			c := chunk{end: end, n: end - start, writes: make([]local.Write, 0, (end-start)*2)}
 			for i, rec := range recs[start:end] {
 				ws, k, err := o.importOne(s, rec)
 				if err != nil {
@@ -130,11 +131,42 @@ func (o *Office) importPipelined(s *Session, recs []any, progress func(done, tot
 		if err := o.store.CommitMany(c.writes, nil); err != nil {
 			return nil, vault.Rev{}, fmt.Errorf("import: %w", err)
 		}
+		if indexing {
+			if err := o.indexImported(bb, recs[c.end-c.n:c.end]); err != nil {
+				return nil, vault.Rev{}, err
+			}
+		}
 		if progress != nil {
 			progress(c.end, len(recs))
 		}
 	}
+	if indexing {
+		if err := bb.flush(0); err != nil {
+			return nil, vault.Rev{}, err
+		}
+	}
 	return counts, last, nil
+}
+
+// blindFlushAt is how many blind-index entries an import writes per
+// transaction.
+const blindFlushAt = 4000
+
+// indexImported adds the imported consultations' content to the blind index.
+func (o *Office) indexImported(bb *blindBatch, recs []any) error {
+	for _, rec := range recs {
+		c, ok := rec.(*record.Consultation)
+		if !ok || c.Case == nil {
+			continue
+		}
+		if err := bb.add(c.ID, nil, caseTexts(c.Case)...); err != nil {
+			return err
+		}
+		if err := bb.flush(blindFlushAt); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // importChunk is how many records Import seals before writing them, so a
@@ -162,7 +194,7 @@ func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, err
 	if meta.CreatedAt.IsZero() {
 		meta.CreatedAt = now
 	}
-	meta.CreatedBy, meta.UpdatedAt, meta.UpdatedBy = s.Login, now, s.Login
+	meta.CreatedBy, meta.UpdatedAt, meta.UpdatedBy = s.login, now, s.login
 	_, _, _, parts, _ := recordParts(s, rec) // again: ids are set now
 	rev := o.clock.Next()
 	writes := make([]local.Write, 0, len(parts))

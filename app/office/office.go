@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -66,30 +67,49 @@ type Office struct {
 
 	mu     sync.Mutex // guards everything below and serialises writes
 	kr     *vault.Keyring
+	table  *vault.UserTable // verified against the session's pinned admin key
 	store  *local.Store
 	clock  *vault.Clock
 	head   audit.Head
 	sess   *Session
 	render *reports.Renderer
+	// sinceCheckpoint counts the events since the last signed checkpoint.
+	sinceCheckpoint int
+	// approvals caches approval checks by id and rev.
+	approvals map[string]bool
 }
 
-// Session is a logged-in person. It holds the office keys the person's roles
-// grant; Logout zeroes them.
+// Session is a logged-in person. Its login, name and roles come from the
+// signed user table and cannot be changed by a caller; it holds the office
+// keys the person's grants open and their identity. Logout zeroes them.
 type Session struct {
-	Login string
-	Name  string
-	Roles []Role
+	login string
+	name  string
+	roles []Role
 	keys  *vault.Keys
+	un    *vault.Unlocked
 }
+
+// Login returns the person's login id.
+func (s *Session) Login() string { return s.login }
+
+// Name returns the person's name.
+func (s *Session) Name() string { return s.name }
+
+// Roles returns a copy of the person's roles.
+func (s *Session) Roles() []Role { return slices.Clone(s.roles) }
 
 // HasRole reports whether the person holds r.
-func (s *Session) HasRole(r Role) bool {
-	for _, x := range s.Roles {
-		if x == r {
-			return true
-		}
+func (s *Session) HasRole(r Role) bool { return slices.Contains(s.roles, r) }
+
+// signs reports whether the session's identity is in the signed table, so
+// that its signatures (approvals, checkpoints) verify.
+func (s *Session) signs(t *vault.UserTable) bool {
+	if s.un == nil || s.un.Identity == nil || t == nil {
+		return false
 	}
-	return false
+	u, ok := t.Find(s.login)
+	return ok && string(u.SignPub) == string(s.un.Identity.SignPublic())
 }
 
 // Exists reports whether dir holds a vault.
@@ -115,30 +135,30 @@ func Init(dir, login, name string, password []byte, opt Options) error {
 		return fmt.Errorf("protect vault folder: %w", err)
 	}
 	kr := vault.NewKeyring("", "")
-	keys, err := vault.NewOfficeKeys()
+	roles := []Role{RoleAdmin, RoleSupervisor}
+	un, storeKey, err := kr.Found(vault.Person{Login: login, Name: name, Roles: rolesToStrings(roles),
+		Classes: classesFor(roles)}, password, opt.kdf())
 	if err != nil {
 		return fmt.Errorf("make office keys: %w", err)
 	}
-	defer keys.Zero()
-	storeKey, err := kr.InitStoreKey(keys)
-	if err != nil {
-		return fmt.Errorf("make store key: %w", err)
-	}
-	roles := []Role{RoleAdmin, RoleSupervisor}
-	if err := kr.AddUser(login, name, rolesToStrings(roles), password, keys.Subset(classesFor(roles)...), opt.kdf()); err != nil {
-		return fmt.Errorf("add first user: %w", err)
-	}
+	defer clear(storeKey)
 	st, err := local.Open(filepath.Join(dir, StoreDir), storeKey, local.Options{})
 	if err != nil {
-		return mapStoreErr(err)
+		un.Zero()
+		return mapStoreErr(filepath.Join(dir, StoreDir), err)
 	}
-	o := &Office{dir: dir, opt: opt, kr: kr, store: st, clock: vault.NewClock(kr.Device, opt.now)}
-	o.sess = &Session{Login: login, Name: name, Roles: roles, keys: keys}
-	err = o.commit(nil, nil, o.event(audit.ActInit, "", "vault created"),
+	o := &Office{dir: dir, opt: opt, kr: kr, table: un.Table, store: st, clock: vault.NewClock(kr.Device, opt.now)}
+	o.sess = &Session{login: login, name: name, roles: roles, keys: un.Keys, un: un}
+	err = o.commit(nil, map[string][]byte{metaAdminPub: un.AdminPub, metaTableSerial: serialBytes(un.Table.Serial)},
+		o.event(audit.ActInit, "", "vault created"),
 		o.event(audit.ActUserAdd, "", "user "+login+" roles admin,supervisor"))
+	if err == nil {
+		err = o.checkpoint()
+	}
 	if cerr := st.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
 	}
+	un.Zero()
 	if err != nil {
 		return err
 	}
@@ -192,23 +212,23 @@ func (o *Office) Login(login string, password []byte) (*Session, error) {
 		return nil, fmt.Errorf("login: someone is logged in: %w", ErrForbidden)
 	}
 	now := o.opt.now()
-	var keys *vault.Keys
+	var un *vault.Unlocked
 	err := o.updateKeyring(func(kr *vault.Keyring) error {
 		var uerr error
-		keys, uerr = kr.Unlock(login, password, now)
+		un, uerr = kr.Unlock(login, password, now)
 		return uerr
 	})
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
 	}
-	if err := o.openStore(keys); err != nil {
-		keys.Zero()
+	if err := o.openStore(un.Keys); err != nil {
+		un.Zero()
 		return nil, err
 	}
-	u, _ := o.kr.User(login)
-	s := &Session{Login: login, Name: u.Name, Roles: rolesFromStrings(u.Roles), keys: keys}
+	s := &Session{login: login, name: un.User.Name, roles: rolesFromStrings(un.User.Roles), keys: un.Keys, un: un}
 	o.sess = s
-	if err := o.flushPending(); err != nil {
+	o.table = un.Table
+	if err := o.afterUnlock(s, password); err != nil {
 		o.closeLocked()
 		return nil, err
 	}
@@ -232,6 +252,13 @@ func (o *Office) updateKeyring(fn func(*vault.Keyring) error) error {
 		return fmt.Errorf("save keyring: %w", err)
 	}
 	o.kr = kr
+	if o.sess != nil && o.sess.un != nil && o.sess.un.AdminPub != nil {
+		t, err := kr.VerifiedTable(o.sess.un.AdminPub)
+		if err != nil {
+			return fmt.Errorf("keyring changed: %w", err)
+		}
+		o.table = t
+	}
 	return ferr
 }
 
@@ -240,12 +267,11 @@ func (o *Office) openStore(keys *vault.Keys) error {
 	if err != nil {
 		return fmt.Errorf("open store key: %w", err)
 	}
+	// The store keeps its own copy of the key for as long as it is open.
 	st, err := local.Open(filepath.Join(o.dir, StoreDir), storeKey, local.Options{Bulk: o.opt.Bulk})
-	for i := range storeKey {
-		storeKey[i] = 0
-	}
+	clear(storeKey)
 	if err != nil {
-		return mapStoreErr(err)
+		return mapStoreErr(filepath.Join(o.dir, StoreDir), err)
 	}
 	o.store = st
 	o.clock = vault.NewClock(o.kr.Device, o.opt.now)
@@ -270,31 +296,16 @@ func (o *Office) openStore(keys *vault.Keys) error {
 	return nil
 }
 
-func mapStoreErr(err error) error {
+func mapStoreErr(dir string, err error) error {
 	switch {
 	case errors.Is(err, local.ErrLocked):
 		return fmt.Errorf("open store: %w", ErrVaultInUse)
 	case errors.Is(err, local.ErrWrongKey):
 		return fmt.Errorf("open store: %w", local.ErrWrongKey)
+	case errors.Is(err, local.ErrCorrupt):
+		return &StoreDamagedError{Dir: dir, Err: err}
 	}
 	return fmt.Errorf("open store: %w", err)
-}
-
-// flushPending writes the failed logins the keyring remembered into the log.
-func (o *Office) flushPending() error {
-	var pending []vault.PendingEvent
-	err := o.updateKeyring(func(kr *vault.Keyring) error {
-		pending = kr.TakePending()
-		return nil
-	})
-	if err != nil || len(pending) == 0 {
-		return err
-	}
-	evs := make([]audit.Event, len(pending))
-	for i, p := range pending {
-		evs[i] = audit.Event{At: p.At.UTC(), User: p.Login, Device: o.kr.Device, Action: p.Action, Detail: p.Detail}
-	}
-	return o.commitEvents(evs)
 }
 
 // Logout ends the session: the store closes and the keys are zeroed. The
@@ -309,9 +320,16 @@ func (o *Office) Logout() error {
 func (o *Office) Close() error { return o.Logout() }
 
 func (o *Office) closeLocked() error {
+	var cerr error
 	if o.sess != nil {
+		if o.store != nil {
+			cerr = o.checkpoint()
+		}
+		o.sess.un.Zero()
 		o.sess.keys.Zero()
 		o.sess = nil
+		o.table = nil
+		o.approvals = nil
 	}
 	if o.store == nil {
 		return nil
@@ -321,7 +339,7 @@ func (o *Office) closeLocked() error {
 	if err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
-	return nil
+	return cerr
 }
 
 // session checks that s is the logged-in session and may do p. Call with

@@ -27,7 +27,7 @@ func caseKind(k record.Kind) string { return string(k) + ".case" }
 func (o *Office) event(action, object, detail string) audit.Event {
 	ev := audit.Event{At: o.opt.now().UTC(), Device: o.kr.Device, Action: action, Object: object, Detail: detail}
 	if o.sess != nil {
-		ev.User = o.sess.Login
+		ev.User = o.sess.login
 	}
 	return ev
 }
@@ -45,6 +45,9 @@ func (o *Office) commit(writes []local.Write, meta map[string][]byte, events ...
 		return fmt.Errorf("write: %w", err)
 	}
 	o.head = head
+	if o.sinceCheckpoint += len(events); o.sinceCheckpoint >= CheckpointEvery {
+		return o.checkpoint()
+	}
 	return nil
 }
 
@@ -67,8 +70,22 @@ type part struct {
 // sealWrites seals the parts of one record version with a fresh revision.
 // expectRev, when not empty, must be the current head of the contact part
 // (optimistic concurrency). It returns the writes and the new revision.
+// A new version is always later than the heads it replaces, even when a
+// head carries a revision from a clock ahead of this one: the clock
+// observes them first.
 func (o *Office) sealWrites(s *Session, expectRev string, parts ...part) ([]local.Write, vault.Rev, error) {
-	rev := o.clock.Next()
+	for _, p := range parts {
+		if head, err := o.store.Head(p.id); err == nil {
+			if r, err := vault.ParseRev(head.Rev); err == nil {
+				o.clock.Observe(r)
+			}
+		}
+	}
+	return o.sealWritesAt(s, o.clock.Next(), expectRev, parts...)
+}
+
+// sealWritesAt is sealWrites with a given revision.
+func (o *Office) sealWritesAt(s *Session, rev vault.Rev, expectRev string, parts ...part) ([]local.Write, vault.Rev, error) {
 	writes := make([]local.Write, 0, len(parts))
 	for i, p := range parts {
 		var parents []vault.Rev
@@ -173,10 +190,10 @@ func (o *Office) stamp(s *Session, m *record.Meta, k record.Kind) (creating bool
 	now := o.opt.now().UTC()
 	if m.ID == "" {
 		m.ID = record.NewID(k)
-		m.CreatedAt, m.CreatedBy = now, s.Login
+		m.CreatedAt, m.CreatedBy = now, s.login
 		creating = true
 	}
-	m.UpdatedAt, m.UpdatedBy = now, s.Login
+	m.UpdatedAt, m.UpdatedBy = now, s.login
 	return creating
 }
 

@@ -34,7 +34,7 @@ func (o *Office) renderer() *reports.Renderer {
 }
 
 func (o *Office) footer(s *Session, docID string) reports.Footer {
-	return reports.Footer{PrintedBy: s.Name + "（" + s.Login + "）", PrintedAt: o.opt.now(), DocID: docID}
+	return reports.Footer{PrintedBy: s.name + "（" + s.login + "）", PrintedAt: o.opt.now(), DocID: docID}
 }
 
 // print renders with render(footer) and records the ledger row and the event.
@@ -47,9 +47,9 @@ func (o *Office) print(s *Session, p printed, render func(reports.Footer) ([]byt
 	if p.quantity == 0 {
 		p.quantity = 1
 	}
-	entry := &record.LedgerEntry{At: o.opt.now().UTC(), Handler: s.Login, HandlerName: s.Name, Content: p.content,
+	entry := &record.LedgerEntry{At: o.opt.now().UTC(), Handler: s.login, HandlerName: s.name, Content: p.content,
 		Quantity: p.quantity, Method: "PDF出力", DocID: docID}
-	entry.Meta = record.Meta{ID: docID, CreatedAt: entry.At, CreatedBy: s.Login, UpdatedAt: entry.At, UpdatedBy: s.Login}
+	entry.Meta = record.Meta{ID: docID, CreatedAt: entry.At, CreatedBy: s.login, UpdatedAt: entry.At, UpdatedBy: s.login}
 	writes, rev, err := o.sealWrites(s, "", part{id: docID, kind: string(record.KindLedger), class: vault.ClassContact, value: entry,
 		terms: []local.Term{{Index: ixDate, Value: entry.At.In(jst).Format("2006-01-02")}}})
 	if err != nil {
@@ -238,8 +238,8 @@ func (o *Office) PrintReservation(s *Session, reservationID string) ([]byte, err
 }
 
 func (o *Office) userName(login string) string {
-	if u, ok := o.kr.User(login); ok {
-		return u.Name
+	if u, ok := o.kr.UnsafeTable().Find(login); ok {
+		return u.Name // a name on a printed sheet; nothing is decided by it
 	}
 	return login
 }

@@ -47,7 +47,7 @@ func (o *Office) saveReservation(s *Session, r *record.Reservation) error {
 		r.ReceivedOn = o.today()
 	}
 	if r.ReceivedBy == "" {
-		r.ReceivedBy = s.Login
+		r.ReceivedBy = s.login
 	}
 	if err := r.Validate(); err != nil {
 		return err

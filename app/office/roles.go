@@ -139,7 +139,7 @@ func (s *Session) May(p Permission) bool {
 	if s == nil || s.keys == nil {
 		return false
 	}
-	for _, r := range s.Roles {
+	for _, r := range s.roles {
 		if slices.Contains(permRoles[p], r) {
 			if p == PermCase && !s.keys.Has(vault.ClassCase) {
 				return false

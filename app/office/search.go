@@ -2,6 +2,7 @@ package office
 
 import (
 	"crypto/hmac"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -212,25 +213,25 @@ func blindTokens(searchKey []byte, texts ...string) []string {
 	return out
 }
 
-func (s *Session) searchKey() ([]byte, bool) {
-	_, key, ok := s.keys.Current(vault.ClassCase)
-	if !ok {
-		return nil, false
-	}
-	return vault.DeriveSearchKey(key), true
-}
+// caseTerms are the plain index terms of a consultation's content: none.
+// Case text goes only into the blind index (blind.go).
+func caseTerms(*Session, *record.ConsultationCase) []local.Term { return nil }
 
-func caseTerms(s *Session, c *record.ConsultationCase) []local.Term {
-	key, ok := s.searchKey()
-	if !ok {
-		return nil
+// legacyBlindCandidates finds records indexed by the earlier release, whose
+// case text was indexed as plain-keyed terms under each case key version.
+func (o *Office) legacyBlindCandidates(s *Session, text string) ([]string, error) {
+	var ids []string
+	for _, v := range s.keys.Versions(vault.ClassCase) {
+		key, _ := s.keys.Get(vault.ClassCase, v)
+		found, err := o.store.Intersect(ixBlind, blindTokens(vault.DeriveSearchKey(key), text), "", 0)
+		if err != nil {
+			return nil, fmt.Errorf("search %s: %w", ixBlind, err)
+		}
+		for _, id := range found {
+			ids = append(ids, strings.TrimSuffix(id, caseSuffix))
+		}
 	}
-	toks := blindTokens(key, c.Summary, c.Guidance, c.Impression, c.Note, c.NextAction, c.Loan.Lender, c.Loan.Purpose)
-	terms := make([]local.Term, len(toks))
-	for i, t := range toks {
-		terms[i] = local.Term{Index: ixBlind, Value: t}
-	}
-	return terms
+	return ids, nil
 }
 
 // SearchCases finds consultation records whose content (相談の概要, 案内した制度,
@@ -245,23 +246,33 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 	if limit <= 0 {
 		limit = DefaultSearchLimit
 	}
-	key, _ := s.searchKey()
 	norm := record.NormalizeText(text)
-	toks := blindTokens(key, text)
 	if len([]rune(norm)) < 2 {
 		return nil, nil
 	}
-	var out []ConsultationSummary
-	err := o.scan(ixBlind, toks, limit, func(cid string) (bool, error) {
-		c, err := o.consultation(s, strings.TrimSuffix(cid, caseSuffix))
-		if err != nil || c.Case == nil || !caseContains(c.Case, norm) {
-			return false, err
-		}
-		out = append(out, o.consultationSummary(s, c))
-		return true, nil
-	})
+	ids, err := o.blindCandidates(s, norm)
 	if err != nil {
 		return nil, err
+	}
+	legacy, err := o.legacyBlindCandidates(s, text)
+	if err != nil {
+		return nil, err
+	}
+	var out []ConsultationSummary
+	for _, id := range sortedUnique(append(ids, legacy...)) {
+		c, err := o.consultation(s, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c.Case == nil || !caseContains(c.Case, norm) {
+			continue
+		}
+		if out = append(out, o.consultationSummary(s, c)); len(out) >= limit {
+			break
+		}
 	}
 	slices.SortFunc(out, func(a, b ConsultationSummary) int { return strings.Compare(b.Date+b.ID, a.Date+a.ID) })
 	if err := o.logRead(audit.ActSearch, "", fmt.Sprintf("case text hits=%d", len(out))); err != nil {
@@ -271,7 +282,7 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 }
 
 func caseContains(c *record.ConsultationCase, norm string) bool {
-	for _, t := range []string{c.Summary, c.Guidance, c.Impression, c.Note, c.NextAction, c.Loan.Lender, c.Loan.Purpose} {
+	for _, t := range caseTexts(c) {
 		if strings.Contains(record.NormalizeText(t), norm) {
 			return true
 		}

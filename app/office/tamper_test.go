@@ -28,7 +28,7 @@ func rawStore(t *testing.T, f *fixture) *badger.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := kr.StoreKeyBytes(keys)
+	key, err := kr.StoreKeyBytes(keys.Keys)
 	if err != nil {
 		t.Fatal(err)
 	}

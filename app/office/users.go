@@ -41,7 +41,7 @@ func CheckLogin(login string) error {
 // ErrBadLogin is returned for a login id that breaks the CheckLogin rule.
 var ErrBadLogin = fmt.Errorf("bad login id")
 
-// Users lists the accounts.
+// Users lists the accounts of the signed user table.
 func (o *Office) Users(s *Session) ([]User, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -49,11 +49,11 @@ func (o *Office) Users(s *Session) ([]User, error) {
 		return nil, err
 	}
 	now := o.opt.now()
-	out := make([]User, 0, len(o.kr.Users))
-	for _, u := range o.kr.Users {
+	out := make([]User, 0, len(o.table.Users))
+	for _, u := range o.table.Users {
 		x := User{Login: u.Login, Name: u.Name, Roles: rolesFromStrings(u.Roles), Disabled: u.Disabled}
-		if u.LockedUntil.After(now) {
-			x.LockedUntil = u.LockedUntil
+		if until := o.kr.LockedUntil(u.Login); until.After(now) {
+			x.LockedUntil = until
 		}
 		out = append(out, x)
 	}
@@ -61,25 +61,39 @@ func (o *Office) Users(s *Session) ([]User, error) {
 	return out, nil
 }
 
-// grantFor returns the keys to give someone with roles, or ErrCannotGrant
-// when the admin does not hold them (an admin without the case key cannot
-// create consultants).
-func grantFor(s *Session, roles []Role) (*vault.Keys, error) {
+// person is the table entry an admin sets for login with roles, or
+// ErrCannotGrant when the admin does not hold the keys the roles need (an
+// admin without the case key cannot create consultants).
+func person(s *Session, login, name string, roles []Role) (vault.Person, error) {
 	classes := classesFor(roles)
 	for _, c := range classes {
 		if !s.keys.Has(c) {
-			return nil, ErrCannotGrant
+			return vault.Person{}, ErrCannotGrant
 		}
 	}
-	return s.keys.Subset(classes...), nil
+	return vault.Person{Login: login, Name: name, Roles: rolesToStrings(roles), Classes: classes,
+		Admin: slices.Contains(roles, RoleAdmin)}, nil
 }
 
-// AddUser creates an account. Only an admin may, and only with keys the admin
-// holds.
+// adminSession checks that s may manage users and holds the office admin
+// key (a flag in a file is not enough).
+func (o *Office) adminSession(s *Session) error {
+	if err := o.session(s, PermUsers); err != nil {
+		return err
+	}
+	if s.un == nil || s.un.Admin == nil {
+		return fmt.Errorf("no office admin key: %w", ErrForbidden)
+	}
+	return nil
+}
+
+// AddUser creates an account: key pairs, a bundle under the new password,
+// the office keys of the roles wrapped to the person, all in the signed
+// table. Only an admin may, and only with keys the admin holds.
 func (o *Office) AddUser(s *Session, nu NewUser) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermUsers); err != nil {
+	if err := o.adminSession(s); err != nil {
 		return err
 	}
 	if err := CheckLogin(nu.Login); err != nil {
@@ -94,73 +108,150 @@ func (o *Office) AddUser(s *Session, nu NewUser) error {
 	if err := checkPassword(nu.Password); err != nil {
 		return err
 	}
-	grant, err := grantFor(s, nu.Roles)
+	p, err := person(s, nu.Login, nu.Name, nu.Roles)
 	if err != nil {
 		return err
 	}
-	defer grant.Zero()
-	err = o.updateKeyring(func(kr *vault.Keyring) error {
-		return kr.AddUser(nu.Login, nu.Name, rolesToStrings(nu.Roles), nu.Password, grant, o.opt.kdf())
-	})
+	err = o.updateKeyring(func(kr *vault.Keyring) error { return kr.AddUser(s.un, p, nu.Password, o.opt.kdf()) })
 	if err != nil {
 		return fmt.Errorf("add user %s: %w", nu.Login, err)
 	}
-	return o.commitEvents([]audit.Event{o.event(audit.ActUserAdd, "", "user "+nu.Login+" roles "+strings.Join(rolesToStrings(nu.Roles), ","))})
+	return o.tableChanged(o.event(audit.ActUserAdd, "", "user "+nu.Login+" roles "+strings.Join(p.Roles, ",")))
+}
+
+// tableChanged anchors the new table serial in the store with the events.
+func (o *Office) tableChanged(evs ...audit.Event) error {
+	return o.commit(nil, map[string][]byte{metaTableSerial: serialBytes(o.table.Serial)}, evs...)
 }
 
 // ErrNoName is returned when a new account has no name.
 var ErrNoName = fmt.Errorf("user name missing")
 
-// ResetPassword gives an account a new password and, when roles is not nil,
-// new roles. The account's key bundle is made anew from the admin's keys, so
-// this is also how roles that need other keys are granted.
+// ResetPassword gives an account a new password, new key pairs and, when
+// roles is not nil, new roles. Office keys of classes the account loses are
+// rotated.
 func (o *Office) ResetPassword(s *Session, login string, roles []Role, password []byte) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermUsers); err != nil {
+	if err := o.adminSession(s); err != nil {
 		return err
 	}
 	if err := checkPassword(password); err != nil {
 		return err
 	}
-	u, ok := o.kr.User(login)
+	u, ok := o.table.Find(login)
 	if !ok {
 		return ErrUnknownUser
 	}
 	if roles == nil {
 		roles = rolesFromStrings(u.Roles)
 	}
-	grant, err := grantFor(s, roles)
+	p, err := person(s, login, u.Name, roles)
 	if err != nil {
 		return err
 	}
-	defer grant.Zero()
+	lost := lostClasses(u, p.Classes)
 	err = o.updateKeyring(func(kr *vault.Keyring) error {
-		if err := kr.SetPassword(login, password, grant, o.opt.kdf()); err != nil {
-			return err
-		}
-		return kr.SetRoles(login, rolesToStrings(roles), grant)
+		return kr.ResetPassword(s.un, p, password, o.opt.kdf(), o.opt.now())
 	})
 	if err != nil {
 		return fmt.Errorf("reset password of %s: %w", login, err)
 	}
-	return o.commitEvents([]audit.Event{o.event(audit.ActUserChange, "", "user "+login+" password reset roles "+strings.Join(rolesToStrings(roles), ","))})
+	evs := []audit.Event{o.event(audit.ActUserChange, "", "user "+login+" password reset roles "+strings.Join(p.Roles, ","))}
+	return o.rotate(s, lost, evs)
 }
 
-// SetDisabled disables or re-enables an account. An admin cannot disable
-// their own account.
+// SetRoles changes an account's roles without touching its password: keys
+// of new classes are wrapped to the person, keys of lost classes rotated.
+func (o *Office) SetRoles(s *Session, login string, roles []Role) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.adminSession(s); err != nil {
+		return err
+	}
+	if len(roles) == 0 {
+		return ErrUnknownRole
+	}
+	u, ok := o.table.Find(login)
+	if !ok {
+		return ErrUnknownUser
+	}
+	p, err := person(s, login, u.Name, roles)
+	if err != nil {
+		return err
+	}
+	var lost []vault.Class
+	err = o.updateKeyring(func(kr *vault.Keyring) error {
+		var err error
+		lost, err = kr.SetRoles(s.un, p, o.opt.now())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set roles of %s: %w", login, err)
+	}
+	return o.rotate(s, lost, []audit.Event{o.event(audit.ActUserChange, "", "user "+login+" roles "+strings.Join(p.Roles, ","))})
+}
+
+// lostClasses lists the classes u holds that classes does not.
+func lostClasses(u vault.TableUser, classes []vault.Class) []vault.Class {
+	var out []vault.Class
+	for _, g := range u.Grants {
+		if !slices.Contains(classes, g.Class) && !slices.Contains(out, g.Class) {
+			out = append(out, g.Class)
+		}
+	}
+	if u.Legacy {
+		for _, c := range []vault.Class{vault.ClassContact, vault.ClassCase} {
+			if !slices.Contains(classes, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// rotate makes new versions of classes (after someone lost them), so that
+// what is written from now on is sealed under keys the person never had,
+// and logs evs and the rotation together.
+func (o *Office) rotate(s *Session, classes []vault.Class, evs []audit.Event) error {
+	if len(classes) > 0 {
+		err := o.updateKeyring(func(kr *vault.Keyring) error { return kr.Rotate(s.un, classes...) })
+		if err != nil {
+			return fmt.Errorf("rotate keys: %w", err)
+		}
+		names := make([]string, len(classes))
+		for i, c := range classes {
+			names[i] = fmt.Sprintf("%s v%d", c, o.table.Current[c])
+		}
+		evs = append(evs, o.event(audit.ActKeyChange, "", "new key versions "+strings.Join(names, ",")))
+	}
+	return o.tableChanged(evs...)
+}
+
+// SetDisabled disables an account (its bundle and keys are deleted and the
+// office keys it held rotated) or re-enables one, which needs a password
+// reset (ErrNeedsReset). An admin cannot disable their own account.
 func (o *Office) SetDisabled(s *Session, login string, disabled bool) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermUsers); err != nil {
+	if err := o.adminSession(s); err != nil {
 		return err
 	}
-	if login == s.Login && disabled {
+	if login == s.login && disabled {
 		return fmt.Errorf("disable self: %w", ErrForbidden)
 	}
-	err := o.updateKeyring(func(kr *vault.Keyring) error { return kr.SetDisabled(login, disabled) })
+	var held []vault.Class
+	err := o.updateKeyring(func(kr *vault.Keyring) error {
+		var err error
+		held, err = kr.SetDisabled(s.un, login, disabled, o.opt.now())
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("disable %s: %w", login, err)
 	}
-	return o.commitEvents([]audit.Event{o.event(audit.ActUserChange, "", fmt.Sprintf("user %s disabled=%v", login, disabled))})
+	return o.rotate(s, held, []audit.Event{o.event(audit.ActUserChange, "", fmt.Sprintf("user %s disabled=%v", login, disabled))})
 }
+
+// ErrNeedsReset is returned when re-enabling an account whose keys were
+// deleted: give it a new password instead.
+var ErrNeedsReset = vault.ErrNeedsReset

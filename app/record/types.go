@@ -171,6 +171,10 @@ type Consultation struct {
 	Status        string `json:"status"` // 下書き / 確定 / 差戻し / 承認済
 
 	Case *ConsultationCase `json:"-"`
+	// ApprovalBroken is set on reading when the record says 承認済 but no
+	// valid supervisor signature covers this version: Status then reads
+	// 確定 (未承認) and the screens show a warning.
+	ApprovalBroken bool `json:"-"`
 }
 
 // ConsultationCase is the case-class content of a consultation record.

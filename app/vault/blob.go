@@ -51,3 +51,22 @@ func openBlob(key []byte, aad string, b SealedBlob) ([]byte, error) {
 	}
 	return pt, nil
 }
+
+// SealValue encrypts a small value under key (32 bytes) with a random
+// nonce, binding aad: nonce | XChaCha20-Poly1305 ciphertext.
+func SealValue(key []byte, aad string, pt []byte) ([]byte, error) {
+	b, err := sealBlob(key, aad, pt)
+	if err != nil {
+		return nil, err
+	}
+	return append(b.Nonce, b.CT...), nil
+}
+
+// OpenValue reverses SealValue; a wrong key, aad or a changed byte wraps
+// ErrTampered.
+func OpenValue(key []byte, aad string, v []byte) ([]byte, error) {
+	if len(v) < chacha20poly1305.NonceSizeX+chacha20poly1305.Overhead {
+		return nil, fmt.Errorf("open value: %w", ErrMalformed)
+	}
+	return openBlob(key, aad, SealedBlob{Nonce: v[:chacha20poly1305.NonceSizeX], CT: v[chacha20poly1305.NonceSizeX:]})
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"slices"
+	"strings"
 
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -59,6 +60,9 @@ func Seal(k *Keys, c Class, id, kind string, rev Rev, parents []Rev, plaintext [
 
 // sealWithNonce is Seal with a given nonce, for known-answer tests.
 func sealWithNonce(k *Keys, c Class, id, kind string, rev Rev, parents []Rev, plaintext []byte, nonce [24]byte) (*Envelope, error) {
+	if c != ClassFor(kind) {
+		return nil, fmt.Errorf("seal %s: kind %s is not sealed under %s: %w", id, kind, c, ErrNoKey)
+	}
 	version, key, ok := k.Current(c)
 	if !ok {
 		return nil, fmt.Errorf("seal %s: class %s: %w", id, c, ErrNoKey)
@@ -81,9 +85,21 @@ func sealWithNonce(k *Keys, c Class, id, kind string, rev Rev, parents []Rev, pl
 	return e, nil
 }
 
+// ClassFor returns the key class a record kind is sealed under: case for a
+// kind ending in ".case", contact for every other. The kind decides, never
+// the envelope, so content cannot be sealed under a key that more people
+// hold.
+func ClassFor(kind string) Class {
+	if strings.HasSuffix(kind, ".case") {
+		return ClassCase
+	}
+	return ClassContact
+}
+
 // Open checks that e's header matches want and decrypts e with the key it
 // names. It returns an error wrapping ErrTampered if ID, Kind or (when
-// set) Rev differ from want or authentication fails, and ErrNoKey if k
+// set) Rev differ from want, the key class is not ClassFor(kind), or
+// authentication fails, and ErrNoKey if k
 // lacks the key class or version.
 func Open(k *Keys, e *Envelope, want Expect) ([]byte, error) {
 	if e.ID != want.ID || e.Kind != want.Kind || (want.Rev != nil && e.Rev != *want.Rev) {
@@ -91,6 +107,9 @@ func Open(k *Keys, e *Envelope, want Expect) ([]byte, error) {
 	}
 	if e.V != EnvelopeVersion {
 		return nil, fmt.Errorf("open %s: version %d: %w", want.ID, e.V, ErrMalformed)
+	}
+	if e.Key.Class != ClassFor(e.Kind) {
+		return nil, fmt.Errorf("open %s: kind %s sealed under %s: %w", want.ID, e.Kind, e.Key.Class, ErrTampered)
 	}
 	key, ok := k.Get(e.Key.Class, e.Key.Version)
 	if !ok {

@@ -21,11 +21,11 @@ const (
 // Sane ranges of KDFParams accepted from a keyring file.
 const (
 	minKDFTime   = 1
-	maxKDFTime   = 20
+	maxKDFTime   = 10
 	minKDFMemory = 1024
-	maxKDFMemory = 4 * 1024 * 1024 // 4 GiB in KiB
+	maxKDFMemory = 1024 * 1024 // 1 GiB in KiB
 	minKDFThread = 1
-	maxKDFThread = 64
+	maxKDFThread = 16
 )
 
 // KDFParams are the Argon2id cost parameters. They are stored beside every
@@ -82,3 +82,7 @@ func hkdfKey(secret []byte, info string) []byte {
 	}
 	return out
 }
+
+// DeriveKey returns HKDF-SHA256(secret, salt nil, info), 32 bytes, for keys
+// that other packages derive from an office key (the blind index).
+func DeriveKey(secret []byte, info string) []byte { return hkdfKey(secret, info) }

@@ -5,26 +5,34 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
-// Marshal encodes kr as indented JSON with "format": KeyringFormat.
+// Marshal encodes kr as indented JSON: format 2, or format 1 for a keyring
+// read from a format-1 file and not converted yet.
 func (kr *Keyring) Marshal() ([]byte, error) {
+	if kr.format1 {
+		return marshalJSON(kr.marshalV1())
+	}
 	out := *kr
 	out.Format = KeyringFormat
-	b, err := json.MarshalIndent(&out, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encode keyring: %w", err)
+	if out.Local == nil {
+		out.Local = []LocalState{}
 	}
-	return append(b, '\n'), nil
+	if out.Pending == nil {
+		out.Pending = []SealedEvent{}
+	}
+	return marshalJSON(&out)
 }
 
 // UnmarshalKeyring decodes a keyring file strictly. It returns an error
 // wrapping ErrNewerFormat for a format above KeyringFormat, and ErrMalformed
-// for bad JSON, unknown fields, an unknown older format, wrong salt or
-// nonce lengths, KDF parameters out of range (Time 1..20, MemoryKiB
-// 1024..4 GiB, Threads 1..64) and duplicate logins. Older formats, once
-// there are any, are upgraded step by step before the current one is
-// decoded.
+// for bad JSON, unknown fields, an unknown format, wrong salt or nonce
+// lengths, KDF parameters out of range (Time 1..10, MemoryKiB 1024..1 GiB,
+// Threads 1..16), duplicate logins and a table body that does not decode.
+// A format-1 file decodes into an unconverted keyring (Format1 reports
+// true). The table's signature is not checked here: it needs the admin
+// key pinned in a bundle (Unlock, VerifiedTable).
 func UnmarshalKeyring(b []byte) (*Keyring, error) {
 	var probe struct {
 		Format *int `json:"format"`
@@ -32,44 +40,127 @@ func UnmarshalKeyring(b []byte) (*Keyring, error) {
 	if err := json.Unmarshal(b, &probe); err != nil || probe.Format == nil {
 		return nil, fmt.Errorf("decode keyring: no format version: %w", ErrMalformed)
 	}
-	v := *probe.Format
-	if v > KeyringFormat {
+	var kr *Keyring
+	var err error
+	switch v := *probe.Format; {
+	case v > KeyringFormat:
 		return nil, fmt.Errorf("decode keyring: format %d: %w", v, ErrNewerFormat)
+	case v == 1:
+		kr, err = decodeKeyringV1(b)
+	case v == 2:
+		kr, err = decodeKeyringV2(b)
+	default:
+		err = fmt.Errorf("unknown format %d: %w", v, ErrMalformed)
 	}
-	for ; v < KeyringFormat; v++ {
-		var err error
-		if b, err = upgradeKeyring(v, b); err != nil {
-			return nil, fmt.Errorf("decode keyring: %w", err)
-		}
-	}
-	kr, err := decodeKeyringV1(b)
 	if err != nil {
 		return nil, fmt.Errorf("decode keyring: %w", err)
 	}
 	return kr, nil
 }
 
-// upgradeKeyring turns a keyring of format from into format from+1. No
-// older format exists yet, so every call fails with ErrMalformed; a future
-// format 2 adds "case 1:" here.
-func upgradeKeyring(from int, b []byte) ([]byte, error) {
-	switch from {
-	default:
-		return nil, fmt.Errorf("unknown format %d: %w", from, ErrMalformed)
-	}
-}
-
-// decodeKeyringV1 decodes and validates format 1.
-func decodeKeyringV1(b []byte) (*Keyring, error) {
+// decodeKeyringV2 decodes and validates format 2.
+func decodeKeyringV2(b []byte) (*Keyring, error) {
 	kr := &Keyring{}
 	if err := decodeStrict(b, kr); err != nil {
 		return nil, err
 	}
-	kr.normalize()
-	if err := kr.check(); err != nil {
+	if kr.StoreKey.isZero() {
+		kr.StoreKey = SealedBlob{}
+	}
+	if err := kr.checkCommon(); err != nil {
 		return nil, err
 	}
-	return kr, nil
+	t, err := decodeTable(kr.Table.Body)
+	if err != nil {
+		return nil, err
+	}
+	if len(kr.Table.Sig) != 64 {
+		return nil, fmt.Errorf("table signature length: %w", ErrMalformed)
+	}
+	kr.table = t
+	return kr, kr.checkV2()
+}
+
+// checkCommon validates the fields both formats share.
+func (kr *Keyring) checkCommon() error {
+	if kr.Office == "" || len(kr.Office) > maxOfficeLen || !validDevice(kr.Office) {
+		return fmt.Errorf("office id: %w", ErrMalformed)
+	}
+	if kr.Device == "" || !validDevice(kr.Device) || !kr.LastRev.valid() {
+		return fmt.Errorf("device id: %w", ErrMalformed)
+	}
+	return checkStoreKey(kr.StoreKey)
+}
+
+// checkV2 validates the local bookkeeping of format 2 and puts times in UTC.
+func (kr *Keyring) checkV2() error {
+	seen := map[string]bool{}
+	for i := range kr.Local {
+		s := &kr.Local[i]
+		s.LockedUntil = s.LockedUntil.UTC()
+		if seen[s.Login] || !validLogin(s.Login) || s.Failures < 0 || !encodableTime(s.LockedUntil) {
+			return fmt.Errorf("local state %d: %w", i, ErrMalformed)
+		}
+		seen[s.Login] = true
+	}
+	for i := range kr.Pending {
+		e := &kr.Pending[i]
+		e.At = e.At.UTC()
+		if e.N == 0 || e.N > kr.PendingSeq || !encodableTime(e.At) || len(e.Wraps) > maxUsers {
+			return fmt.Errorf("pending event %d: %w", i, ErrMalformed)
+		}
+	}
+	if kr.Checkpoint != (CheckpointRef{}) && (kr.Checkpoint.Seq == 0 || len(kr.Checkpoint.Hash) != 64) {
+		return fmt.Errorf("checkpoint: %w", ErrMalformed)
+	}
+	for _, p := range kr.LegacyPins {
+		if !p.Class.known() || len(p.MAC) != 32 {
+			return fmt.Errorf("legacy pin: %w", ErrMalformed)
+		}
+	}
+	for _, u := range kr.Upgrades {
+		if !validLogin(u.Login) || !u.Class.known() || len(u.SignPub) != ed25519PubSize || len(u.KEMPub) > maxWrapLen || len(u.MAC) != 32 {
+			return fmt.Errorf("upgrade: %w", ErrMalformed)
+		}
+		if err := checkBlob(u.Bundle, maxBundleLen); err != nil {
+			return fmt.Errorf("upgrade: %w", err)
+		}
+	}
+	return nil
+}
+
+// maxOfficeLen bounds the office id.
+const maxOfficeLen = 64
+
+// checkStoreKey validates the sealed store key, which may be absent.
+func checkStoreKey(b SealedBlob) error {
+	if b.isZero() {
+		return nil
+	}
+	if b.Class != ClassContact || b.Version == 0 {
+		return fmt.Errorf("store key class: %w", ErrMalformed)
+	}
+	if len(b.CT) != KeySize+16 {
+		return fmt.Errorf("store key length: %w", ErrMalformed)
+	}
+	return checkBlob(b, KeySize+16)
+}
+
+// checkBlob validates nonce and ciphertext lengths.
+func checkBlob(b SealedBlob, maxCT int) error {
+	if len(b.Nonce) != 24 {
+		return fmt.Errorf("nonce length %d: %w", len(b.Nonce), ErrMalformed)
+	}
+	if len(b.CT) < 16 || len(b.CT) > maxCT {
+		return fmt.Errorf("ciphertext length %d: %w", len(b.CT), ErrMalformed)
+	}
+	return nil
+}
+
+// encodableTime reports whether t (in UTC) has a year JSON can carry.
+func encodableTime(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 0 && y <= 9999
 }
 
 // LoadKeyring reads and decodes the keyring at path. A missing file gives

@@ -145,3 +145,54 @@ func (k *Keys) Classes() []Class {
 	defer k.mu.RUnlock()
 	return slices.Sorted(maps.Keys(k.classes))
 }
+
+// add stores key as (c, version) without changing the current version
+// (the first key of a class becomes current).
+func (k *Keys) add(c Class, version uint32, key []byte) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	ck := k.classes[c]
+	if ck == nil {
+		ck = &classKeys{current: version, versions: map[uint32][]byte{}}
+		k.classes[c] = ck
+	}
+	ck.versions[version] = key
+}
+
+// setCurrent makes the given version of each class current where k holds
+// it; a class whose given version k lacks keeps its highest version
+// current, and writes under it are refused by the table check of the
+// caller.
+func (k *Keys) setCurrent(current map[Class]uint32) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for c, ck := range k.classes {
+		if _, ok := ck.versions[current[c]]; ok {
+			ck.current = current[c]
+			continue
+		}
+		ck.current = slices.Max(slices.Collect(maps.Keys(ck.versions)))
+	}
+}
+
+// Versions returns the versions of class c that k holds, ascending.
+func (k *Keys) Versions(c Class) []uint32 {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	ck := k.classes[c]
+	if ck == nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(ck.versions))
+}
+
+// rotateTo adds a fresh random key of class c at version v and makes it
+// current.
+func (k *Keys) rotateTo(c Class, v uint32) []byte {
+	key := randomBytes(KeySize)
+	k.add(c, v, key)
+	k.mu.Lock()
+	k.classes[c].current = v
+	k.mu.Unlock()
+	return key
+}

@@ -41,6 +41,11 @@ var (
 	// ErrUnknownUser is returned by the admin operations of Keyring for a
 	// login that does not exist (Unlock returns ErrWrongPassword instead).
 	ErrUnknownUser = errors.New("unknown user")
+	// ErrForged means the signed user table does not verify against the
+	// admin key pinned in the person's bundle, belongs to another office,
+	// or lists other public keys than the bundle holds: the keyring file
+	// was edited.
+	ErrForged = errors.New("user table signature does not verify")
 	// ErrNoStoreKey is returned by StoreKeyBytes before InitStoreKey ran.
 	ErrNoStoreKey = errors.New("no store key in keyring")
 )

@@ -1,0 +1,220 @@
+package office
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"madoguchi/app/record"
+	"madoguchi/app/vault"
+	"madoguchi/storage/local"
+)
+
+// The blind index over case text. For each case key version v it holds, as
+// store meta entries under "blind/v/", three kinds of entry whose keys are
+// HMACs under a key derived from case key v and whose values are sealed
+// under another, all values of one size:
+//
+//	HMAC(k, "n", bigram)         → count of entries of the bigram
+//	HMAC(k, "e", bigram, i)      → the id of the i-th record holding it
+//
+// Someone without the case key sees random keys and equal-sized values: the
+// total size, and nothing of which record holds which text, how long it is,
+// or which bigrams are frequent or occur together. A search reads the
+// counts of the query's bigrams, walks the rarest one's entries and checks
+// each candidate against its decrypted content; stale entries (text since
+// changed) fail that check. Records written by the earlier release were
+// indexed as plain-keyed terms and are still found through them.
+const (
+	blindPrefix   = "blind/"
+	blindValueLen = 32
+	infoBlindMAC  = "madoguchi blind index v2 mac"
+	infoBlindSeal = "madoguchi blind index v2 seal"
+)
+
+// blindKeys are the index keys of one case key version.
+type blindKeys struct {
+	v        uint32
+	mac, enc []byte
+}
+
+// blindKeysFor derives the index keys of case key version v.
+func blindKeysFor(s *Session, v uint32) (blindKeys, bool) {
+	key, ok := s.keys.Get(vault.ClassCase, v)
+	if !ok {
+		return blindKeys{}, false
+	}
+	return blindKeys{v: v, mac: vault.DeriveKey(key, infoBlindMAC), enc: vault.DeriveKey(key, infoBlindSeal)}, true
+}
+
+// entry returns the meta key of an entry made of parts.
+func (b blindKeys) entry(parts ...string) string {
+	m := hmac.New(sha256.New, b.mac)
+	for _, p := range parts {
+		m.Write(binary.BigEndian.AppendUint32(nil, uint32(len(p))))
+		m.Write([]byte(p))
+	}
+	return blindPrefix + strconv.FormatUint(uint64(b.v), 10) + "/" + hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// seal pads v to blindValueLen and seals it bound to the entry key.
+func (b blindKeys) seal(key string, v []byte) ([]byte, error) {
+	pt := make([]byte, max(blindValueLen, len(v)+1))
+	pt[0] = byte(len(v))
+	copy(pt[1:], v)
+	return vault.SealValue(b.enc, key, pt)
+}
+
+// open reverses seal.
+func (b blindKeys) open(key string, sealed []byte) ([]byte, error) {
+	pt, err := vault.OpenValue(b.enc, key, sealed)
+	if err != nil || len(pt) == 0 || int(pt[0]) > len(pt)-1 {
+		return nil, fmt.Errorf("blind index entry: %w", ErrTampered)
+	}
+	return pt[1 : 1+int(pt[0])], nil
+}
+
+// blindBatch collects index entries for one commit.
+type blindBatch struct {
+	o      *Office
+	b      blindKeys
+	meta   map[string][]byte
+	counts map[string]uint32
+}
+
+// flush writes the collected entries when more than limit wait (0: always)
+// and starts a new batch; the counts stay cached.
+func (bb *blindBatch) flush(limit int) error {
+	if len(bb.meta) == 0 || len(bb.meta) < limit {
+		return nil
+	}
+	if err := bb.o.store.Commit(local.Batch{Meta: bb.meta}); err != nil {
+		return fmt.Errorf("blind index: %w", err)
+	}
+	bb.meta = map[string][]byte{}
+	return nil
+}
+
+// newBlindBatch indexes under the current case key of s; ok is false for a
+// person without the case key.
+func (o *Office) newBlindBatch(s *Session, meta map[string][]byte) (*blindBatch, bool) {
+	v, _, ok := s.keys.Current(vault.ClassCase)
+	if !ok {
+		return nil, false
+	}
+	b, _ := blindKeysFor(s, v)
+	return &blindBatch{o: o, b: b, meta: meta, counts: map[string]uint32{}}, true
+}
+
+// add indexes for record id the bigrams of texts that were not in its
+// previous texts (old, nil for a new record). A bigram that comes back after
+// being removed is indexed again; searches drop the duplicate.
+func (bb *blindBatch) add(id string, old []string, texts ...string) error {
+	had := map[string]bool{}
+	for _, g := range bigramsOf(old...) {
+		had[g] = true
+	}
+	for _, g := range bigramsOf(texts...) {
+		if had[g] {
+			continue
+		}
+		n, err := bb.count(g)
+		if err != nil {
+			return err
+		}
+		ek, nk := bb.b.entry("e", g, strconv.FormatUint(uint64(n), 10)), bb.b.entry("n", g)
+		ev, err1 := bb.b.seal(ek, []byte(id))
+		nv, err2 := bb.b.seal(nk, binary.BigEndian.AppendUint32(nil, n+1))
+		if err := errors.Join(err1, err2); err != nil {
+			return fmt.Errorf("blind index: %w", err)
+		}
+		bb.meta[ek], bb.meta[nk] = ev, nv
+		bb.counts[g] = n + 1
+	}
+	return nil
+}
+
+// count returns how many records are indexed under bigram g.
+func (bb *blindBatch) count(g string) (uint32, error) {
+	if n, ok := bb.counts[g]; ok {
+		return n, nil
+	}
+	n, err := bb.o.blindCount(bb.b, g)
+	bb.counts[g] = n
+	return n, err
+}
+
+// blindCount reads the stored count of bigram g.
+func (o *Office) blindCount(b blindKeys, g string) (uint32, error) {
+	nk := b.entry("n", g)
+	v, err := o.store.Meta(nk)
+	if errors.Is(err, local.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("blind index: %w", err)
+	}
+	pt, err := b.open(nk, v)
+	if err != nil || len(pt) != 4 {
+		return 0, fmt.Errorf("blind index count: %w", ErrTampered)
+	}
+	return binary.BigEndian.Uint32(pt), nil
+}
+
+// bigramsOf returns the distinct bigrams of the normalised texts.
+func bigramsOf(texts ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range texts {
+		for _, g := range record.Bigrams(record.NormalizeText(t)) {
+			if !seen[g] {
+				seen[g] = true
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+// caseTexts are the searchable fields of a consultation's content.
+func caseTexts(c *record.ConsultationCase) []string {
+	return []string{c.Summary, c.Guidance, c.Impression, c.Note, c.NextAction, c.Loan.Lender, c.Loan.Purpose}
+}
+
+// blindCandidates returns the ids of the consultation records whose content
+// may hold every bigram of norm, under every case key version s holds.
+func (o *Office) blindCandidates(s *Session, norm string) ([]string, error) {
+	grams := record.Bigrams(norm)
+	var ids []string
+	for _, v := range s.keys.Versions(vault.ClassCase) {
+		b, _ := blindKeysFor(s, v)
+		best, bestN := "", uint32(0)
+		for i, g := range grams {
+			n, err := o.blindCount(b, g)
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 || n < bestN {
+				best, bestN = g, n
+			}
+		}
+		for i := uint32(0); i < bestN; i++ {
+			ek := b.entry("e", best, strconv.FormatUint(uint64(i), 10))
+			sealed, err := o.store.Meta(ek)
+			if err != nil {
+				return nil, fmt.Errorf("blind index: %w", err)
+			}
+			id, err := b.open(ek, sealed)
+			if err != nil {
+				return nil, err
+			}
+			ids = append(ids, strings.TrimSuffix(string(id), caseSuffix))
+		}
+	}
+	return sortedUnique(ids), nil
+}
