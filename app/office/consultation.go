@@ -131,7 +131,6 @@ func (o *Office) saveConsultation(s *Session, c *record.Consultation, detail str
 	return nil
 }
 
-
 // Consultation reads a consultation record. The content (Case) is filled only
 // for a person holding the case key, and that view is logged; reception gets
 // the record without it.

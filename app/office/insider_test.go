@@ -23,9 +23,9 @@ package office
 
 import (
 	"encoding/base64"
-	"fmt"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -345,7 +345,9 @@ func auditEntries(t *testing.T, st *local.Store) []local.AuditEntry {
 
 func TestInsiderRewritesLog(t *testing.T) {
 	f := newFixture(t)
-	f.as("uketsuke", func(s *Session) { f.business(s, "ログ書換商店", "ログカキカエショウテン", "03-5555-0903") })
+	f.as("uketsuke", func(s *Session) {
+		f.business(s, "ログ書換商店", "ログカキカエショウテン", "03-5555-0903")
+	})
 	s := f.login("uketsuke")
 	// Rewrite event 3 (hide who did it) and recompute the whole chain, as
 	// anyone with the store key can.
@@ -382,7 +384,9 @@ func TestInsiderRewritesLog(t *testing.T) {
 
 func TestInsiderTruncatesLog(t *testing.T) {
 	f := newFixture(t)
-	f.as("uketsuke", func(s *Session) { f.business(s, "ログ削除商店", "ログサクジョショウテン", "03-5555-0904") })
+	f.as("uketsuke", func(s *Session) {
+		f.business(s, "ログ削除商店", "ログサクジョショウテン", "03-5555-0904")
+	})
 	kr, err := vault.LoadKeyring(filepath.Join(f.dir, KeyringFile))
 	if err != nil {
 		t.Fatal(err)
