@@ -525,13 +525,17 @@ func TestUnknownLoginCostsAKeyDerivation(t *testing.T) {
 	}
 	o.Close()
 	o, _ = Open(f.dir, opt)
-	timeOf := func(login string) time.Duration {
-		start := time.Now()
-		_, err := o.Login(login, []byte("wrong-password-z"))
-		if !errors.Is(err, ErrWrongPassword) {
-			t.Fatal(err)
+	timeOf := func(login string) time.Duration { // the fastest of three, against a busy machine
+		best := time.Hour
+		for range 3 {
+			start := time.Now()
+			_, err := o.Login(login, []byte("wrong-password-z"))
+			if !errors.Is(err, ErrWrongPassword) {
+				t.Fatal(err)
+			}
+			best = min(best, time.Since(start))
 		}
-		return time.Since(start)
+		return best
 	}
 	known, unknown := timeOf("admin"), timeOf("nobody-here")
 	if unknown < known/3 {

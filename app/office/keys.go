@@ -55,18 +55,31 @@ func (o *Office) afterUnlock(s *Session, password []byte) error {
 		return fmt.Errorf("user table serial %d is older than the store's: %w", o.table.Serial, ErrForged)
 	}
 	var evs []audit.Event
-	if s.un.Admin != nil {
-		upEvs, err := o.applyUpgrades(s)
-		if err != nil {
-			return err
+	var opened []vault.PendingEvent
+	var present []uint64
+	var seq uint64
+	var signed, dropped []string
+	err = o.updateKeyring(func(kr *vault.Keyring) error {
+		opened, present = kr.TakePending(s.un)
+		seq = kr.PendingSeq
+		if s.un.Admin == nil {
+			return nil
 		}
-		evs = append(evs, upEvs...)
-	}
-	meta[metaTableSerial] = serialBytes(o.table.Serial)
-	pendEvs, pendMeta, err := o.takePending(s)
+		var err error
+		signed, dropped, err = kr.ApplyUpgrades(s.un, grantsForRoles)
+		return err
+	})
 	if err != nil {
 		return err
 	}
+	for _, l := range signed {
+		evs = append(evs, o.event(audit.ActKeyChange, "", "keys of "+l+" signed into the user table"))
+	}
+	for _, l := range dropped {
+		evs = append(evs, o.event(audit.ActWarning, "", "refused keys offered for "+l))
+	}
+	meta[metaTableSerial] = serialBytes(o.table.Serial)
+	pendEvs, pendMeta := o.checkPending(opened, present, seq)
 	evs = append(evs, pendEvs...)
 	for k, v := range pendMeta {
 		meta[k] = v
@@ -114,49 +127,16 @@ func (o *Office) convert(s *Session, password []byte) error {
 	return err
 }
 
-// applyUpgrades signs the identities carried-over people made into the
-// table (an admin's login does this).
-func (o *Office) applyUpgrades(s *Session) ([]audit.Event, error) {
-	var signed, dropped []string
-	err := o.updateKeyring(func(kr *vault.Keyring) error {
-		var err error
-		signed, dropped, err = kr.ApplyUpgrades(s.un, grantsForRoles)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	var evs []audit.Event
-	for _, l := range signed {
-		evs = append(evs, o.event(audit.ActKeyChange, "", "keys of "+l+" signed into the user table"))
-	}
-	for _, l := range dropped {
-		evs = append(evs, o.event(audit.ActWarning, "", "refused keys offered for "+l))
-	}
-	return evs, nil
-}
-
 // grantsForRoles says which classes and whether the admin key roles grant.
 func grantsForRoles(roles []string) ([]vault.Class, bool) {
 	rs := rolesFromStrings(roles)
 	return classesFor(rs), slices.Contains(rs, RoleAdmin)
 }
 
-// takePending writes the failed logins this person can open into the log
-// and checks that none went missing: every number up to the keyring's
-// PendingSeq must either be opened now or still be pending.
-func (o *Office) takePending(s *Session) ([]audit.Event, map[string][]byte, error) {
-	var opened []vault.PendingEvent
-	var present []uint64
-	var seq uint64
-	err := o.updateKeyring(func(kr *vault.Keyring) error {
-		opened, present = kr.TakePending(s.un)
-		seq = kr.PendingSeq
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
-	}
+// checkPending turns the failed logins this person opened into events and
+// checks that none went missing: every number up to the keyring's
+// PendingSeq must either be opened now or still be pending (present).
+func (o *Office) checkPending(opened []vault.PendingEvent, present []uint64, seq uint64) ([]audit.Event, map[string][]byte) {
 	var evs []audit.Event
 	for _, p := range opened {
 		evs = append(evs, audit.Event{At: p.At.UTC(), User: p.Login, Device: o.kr.Device, Action: p.Action, Detail: p.Detail})
@@ -186,7 +166,7 @@ func (o *Office) takePending(s *Session) ([]audit.Event, map[string][]byte, erro
 		still = append(still, strconv.FormatUint(e.N, 10))
 	}
 	meta := map[string][]byte{metaPendingSeq: serialBytes(max(seq, seen)), metaPendingOpen: []byte(strings.Join(still, ","))}
-	return evs, meta, nil
+	return evs, meta
 }
 
 // parseNumbers reads "1,2,3".
