@@ -39,7 +39,7 @@ func BenchmarkLoginOverKDF(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(kdf.Microseconds())/1000, "kdf-ms")
-	b.ReportMetric(float64((total/time.Duration(b.N) - kdf).Microseconds())/1000, "over-kdf-ms")
+	b.ReportMetric(float64((total/time.Duration(b.N)-kdf).Microseconds())/1000, "over-kdf-ms")
 }
 
 // BenchmarkRotateOffice20 adds people until the office has 20, then
