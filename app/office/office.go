@@ -153,16 +153,16 @@ func Init(dir, login, name string, password []byte, opt Options) error {
 		o.event(audit.ActInit, "", "vault created"),
 		o.event(audit.ActUserAdd, "", "user "+login+" roles admin,supervisor"))
 	if err == nil {
-		err = o.checkpoint()
+		err = kr.Save(filepath.Join(dir, KeyringFile))
+	}
+	if err == nil {
+		err = o.checkpoint() // the founder's first signed checkpoint
 	}
 	if cerr := st.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
 	}
 	un.Zero()
-	if err != nil {
-		return err
-	}
-	return kr.Save(filepath.Join(dir, KeyringFile))
+	return err
 }
 
 func checkPassword(pw []byte) error {

@@ -3,7 +3,10 @@ package vault
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
+
+	"golang.org/x/crypto/chacha20poly1305"
 )
 
 var (
@@ -11,10 +14,13 @@ var (
 	testParent = Rev{Wall: 1700000000000, Counter: 1, Device: "a1b2c3d4"}
 )
 
+// caseKind is a record kind ClassFor puts under the case class.
+const caseKind = "consultation.case"
+
 // sealTest seals a case record with k.
 func sealTest(t *testing.T, k *Keys) *Envelope {
 	t.Helper()
-	e, err := Seal(k, ClassCase, "case-1", "consultation", testRev, []Rev{testParent}, []byte(`{"note":"x"}`))
+	e, err := Seal(k, ClassCase, "case-1", caseKind, testRev, []Rev{testParent}, []byte(`{"note":"x"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +35,7 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	rev := testRev
-	pt, err := Open(k, d, Expect{ID: "case-1", Kind: "consultation", Rev: &rev})
+	pt, err := Open(k, d, Expect{ID: "case-1", Kind: caseKind, Rev: &rev})
 	if err != nil || string(pt) != `{"note":"x"}` {
 		t.Fatalf("Open = %q, %v", pt, err)
 	}
@@ -44,7 +50,7 @@ func TestEnvelopeRejected(t *testing.T) {
 		t.Fatal(err)
 	}
 	newer := Rev{Wall: testRev.Wall + 1, Device: testRev.Device}
-	want := Expect{ID: "case-1", Kind: "consultation"}
+	want := Expect{ID: "case-1", Kind: caseKind}
 	tests := []struct {
 		name   string
 		keys   *Keys
@@ -56,14 +62,16 @@ func TestEnvelopeRejected(t *testing.T) {
 		{"flipped tag", k, func(e *Envelope) { e.CT[len(e.CT)-1] ^= 0x80 }, want, ErrTampered},
 		{"flipped nonce", k, func(e *Envelope) { e.Nonce[5] ^= 1 }, want, ErrTampered},
 		{"truncated ct", k, func(e *Envelope) { e.CT = e.CT[:len(e.CT)-1] }, want, ErrTampered},
-		{"id changed", k, func(e *Envelope) { e.ID = "case-2" }, Expect{ID: "case-2", Kind: "consultation"}, ErrTampered},
-		{"kind changed", k, func(e *Envelope) { e.Kind = "loan" }, Expect{ID: "case-1", Kind: "loan"}, ErrTampered},
+		{"id changed", k, func(e *Envelope) { e.ID = "case-2" }, Expect{ID: "case-2", Kind: caseKind}, ErrTampered},
+		{"kind changed", k, func(e *Envelope) { e.Kind = "loan.case" }, Expect{ID: "case-1", Kind: "loan.case"}, ErrTampered},
+		{"kind changed to a contact kind", k, func(e *Envelope) { e.Kind = "loan" }, Expect{ID: "case-1", Kind: "loan"}, ErrTampered},
+		{"class changed to contact", k, func(e *Envelope) { e.Key = KeyRef{ClassContact, 1} }, want, ErrTampered},
 		{"rev changed", k, func(e *Envelope) { e.Rev = newer }, want, ErrTampered},
 		{"parents changed", k, func(e *Envelope) { e.Parents = nil }, want, ErrTampered},
 		{"key version changed", k, func(e *Envelope) { e.Key.Version = 1 }, want, ErrTampered},
-		{"swapped to another id", k, nil, Expect{ID: "case-2", Kind: "consultation"}, ErrTampered},
-		{"other kind expected", k, nil, Expect{ID: "case-1", Kind: "loan"}, ErrTampered},
-		{"replayed as newer rev", k, nil, Expect{ID: "case-1", Kind: "consultation", Rev: &newer}, ErrTampered},
+		{"swapped to another id", k, nil, Expect{ID: "case-2", Kind: caseKind}, ErrTampered},
+		{"other kind expected", k, nil, Expect{ID: "case-1", Kind: "loan.case"}, ErrTampered},
+		{"replayed as newer rev", k, nil, Expect{ID: "case-1", Kind: caseKind, Rev: &newer}, ErrTampered},
 		{"wrong key", mustOfficeKeys(t), func(e *Envelope) { e.Key.Version = 1 }, want, ErrTampered},
 		{"missing version", mustOfficeKeys(t), nil, want, ErrNoKey},
 		{"missing class", k.Subset(ClassContact), nil, want, ErrNoKey},
@@ -97,12 +105,14 @@ func TestSealErrors(t *testing.T) {
 		rev      Rev
 		err      error
 	}{
-		{"no case key", k.Subset(ClassContact), "c", "k", testRev, ErrNoKey},
-		{"empty id", k, "", "k", testRev, ErrMalformed},
-		{"long kind", k, "c", string(make([]byte, MaxIDLen+1)), testRev, ErrMalformed},
-		{"zero rev", k, "c", "k", Rev{}, ErrMalformed},
-		{"negative wall", k, "c", "k", Rev{Wall: -1, Device: "d"}, ErrMalformed},
-		{"bad device", k, "c", "k", Rev{Wall: 1, Device: "a b"}, ErrMalformed},
+		{"no case key", k.Subset(ClassContact), "c", "k.case", testRev, ErrNoKey},
+		{"contact kind under case", k, "c", "k", testRev, ErrNoKey},
+		{"empty id", k, "", "k.case", testRev, ErrMalformed},
+		{"long kind", k, "c", strings.Repeat("k", MaxIDLen-4) + ".case", testRev, ErrMalformed},
+		{"invalid UTF-8 kind", k, "c", "\xff.case", testRev, ErrMalformed},
+		{"zero rev", k, "c", "k.case", Rev{}, ErrMalformed},
+		{"negative wall", k, "c", "k.case", Rev{Wall: -1, Device: "d"}, ErrMalformed},
+		{"bad device", k, "c", "k.case", Rev{Wall: 1, Device: "a b"}, ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,4 +153,98 @@ func setU32(b []byte, off int, v uint32) []byte {
 	c := bytes.Clone(b)
 	c[off], c[off+1], c[off+2], c[off+3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
 	return c
+}
+
+func TestClassFor(t *testing.T) {
+	tests := map[string]Class{
+		"consultation.case": ClassCase,
+		"x.case":            ClassCase,
+		".case":             ClassCase,
+		"a.b.case":          ClassCase,
+		"consultation":      ClassContact,
+		"case":              ClassContact,
+		"business":          ClassContact,
+		"x.Case":            ClassContact,
+		"x.case ":           ClassContact,
+		"x.case.v2":         ClassContact,
+		"xcase":             ClassContact,
+	}
+	for kind, want := range tests {
+		if got := ClassFor(kind); got != want {
+			t.Errorf("ClassFor(%q) = %s, want %s", kind, got, want)
+		}
+	}
+}
+
+// TestSealRefusesOtherClass: the kind decides the class; Seal refuses the
+// other one even when the keys hold it.
+func TestSealRefusesOtherClass(t *testing.T) {
+	k := mustOfficeKeys(t)
+	if _, err := Seal(k, ClassContact, "case-1", caseKind, testRev, nil, []byte("x")); !errors.Is(err, ErrNoKey) {
+		t.Errorf("case kind under contact: %v", err)
+	}
+	if _, err := Seal(k, ClassCase, "biz-1", "business", testRev, nil, []byte("x")); !errors.Is(err, ErrNoKey) {
+		t.Errorf("contact kind under case: %v", err)
+	}
+	if _, err := Seal(k, "other", "x", "business", testRev, nil, nil); !errors.Is(err, ErrNoKey) {
+		t.Errorf("unknown class: %v", err)
+	}
+}
+
+// TestOpenRefusesOtherClass: an envelope of a ".case" kind whose header
+// names the contact class is refused, even when it authenticates (someone
+// who holds only contact could make one), and so is the reverse.
+func TestOpenRefusesOtherClass(t *testing.T) {
+	k := mustOfficeKeys(t)
+	want := Expect{ID: "case-1", Kind: caseKind}
+
+	// Sealed under contact with a contact kind, then the kind edited.
+	e, err := Seal(k, ClassContact, "case-1", "consultation", testRev, nil, []byte("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Kind = caseKind
+	if _, err := Open(k, e, want); !errors.Is(err, ErrTampered) {
+		t.Errorf("edited kind: %v", err)
+	}
+	// Sealed under case, then the class in the header edited.
+	e = sealTest(t, k)
+	e.Key.Class = ClassContact
+	if _, err := Open(k, e, want); !errors.Is(err, ErrTampered) {
+		t.Errorf("edited class: %v", err)
+	}
+
+	// Made by hand under the contact key with the case kind in the AAD:
+	// it authenticates, and only the class rule refuses it.
+	forge := func(kind string, c Class) *Envelope {
+		v, key, _ := k.Current(c)
+		f := &Envelope{V: EnvelopeVersion, ID: "case-1", Kind: kind, Rev: testRev, Key: KeyRef{c, v}}
+		aead, err := chacha20poly1305.NewX(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.CT = aead.Seal(nil, f.Nonce[:], []byte("x"), f.AAD())
+		d, err := UnmarshalEnvelope(f.Marshal())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	for _, tt := range []struct {
+		kind string
+		c    Class
+	}{{caseKind, ClassContact}, {"business", ClassCase}} {
+		f := forge(tt.kind, tt.c)
+		_, key, _ := k.Current(tt.c)
+		aead, _ := chacha20poly1305.NewX(key)
+		if _, err := aead.Open(nil, f.Nonce[:], f.CT, f.AAD()); err != nil {
+			t.Fatalf("forged envelope does not authenticate: %v", err)
+		}
+		if pt, err := Open(k, f, Expect{ID: "case-1", Kind: tt.kind}); !errors.Is(err, ErrTampered) || pt != nil {
+			t.Errorf("%s under %s opened: %q, %v", tt.kind, tt.c, pt, err)
+		}
+		if pt, err := Open(k.Subset(tt.c), f, Expect{ID: "case-1", Kind: tt.kind}); !errors.Is(err, ErrTampered) || pt != nil {
+			t.Errorf("%s under %s opened with only %s: %q, %v", tt.kind, tt.c, tt.c, pt, err)
+		}
+	}
 }

@@ -52,7 +52,12 @@ func decodeKeyringV1(b []byte) (*Keyring, error) {
 	kr := &Keyring{Format: 1, Office: v1.Office, Device: v1.Device, StoreKey: v1.StoreKey,
 		LastRev: v1.LastRev, legacyPending: v1.Pending, format1: true}
 	t := &UserTable{Office: v1.Office, Current: map[Class]uint32{}}
+	seen := map[string]bool{}
 	for _, u := range v1.Users {
+		if seen[u.Login] || u.Failures < 0 || !encodableTime(u.LockedUntil) {
+			return nil, fmt.Errorf("user %q: %w", u.Login, ErrMalformed)
+		}
+		seen[u.Login] = true
 		t.Users = append(t.Users, TableUser{Login: u.Login, Name: u.Name, Roles: u.Roles, Disabled: u.Disabled,
 			KDF: u.KDF, Salt: u.Salt, Bundle: u.Bundle, Legacy: true})
 		if u.Failures != 0 || !u.LockedUntil.IsZero() {

@@ -165,6 +165,9 @@ func (u *TableUser) check() error {
 
 // find returns the entry of login, or nil.
 func (t *UserTable) find(login string) *TableUser {
+	if t == nil {
+		return nil
+	}
 	for i := range t.Users {
 		if t.Users[i].Login == login {
 			return &t.Users[i]

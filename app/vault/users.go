@@ -76,6 +76,10 @@ func (kr *Keyring) Found(first Person, password []byte, p KDFParams) (*Unlocked,
 	a.Keys = held
 	a.Table = kr.table
 	a.User, _ = kr.table.Find(first.Login)
+	if a.Identity, err = kr.reopenIdentity(a.User, password); err != nil {
+		a.Zero()
+		return nil, nil, err
+	}
 	return a, sk, nil
 }
 
@@ -250,7 +254,13 @@ func (kr *Keyring) SetRoles(a *Unlocked, person Person, now time.Time) (dropped 
 		if u == nil {
 			return ErrUnknownUser
 		}
+		if u.Disabled {
+			return ErrDisabled // re-enabling is a password reset
+		}
 		held := heldClasses(u)
+		if u.Legacy && slices.Contains(person.Classes, ClassCase) && !holdsCaseRole(u.Roles) {
+			return ErrNeedsReset
+		}
 		var added []Class
 		for _, c := range person.Classes {
 			if !slices.Contains(held, c) {
@@ -277,6 +287,16 @@ func (kr *Keyring) SetRoles(a *Unlocked, person Person, now time.Time) (dropped 
 		return nil, fmt.Errorf("set roles: %w", err)
 	}
 	return dropped, nil
+}
+
+// holdsCaseRole reports whether roles include one that reads case content.
+func holdsCaseRole(roles []string) bool {
+	for _, r := range roles {
+		if r == "consultant" || r == "coordinator" || r == AuditRole {
+			return true
+		}
+	}
+	return false
 }
 
 // heldClasses lists the classes u holds any grant of (for a carried-over
@@ -512,7 +532,7 @@ func (kr *Keyring) ApplyUpgrades(a *Unlocked, grantsFor func(roles []string) ([]
 				ready = ready && a.Keys.Has(c)
 			}
 			switch {
-			case up.Class != want:
+			case up.Class != want && !(up.Class == ClassCase && want == ClassContact):
 				dropped = append(dropped, up.Login)
 				continue
 			case !ready:
@@ -575,7 +595,7 @@ func (kr *Keyring) TakePending(a *Unlocked) (opened []PendingEvent, numbers []ui
 			pt, err := a.Identity.unwrap(pendingInfo(kr.Office, se.N, w.Login), w.CT)
 			var ev PendingEvent
 			if err == nil && decodeStrict(pt, &ev) == nil {
-				ev.At = se.At
+				ev.At = ev.At.UTC() // the sealed time, not the editable one beside it
 				ev.Action = ActionLoginFail
 				opened = append(opened, ev)
 				took = true

@@ -52,9 +52,13 @@ func (s *Store) AuditRange(from uint64, fn func(AuditEntry) error) error {
 }
 
 func itemAudit(item *badger.Item) (AuditEntry, error) {
+	seq, err := auditSeq(item.Key())
+	if err != nil {
+		return AuditEntry{}, err
+	}
 	data, err := item.ValueCopy(nil)
 	if err != nil {
 		return AuditEntry{}, err
 	}
-	return AuditEntry{Seq: auditSeq(item.Key()), Data: data}, nil
+	return AuditEntry{Seq: seq, Data: data}, nil
 }

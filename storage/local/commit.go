@@ -10,8 +10,6 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-var errCorrupt = errors.New("corrupt version value")
-
 // Version is one stored version of a record.
 type Version struct {
 	ID   string
@@ -71,6 +69,7 @@ func (s *Store) Commit(b Batch) error {
 	if err := s.update(func(txn *badger.Txn) error { return applyBatch(txn, b) }); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	_ = s.sweepModes() // the data is committed; a failed sweep is retried by the next one
 	return nil
 }
 
@@ -182,11 +181,7 @@ func currentHead(txn *badger.Txn, id string) (rev, kind string, err error) {
 	if err != nil {
 		return "", "", err
 	}
-	r, err := item.ValueCopy(nil)
-	if err != nil {
-		return "", "", err
-	}
-	hv, err := getVersion(txn, id, string(r))
+	hv, err := headVersion(txn, id, item)
 	if err != nil {
 		return "", "", err
 	}
@@ -250,7 +245,7 @@ func storedTerms(txn *badger.Txn, id string) ([]Term, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeTerms(b), nil
+	return decodeTerms(b)
 }
 
 func uniqueTerms(ts []Term) []Term {

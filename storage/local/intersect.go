@@ -55,7 +55,10 @@ func leapfrog(its []*badger.Iterator, prefixes [][]byte, after string, limit int
 			if !it.Valid() {
 				return out, nil
 			}
-			id := string(it.Item().Key()[len(prefixes[i]):])
+			id, err := keyName("id", it.Item().Key(), prefixes[i])
+			if err != nil {
+				return nil, err
+			}
 			if id != target {
 				target, agreed = id, 1
 				continue

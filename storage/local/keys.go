@@ -25,18 +25,51 @@ func termKey(t Term, id string) []byte {
 // termPrefix covers every term of index whose value starts with prefix.
 func termPrefix(index, prefix string) []byte { return []byte("x/" + index + sep + prefix) }
 
-// splitTermKey returns the value and id of a term index key.
-func splitTermKey(key []byte, index string) (value, id string) {
-	rest := key[len("x/")+len(index)+len(sep):]
-	i := bytes.LastIndexByte(rest, 0)
-	return string(rest[:i]), string(rest[i+1:])
+// splitTermKey returns the value and id of a term index key of index. A key
+// that Commit cannot have written (no id, a NUL in the value or id) gives
+// an error wrapping ErrCorrupt.
+func splitTermKey(key []byte, index string) (value, id string, err error) {
+	prefix := termPrefix(index, "")
+	if !bytes.HasPrefix(key, prefix) {
+		return "", "", fmt.Errorf("term key outside its index: %w", ErrCorrupt)
+	}
+	rest := key[len(prefix):]
+	i := bytes.IndexByte(rest, 0)
+	if i < 0 || bytes.IndexByte(rest[i+1:], 0) >= 0 || i+1 == len(rest) {
+		return "", "", fmt.Errorf("term key without a valid id: %w", ErrCorrupt)
+	}
+	return string(rest[:i]), string(rest[i+1:]), nil
 }
+
+// keyName returns the part of key after prefix, an id, kind or rev, which
+// must be a valid name; what names it in the error.
+func keyName(what string, key, prefix []byte) (string, error) {
+	if !bytes.HasPrefix(key, prefix) {
+		return "", fmt.Errorf("%s key outside its prefix: %w", what, ErrCorrupt)
+	}
+	name := string(key[len(prefix):])
+	if !validName(name) {
+		return "", fmt.Errorf("%s key with an empty %s or a NUL in it: %w", what, what, ErrCorrupt)
+	}
+	return name, nil
+}
+
+// validName reports whether s can be an id, kind, rev or index: not empty
+// and free of the separator.
+func validName(s string) bool { return s != "" && !strings.Contains(s, sep) }
 
 func auditKey(seq uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte("a/"), seq)
 }
 
-func auditSeq(key []byte) uint64 { return binary.BigEndian.Uint64(key[len("a/"):]) }
+// auditSeq returns the sequence number of an audit key; a key that is not
+// "a/" and 8 bytes gives an error wrapping ErrCorrupt.
+func auditSeq(key []byte) (uint64, error) {
+	if len(key) != len(auditPrefix)+8 || !bytes.HasPrefix(key, auditPrefix) {
+		return 0, fmt.Errorf("audit key of %d bytes: %w", len(key), ErrCorrupt)
+	}
+	return binary.BigEndian.Uint64(key[len(auditPrefix):]), nil
+}
 
 var auditPrefix = []byte("a/")
 
@@ -50,9 +83,16 @@ func encodeVersion(kind string, blob []byte) []byte {
 func decodeVersion(b []byte) (kind string, blob []byte, err error) {
 	n, w := binary.Uvarint(b)
 	if w <= 0 || uint64(len(b)-w) < n {
-		return "", nil, errCorrupt
+		return "", nil, fmt.Errorf("version value of %d bytes with a bad kind length: %w", len(b), ErrCorrupt)
 	}
-	return string(b[w : w+int(n)]), append([]byte(nil), b[w+int(n):]...), nil
+	kind = string(b[w : w+int(n)])
+	if !validName(kind) {
+		return "", nil, fmt.Errorf("version value with an empty kind or a NUL in it: %w", ErrCorrupt)
+	}
+	if !bytes.Equal(b[:w], binary.AppendUvarint(nil, n)) {
+		return "", nil, fmt.Errorf("version value with a padded kind length: %w", ErrCorrupt)
+	}
+	return kind, append([]byte(nil), b[w+int(n):]...), nil
 }
 
 func encodeTerms(ts []Term) []byte {
@@ -66,13 +106,25 @@ func encodeTerms(ts []Term) []byte {
 	return b
 }
 
-func decodeTerms(b []byte) []Term {
+// decodeTerms reads what encodeTerms wrote; anything else (a missing NUL,
+// an empty index) gives an error wrapping ErrCorrupt.
+func decodeTerms(b []byte) ([]Term, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
 	parts := strings.Split(string(b), sep)
+	// index\x00value\x00 repeated splits into pairs and a final "".
+	if len(parts)%2 != 1 || parts[len(parts)-1] != "" {
+		return nil, fmt.Errorf("terms value of %d bytes not in pairs: %w", len(b), ErrCorrupt)
+	}
 	ts := make([]Term, 0, len(parts)/2)
 	for i := 0; i+1 < len(parts); i += 2 {
+		if parts[i] == "" {
+			return nil, fmt.Errorf("terms value with an empty index: %w", ErrCorrupt)
+		}
 		ts = append(ts, Term{Index: parts[i], Value: parts[i+1]})
 	}
-	return ts
+	return ts, nil
 }
 
 // checkName refuses an empty name or one holding the separator.

@@ -39,5 +39,6 @@ func (s *Store) CommitMany(writes []Write, progress func(done, total int)) error
 	if err := s.db.Sync(); err != nil {
 		return fmt.Errorf("sync: %w", err)
 	}
+	_ = s.sweepModes() // the data is committed; a failed sweep is retried by the next one
 	return nil
 }

@@ -1,10 +1,8 @@
 package local
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 )
 
 // The desktop memory profile of PITFALLS.md: Badger's defaults grow to
@@ -21,24 +19,31 @@ const (
 	valueThreshold = 64 << 10
 )
 
-// badgerOptions is the desktop profile, and for a bulk load the same
-// profile with a bigger memtable and no fsync per transaction. The tables
-// and levels keep the desktop sizes on purpose: a store loaded with bigger memtables and tables was left
-// with a level structure that the desktop profile then spent minutes (and
-// hundreds of MB) compacting.
 // bulkMemTableSize lets a bulk load put more writes in one transaction
 // (Badger's largest batch is 15% of the memtable).
 const bulkMemTableSize = 64 << 20
 
-func badgerOptions(dir string, key []byte, opt Options) badger.Options {
-	o := desktopOptions(dir, key, opt.ReadOnly)
+// badgerOptions is the desktop profile, and for a bulk load the same
+// profile with a bigger memtable and no fsync per transaction. The tables
+// and levels keep the desktop sizes on purpose: a store loaded with bigger
+// memtables and tables was left with a level structure that the desktop
+// profile then spent minutes (and hundreds of MB) compacting. Badger logs
+// only to log, never to standard error, and checks the checksum of every
+// table block and value-log value it reads from disk, so that damage
+// after Open reads as an error (ErrCorrupt, or an empty value, which Badger
+// gives for a value it cannot read) rather than as other data.
+func badgerOptions(dir string, key []byte, opt Options, log badger.Logger) badger.Options {
+	o := desktopOptions(dir, key, opt.ReadOnly, log)
 	if opt.Bulk {
 		o = o.WithSyncWrites(false).WithMemTableSize(bulkMemTableSize)
+	}
+	if opt.keyRotation > 0 {
+		o = o.WithEncryptionKeyRotationDuration(opt.keyRotation)
 	}
 	return o
 }
 
-func desktopOptions(dir string, key []byte, readOnly bool) badger.Options {
+func desktopOptions(dir string, key []byte, readOnly bool, log badger.Logger) badger.Options {
 	return badger.DefaultOptions(dir).
 		WithEncryptionKey(key).
 		WithIndexCacheSize(indexCacheSize).
@@ -54,17 +59,7 @@ func desktopOptions(dir string, key []byte, readOnly bool) badger.Options {
 		WithNumCompactors(2).
 		WithValueThreshold(valueThreshold).
 		WithReadOnly(readOnly).
-		WithLogger(quietLogger{})
+		WithChecksumVerificationMode(options.OnBlockRead).
+		WithVerifyValueChecksum(true).
+		WithLogger(log)
 }
-
-// quietLogger keeps Badger from logging data: it drops info and debug lines
-// and prints only the format string of warnings and errors, never their
-// arguments (which may hold keys, and keys hold index terms).
-type quietLogger struct{}
-
-func (quietLogger) Errorf(format string, _ ...any) { fmt.Fprintln(os.Stderr, "badger error:", format) }
-func (quietLogger) Warningf(format string, _ ...any) {
-	fmt.Fprintln(os.Stderr, "badger warning:", format)
-}
-func (quietLogger) Infof(string, ...any)  {}
-func (quietLogger) Debugf(string, ...any) {}

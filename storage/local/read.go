@@ -8,25 +8,43 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-// Head returns the current version of the record; ErrNotFound if there is none.
+// Head returns the current version of the record; ErrNotFound if there is
+// none, which includes an id that Commit refuses (empty or holding NUL).
 func (s *Store) Head(id string) (Version, error) {
+	if !validName(id) {
+		return Version{}, fmt.Errorf("head of %q: %w", id, ErrNotFound)
+	}
 	var v Version
 	err := s.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(headKey(id))
 		if err != nil {
 			return err
 		}
-		rev, err := item.ValueCopy(nil)
-		if err != nil {
-			return err
-		}
-		v, err = getVersion(txn, id, string(rev))
+		v, err = headVersion(txn, id, item)
 		return err
 	})
 	if err != nil {
 		return Version{}, fmt.Errorf("head of %q: %w", id, notFound(err))
 	}
 	return v, nil
+}
+
+// headVersion reads the version the head item of record id points to. A
+// head without a valid rev or without its version is damage (ErrCorrupt),
+// not a missing record.
+func headVersion(txn *badger.Txn, id string, head *badger.Item) (Version, error) {
+	rev, err := head.ValueCopy(nil)
+	if err != nil {
+		return Version{}, err
+	}
+	if !validName(string(rev)) {
+		return Version{}, fmt.Errorf("head with an empty rev or a NUL in it: %w", ErrCorrupt)
+	}
+	v, err := getVersion(txn, id, string(rev))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return Version{}, fmt.Errorf("head rev without its version: %w", ErrCorrupt)
+	}
+	return v, err
 }
 
 func getVersion(txn *badger.Txn, id, rev string) (Version, error) {
@@ -48,8 +66,11 @@ func itemVersion(item *badger.Item, id, rev string) (Version, error) {
 }
 
 // History returns every stored version of the record, oldest first; an
-// unknown id gives an empty list.
+// unknown id, or one that Commit refuses, gives an empty list.
 func (s *Store) History(id string) ([]Version, error) {
+	if !validName(id) {
+		return nil, nil
+	}
 	var vs []Version
 	prefix := versionPrefix(id)
 	err := s.db.View(func(txn *badger.Txn) error {
@@ -57,7 +78,11 @@ func (s *Store) History(id string) ([]Version, error) {
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			item := it.Item()
-			v, err := itemVersion(item, id, string(item.Key()[len(prefix):]))
+			rev, err := keyName("rev", item.Key(), prefix)
+			if err != nil {
+				return err
+			}
+			v, err := itemVersion(item, id, rev)
 			if err != nil {
 				return err
 			}
@@ -116,8 +141,12 @@ func (s *Store) Terms(index, prefix string, fn func(value, id string) bool) erro
 	if err := checkPart("prefix", prefix); err != nil {
 		return fmt.Errorf("terms: %w", err)
 	}
-	err := s.scanKeys(termPrefix(index, prefix), func(key []byte) bool {
-		return fn(splitTermKey(key, index))
+	err := s.scanKeys(termPrefix(index, prefix), func(key []byte) (bool, error) {
+		value, id, err := splitTermKey(key, index)
+		if err != nil {
+			return false, err
+		}
+		return fn(value, id), nil
 	})
 	if err != nil {
 		return fmt.Errorf("terms of %q: %w", index, err)
@@ -129,9 +158,13 @@ func (s *Store) Terms(index, prefix string, fn func(value, id string) bool) erro
 func (s *Store) IDs(kind string) ([]string, error) {
 	var ids []string
 	prefix := kindPrefix(kind)
-	err := s.scanKeys(prefix, func(key []byte) bool {
-		ids = append(ids, string(key[len(prefix):]))
-		return true
+	err := s.scanKeys(prefix, func(key []byte) (bool, error) {
+		id, err := keyName("id", key, prefix)
+		if err != nil {
+			return false, err
+		}
+		ids = append(ids, id)
+		return true, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ids of %q: %w", kind, err)
@@ -142,7 +175,14 @@ func (s *Store) IDs(kind string) ([]string, error) {
 // Count returns the number of records of kind.
 func (s *Store) Count(kind string) (int, error) {
 	n := 0
-	err := s.scanKeys(kindPrefix(kind), func([]byte) bool { n++; return true })
+	prefix := kindPrefix(kind)
+	err := s.scanKeys(prefix, func(key []byte) (bool, error) {
+		if _, err := keyName("id", key, prefix); err != nil {
+			return false, err
+		}
+		n++
+		return true, nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("count %q: %w", kind, err)
 	}
@@ -150,14 +190,16 @@ func (s *Store) Count(kind string) (int, error) {
 }
 
 // scanKeys calls fn for every key with prefix, in order, without reading
-// values, until fn returns false. The key is valid only during the call.
-func (s *Store) scanKeys(prefix []byte, fn func(key []byte) bool) error {
+// values, until fn returns false or an error, which it returns. The key is
+// valid only during the call.
+func (s *Store) scanKeys(prefix []byte, fn func(key []byte) (bool, error)) error {
 	return s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			if !fn(it.Item().Key()) {
-				return nil
+			more, err := fn(it.Item().Key())
+			if err != nil || !more {
+				return err
 			}
 		}
 		return nil

@@ -45,8 +45,8 @@ func (s *Store) schema() (int, error) {
 		return 0, err
 	}
 	v, err := strconv.Atoi(string(b))
-	if err != nil {
-		return 0, fmt.Errorf("read schema version: %w", err)
+	if err != nil || v < 0 || strconv.Itoa(v) != string(b) {
+		return 0, fmt.Errorf("schema version of %d bytes is not a version number: %w", len(b), ErrCorrupt)
 	}
 	return v, nil
 }

@@ -105,9 +105,9 @@ func TestSchema(t *testing.T) {
 // rawOpen opens a store read-only without the schema check.
 func rawOpen(t *testing.T, dir string) *Store {
 	t.Helper()
-	db, err := badger.Open(badgerOptions(dir, testKey(1), Options{ReadOnly: true}))
+	db, err := badger.Open(badgerOptions(dir, testKey(1), Options{ReadOnly: true}, &badgerLog{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Store{db: db, dir: dir}
+	return &Store{db: db, dir: dir, readOnly: true, log: &badgerLog{}}
 }

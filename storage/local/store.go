@@ -21,10 +21,14 @@
 package local
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -56,6 +60,10 @@ var (
 	// ErrNoMigration means the store needs a migration that is not registered
 	// or cannot run because the store is opened read-only.
 	ErrNoMigration = errors.New("store needs a migration")
+	// ErrCorrupt means the store is damaged: a file of the directory is
+	// missing, truncated or garbled, or a key or value is not one this
+	// program writes.
+	ErrCorrupt = errors.New("store is damaged")
 )
 
 // KeySize is the required length of the store key (AES-256).
@@ -82,18 +90,41 @@ type Options struct {
 	// finished load is durable; a crash during a bulk load may lose the
 	// transactions since the last sync, which is why normal use never sets it.
 	Bulk bool
+
+	// keyRotation, when not zero, replaces Badger's data-key rotation
+	// period (10 days) so that tests can make Badger rotate its data key.
+	keyRotation time.Duration
 }
 
 // Store is an open local store. Its methods are safe for concurrent use.
 type Store struct {
 	db  *badger.DB
 	dir string
+	// key is the store's own copy of the key, which Badger keeps and uses
+	// to wrap every data key it makes (a rotation every 10 days). The
+	// caller may zero its slice as soon as Open returns; this copy is
+	// zeroed only after Badger is closed.
+	key []byte
+	// log keeps Badger's last warnings for Warnings.
+	log      *badgerLog
+	readOnly bool
+
+	// modeMu guards modesAt, the directory's modification time at the last
+	// sweep of the file modes (see sweepModes).
+	modeMu  sync.Mutex
+	modesAt time.Time
 }
 
 // Open opens (or creates) the store in dir with the 32-byte key. It creates
-// dir with mode 0700, or sets an existing dir to 0700. The error wraps
-// ErrLocked when the directory is in use, ErrWrongKey when the key does not
-// match, ErrNewerSchema when the store is newer than SchemaVersion and
+// dir with mode 0700, or sets an existing dir to 0700, and keeps the files
+// in it at 0600 (see fileMode). Open keeps a copy of the key, so the caller
+// may zero key as soon as Open returns.
+//
+// Before Badger sees the directory, Open checks it for damage (see
+// checkStore), which reads every table once. The error wraps ErrLocked
+// when the directory is in use, ErrWrongKey when the key does not match,
+// ErrCorrupt (with the directory in its text) when the store is damaged,
+// ErrNewerSchema when the store is newer than SchemaVersion and
 // ErrNoMigration when an upgrade is needed but not possible.
 func Open(dir string, key []byte, opt Options) (*Store, error) {
 	if len(key) != KeySize {
@@ -102,22 +133,64 @@ func Open(dir string, key []byte, opt Options) (*Store, error) {
 	if err := prepareDir(dir, opt.ReadOnly); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	db, err := badger.Open(badgerOptions(dir, key, opt))
+	own := bytes.Clone(key)
+	log := &badgerLog{}
+	bopt := badgerOptions(dir, own, opt, log)
+	unlock, err := lockDir(dir, opt.ReadOnly)
 	if err != nil {
-		return nil, fmt.Errorf("open store: %w", mapOpenError(err))
+		clear(own)
+		return nil, fmt.Errorf("open store in %s: %w", dir, err)
 	}
-	s := &Store{db: db, dir: dir}
+	err = checkStore(dir, own, bopt)
+	unlock()
+	if err != nil {
+		clear(own)
+		return nil, fmt.Errorf("open store in %s: %w", dir, err)
+	}
+	db, crashed, err := openBadger(bopt)
+	if err != nil {
+		if !crashed {
+			// Badger has stopped. After a panic its goroutines may still
+			// make data keys with the copy, which must not become zeros.
+			clear(own)
+		}
+		return nil, fmt.Errorf("open store in %s: %w", dir, mapOpenError(err))
+	}
+	s := &Store{db: db, dir: dir, key: own, log: log, readOnly: opt.ReadOnly}
+	if !opt.ReadOnly {
+		err := forgetCleanClose(dir)
+		if err == nil {
+			err = fixModes(dir)
+		}
+		if err != nil {
+			_ = s.db.Close()
+			clear(own)
+			return nil, fmt.Errorf("open store in %s: %w", dir, err)
+		}
+	}
 	if err := s.upgrade(opt); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("open store: %w", err)
+		_ = s.Close()
+		return nil, fmt.Errorf("open store in %s: %w", dir, err)
 	}
 	return s, nil
 }
 
-// Close flushes and closes the store. The Store must not be used afterwards.
+// Close flushes and closes the store and zeroes its copy of the key. The
+// Store must not be used afterwards.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
+	err := s.db.Close()
+	clear(s.key)
+	if err != nil {
 		return fmt.Errorf("close store: %w", err)
+	}
+	if !s.readOnly {
+		err := recordCleanClose(s.dir)
+		if err == nil {
+			err = fixModes(s.dir)
+		}
+		if err != nil {
+			return fmt.Errorf("close store: %w", err)
+		}
 	}
 	return nil
 }
@@ -131,6 +204,7 @@ func (s *Store) GC() error {
 	for {
 		err := s.db.RunValueLogGC(0.5)
 		if errors.Is(err, badger.ErrNoRewrite) {
+			_ = s.sweepModes() // retried by the next sweep
 			return nil
 		}
 		if err != nil {
@@ -152,14 +226,49 @@ func prepareDir(dir string, readOnly bool) error {
 	return os.Chmod(dir, 0o700)
 }
 
+// environmentErrors are the texts of errors of the machine, not of the
+// store, that Badger passes on only as text.
+var environmentErrors = []string{
+	"permission denied", "operation not permitted", "no space left on device",
+	"too many open files", "cannot allocate memory", "read-only file system",
+}
+
+// openBadger is badger.Open with a panic (damage that checkStore did not
+// see) turned into an error wrapping ErrCorrupt; crashed reports it.
+// Badger's own goroutines and its log.Fatal calls are out of reach of
+// recover.
+func openBadger(bopt badger.Options) (db *badger.DB, crashed bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			// The panic text can hold stored bytes; it is not kept.
+			db, crashed, err = nil, true, fmt.Errorf("badger crashed while opening: %w", ErrCorrupt)
+		}
+	}()
+	db, err = badger.Open(bopt)
+	return db, false, err
+}
+
 // mapOpenError turns Badger's open errors into our sentinels. Badger does not
-// wrap the flock error with %w, so the lock is recognised by its message.
+// wrap its errors with %w, so the lock is recognised by its message (the
+// same on Unix and Windows). Any other error that is not about the
+// file system (permissions, space, a missing directory) means damage
+// checkStore did not see.
 func mapOpenError(err error) error {
+	var pathErr *fs.PathError
 	switch {
+	case errors.Is(err, ErrCorrupt):
+		return err
 	case errors.Is(err, badger.ErrEncryptionKeyMismatch):
 		return ErrWrongKey
-	case strings.Contains(err.Error(), "Cannot acquire directory lock"):
+	case strings.Contains(err.Error(), "Another process is using this Badger database"):
 		return ErrLocked
+	case errors.As(err, &pathErr), errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist):
+		return err
 	}
-	return err
+	for _, e := range environmentErrors {
+		if strings.Contains(err.Error(), e) {
+			return err
+		}
+	}
+	return fmt.Errorf("%s: %w", badgerText(err), ErrCorrupt)
 }
