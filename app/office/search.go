@@ -141,37 +141,6 @@ func (o *Office) intersect(index string, terms []string) ([]string, error) {
 	return ids, nil
 }
 
-// candidatePage is how many candidate ids a search verifies at a time.
-const candidatePage = 200
-
-// scan offers accept the ids holding every term, in id order, a page at a
-// time, until accept has taken limit of them or there are no more. Bigram
-// candidates can be false positives, which is why accept checks each one.
-func (o *Office) scan(index string, terms []string, limit int, accept func(id string) (bool, error)) error {
-	after, taken := "", 0
-	for {
-		ids, err := o.store.Intersect(index, terms, after, candidatePage)
-		if err != nil {
-			return fmt.Errorf("search %s: %w", index, err)
-		}
-		for _, id := range ids {
-			ok, err := accept(id)
-			if err != nil {
-				return err
-			}
-			if ok {
-				if taken++; taken >= limit {
-					return nil
-				}
-			}
-		}
-		if len(ids) < candidatePage {
-			return nil
-		}
-		after = ids[len(ids)-1]
-	}
-}
-
 func (o *Office) searchID(s *Session, q string) (Hit, bool, error) {
 	k, ok := record.KindOfID(strings.ToUpper(q))
 	if !ok {

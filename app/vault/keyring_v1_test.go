@@ -251,8 +251,13 @@ func TestConvertedLegacyChanges(t *testing.T) {
 		t.Errorf("admin key for a carried-over person: %v", err)
 	}
 	rita = Person{Login: "rita", Roles: []string{"consultant"}, Classes: []Class{ClassContact, ClassCase}}
+	// A carried-over consultant keeps case through a role change.
+	carol := Person{Login: "carol", Roles: []string{"consultant", "supervisor"}, Classes: []Class{ClassContact, ClassCase}}
+	if dropped, err := kr.SetRoles(a, carol, t0); err != nil || len(dropped) != 0 {
+		t.Errorf("carried-over consultant's roles: %v %v", dropped, err)
+	}
 	// Losing a class is possible (format 1 cannot tell which she held).
-	carol := Person{Login: "carol", Roles: []string{"reception"}, Classes: []Class{ClassContact}}
+	carol = Person{Login: "carol", Roles: []string{"reception"}, Classes: []Class{ClassContact}}
 	if dropped, err := kr.SetRoles(a, carol, t0); err != nil || !reflect.DeepEqual(dropped, []Class{ClassCase}) {
 		t.Errorf("demote carried-over: %v %v", dropped, err)
 	}
