@@ -208,6 +208,9 @@ func (sc *consultScreen) show(c *record.Consultation) {
 	if readOnly {
 		cf.setNotice(tr("承認済みの記録です。変更できるのは監督者だけです。"), widget.MediumImportance)
 	}
+	if c.ApprovalBroken {
+		cf.setNotice(tr("承認済みと書かれていますが、監督者の署名を確認できないため未承認として扱います。記録が書き換えられた可能性があります。監督者に確認してください。"), widget.DangerImportance)
+	}
 	cf.onSaved = sc.refresh
 	cf.back = sc.closeForm
 	sc.form = cf

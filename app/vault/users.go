@@ -50,6 +50,9 @@ func NewKeyring(office string, device string) *Keyring {
 // and every class of first.Classes), the signed table and the device store
 // key. It returns the first person's Unlocked and the store key.
 func (kr *Keyring) Found(first Person, password []byte, p KDFParams) (*Unlocked, []byte, error) {
+	if kr.table != nil || kr.Table.Body != nil {
+		return nil, nil, fmt.Errorf("found: keyring has a user table: %w", ErrUserExists)
+	}
 	keys, err := NewOfficeKeys()
 	if err != nil {
 		return nil, nil, err
@@ -350,6 +353,9 @@ func (kr *Keyring) SetDisabled(a *Unlocked, login string, disabled bool, now tim
 // When contact rotates the device store key is sealed anew under it.
 // Nothing already written is re-encrypted.
 func (kr *Keyring) Rotate(a *Unlocked, classes ...Class) error {
+	if a == nil || a.Admin == nil {
+		return ErrNotAdmin
+	}
 	var storeKey []byte
 	if slices.Contains(classes, ClassContact) && !kr.StoreKey.isZero() {
 		var err error
@@ -522,12 +528,12 @@ func (kr *Keyring) ApplyUpgrades(a *Unlocked, grantsFor func(roles []string) ([]
 				dropped = append(dropped, up.Login)
 				continue
 			}
-			classes, admin := grantsFor(u.Roles)
+			classes, _ := grantsFor(u.Roles)
 			want := ClassContact
 			if slices.Contains(classes, ClassCase) {
 				want = ClassCase
 			}
-			ready := a.Keys.Has(want)
+			ready := a.Keys.Has(up.Class) // the class its MAC is checked under
 			for _, c := range classes {
 				ready = ready && a.Keys.Has(c)
 			}
@@ -543,7 +549,10 @@ func (kr *Keyring) ApplyUpgrades(a *Unlocked, grantsFor func(roles []string) ([]
 				continue
 			}
 			u.Legacy, u.Bundle, u.KEMPub, u.SignPub, u.Grants = false, up.Bundle, up.KEMPub, up.SignPub, nil
-			if err := kr.grant(a, u, classes, admin); err != nil {
+			// The admin key is never granted to an upgrade: anyone holding
+			// the same office key could have made it. A carried-over admin
+			// gets it back with a password reset.
+			if err := kr.grant(a, u, classes, false); err != nil {
 				return err
 			}
 			signed = append(signed, up.Login)

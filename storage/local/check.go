@@ -82,8 +82,11 @@ func checkStore(dir string, key []byte, bopt badger.Options) (err error) {
 		return err
 	}
 	if !files.manifest {
-		if files.hasData() {
+		switch {
+		case files.hasData():
 			return fmt.Errorf("MANIFEST is missing: %w", ErrCorrupt)
+		case bopt.ReadOnly:
+			return fmt.Errorf("no store to open read-only: %w", fs.ErrNotExist)
 		}
 		return nil // a new store
 	}
@@ -116,7 +119,7 @@ func checkStore(dir string, key []byte, bopt badger.Options) (err error) {
 		}
 	}
 	for _, name := range files.logs {
-		if err := checkLogHeader(filepath.Join(dir, name)); err != nil {
+		if err := checkLogHeader(filepath.Join(dir, name), bopt.ReadOnly); err != nil {
 			return err
 		}
 	}
@@ -261,10 +264,12 @@ func openRegistry(dir string, key []byte) (*badger.KeyRegistry, error) {
 	return reg, nil
 }
 
-// checkLogHeader refuses a value or memtable log too short for its header,
-// which Badger refuses only after growing the file to full size (a memtable
-// log grown so opens as an empty one the next time).
-func checkLogHeader(path string) error {
+// checkLogHeader refuses a value or memtable log too short for its header.
+// An empty one holds nothing (Badger made it and stopped before it wrote
+// the header): a read-write open removes it, because Badger would refuse it
+// after growing it to full size and then, on the next Open, start over on
+// it. A read-only open cannot, and reports it as damage.
+func checkLogHeader(path string, readOnly bool) error {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -272,8 +277,11 @@ func checkLogHeader(path string) error {
 	if err != nil {
 		return fmt.Errorf("check %s: %w", filepath.Base(path), err)
 	}
-	if fi.Size() == 0 {
-		return nil // created just before a crash, nothing written: Badger starts it anew
+	if fi.Size() == 0 && !readOnly {
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("remove empty %s: %w", filepath.Base(path), err)
+		}
+		return nil
 	}
 	if fi.Size() < logHeaderSize {
 		return fmt.Errorf("%s of %d bytes is truncated: %w", filepath.Base(path), fi.Size(), ErrCorrupt)

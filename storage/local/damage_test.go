@@ -197,13 +197,13 @@ func TestDamagedStore(t *testing.T) {
 		{"KEYREGISTRY", "", corrupt, map[string]outcome{"flip start": wrongKey}},
 		{".sst", "", corrupt, nil},
 		// Badger reads value-log damage only when it reads the value, and
-		// then gives an empty value (ErrCorrupt for a version). A damaged
-		// header (key id) or an empty file stops Open.
-		{".vlog", "", opens, map[string]outcome{"truncate to 0": corrupt, "flip start": corrupt}},
+		// then gives an empty value (ErrCorrupt for a version); an empty
+		// file is dropped like one a crash left (see checkLogHeader). A
+		// damaged header (key id) stops Open.
+		{".vlog", "", opens, map[string]outcome{"flip start": corrupt}},
 		// Badger reads a damaged memtable log as one cut by a crash and
-		// drops the rest of it; a damaged header or an empty file stops
-		// Open.
-		{".mem", "crashed", opens, map[string]outcome{"truncate to 0": corrupt, "flip start": corrupt}},
+		// drops the rest of it; a damaged header stops Open.
+		{".mem", "crashed", opens, map[string]outcome{"flip start": corrupt}},
 		{"DISCARD", "", opens, nil}, // value-log GC statistics only
 		{"LOCK", "crashed", opens, nil},
 		// A CLEAN-CLOSE that does not parse is ignored.
@@ -332,4 +332,24 @@ func openAndReadAll(dir string) error {
 		}
 	}
 	return nil
+}
+
+// TestEmptyLogReadOnly checks that a read-only Open, which cannot remove
+// an empty log, reports it as damage and leaves it as it is.
+func TestEmptyLogReadOnly(t *testing.T) {
+	dir := damageBase(t, false).write(t)
+	path := filepath.Join(dir, firstFile(t, dir, ".vlog"))
+	if err := os.Truncate(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, testKey(1), Options{ReadOnly: true})
+	if err == nil {
+		s.Close()
+	}
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Open = %v, want %v", err, ErrCorrupt)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() != 0 {
+		t.Errorf("empty value log changed: %v, %v", fi, err)
+	}
 }

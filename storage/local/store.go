@@ -18,6 +18,10 @@
 //	x/<index>\x00<value>\x00<id> term index entry (empty value)
 //	k/<kind>\x00<id>             kind index entry (empty value)
 //	a/<seq, 8 bytes big-endian>  audit entry
+//
+// Besides Badger's files the directory holds CLEAN-CLOSE, which Close
+// writes and Open removes (see checkStore). Every file is 0600, the
+// directory 0700.
 package local
 
 import (

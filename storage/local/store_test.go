@@ -3,6 +3,7 @@ package local
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -127,6 +128,12 @@ func TestReadOnly(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "store")
 	if _, err := Open(dir, testKey(1), Options{ReadOnly: true}); err == nil {
 		t.Fatal("read-only open of a missing store succeeded")
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, testKey(1), Options{ReadOnly: true}); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("read-only open of an empty directory = %v, want %v", err, fs.ErrNotExist)
 	}
 	s, err := Open(dir, testKey(1), Options{})
 	if err != nil {
