@@ -59,6 +59,11 @@ fuzz ./app/record FuzzNormalizeName
 fuzz ./app/record FuzzParseDate
 fuzz ./app/record FuzzNormalizePhone
 fuzz ./reports FuzzWrapLines
+fuzz ./storage/local FuzzDecodeVersion
+fuzz ./storage/local FuzzDecodeTerms
+fuzz ./storage/local FuzzSplitTermKey
+fuzz ./storage/local FuzzAuditSeq
+fuzz ./storage/local FuzzCraftedPair
 
 step "benchmarks on a small vault (the full-size figures are in README.md)"
 go test -run '^$' -bench . -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh

@@ -46,6 +46,34 @@ func TestUsersScreen(t *testing.T) {
 	})
 }
 
+// TestChangeRolesWithoutPassword: an admin demotes a consultant to
+// reception without knowing or resetting their password.
+func TestChangeRolesWithoutPassword(t *testing.T) {
+	f := newWorkFixture(t)
+	f.as("admin", func(s *office.Session) {
+		ctx := f.ctx(s, fyne.NewSize(1000, 700))
+		sc := newUsersScreen(ctx)
+		ctx.Window.SetContent(sc.pager)
+		i := indexOfUser(sc.users, "soudan")
+		sc.open(i)
+		uf := sc.edit
+		test.Tap(uf.changeRoles)
+		uf.roles.set([]string{string(office.RoleReception)})
+		sc.pager.OnShortcut(ShortcutSave)
+		if sc.edit != nil {
+			t.Fatalf("roles not changed: %q", uf.ff.general.Text)
+		}
+		if got := sc.users[indexOfUser(sc.users, "soudan")].Roles; len(got) != 1 || got[0] != office.RoleReception {
+			t.Fatalf("roles after change: %v", got)
+		}
+	})
+	f.as("soudan", func(s *office.Session) {
+		if s.May(office.PermCase) {
+			t.Fatal("demoted consultant still reads case content")
+		}
+	})
+}
+
 func indexOfUser(us []office.User, login string) int {
 	for i, u := range us {
 		if u.Login == login {

@@ -104,7 +104,8 @@ func (uf *userForm) setDisabled(disabled bool) {
 	uf.done()
 }
 
-// save adds the account or resets the password; problems are shown in
+// save adds the account, changes its roles (with the password left empty)
+// or resets the password; problems are shown in
 // Japanese (office.ErrCannotGrant explains which admin may grant case roles).
 func (uf *userForm) save() {
 	if uf.pw1.Text != uf.pw2.Text {
@@ -127,7 +128,14 @@ func (uf *userForm) save() {
 			uf.ff.showErrors(&record.FieldError{Field: "役割", Msg: tr("役割を一つ以上選んでください。")})
 			return
 		}
-		err = uf.ctx.Office.ResetPassword(uf.ctx.Session, uf.user.Login, roles, pw)
+		if len(pw) == 0 && roles != nil {
+			// Roles change without the person's password: keys of new
+			// roles are sent to the person's public key, keys of lost
+			// roles are renewed.
+			err = uf.ctx.Office.SetRoles(uf.ctx.Session, uf.user.Login, roles)
+		} else {
+			err = uf.ctx.Office.ResetPassword(uf.ctx.Session, uf.user.Login, roles, pw)
+		}
 	}
 	if err != nil {
 		uf.ff.showErrors(err)
