@@ -85,6 +85,7 @@ type blindBatch struct {
 	b      blindKeys
 	meta   map[string][]byte
 	counts map[string]uint32
+	dirty  map[string]bool // counts changed since the last seal
 }
 
 // flush writes the collected entries when more than limit wait (0: always)
@@ -92,6 +93,9 @@ type blindBatch struct {
 func (bb *blindBatch) flush(limit int) error {
 	if len(bb.meta) == 0 || len(bb.meta) < limit {
 		return nil
+	}
+	if err := bb.sealCounts(); err != nil {
+		return err
 	}
 	if err := bb.o.store.Commit(local.Batch{Meta: bb.meta}); err != nil {
 		return fmt.Errorf("blind index: %w", err)
@@ -108,7 +112,7 @@ func (o *Office) newBlindBatch(s *Session, meta map[string][]byte) (*blindBatch,
 		return nil, false
 	}
 	b, _ := blindKeysFor(s, v)
-	return &blindBatch{o: o, b: b, meta: meta, counts: map[string]uint32{}}, true
+	return &blindBatch{o: o, b: b, meta: meta, counts: map[string]uint32{}, dirty: map[string]bool{}}, true
 }
 
 // add indexes for record id the bigrams of texts that were not in its
@@ -127,15 +131,29 @@ func (bb *blindBatch) add(id string, old []string, texts ...string) error {
 		if err != nil {
 			return err
 		}
-		ek, nk := bb.b.entry("e", g, strconv.FormatUint(uint64(n), 10)), bb.b.entry("n", g)
-		ev, err1 := bb.b.seal(ek, []byte(id))
-		nv, err2 := bb.b.seal(nk, binary.BigEndian.AppendUint32(nil, n+1))
-		if err := errors.Join(err1, err2); err != nil {
+		ek := bb.b.entry("e", g, strconv.FormatUint(uint64(n), 10))
+		ev, err := bb.b.seal(ek, []byte(id))
+		if err != nil {
 			return fmt.Errorf("blind index: %w", err)
 		}
-		bb.meta[ek], bb.meta[nk] = ev, nv
-		bb.counts[g] = n + 1
+		bb.meta[ek] = ev
+		bb.counts[g], bb.dirty[g] = n+1, true
 	}
+	return nil
+}
+
+// sealCounts puts the changed counts into the batch; call it before the
+// batch is committed.
+func (bb *blindBatch) sealCounts() error {
+	for g := range bb.dirty {
+		nk := bb.b.entry("n", g)
+		nv, err := bb.b.seal(nk, binary.BigEndian.AppendUint32(nil, bb.counts[g]))
+		if err != nil {
+			return fmt.Errorf("blind index: %w", err)
+		}
+		bb.meta[nk] = nv
+	}
+	clear(bb.dirty)
 	return nil
 }
 
@@ -186,35 +204,44 @@ func caseTexts(c *record.ConsultationCase) []string {
 	return []string{c.Summary, c.Guidance, c.Impression, c.Note, c.NextAction, c.Loan.Lender, c.Loan.Purpose}
 }
 
-// blindCandidates returns the ids of the consultation records whose content
-// may hold every bigram of norm, under every case key version s holds.
-func (o *Office) blindCandidates(s *Session, norm string) ([]string, error) {
+// blindScan offers accept the ids of the consultation records whose content
+// may hold every bigram of norm, newest entries first, under every case key
+// version s holds (newest version first), each id once, until accept says
+// stop. It walks only the entries of the query's rarest bigram.
+func (o *Office) blindScan(s *Session, norm string, seen map[string]bool, accept func(id string) (stop bool, err error)) error {
 	grams := record.Bigrams(norm)
-	var ids []string
-	for _, v := range s.keys.Versions(vault.ClassCase) {
-		b, _ := blindKeysFor(s, v)
+	versions := s.keys.Versions(vault.ClassCase)
+	for vi := len(versions) - 1; vi >= 0; vi-- {
+		b, _ := blindKeysFor(s, versions[vi])
 		best, bestN := "", uint32(0)
 		for i, g := range grams {
 			n, err := o.blindCount(b, g)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if i == 0 || n < bestN {
 				best, bestN = g, n
 			}
 		}
-		for i := uint32(0); i < bestN; i++ {
-			ek := b.entry("e", best, strconv.FormatUint(uint64(i), 10))
+		for i := bestN; i > 0; i-- {
+			ek := b.entry("e", best, strconv.FormatUint(uint64(i-1), 10))
 			sealed, err := o.store.Meta(ek)
 			if err != nil {
-				return nil, fmt.Errorf("blind index: %w", err)
+				return fmt.Errorf("blind index: %w", err)
 			}
-			id, err := b.open(ek, sealed)
+			raw, err := b.open(ek, sealed)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			ids = append(ids, strings.TrimSuffix(string(id), caseSuffix))
+			id := strings.TrimSuffix(string(raw), caseSuffix)
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if stop, err := accept(id); stop || err != nil {
+				return err
+			}
 		}
 	}
-	return sortedUnique(ids), nil
+	return nil
 }

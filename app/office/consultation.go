@@ -115,7 +115,9 @@ func (o *Office) saveConsultation(s *Session, c *record.Consultation, detail str
 		if found, lerr := o.loadCase(s, c.ID, record.KindConsultation, &prev); lerr == nil && found && !creating {
 			old = caseTexts(&prev)
 		}
-		err = bb.add(c.ID, old, caseTexts(c.Case)...)
+		if err = bb.add(c.ID, old, caseTexts(c.Case)...); err == nil {
+			err = bb.sealCounts()
+		}
 	}
 	if err == nil {
 		err = o.commit(writes, meta, o.event(actionFor(creating), c.ID, detail))

@@ -150,7 +150,7 @@ func (o *Office) importPipelined(s *Session, recs []any, progress func(done, tot
 
 // blindFlushAt is how many blind-index entries an import writes per
 // transaction.
-const blindFlushAt = 4000
+const blindFlushAt = 2000
 
 // indexImported adds the imported consultations' content to the blind index.
 func (o *Office) indexImported(bb *blindBatch, recs []any) error {

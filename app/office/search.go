@@ -219,28 +219,38 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 	if len([]rune(norm)) < 2 {
 		return nil, nil
 	}
-	ids, err := o.blindCandidates(s, norm)
-	if err != nil {
-		return nil, err
-	}
-	legacy, err := o.legacyBlindCandidates(s, text)
-	if err != nil {
-		return nil, err
-	}
 	var out []ConsultationSummary
-	for _, id := range sortedUnique(append(ids, legacy...)) {
+	accept := func(id string) (bool, error) {
 		c, err := o.consultation(s, id)
 		if errors.Is(err, ErrNotFound) {
-			continue
+			return false, nil
 		}
+		if err != nil || c.Case == nil || !caseContains(c.Case, norm) {
+			return false, err
+		}
+		out = append(out, o.consultationSummary(s, c))
+		return len(out) >= limit, nil
+	}
+	seen := map[string]bool{}
+	if err := o.blindScan(s, norm, seen, accept); err != nil {
+		return nil, err
+	}
+	if len(out) < limit {
+		legacy, err := o.legacyBlindCandidates(s, text)
 		if err != nil {
 			return nil, err
 		}
-		if c.Case == nil || !caseContains(c.Case, norm) {
-			continue
-		}
-		if out = append(out, o.consultationSummary(s, c)); len(out) >= limit {
-			break
+		for _, id := range legacy {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if stop, err := accept(id); stop || err != nil {
+				if err != nil {
+					return nil, err
+				}
+				break
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b ConsultationSummary) int { return strings.Compare(b.Date+b.ID, a.Date+a.ID) })
