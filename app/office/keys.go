@@ -190,10 +190,10 @@ func (o *Office) metaString(key string) string {
 }
 
 // checkpoint signs the chain head as the logged-in person and records the
-// checkpoint in the log and in keyring.json. People whose identity is not
+// checkpoint in the log and, when final (logout, lock), in keyring.json. People whose identity is not
 // yet in the signed table (carried over from format 1) sign none. Call
 // with o.mu held.
-func (o *Office) checkpoint() error {
+func (o *Office) checkpoint(final bool) error {
 	s := o.sess
 	if s == nil || !s.signs(o.table) || o.head.Seq == 0 {
 		return nil
@@ -207,6 +207,9 @@ func (o *Office) checkpoint() error {
 	}
 	o.head = e.HeadAfter()
 	o.sinceCheckpoint = 0
+	if !final {
+		return nil // the chain carries it; keyring.json learns it at logout
+	}
 	return o.updateKeyring(func(kr *vault.Keyring) error {
 		if e.Seq > kr.Checkpoint.Seq {
 			kr.Checkpoint = vault.CheckpointRef{Seq: e.Seq, Hash: e.Hash, Signer: s.login}

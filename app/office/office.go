@@ -156,7 +156,7 @@ func Init(dir, login, name string, password []byte, opt Options) error {
 		err = kr.Save(filepath.Join(dir, KeyringFile))
 	}
 	if err == nil {
-		err = o.checkpoint() // the founder's first signed checkpoint
+		err = o.checkpoint(true) // the founder's first signed checkpoint
 	}
 	if cerr := st.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close store: %w", cerr)
@@ -323,7 +323,7 @@ func (o *Office) closeLocked() error {
 	var cerr error
 	if o.sess != nil {
 		if o.store != nil {
-			cerr = o.checkpoint()
+			cerr = o.checkpoint(true)
 		}
 		o.sess.un.Zero()
 		o.sess.keys.Zero()

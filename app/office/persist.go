@@ -46,7 +46,7 @@ func (o *Office) commit(writes []local.Write, meta map[string][]byte, events ...
 	}
 	o.head = head
 	if o.sinceCheckpoint += len(events); o.sinceCheckpoint >= CheckpointEvery {
-		return o.checkpoint()
+		return o.checkpoint(false)
 	}
 	return nil
 }
