@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
 
@@ -39,8 +40,9 @@ const (
 
 // blindKeys are the index keys of one case key version.
 type blindKeys struct {
-	v        uint32
-	mac, enc []byte
+	v   uint32
+	mac hash.Hash // HMAC-SHA256 under the mac key; one goroutine at a time
+	box *vault.ValueSealer
 }
 
 // blindKeysFor derives the index keys of case key version v.
@@ -49,17 +51,25 @@ func blindKeysFor(s *Session, v uint32) (blindKeys, bool) {
 	if !ok {
 		return blindKeys{}, false
 	}
-	return blindKeys{v: v, mac: vault.DeriveKey(key, infoBlindMAC), enc: vault.DeriveKey(key, infoBlindSeal)}, true
+	enc := vault.DeriveKey(key, infoBlindSeal)
+	defer clear(enc)
+	vs, err := vault.NewValueSealer(enc)
+	if err != nil {
+		return blindKeys{}, false
+	}
+	return blindKeys{v: v, mac: hmac.New(sha256.New, vault.DeriveKey(key, infoBlindMAC)), box: vs}, true
 }
 
 // entry returns the meta key of an entry made of parts.
 func (b blindKeys) entry(parts ...string) string {
-	m := hmac.New(sha256.New, b.mac)
+	m := b.mac
+	m.Reset()
 	for _, p := range parts {
 		m.Write(binary.BigEndian.AppendUint32(nil, uint32(len(p))))
 		m.Write([]byte(p))
 	}
-	return blindPrefix + strconv.FormatUint(uint64(b.v), 10) + "/" + hex.EncodeToString(m.Sum(nil)[:16])
+	var sum [sha256.Size]byte
+	return blindPrefix + strconv.FormatUint(uint64(b.v), 10) + "/" + hex.EncodeToString(m.Sum(sum[:0])[:16])
 }
 
 // seal pads v to blindValueLen and seals it bound to the entry key.
@@ -67,12 +77,12 @@ func (b blindKeys) seal(key string, v []byte) ([]byte, error) {
 	pt := make([]byte, max(blindValueLen, len(v)+1))
 	pt[0] = byte(len(v))
 	copy(pt[1:], v)
-	return vault.SealValue(b.enc, key, pt)
+	return b.box.Seal(key, pt), nil
 }
 
 // open reverses seal.
 func (b blindKeys) open(key string, sealed []byte) ([]byte, error) {
-	pt, err := vault.OpenValue(b.enc, key, sealed)
+	pt, err := b.box.Open(key, sealed)
 	if err != nil || len(pt) == 0 || int(pt[0]) > len(pt)-1 {
 		return nil, fmt.Errorf("blind index entry: %w", ErrTampered)
 	}
