@@ -254,6 +254,9 @@ func (o *Office) updateKeyring(fn func(*vault.Keyring) error) error {
 	o.kr = kr
 	if o.sess != nil && o.sess.un != nil && o.sess.un.AdminPub != nil {
 		t, err := kr.VerifiedTable(o.sess.un.AdminPub)
+		if err == nil && o.table != nil && t.Serial < o.table.Serial {
+			err = fmt.Errorf("user table serial went back from %d to %d: %w", o.table.Serial, t.Serial, ErrForged)
+		}
 		if err != nil {
 			return fmt.Errorf("keyring changed: %w", err)
 		}
