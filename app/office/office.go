@@ -10,6 +10,7 @@
 package office
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -182,18 +183,33 @@ func Open(dir string, opt Options) (*Office, error) {
 }
 
 func loadKeyring(dir string) (*vault.Keyring, error) {
-	kr, err := vault.LoadKeyring(filepath.Join(dir, KeyringFile))
+	kr, _, err := loadKeyringRaw(dir)
+	return kr, err
+}
+
+// loadKeyringRaw is loadKeyring that also returns the file's bytes.
+func loadKeyringRaw(dir string) (*vault.Keyring, []byte, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, KeyringFile))
+	var kr *vault.Keyring
+	if err == nil {
+		kr, err = vault.UnmarshalKeyring(raw)
+	}
+	return kr, raw, keyringErr(dir, err)
+}
+
+// keyringErr maps an error of reading the keyring to this package's.
+func keyringErr(dir string, err error) error {
 	switch {
 	case err == nil:
-		return kr, nil
+		return nil
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("open %s: %w", dir, ErrNoVault)
+		return fmt.Errorf("open %s: %w", dir, ErrNoVault)
 	case errors.Is(err, vault.ErrNewerFormat):
-		return nil, fmt.Errorf("open %s: %w", dir, ErrNewerVault)
+		return fmt.Errorf("open %s: %w", dir, ErrNewerVault)
 	case errors.Is(err, vault.ErrMalformed):
-		return nil, fmt.Errorf("open %s: %w: %v", dir, ErrDamagedKeyring, err)
+		return fmt.Errorf("open %s: %w: %v", dir, ErrDamagedKeyring, err)
 	}
-	return nil, fmt.Errorf("open %s: %w", dir, err)
+	return fmt.Errorf("open %s: %w", dir, err)
 }
 
 // Dir returns the vault folder.
@@ -243,13 +259,15 @@ func (o *Office) Login(login string, password []byte) (*Session, error) {
 // two programs on one vault lose as little as possible of each other's
 // changes (lockout counters, users). fn's error is returned after saving.
 func (o *Office) updateKeyring(fn func(*vault.Keyring) error) error {
-	kr, err := loadKeyring(o.dir)
+	kr, raw, err := loadKeyringRaw(o.dir)
 	if err != nil {
 		return err
 	}
 	ferr := fn(kr)
-	if err := kr.Save(filepath.Join(o.dir, KeyringFile)); err != nil {
-		return fmt.Errorf("save keyring: %w", err)
+	if b, err := kr.Marshal(); err != nil || !bytes.Equal(b, raw) { // unchanged: no write, no fsync
+		if err := kr.Save(filepath.Join(o.dir, KeyringFile)); err != nil {
+			return fmt.Errorf("save keyring: %w", err)
+		}
 	}
 	o.kr = kr
 	if o.sess != nil && o.sess.un != nil && o.sess.un.AdminPub != nil {

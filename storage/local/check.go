@@ -64,11 +64,12 @@ func (f storeFiles) hasData() bool { return f.registry || len(f.tables) > 0 || l
 // Close it can: Close records the MANIFEST's size in CLEAN-CLOSE, and a
 // MANIFEST shorter than that is damage.
 //
-// Reading every block of every table costs time at each login (a quarter
-// of a second on a store of 100k versions), so a table that is exactly as
-// the last clean Close left it (same size and modification time, recorded
-// in CLEAN-CLOSE) gets its footer and index checked, not its blocks; Badger
-// then checks each block's checksum when it reads it.
+// Reading every table costs time at each login (a quarter of a second on a
+// store of 100k versions), so a table that is exactly as the last clean
+// Close left it (same size and modification time, recorded in CLEAN-CLOSE)
+// is not read again: those are the bytes Badger wrote and read, and it
+// checks each block's checksum as it reads it. After a crash, or for a table
+// changed since, every table is read through.
 //
 // It returns nil for an intact or a new store, an error wrapping
 // ErrWrongKey when key does not open the KEYREGISTRY, and one wrapping
@@ -339,14 +340,19 @@ func checkLogHeader(path string, readOnly bool) error {
 	return nil
 }
 
-// checkTable reads table id through: its footer, the checksum of its index
-// and, unless the table is unchanged since the last clean Close, the
-// checksum of every block. Badger reads a footer that points outside
+// checkTable reads table id through, unless it is unchanged since the last
+// clean Close: its footer, the checksum of its index and the checksum of
+// every block. Badger reads a footer that points outside
 // the file with log.Fatal (an exit), so the footer is checked first; a panic
 // while reading the rest (an index or block that does not parse) is damage.
 func checkTable(dir string, id uint64, tm badger.TableManifest, reg *badger.KeyRegistry,
 	indexes *ristretto.Cache[uint64, *fb.TableIndex], bopt badger.Options, unchanged bool) (err error) {
 	name := table.IDToFilename(id)
+	if unchanged {
+		// The bytes Badger wrote and read until the last clean Close; it
+		// checks each block's checksum as it reads it.
+		return nil
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			// The panic text can hold stored bytes; it is not kept.
@@ -376,9 +382,6 @@ func checkTable(dir string, id uint64, tm badger.TableManifest, reg *badger.KeyR
 	t, err := table.OpenInMemoryTable(mf.Data, id, &topt)
 	if err != nil {
 		return fmt.Errorf("%s: %s: %w", name, badgerText(err), ErrCorrupt)
-	}
-	if unchanged {
-		return nil // blocks are checked as Badger reads them
 	}
 	if err := t.VerifyChecksum(); err != nil {
 		return fmt.Errorf("%s: %s: %w", name, badgerText(err), ErrCorrupt)
