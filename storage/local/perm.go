@@ -52,8 +52,13 @@ func fixModes(dir string) error {
 	return nil
 }
 
-// sweepModes runs fixModes when the directory changed since the last sweep
-// (one stat when it did not). A read-only store is left alone.
+// sweepModes sets new files to fileMode when the directory changed since
+// the last sweep (one stat when it did not). While Badger compacts the
+// directory changes with nearly every commit, so only names not seen at an
+// earlier sweep are looked at: one directory read, no stat per known file.
+// (A file Badger replaces under the same name, such as KEYREGISTRY after a
+// data-key rotation, is set at Close; the directory's 0700 covers it until
+// then.) A read-only store is left alone.
 func (s *Store) sweepModes() error {
 	if s.readOnly {
 		return nil
@@ -67,9 +72,24 @@ func (s *Store) sweepModes() error {
 	if fi.ModTime().Equal(s.modesAt) {
 		return nil
 	}
-	if err := fixModes(s.dir); err != nil {
-		return err
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return fmt.Errorf("set file modes: %w", err)
 	}
+	seen := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		name := e.Name()
+		if s.fixed[name] || !e.Type().IsRegular() {
+			seen[name] = s.fixed[name]
+			continue
+		}
+		err := os.Chmod(filepath.Join(s.dir, name), fileMode)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("set file modes: %w", err)
+		}
+		seen[name] = err == nil
+	}
+	s.fixed = seen
 	if time.Since(fi.ModTime()) > modeSettle {
 		s.modesAt = fi.ModTime()
 	}

@@ -117,6 +117,7 @@ type Store struct {
 	// sweep of the file modes (see sweepModes).
 	modeMu  sync.Mutex
 	modesAt time.Time
+	fixed   map[string]bool // files sweepModes already set to fileMode
 }
 
 // Open opens (or creates) the store in dir with the 32-byte key. It creates
