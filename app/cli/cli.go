@@ -55,7 +55,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"init", "新しい窓口データ（保管庫）を作る", runInit},
-		{"user", "利用者の追加・一覧・無効化・パスワード再設定 (user add|list|disable|enable|reset)", runUser},
+		{"user", "利用者の追加・一覧・役割変更・無効化・パスワード再設定 (user add|list|roles|disable|enable|reset)", runUser},
 		{"demo", "ダミーデータを入れる（試用・性能測定用）", runDemo},
 		{"search", "事業者を名前・フリガナ・電話番号・番号で探す（--case で相談内容を検索）", runSearch},
 		{"show", "記録を番号で表示する", runShow},

@@ -191,3 +191,24 @@ func TestPrintRefusesToOverwrite(t *testing.T) {
 		t.Fatalf("--force: %d %s", code, e)
 	}
 }
+
+// An admin changes roles without the person's password; the promoted
+// reception user then reads case content, and a demotion takes it away.
+func TestUserRolesWithoutPassword(t *testing.T) {
+	dir, adminPw := newVault(t)
+	recPw := writePw(t, filepath.Dir(dir), "rec.pw", "reception-pw-1")
+	for _, tc := range []struct {
+		role string
+		code int
+	}{{"consultant", ExitOK}, {"reception", ExitForbidden}} {
+		code, out, e := run(t, "", "user", "roles", "--vault", dir, "--as", "kanri", "--password-file", adminPw,
+			"--login", "uketsuke", "--role", tc.role)
+		if code != 0 || !strings.Contains(out, "役割") {
+			t.Fatalf("user roles %s: %d %q %q", tc.role, code, out, e)
+		}
+		code, _, e = run(t, "", "search", "--vault", dir, "--as", "uketsuke", "--password-file", recPw, "--case", "補助金")
+		if code != tc.code {
+			t.Fatalf("case search as %s: %d %q", tc.role, code, e)
+		}
+	}
+}

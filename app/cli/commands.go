@@ -45,7 +45,7 @@ func runInit(e *Env, args []string) error {
 
 func runUser(e *Env, args []string) error {
 	if len(args) == 0 {
-		return usagef("user の後に add, list, disable, enable, reset のどれかを指定してください。")
+		return usagef("user の後に add, list, roles, disable, enable, reset のどれかを指定してください。")
 	}
 	sub, args := args[0], args[1:]
 	var c common
@@ -84,6 +84,15 @@ func runUser(e *Env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "利用者 %s（%s）を登録しました。\n", login, roleLabels(rs))
+	case "roles":
+		rs, err := office.ParseRoles(roles)
+		if err != nil {
+			return err
+		}
+		if err := o.SetRoles(s, login, rs); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "利用者 %s の役割を %s にしました（外れた役割の鍵は更新しました）。\n", login, roleLabels(rs))
 	case "disable", "enable":
 		if err := o.SetDisabled(s, login, sub == "disable"); err != nil {
 			return err
