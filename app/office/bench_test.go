@@ -24,6 +24,7 @@ var (
 	benchBusinesses    = flag.Int("bench.businesses", 20000, "businesses in the benchmark vault")
 	benchConsultations = flag.Int("bench.consultations", 100000, "consultations in the benchmark vault")
 	benchFresh         = flag.Bool("bench.fresh", false, "rebuild the benchmark vault")
+	benchSettle        = flag.Duration("bench.settle", 0, "keep the vault open this long before measuring, so Badger finishes compacting")
 )
 
 var benchVault struct {
@@ -54,7 +55,27 @@ func benchDir(b *testing.B) string {
 	if benchVault.err != nil {
 		b.Fatal(benchVault.err)
 	}
+	if *benchSettle > 0 {
+		settleOnce.Do(func() { settle(b, benchVault.dir) })
+	}
 	return benchVault.dir
+}
+
+var settleOnce sync.Once
+
+// settle keeps the vault open for -bench.settle while Badger compacts.
+func settle(b *testing.B, dir string) {
+	o, err := office.Open(dir, office.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := o.Login("admin", []byte(demo.Password)); err != nil {
+		b.Fatal(err)
+	}
+	time.Sleep(*benchSettle)
+	if err := o.Close(); err != nil {
+		b.Fatal(err)
+	}
 }
 
 func benchLogin(b *testing.B, login string) (*office.Office, *office.Session) {

@@ -2,9 +2,10 @@ package office
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -33,7 +34,9 @@ import (
 // indexed as plain-keyed terms and are still found through them.
 const (
 	blindPrefix   = "blind/"
-	blindValueLen = 32
+	blindValueLen = 16 // a length byte and up to 15 bytes of id or count
+	blindSaltLen  = 8
+	blindTagLen   = 8
 	infoBlindMAC  = "madoguchi blind index v2 mac"
 	infoBlindSeal = "madoguchi blind index v2 seal"
 )
@@ -42,7 +45,7 @@ const (
 type blindKeys struct {
 	v   uint32
 	mac hash.Hash // HMAC-SHA256 under the mac key; one goroutine at a time
-	box *vault.ValueSealer
+	enc hash.Hash // HMAC-SHA256 under the seal key
 }
 
 // blindKeysFor derives the index keys of case key version v.
@@ -51,13 +54,8 @@ func blindKeysFor(s *Session, v uint32) (blindKeys, bool) {
 	if !ok {
 		return blindKeys{}, false
 	}
-	enc := vault.DeriveKey(key, infoBlindSeal)
-	defer clear(enc)
-	vs, err := vault.NewValueSealer(enc)
-	if err != nil {
-		return blindKeys{}, false
-	}
-	return blindKeys{v: v, mac: hmac.New(sha256.New, vault.DeriveKey(key, infoBlindMAC)), box: vs}, true
+	return blindKeys{v: v, mac: hmac.New(sha256.New, vault.DeriveKey(key, infoBlindMAC)),
+		enc: hmac.New(sha256.New, vault.DeriveKey(key, infoBlindSeal))}, true
 }
 
 // entry returns the meta key of an entry made of parts.
@@ -69,21 +67,66 @@ func (b blindKeys) entry(parts ...string) string {
 		m.Write([]byte(p))
 	}
 	var sum [sha256.Size]byte
-	return blindPrefix + strconv.FormatUint(uint64(b.v), 10) + "/" + hex.EncodeToString(m.Sum(sum[:0])[:16])
+	return blindPrefix + strconv.FormatUint(uint64(b.v), 10) + "/" + base64.RawURLEncoding.EncodeToString(m.Sum(sum[:0])[:16])
 }
 
-// seal pads v to blindValueLen and seals it bound to the entry key.
+// seal pads v to blindValueLen−1 bytes (a length byte first) and encrypts
+// it bound to the entry key: salt (8 random bytes) | pt XOR
+// HMAC(seal key, "s" | salt | key) | HMAC(seal key, "t" | salt | key | ct)
+// truncated to 8 bytes. Every value is 32 bytes (ids up to 15 bytes, which
+// is every id the office makes); an id of 16 to 31 bytes takes 48.
 func (b blindKeys) seal(key string, v []byte) ([]byte, error) {
-	pt := make([]byte, max(blindValueLen, len(v)+1))
+	size := blindValueLen
+	if len(v) >= blindValueLen {
+		size = 2 * blindValueLen // an unusually long id: a longer value
+	}
+	if len(v) >= size {
+		return nil, fmt.Errorf("blind index value of %d bytes: %w", len(v), errLongID)
+	}
+	out := make([]byte, blindSaltLen, blindSaltLen+size+blindTagLen)
+	_, _ = rand.Read(out) // crypto/rand.Read never fails (Go 1.24+)
+	pt := make([]byte, size)
 	pt[0] = byte(len(v))
 	copy(pt[1:], v)
-	return b.box.Seal(key, pt), nil
+	ks := b.stream(out, key)
+	for i := range pt {
+		pt[i] ^= ks[i]
+	}
+	out = append(out, pt...)
+	return append(out, b.tag(out, key)...), nil
+}
+
+// stream is the keystream of one value.
+func (b blindKeys) stream(salt []byte, key string) []byte {
+	b.enc.Reset()
+	b.enc.Write([]byte{'s'})
+	b.enc.Write(salt[:blindSaltLen])
+	b.enc.Write([]byte(key))
+	return b.enc.Sum(nil)
+}
+
+// tag authenticates salt and ciphertext (sc) under the entry key.
+func (b blindKeys) tag(sc []byte, key string) []byte {
+	b.enc.Reset()
+	b.enc.Write([]byte{'t'})
+	b.enc.Write(sc)
+	b.enc.Write([]byte(key))
+	return b.enc.Sum(nil)[:blindTagLen]
 }
 
 // open reverses seal.
 func (b blindKeys) open(key string, sealed []byte) ([]byte, error) {
-	pt, err := b.box.Open(key, sealed)
-	if err != nil || len(pt) == 0 || int(pt[0]) > len(pt)-1 {
+	n := len(sealed) - blindTagLen
+	size := n - blindSaltLen
+	if (size != blindValueLen && size != 2*blindValueLen) || !hmac.Equal(sealed[n:], b.tag(sealed[:n], key)) {
+		return nil, fmt.Errorf("blind index entry: %w", ErrTampered)
+	}
+	ks := b.stream(sealed, key)
+	pt := make([]byte, size)
+	for i := range pt {
+		pt[i] = sealed[blindSaltLen+i] ^ ks[i]
+	}
+	if int(pt[0]) > size-1 {
 		return nil, fmt.Errorf("blind index entry: %w", ErrTampered)
 	}
 	return pt[1 : 1+int(pt[0])], nil
@@ -255,3 +298,7 @@ func (o *Office) blindScan(s *Session, norm string, seen map[string]bool, accept
 	}
 	return nil
 }
+
+// errLongID is returned for a record id of 32 bytes or more, which the
+// office never makes.
+var errLongID = errors.New("record id too long for the blind index")

@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"crypto/cipher"
 	"crypto/rand"
 	"fmt"
 
@@ -49,41 +48,6 @@ func openBlob(key []byte, aad string, b SealedBlob) ([]byte, error) {
 	pt, err := aead.Open(nil, b.Nonce, b.CT, []byte(aad))
 	if err != nil {
 		return nil, fmt.Errorf("open blob: %w", ErrTampered)
-	}
-	return pt, nil
-}
-
-// ValueSealer seals small values under one key with XChaCha20-Poly1305 and
-// a random nonce, binding an aad: nonce | ciphertext. It keeps the cipher
-// set up, for callers that seal many values (the blind index).
-type ValueSealer struct {
-	aead cipher.AEAD
-}
-
-// NewValueSealer returns a ValueSealer for a 32-byte key.
-func NewValueSealer(key []byte) (*ValueSealer, error) {
-	aead, err := chacha20poly1305.NewX(key)
-	if err != nil {
-		return nil, fmt.Errorf("value sealer: %w", err)
-	}
-	return &ValueSealer{aead: aead}, nil
-}
-
-// Seal encrypts pt bound to aad.
-func (v *ValueSealer) Seal(aad string, pt []byte) []byte {
-	out := make([]byte, chacha20poly1305.NonceSizeX, chacha20poly1305.NonceSizeX+len(pt)+chacha20poly1305.Overhead)
-	_, _ = rand.Read(out) // crypto/rand.Read never fails (Go 1.24+)
-	return v.aead.Seal(out, out, pt, []byte(aad))
-}
-
-// Open reverses Seal; a wrong key, aad or a changed byte wraps ErrTampered.
-func (v *ValueSealer) Open(aad string, sealed []byte) ([]byte, error) {
-	if len(sealed) < chacha20poly1305.NonceSizeX+chacha20poly1305.Overhead {
-		return nil, fmt.Errorf("open value: %w", ErrMalformed)
-	}
-	pt, err := v.aead.Open(nil, sealed[:chacha20poly1305.NonceSizeX], sealed[chacha20poly1305.NonceSizeX:], []byte(aad))
-	if err != nil {
-		return nil, fmt.Errorf("open value: %w", ErrTampered)
 	}
 	return pt, nil
 }
