@@ -138,7 +138,8 @@ type blindBatch struct {
 	b      blindKeys
 	meta   map[string][]byte
 	counts map[string]uint32
-	dirty  map[string]bool // counts changed since the last seal
+	dirty  map[string]bool   // counts changed since the last seal
+	sealed map[string]uint32 // counts sealed into meta, by entry key, not yet committed
 }
 
 // flush writes the collected entries when more than limit wait (0: always)
@@ -153,6 +154,7 @@ func (bb *blindBatch) flush(limit int) error {
 	if err := bb.o.store.Commit(local.Batch{Meta: bb.meta}); err != nil {
 		return fmt.Errorf("blind index: %w", err)
 	}
+	bb.committed()
 	bb.meta = map[string][]byte{}
 	return nil
 }
@@ -165,7 +167,7 @@ func (o *Office) newBlindBatch(s *Session, meta map[string][]byte) (*blindBatch,
 		return nil, false
 	}
 	b, _ := blindKeysFor(s, v)
-	return &blindBatch{o: o, b: b, meta: meta, counts: map[string]uint32{}, dirty: map[string]bool{}}, true
+	return &blindBatch{o: o, b: b, meta: meta, counts: map[string]uint32{}, dirty: map[string]bool{}, sealed: map[string]uint32{}}, true
 }
 
 // add indexes for record id the bigrams of texts that were not in its
@@ -205,9 +207,21 @@ func (bb *blindBatch) sealCounts() error {
 			return fmt.Errorf("blind index: %w", err)
 		}
 		bb.meta[nk] = nv
+		bb.sealed[nk] = bb.counts[g]
 	}
 	clear(bb.dirty)
 	return nil
+}
+
+// committed tells the office's count cache what the batch's commit wrote.
+func (bb *blindBatch) committed() {
+	if bb.o.blindCache == nil {
+		bb.o.blindCache = map[string]uint32{}
+	}
+	for nk, n := range bb.sealed {
+		bb.o.blindCache[nk] = n
+	}
+	clear(bb.sealed)
 }
 
 // count returns how many records are indexed under bigram g.
@@ -220,9 +234,25 @@ func (bb *blindBatch) count(g string) (uint32, error) {
 	return n, err
 }
 
-// blindCount reads the stored count of bigram g.
+// blindCount reads the stored count of bigram g. Counts are cached for the
+// session: only this program writes the store while it holds it open.
 func (o *Office) blindCount(b blindKeys, g string) (uint32, error) {
 	nk := b.entry("n", g)
+	if n, ok := o.blindCache[nk]; ok {
+		return n, nil
+	}
+	n, err := o.readBlindCount(b, nk)
+	if err == nil {
+		if o.blindCache == nil {
+			o.blindCache = map[string]uint32{}
+		}
+		o.blindCache[nk] = n
+	}
+	return n, err
+}
+
+// readBlindCount reads a count entry from the store.
+func (o *Office) readBlindCount(b blindKeys, nk string) (uint32, error) {
 	v, err := o.store.Meta(nk)
 	if errors.Is(err, local.ErrNotFound) {
 		return 0, nil

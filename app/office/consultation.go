@@ -109,11 +109,14 @@ func (o *Office) saveConsultation(s *Session, c *record.Consultation, detail str
 		}
 	}
 	meta := map[string][]byte{metaHLC: []byte(rev.String())}
-	if bb, ok := o.newBlindBatch(s, meta); ok && err == nil {
-		var old []string
+	bb, indexing := o.newBlindBatch(s, meta)
+	if indexing && err == nil {
+		var old []string // the bigrams already indexed for this record
 		var prev record.ConsultationCase
-		if found, lerr := o.loadCase(s, c.ID, record.KindConsultation, &prev); lerr == nil && found && !creating {
-			old = caseTexts(&prev)
+		if !creating {
+			if found, lerr := o.loadCase(s, c.ID, record.KindConsultation, &prev); lerr == nil && found {
+				old = caseTexts(&prev)
+			}
 		}
 		if err = bb.add(c.ID, old, caseTexts(c.Case)...); err == nil {
 			err = bb.sealCounts()
@@ -121,6 +124,9 @@ func (o *Office) saveConsultation(s *Session, c *record.Consultation, detail str
 	}
 	if err == nil {
 		err = o.commit(writes, meta, o.event(actionFor(creating), c.ID, detail))
+	}
+	if err == nil && bb != nil {
+		bb.committed()
 	}
 	if err != nil {
 		if creating {

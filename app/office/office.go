@@ -78,6 +78,8 @@ type Office struct {
 	sinceCheckpoint int
 	// approvals caches approval checks by id and rev.
 	approvals map[string]bool
+	// blindCache caches blind-index counts by entry key for the session.
+	blindCache map[string]uint32
 }
 
 // Session is a logged-in person. Its login, name and roles come from the
@@ -351,6 +353,7 @@ func (o *Office) closeLocked() error {
 		o.sess = nil
 		o.table = nil
 		o.approvals = nil
+		o.blindCache = nil
 	}
 	if o.store == nil {
 		return nil
