@@ -247,7 +247,7 @@ func (o *Office) Login(login string, password []byte) (*Session, error) {
 	o.sess = s
 	o.table = un.Table
 	if err := o.afterUnlock(s, password); err != nil {
-		o.closeLocked()
+		o.abortLocked()
 		return nil, err
 	}
 	if err := o.commit(nil, nil, o.event(audit.ActLoginOK, "", "")); err != nil {
@@ -341,6 +341,17 @@ func (o *Office) Logout() error {
 
 // Close is Logout; it exists so an Office can be deferred like a file.
 func (o *Office) Close() error { return o.Logout() }
+
+// abortLocked ends a login that failed after the store opened: nothing is
+// signed for a session that never began.
+func (o *Office) abortLocked() {
+	var un *vault.Unlocked
+	if o.sess != nil {
+		un, o.sess.un = o.sess.un, nil // no identity: closeLocked signs nothing
+	}
+	_ = o.closeLocked()
+	un.Zero()
+}
 
 func (o *Office) closeLocked() error {
 	var cerr error
