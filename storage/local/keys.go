@@ -29,6 +29,9 @@ func termPrefix(index, prefix string) []byte { return []byte("x/" + index + sep 
 // that Commit cannot have written (no id, a NUL in the value or id) gives
 // an error wrapping ErrCorrupt.
 func splitTermKey(key []byte, index string) (value, id string, err error) {
+	if !validName(index) {
+		return "", "", fmt.Errorf("term index with a separator: %w", ErrCorrupt)
+	}
 	prefix := termPrefix(index, "")
 	if !bytes.HasPrefix(key, prefix) {
 		return "", "", fmt.Errorf("term key outside its index: %w", ErrCorrupt)
