@@ -129,7 +129,7 @@ func Open(k *Keys, e *Envelope, want Expect) ([]byte, error) {
 // AAD returns the additional data bound to e's ciphertext: the encoded
 // header, that is V, ID, Kind, Rev, Key.Class, Key.Version and Parents,
 // each with a fixed width or a length prefix (FORMAT.md). Binding Parents
-// is an addition to SECURITY.md: a version cannot be re-parented.
+// is an addition to the key design: a version cannot be re-parented.
 func (e *Envelope) AAD() []byte {
 	return e.appendHeader(nil)
 }

@@ -11,7 +11,7 @@ import (
 // KeySize is the length in bytes of every key of this package.
 const KeySize = 32
 
-// HKDF info strings of the key hierarchy (SECURITY.md).
+// HKDF info strings of the key hierarchy (docs/SECURITY.md).
 const (
 	infoKEK    = "madoguchi kek v1"
 	infoAuth   = "madoguchi auth v1"

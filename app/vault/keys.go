@@ -8,7 +8,7 @@ import (
 	"sync"
 )
 
-// Class names a family of office keys; SECURITY.md lists what each covers.
+// Class names a family of office keys; docs/SECURITY.md lists what each covers.
 type Class string
 
 // The office key classes.
