@@ -68,7 +68,7 @@ func (o *Office) signApproval(s *Session, id string, rev vault.Rev, writes []loc
 	}
 	a := approval{By: s.login, At: o.opt.now().UTC(), Rev: rev.String()}
 	a.Sig = s.un.Identity.Sign(approvalMessage(o.kr.Office, id, a.Rev, a.By, a.At, writes[0].Version.Blob, writes[1].Version.Blob))
-	w, _, err := o.sealWritesAt(s, rev, "", part{id: id + approvalSuffix, kind: approvalKind, class: vault.ClassContact, value: a})
+	w, _, err := o.sealWritesAt(s, rev, "", part{id: id + approvalSuffix, kind: approvalKind, value: a})
 	return w, err
 }
 

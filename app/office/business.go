@@ -7,7 +7,6 @@ import (
 
 	"madoguchi/app/audit"
 	"madoguchi/app/record"
-	"madoguchi/app/vault"
 	"madoguchi/storage/local"
 )
 
@@ -107,9 +106,9 @@ func (o *Office) SaveBusiness(s *Session, b *record.Business, opt SaveBusinessOp
 		}
 	}
 	creating := o.stamp(s, &b.Meta, record.KindBusiness)
-	parts := []part{{id: b.ID, kind: string(record.KindBusiness), class: vault.ClassContact, value: b, terms: businessTerms(b)}}
+	parts := []part{{id: b.ID, kind: string(record.KindBusiness), value: b, terms: businessTerms(b)}}
 	if b.Case != nil && s.May(PermCase) {
-		parts = append(parts, part{id: b.ID + caseSuffix, kind: caseKind(record.KindBusiness), class: vault.ClassCase, value: b.Case})
+		parts = append(parts, part{id: b.ID + caseSuffix, kind: caseKind(record.KindBusiness), value: b.Case})
 	}
 	rev, err := o.saveParts(s, expect(creating, b.Rev), actionFor(creating), "business", parts...)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 
 	"madoguchi/app/audit"
 	"madoguchi/app/record"
-	"madoguchi/app/vault"
 	"madoguchi/storage/local"
 )
 
@@ -52,8 +51,8 @@ func (o *Office) SaveDispatch(s *Session, d *record.Dispatch) error {
 	}
 	creating := o.stamp(s, &d.Meta, record.KindDispatch)
 	rev, err := o.saveParts(s, expect(creating, d.Rev), actionFor(creating), "dispatch "+d.Status,
-		part{id: d.ID, kind: string(record.KindDispatch), class: vault.ClassContact, value: d, terms: dispatchTerms(d)},
-		part{id: d.ID + caseSuffix, kind: caseKind(record.KindDispatch), class: vault.ClassCase, value: d.Case})
+		part{id: d.ID, kind: string(record.KindDispatch), value: d, terms: dispatchTerms(d)},
+		part{id: d.ID + caseSuffix, kind: caseKind(record.KindDispatch), value: d.Case})
 	if err != nil {
 		if creating {
 			d.ID = ""

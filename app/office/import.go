@@ -12,12 +12,12 @@ import (
 )
 
 // recordParts says how one record is sealed and indexed, and who may write it.
-func recordParts(s *Session, rec any) (*record.Meta, record.Kind, Permission, []part, error) {
+func recordParts(rec any) (*record.Meta, record.Kind, Permission, []part, error) {
 	contact := func(id string, k record.Kind, v any, t []local.Term) part {
-		return part{id: id, kind: string(k), class: vault.ClassContact, value: v, terms: t}
+		return part{id: id, kind: string(k), value: v, terms: t}
 	}
 	secret := func(id string, k record.Kind, v any, t []local.Term) part {
-		return part{id: id + caseSuffix, kind: caseKind(k), class: vault.ClassCase, value: v, terms: t}
+		return part{id: id + caseSuffix, kind: caseKind(k), value: v, terms: t}
 	}
 	switch r := rec.(type) {
 	case *record.Business:
@@ -33,7 +33,7 @@ func recordParts(s *Session, rec any) (*record.Meta, record.Kind, Permission, []
 			r.Case = &record.ConsultationCase{}
 		}
 		return &r.Meta, record.KindConsultation, PermCase, []part{contact(r.ID, record.KindConsultation, r, consultationTerms(r)),
-			secret(r.ID, record.KindConsultation, r.Case, caseTerms(s, r.Case))}, nil
+			secret(r.ID, record.KindConsultation, r.Case, nil)}, nil
 	case *record.Dispatch:
 		if r.Case == nil {
 			r.Case = &record.DispatchCase{}
@@ -174,7 +174,7 @@ func (o *Office) indexImported(bb *blindBatch, recs []any) error {
 const importChunk = 2000
 
 func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, error) {
-	meta, k, perm, _, err := recordParts(s, rec)
+	meta, k, perm, _, err := recordParts(rec)
 	if err != nil {
 		return nil, "", err
 	}
@@ -195,7 +195,7 @@ func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, err
 		meta.CreatedAt = now
 	}
 	meta.CreatedBy, meta.UpdatedAt, meta.UpdatedBy = s.login, now, s.login
-	_, _, _, parts, _ := recordParts(s, rec) // again: ids are set now
+	_, _, _, parts, _ := recordParts(rec) // again: ids are set now
 	rev := o.clock.Next()
 	writes := make([]local.Write, 0, len(parts))
 	for _, p := range parts {
@@ -203,7 +203,7 @@ func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, err
 		if err != nil {
 			return nil, k, fmt.Errorf("encode %s: %w", p.kind, err)
 		}
-		env, err := vault.Seal(s.keys, p.class, p.id, p.kind, rev, nil, plain)
+		env, err := vault.Seal(s.keys, vault.ClassFor(p.kind), p.id, p.kind, rev, nil, plain)
 		if err != nil {
 			return nil, k, fmt.Errorf("seal %s: %w", p.kind, err)
 		}

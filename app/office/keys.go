@@ -100,11 +100,7 @@ func (o *Office) convert(s *Session, password []byte) error {
 	}); err != nil {
 		return err
 	}
-	evs := make([]audit.Event, len(pending))
-	for i, p := range pending {
-		evs[i] = audit.Event{At: p.At.UTC(), User: p.Login, Device: o.kr.Device, Action: p.Action, Detail: p.Detail}
-	}
-	if err := o.commitEvents(evs); err != nil || !s.HasRole(RoleAdmin) {
+	if err := o.commitEvents(o.pendingEvents(pending)); err != nil || !s.HasRole(RoleAdmin) {
 		return err
 	}
 	person := vault.Person{Login: s.login, Name: s.name, Roles: rolesToStrings(s.roles), Classes: s.keys.Classes()}
@@ -137,10 +133,7 @@ func grantsForRoles(roles []string) ([]vault.Class, bool) {
 // checks that none went missing: every number up to the keyring's
 // PendingSeq must either be opened now or still be pending (present).
 func (o *Office) checkPending(opened []vault.PendingEvent, present []uint64, seq uint64) ([]audit.Event, map[string][]byte) {
-	var evs []audit.Event
-	for _, p := range opened {
-		evs = append(evs, audit.Event{At: p.At.UTC(), User: p.Login, Device: o.kr.Device, Action: p.Action, Detail: p.Detail})
-	}
+	evs := o.pendingEvents(opened)
 	var seen uint64
 	if b, err := o.store.Meta(metaPendingSeq); err == nil && len(b) == 8 {
 		seen = binary.BigEndian.Uint64(b)
@@ -169,6 +162,16 @@ func (o *Office) checkPending(opened []vault.PendingEvent, present []uint64, seq
 	return evs, meta
 }
 
+// pendingEvents turns failed logins recorded while the store was closed
+// into access-log events.
+func (o *Office) pendingEvents(ps []vault.PendingEvent) []audit.Event {
+	evs := make([]audit.Event, len(ps))
+	for i, p := range ps {
+		evs[i] = audit.Event{At: p.At.UTC(), User: p.Login, Device: o.kr.Device, Action: p.Action, Detail: p.Detail}
+	}
+	return evs
+}
+
 // parseNumbers reads "1,2,3".
 func parseNumbers(s string) []uint64 {
 	var out []uint64
@@ -190,9 +193,9 @@ func (o *Office) metaString(key string) string {
 }
 
 // checkpoint signs the chain head as the logged-in person and records the
-// checkpoint in the log and, when final (logout, lock), in keyring.json. People whose identity is not
-// yet in the signed table (carried over from format 1) sign none. Call
-// with o.mu held.
+// checkpoint in the log and, when final (logout, lock), in keyring.json.
+// People whose identity is not yet in the signed table (carried over from
+// format 1) sign none. Call with o.mu held.
 func (o *Office) checkpoint(final bool) error {
 	s := o.sess
 	if s == nil || !s.signs(o.table) || o.head.Seq == 0 {

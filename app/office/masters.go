@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"madoguchi/app/record"
-	"madoguchi/app/vault"
 )
 
 // loggedIn checks only that s is the current session (for reading masters,
@@ -33,7 +32,7 @@ func (o *Office) saveMaster(s *Session, m *record.Meta, k record.Kind, v validat
 	}
 	creating := o.stamp(s, m, k)
 	rev, err := o.saveParts(s, expect(creating, m.Rev), actionFor(creating), string(k),
-		part{id: m.ID, kind: string(k), class: vault.ClassContact, value: v})
+		part{id: m.ID, kind: string(k), value: v})
 	if err != nil {
 		if creating {
 			m.ID = ""

@@ -6,7 +6,6 @@ import (
 
 	"madoguchi/app/audit"
 	"madoguchi/app/record"
-	"madoguchi/app/vault"
 	"madoguchi/storage/local"
 )
 
@@ -42,7 +41,7 @@ func (o *Office) MergeBusiness(s *Session, from, into string) error {
 	o.stamp(s, &b.Meta, record.KindBusiness)
 	terms := append(businessTerms(b), local.Term{Index: ixMerged, Value: into})
 	rev, err := o.saveParts(s, b.Rev, audit.ActUpdate, "business merged into "+into,
-		part{id: b.ID, kind: string(record.KindBusiness), class: vault.ClassContact, value: b, terms: terms})
+		part{id: b.ID, kind: string(record.KindBusiness), value: b, terms: terms})
 	if err != nil {
 		return fmt.Errorf("merge %s into %s: %w", from, into, err)
 	}

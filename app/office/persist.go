@@ -62,7 +62,6 @@ func (o *Office) logRead(action, object, detail string) error {
 type part struct {
 	id    string
 	kind  string
-	class vault.Class
 	value any
 	terms []local.Term
 }
@@ -111,7 +110,7 @@ func (o *Office) sealWritesAt(s *Session, rev vault.Rev, expectRev string, parts
 		if err != nil {
 			return nil, rev, fmt.Errorf("encode %s: %w", p.kind, err)
 		}
-		env, err := vault.Seal(s.keys, p.class, p.id, p.kind, rev, parents, plain)
+		env, err := vault.Seal(s.keys, vault.ClassFor(p.kind), p.id, p.kind, rev, parents, plain)
 		if err != nil {
 			return nil, rev, fmt.Errorf("seal %s: %w", p.kind, err)
 		}

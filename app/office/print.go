@@ -7,7 +7,6 @@ import (
 
 	"madoguchi/app/audit"
 	"madoguchi/app/record"
-	"madoguchi/app/vault"
 	"madoguchi/reports"
 	"madoguchi/storage/local"
 )
@@ -50,7 +49,7 @@ func (o *Office) print(s *Session, p printed, render func(reports.Footer) ([]byt
 	entry := &record.LedgerEntry{At: o.opt.now().UTC(), Handler: s.login, HandlerName: s.name, Content: p.content,
 		Quantity: p.quantity, Method: "PDF出力", DocID: docID}
 	entry.Meta = record.Meta{ID: docID, CreatedAt: entry.At, CreatedBy: s.login, UpdatedAt: entry.At, UpdatedBy: s.login}
-	writes, rev, err := o.sealWrites(s, "", part{id: docID, kind: string(record.KindLedger), class: vault.ClassContact, value: entry,
+	writes, rev, err := o.sealWrites(s, "", part{id: docID, kind: string(record.KindLedger), value: entry,
 		terms: []local.Term{{Index: ixDate, Value: entry.At.In(jst).Format("2006-01-02")}}})
 	if err != nil {
 		return nil, err

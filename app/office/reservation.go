@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"madoguchi/app/record"
-	"madoguchi/app/vault"
 	"madoguchi/storage/local"
 )
 
@@ -57,7 +56,7 @@ func (o *Office) saveReservation(s *Session, r *record.Reservation) error {
 	}
 	creating := o.stamp(s, &r.Meta, record.KindReservation)
 	rev, err := o.saveParts(s, expect(creating, r.Rev), actionFor(creating), "reservation "+r.Status,
-		part{id: r.ID, kind: string(record.KindReservation), class: vault.ClassContact, value: r, terms: reservationTerms(r)})
+		part{id: r.ID, kind: string(record.KindReservation), value: r, terms: reservationTerms(r)})
 	if err != nil {
 		if creating {
 			r.ID = ""

@@ -13,7 +13,6 @@ import (
 	"madoguchi/app/audit"
 	"madoguchi/app/record"
 	"madoguchi/app/vault"
-	"madoguchi/storage/local"
 )
 
 // Hit is one search result.
@@ -181,10 +180,6 @@ func blindTokens(searchKey []byte, texts ...string) []string {
 	}
 	return out
 }
-
-// caseTerms are the plain index terms of a consultation's content: none.
-// Case text goes only into the blind index (blind.go).
-func caseTerms(*Session, *record.ConsultationCase) []local.Term { return nil }
 
 // legacyBlindCandidates finds records indexed by the earlier release, whose
 // case text was indexed as plain-keyed terms under each case key version.

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"madoguchi/app/record"
-	"madoguchi/app/vault"
 	"madoguchi/storage/local"
 )
 
@@ -22,7 +21,7 @@ func (o *Office) SaveSeminar(s *Session, sem *record.Seminar) error {
 	}
 	creating := o.stamp(s, &sem.Meta, record.KindSeminar)
 	rev, err := o.saveParts(s, expect(creating, sem.Rev), actionFor(creating), "seminar",
-		part{id: sem.ID, kind: string(record.KindSeminar), class: vault.ClassContact, value: sem,
+		part{id: sem.ID, kind: string(record.KindSeminar), value: sem,
 			terms: []local.Term{{Index: ixDate, Value: sem.Date}}})
 	if err != nil {
 		if creating {
@@ -102,7 +101,7 @@ func (o *Office) SaveApplication(s *Session, a *record.Application) error {
 	}
 	creating := o.stamp(s, &a.Meta, record.KindApplication)
 	rev, err := o.saveParts(s, expect(creating, a.Rev), actionFor(creating), "application "+a.Status,
-		part{id: a.ID, kind: string(record.KindApplication), class: vault.ClassContact, value: a,
+		part{id: a.ID, kind: string(record.KindApplication), value: a,
 			terms: []local.Term{{Index: ixSeminar, Value: a.SeminarID}, {Index: ixBusiness, Value: a.BusinessID}}})
 	if err != nil {
 		if creating {
