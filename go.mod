@@ -1,4 +1,4 @@
-module madoguchi
+module github.com/madoguchi-jp/madoguchi
 
 go 1.26.0
 

@@ -15,9 +15,9 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
-	"madoguchi/app/demo"
-	"madoguchi/app/office"
-	"madoguchi/ui"
+	"github.com/madoguchi-jp/madoguchi/app/demo"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui"
 )
 
 // runGUI opens the desktop window. --demo makes a fresh temporary vault

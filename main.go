@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"madoguchi/app/cli"
+	"github.com/madoguchi-jp/madoguchi/app/cli"
 )
 
 func main() {

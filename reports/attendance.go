@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strconv"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // AttendanceInput is a seminar with its applications; VenueName is the name

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // SheetInput is what a 相談票 shows. Business.Case may be nil. With

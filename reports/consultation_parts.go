@@ -3,7 +3,7 @@ package reports
 import (
 	"slices"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // other is the label of the free "その他" item of a group, with its text.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // DeletionItem is one deleted record: its id, kind (a record.Kind such as

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // Dummy data for the tests: made-up businesses and people only.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // dateBoth formats an ISO date in 西暦 with the weekday and in 和暦:

@@ -3,7 +3,7 @@ package reports
 import (
 	"testing"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 func TestFormatHelpers(t *testing.T) {

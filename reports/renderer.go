@@ -7,7 +7,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
-	"madoguchi/assets"
+	"github.com/madoguchi-jp/madoguchi/assets"
 )
 
 // Page geometry in millimetres and type sizes in points.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // ReservationInput is what a 予約内容 sheet shows; the names are those of

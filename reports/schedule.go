@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // ScheduleRow is one appointment of the day, already resolved to names.

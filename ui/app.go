@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 // DemoLogin is one demo account that the login screen lists in demo mode.

@@ -10,7 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 // Context is what every screen is built with: the open office, the logged-in

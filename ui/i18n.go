@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
-	"madoguchi/assets"
+	"github.com/madoguchi-jp/madoguchi/assets"
 )
 
 // The languages the settings offer. Japanese is the default; the

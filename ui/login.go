@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 // loginForm is the login screen: the vault folder, login id, password,

@@ -9,7 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"madoguchi/app/demo"
+	"github.com/madoguchi-jp/madoguchi/app/demo"
 )
 
 // TestScreenshots writes the README screenshots (login, 今日の予定, 予約) of a

@@ -4,7 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
-	"madoguchi/assets"
+	"github.com/madoguchi-jp/madoguchi/assets"
 )
 
 // fontIPAexGothic is the bundled Japanese font as a Fyne resource.

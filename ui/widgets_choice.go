@@ -3,7 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2/widget"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // choices pairs the ids of master records with the labels a Select shows.

@@ -9,8 +9,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 // auditScreen is the アクセスログ screen: events with filters, the analysis

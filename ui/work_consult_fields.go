@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // consultFields are the widgets of the 相談票 (別紙2), in the order of the

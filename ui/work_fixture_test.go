@@ -8,9 +8,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"madoguchi/app/office"
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 const workTestPassword = "work-test-password"

@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 // TestConsultFormGolden captures the consultation form, opened from a

@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 // usersScreen is the admin's 利用者 screen: accounts, adding one, disabling

@@ -14,9 +14,9 @@ import (
 	"os"
 	"strings"
 
-	"madoguchi/app/office"
-	"madoguchi/app/vault"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // Exit statuses, so scripts can tell failures apart.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"madoguchi/app/office"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 // run calls Run with stdin and returns the exit status, stdout and stderr.

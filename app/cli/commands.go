@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 func runInit(e *Env, args []string) error {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"madoguchi/app/demo"
-	"madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/demo"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 // runDemo fills a vault with generated dummy data. When the vault does not

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 // printFlags are the flags of print and report.

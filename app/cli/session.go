@@ -8,9 +8,9 @@ import (
 	"os"
 	"strings"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/office"
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // common holds the flags every vault command takes.

@@ -3,7 +3,7 @@ package demo
 import (
 	"time"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // bookings makes the past reservations with their consultation records (and

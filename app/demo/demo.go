@@ -10,8 +10,8 @@ import (
 	"os"
 	"time"
 
-	"madoguchi/app/office"
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // Sizes says how much data to make.

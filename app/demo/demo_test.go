@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"madoguchi/app/office"
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 func testOptions() office.Options {

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 
-	"madoguchi/app/audit"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // VerifyAudit re-walks the whole access-log chain. It returns how many events

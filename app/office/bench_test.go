@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"madoguchi/app/demo"
-	"madoguchi/app/office"
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/demo"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // The benchmarks run on a demo vault of this size (the figures:

@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"strings"
 
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // The blind index over case text. For each case key version v it holds, as

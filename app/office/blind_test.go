@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 func TestBlindValues(t *testing.T) {

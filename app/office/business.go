@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // Index names used in the store. Plain indexes live inside the encrypted

@@ -5,10 +5,10 @@ import (
 	"slices"
 	"strings"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // ConsultationSummary is one row of a list of consultation records.

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 // The crash test runs this test binary again as a child that writes records

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 func dispatchTerms(d *record.Dispatch) []local.Term {

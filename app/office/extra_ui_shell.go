@@ -3,7 +3,7 @@ package office
 import (
 	"errors"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // BusinessNames returns the 事業所名 of the given businesses by id, for lists

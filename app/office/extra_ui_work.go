@@ -3,7 +3,7 @@ package office
 import (
 	"fmt"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // VisitedWithoutRecord lists the reservations of one ISO date whose visitor

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 const testPassword = "test-password-1"

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"sort"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // recordParts says how one record is sealed and indexed, and who may write it.

@@ -36,10 +36,10 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/crypto/chacha20poly1305"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // confirmedConsultation saves a confirmed record as the consultant.

@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/vault"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // Store meta keys that anchor the keyring inside the encrypted store, so

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"madoguchi/app/demo"
-	"madoguchi/app/office"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/demo"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 // BenchmarkLoginOverKDF measures a login on the benchmark vault and reports

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // loggedIn checks only that s is the current session (for reading masters,

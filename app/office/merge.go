@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"slices"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // ixMerged holds, on a merged business, the id of the business it was merged into.

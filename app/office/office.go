@@ -21,10 +21,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/vault"
-	"madoguchi/reports"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/reports"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // KeyringFile and StoreDir are the names inside a vault folder.

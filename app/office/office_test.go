@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 func TestNoPlaintextAtRest(t *testing.T) {

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"sort"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // metaHLC remembers the newest revision written, so the clock stays monotonic

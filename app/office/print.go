@@ -5,10 +5,10 @@ import (
 	"slices"
 	"strings"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/reports"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/reports"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // Printing is an office action: the role is checked, the document rendered,

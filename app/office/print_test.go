@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
 )
 
 func TestPrintIsLoggedAndRoleChecked(t *testing.T) {

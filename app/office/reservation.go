@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"madoguchi/app/record"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 func reservationTerms(r *record.Reservation) []local.Term {

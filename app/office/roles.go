@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 // Role is what a person does in the office. A person may hold several.

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"unicode"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 // Hit is one search result.

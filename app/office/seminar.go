@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"madoguchi/app/record"
-	"madoguchi/storage/local"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // SaveSeminar creates (empty ID) or updates a seminar.

@@ -3,7 +3,7 @@ package office
 import (
 	"fmt"
 
-	"madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // Record reads any record by its id, with the case part when the person holds

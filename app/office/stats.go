@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"time"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/record"
-	"madoguchi/reports"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/reports"
 )
 
 // Stats is the statistics of a month or a 年度, ready to show or print.

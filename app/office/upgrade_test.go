@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"madoguchi/app/record"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 // A vault made by the format-1 release (testdata/vault-format1, dummy data)

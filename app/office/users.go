@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"madoguchi/app/audit"
-	"madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 // User is an account as the admin screen shows it.
