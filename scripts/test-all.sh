@@ -51,8 +51,8 @@ step "integration tests (memory with 100k versions)"
 go test -count=1 -tags integration -run TestMemoryAfter100kVersions -v ./storage/local/ | grep -E "^(---|ok|FAIL)|MB"
 
 step "fuzzing every decoder briefly"
-# Each run starts from the seed corpus: inputs that earlier runs on this machine found
-# interesting are dropped, so that minimising a large one cannot outlast the fuzz time.
+# Each run starts from the seed corpus: inputs that earlier runs cached as interesting
+# are dropped, so that minimising a large one cannot outlast the fuzz time.
 go clean -fuzzcache
 fuzz() { go test -run '^$' -fuzz "^$2\$" -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 5s "$1"; }
 fuzz ./app/vault FuzzUnmarshalEnvelope

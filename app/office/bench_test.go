@@ -16,7 +16,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
-// The benchmarks run on a demo vault of this size (the figures:
+// The benchmarks run on a demo vault of this size (the README's targets:
 // 20k businesses, 100k consultation records). Building it takes about a
 // minute and a half, so it is kept in the temp folder and reused by later
 // runs with the same sizes; -bench.fresh builds it anew.

@@ -11,7 +11,7 @@ import (
 // Role is what a person does in the office. A person may hold several.
 type Role string
 
-// The roles of DOMAIN.md.
+// The roles; docs/DATA.md says what each may do.
 const (
 	RoleReception   Role = "reception"
 	RoleConsultant  Role = "consultant"

@@ -1,6 +1,6 @@
 package record
 
-// The choice lists of DOMAIN.md and the seed forms (別紙1, 別紙2). They are
+// The choice lists of the municipal forms 別紙1 and 別紙2 (docs/DATA.md). They are
 // functions, not variables, so no caller can change them for everyone.
 
 // Forms lists 法人 / 個人事業主.

@@ -1,4 +1,4 @@
-// Package record defines the records a consultation office keeps (DOMAIN.md):
+// Package record defines the records a consultation office keeps (docs/DATA.md):
 // businesses, reservations, consultation records, adviser dispatches,
 // seminars and their applications, and the masters. It validates them with
 // messages in Japanese, normalises text for matching (NFKC, kana, company

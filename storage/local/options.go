@@ -5,8 +5,8 @@ import (
 	"github.com/dgraph-io/badger/v4/options"
 )
 
-// The desktop memory profile of PITFALLS.md: Badger's defaults grow to
-// 670–830 MB resident after 100k writes, this stays far below.
+// The desktop memory profile: Badger's defaults grow to 670–830 MB resident
+// after 100k writes, this stays far below (docs/DEVELOPMENT.md, Badger).
 const (
 	memTableSize   = 8 << 20
 	baseTableSize  = 1 << 20
