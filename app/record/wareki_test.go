@@ -178,7 +178,7 @@ func TestErasCopy(t *testing.T) {
 }
 
 func TestJST(t *testing.T) {
-	if JST() != JST() {
+	if a, b := JST(), JST(); a != b {
 		t.Error("JST returns a new location each time")
 	}
 	// 2026-03-31 15:00 UTC is already 1 April in Japan: a new 年度.
