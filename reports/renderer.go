@@ -7,6 +7,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
+	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/assets"
 )
 
@@ -57,7 +58,7 @@ func New() *Renderer {
 }
 
 // jst is Japan Standard Time, the zone every printed time is shown in.
-func jst() *time.Location { return time.FixedZone("JST", 9*60*60) }
+func jst() *time.Location { return record.JST() }
 
 // doc is one document being built: the gofpdf value plus the running
 // header drawn at the top of every page after the first.

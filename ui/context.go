@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // Context is what every screen is built with: the open office, the logged-in
@@ -36,7 +37,7 @@ func (c *Context) Today() time.Time {
 	if c.Now != nil {
 		now = c.Now
 	}
-	return now().In(office.JST())
+	return now().In(record.JST())
 }
 
 // background runs work off the UI goroutine, then done on it (fyne.Do).

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 }
 
 // testNow is the fixed clock of the UI tests: Thursday 1 October 2026, 10:00 JST.
-var testNow = time.Date(2026, 10, 1, 10, 0, 0, 0, office.JST())
+var testNow = time.Date(2026, 10, 1, 10, 0, 0, 0, record.JST())
 
 const (
 	testAdminPW     = "admin-password-1"

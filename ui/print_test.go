@@ -57,7 +57,7 @@ func TestTodayPrintsDaySheets(t *testing.T) {
 			if name != "相談票_2026-10-01.pdf" {
 				t.Errorf("%s: file name %q", login, name)
 			}
-			ts.date.SetDate(time.Date(2026, 10, 2, 0, 0, 0, 0, office.JST()))
+			ts.date.SetDate(time.Date(2026, 10, 2, 0, 0, 0, 0, record.JST()))
 			if !ts.sheets.Disabled() {
 				t.Errorf("%s: 相談票を一括印刷 enabled on a day without reservations", login)
 			}

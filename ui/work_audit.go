@@ -11,6 +11,7 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // auditScreen is the アクセスログ screen: events with filters, the analysis
@@ -82,8 +83,8 @@ func (sc *auditScreen) object() fyne.CanvasObject {
 func (sc *auditScreen) filter() audit.Filter {
 	from, to := sc.from.Date(), sc.to.Date()
 	return audit.Filter{
-		From:   time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, office.JST()),
-		To:     time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, office.JST()),
+		From:   time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, record.JST()),
+		To:     time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, record.JST()),
 		User:   trimmed(sc.user),
 		Action: sc.actions.id(sc.action.Selected),
 	}
@@ -104,7 +105,7 @@ func (sc *auditScreen) refresh() {
 		if act == "" {
 			act = e.Action
 		}
-		rows[len(evs)-1-i] = []string{e.At.In(office.JST()).Format("2006-01-02 15:04:05"), e.User, act, e.Object, e.Detail}
+		rows[len(evs)-1-i] = []string{e.At.In(record.JST()).Format("2006-01-02 15:04:05"), e.User, act, e.Object, e.Detail}
 	}
 	sc.table.set(rows)
 	sc.showFindings(f)

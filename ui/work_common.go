@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -10,8 +9,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
@@ -117,18 +114,6 @@ func isoOf(label, s string) string {
 		return s
 	}
 	return t.Format(time.DateOnly)
-}
-
-// digits reads a whole number typed with or without commas and 全角 digits;
-// ok is false when the text is not a number. Empty text is 0.
-func digits(s string) (int64, bool) {
-	s = halfWidth(s)
-	s = strings.NewReplacer(",", "", "円", "", " ", "").Replace(s)
-	if s == "" {
-		return 0, true
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
 }
 
 // choiceGroup is a check group over fixed Japanese values, shown translated.
@@ -249,9 +234,6 @@ func opaque(o fyne.CanvasObject) fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
 	return container.NewStack(bg, container.NewPadded(o))
 }
-
-// halfWidth turns 全角 digits and signs into ASCII (NFKC) and trims spaces.
-func halfWidth(s string) string { return strings.TrimSpace(norm.NFKC.String(s)) }
 
 // focusOn gives the keyboard focus to o (Ctrl+F lands on a screen's search
 // field or list).

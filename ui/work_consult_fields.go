@@ -228,7 +228,7 @@ func (f *consultFields) collectCase(k *record.ConsultationCase) error {
 	k.Loan = record.Loan{Lender: f.lender.Text, Purpose: f.purpose.Text, Status: selectValue(f.loanStatuses, f.loanStatus)}
 	k.Summary, k.Guidance, k.Impression, k.Note = f.summary.Text, f.guidance.Text, f.impression.Text, f.note.Text
 	k.NextAction, k.NextDue = f.nextAction.Text, isoOf("次回対応の期限", f.nextDue.Text)
-	n, ok := digits(f.amount.Text)
+	n, ok := record.ParseWholeNumber(f.amount.Text)
 	if !ok {
 		return fmt.Errorf("amount: %w", &record.FieldError{Field: "融資額", Msg: tr("融資額は数字で入力してください（例：3000000）")})
 	}

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
@@ -45,5 +44,5 @@ func historyView(ctx *Context, vs []record.Consultation) fyne.CanvasObject {
 
 // versionLine is one version: number, when, who and status.
 func versionLine(i int, v *record.Consultation) string {
-	return tr("第%d版　%s　%s　%s", i+1, v.UpdatedAt.In(office.JST()).Format("2006-01-02 15:04"), v.UpdatedBy, tr(v.Status))
+	return tr("第%d版　%s　%s　%s", i+1, v.UpdatedAt.In(record.JST()).Format("2006-01-02 15:04"), v.UpdatedBy, tr(v.Status))
 }

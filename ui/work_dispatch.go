@@ -172,7 +172,7 @@ func (df *dispatchForm) save(after func()) bool {
 	d.RequestedOn, d.ApprovedOn = isoOf("申請日", df.requested.Text), isoOf("承認日", df.approved.Text)
 	d.HeldOn = isoOf("実施日", df.heldOn.Text)
 	d.Case = &record.DispatchCase{Report: df.report.Text}
-	h, err := strconv.ParseFloat(halfWidth(df.hours.Text), 64)
+	h, err := strconv.ParseFloat(record.FoldWidth(df.hours.Text), 64)
 	if err != nil && strings.TrimSpace(df.hours.Text) != "" {
 		df.ff.showErrors(&record.FieldError{Field: "時間", Msg: tr("派遣時間は数字で入力してください（例：2.5）")})
 		return false

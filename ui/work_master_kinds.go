@@ -38,7 +38,7 @@ func venueForm(ctx *Context, v *record.Venue) *masterForm {
 	f.ff.add("同時相談数", sized(capa, 80))
 	f.ff.add("状態", active)
 	f.save = func() error {
-		n, ok := digits(capa.Text)
+		n, ok := record.ParseWholeNumber(capa.Text)
 		if !ok {
 			return &record.FieldError{Field: "同時相談数", Msg: tr("同時相談数は数字で入力してください")}
 		}

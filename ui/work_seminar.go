@@ -156,7 +156,7 @@ func (sf *seminarForm) save() bool {
 	s.Title, s.Lecturer, s.Note = sf.title.Text, sf.lecturer.Text, sf.note.Text
 	s.Date, s.Start, s.End = isoOf("開催日", sf.date.Text), normalClock(sf.start.Text), normalClock(sf.end.Text)
 	s.VenueID, s.Online = sf.venues.id(sf.venue.Selected), sf.online.Checked
-	n, ok := digits(sf.capacity.Text)
+	n, ok := record.ParseWholeNumber(sf.capacity.Text)
 	if !ok {
 		sf.ff.showErrors(&record.FieldError{Field: "定員", Msg: tr("定員は数字で入力してください")})
 		return false

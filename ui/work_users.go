@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // usersScreen is the admin's 利用者 screen: accounts, adding one, disabling
@@ -50,7 +51,7 @@ func userState(u office.User) string {
 	case u.Disabled:
 		return tr("無効")
 	case !u.LockedUntil.IsZero():
-		return tr("ロック中（%s まで）", u.LockedUntil.In(office.JST()).Format("15:04"))
+		return tr("ロック中（%s まで）", u.LockedUntil.In(record.JST()).Format("15:04"))
 	}
 	return tr("有効")
 }

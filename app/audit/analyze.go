@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // Filter selects events for the supervisor's screen. Zero fields select
@@ -68,7 +70,7 @@ func Analyze(events []Event, bulkPerHour int) []Finding {
 	if bulkPerHour <= 0 {
 		bulkPerHour = DefaultBulkPerHour
 	}
-	jst := time.FixedZone("JST", 9*3600)
+	jst := record.JST()
 	var out []Finding
 	out = append(out, bulkViews(events, bulkPerHour, jst)...)
 	out = append(out, countPerUser(events, FindAfterHours, 1, func(e Event) bool { return afterHours(e.At, jst) })...)

@@ -6,8 +6,8 @@
 // failed logins, exports, prints) shown to supervisors.
 //
 // Events never carry personal data: Object is a record id, Detail a short
-// technical note. This package imports nothing else of ours; the store keeps
-// the encoded events as opaque bytes.
+// technical note. Of our packages it imports only record (for Japan time);
+// the store keeps the encoded events as opaque bytes.
 package audit
 
 import (

@@ -10,6 +10,7 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 func runInit(e *Env, args []string) error {
@@ -138,7 +139,7 @@ func listUsers(e *Env, o *office.Office, s *office.Session) error {
 		if u.Disabled {
 			state = "無効"
 		} else if !u.LockedUntil.IsZero() {
-			state = "ロック中 " + u.LockedUntil.In(office.JST()).Format("15:04まで")
+			state = "ロック中 " + u.LockedUntil.In(record.JST()).Format("15:04まで")
 		}
 		fmt.Fprintf(e.Stdout, "%s\t%s\t%s\t%s\n", u.Login, u.Name, roleLabels(u.Roles), state)
 	}
@@ -291,7 +292,7 @@ func runAudit(e *Env, args []string) error {
 	case "log":
 		f := audit.Filter{User: *user, Action: *action}
 		if *since != "" {
-			t, err := time.ParseInLocation("2006-01-02", *since, office.JST())
+			t, err := time.ParseInLocation("2006-01-02", *since, record.JST())
 			if err != nil {
 				return usagef("--since は 2026-10-01 の形で指定してください。")
 			}
@@ -302,7 +303,7 @@ func runAudit(e *Env, args []string) error {
 			return err
 		}
 		for _, ev := range evs {
-			fmt.Fprintf(e.Stdout, "%d\t%s\t%s\t%s\t%s\t%s\n", ev.Seq, ev.At.In(office.JST()).Format("2006-01-02 15:04:05"), ev.User, ev.Action, ev.Object, ev.Detail)
+			fmt.Fprintf(e.Stdout, "%d\t%s\t%s\t%s\t%s\t%s\n", ev.Seq, ev.At.In(record.JST()).Format("2006-01-02 15:04:05"), ev.User, ev.Action, ev.Object, ev.Detail)
 		}
 		return nil
 	}

@@ -148,7 +148,7 @@ type gen struct {
 }
 
 func newGen(sz Sizes, now time.Time) *gen {
-	jst := office.JST()
+	jst := record.JST()
 	t := now.In(jst)
 	return &gen{sz: sz, r: rand.New(rand.NewPCG(sz.Seed, sz.Seed^0x9e3779b97f4a7c15)),
 		today: time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, jst)}

@@ -1,14 +1,9 @@
 package office
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"strconv"
 	"strings"
 
@@ -31,105 +26,27 @@ import (
 // counts of the query's bigrams, walks the rarest one's entries and checks
 // each candidate against its decrypted content; stale entries (text since
 // changed) fail that check. Records written by the earlier release were
-// indexed as plain-keyed terms and are still found through them.
-const (
-	blindPrefix   = "blind/"
-	blindValueLen = 16 // a length byte and up to 15 bytes of id or count
-	blindSaltLen  = 8
-	blindTagLen   = 8
-	infoBlindMAC  = "madoguchi blind index v2 mac"
-	infoBlindSeal = "madoguchi blind index v2 seal"
-)
+// indexed as plain-keyed terms and are still found through them. The keys,
+// tokens and sealed values are vault.BlindIndex's (app/vault/FORMAT.md).
+const blindPrefix = "blind/"
 
-// blindKeys are the index keys of one case key version.
-type blindKeys struct {
-	v   uint32
-	mac hash.Hash // HMAC-SHA256 under the mac key; one goroutine at a time
-	enc hash.Hash // HMAC-SHA256 under the seal key
-}
+// blindKeys are the index keys of one case key version: the tokens, the
+// sealing and the key zeroing are vault.BlindIndex's. Close them when done.
+type blindKeys struct{ *vault.BlindIndex }
 
 // blindKeysFor derives the index keys of case key version v.
 func blindKeysFor(s *Session, v uint32) (blindKeys, bool) {
-	key, ok := s.keys.Get(vault.ClassCase, v)
-	if !ok {
+	ix, err := s.keys.BlindIndex(v)
+	if err != nil {
 		return blindKeys{}, false
 	}
-	return blindKeys{v: v, mac: hmac.New(sha256.New, vault.DeriveKey(key, infoBlindMAC)),
-		enc: hmac.New(sha256.New, vault.DeriveKey(key, infoBlindSeal))}, true
+	return blindKeys{ix}, true
 }
 
-// entry returns the meta key of an entry made of parts.
+// entry returns the meta key of an entry made of parts:
+// "blind/" | version | "/" | token of the parts.
 func (b blindKeys) entry(parts ...string) string {
-	m := b.mac
-	m.Reset()
-	for _, p := range parts {
-		m.Write(binary.BigEndian.AppendUint32(nil, uint32(len(p))))
-		m.Write([]byte(p))
-	}
-	var sum [sha256.Size]byte
-	return blindPrefix + strconv.FormatUint(uint64(b.v), 10) + "/" + base64.RawURLEncoding.EncodeToString(m.Sum(sum[:0])[:16])
-}
-
-// seal pads v to blindValueLen−1 bytes (a length byte first) and encrypts
-// it bound to the entry key: salt (8 random bytes) | pt XOR
-// HMAC(seal key, "s" | salt | key) | HMAC(seal key, "t" | salt | key | ct)
-// truncated to 8 bytes. Every value is 32 bytes (ids up to 15 bytes, which
-// is every id the office makes); an id of 16 to 31 bytes takes 48.
-func (b blindKeys) seal(key string, v []byte) ([]byte, error) {
-	size := blindValueLen
-	if len(v) >= blindValueLen {
-		size = 2 * blindValueLen // an unusually long id: a longer value
-	}
-	if len(v) >= size {
-		return nil, fmt.Errorf("blind index value of %d bytes: %w", len(v), errLongID)
-	}
-	out := make([]byte, blindSaltLen, blindSaltLen+size+blindTagLen)
-	_, _ = rand.Read(out) // crypto/rand.Read never fails (Go 1.24+)
-	pt := make([]byte, size)
-	pt[0] = byte(len(v))
-	copy(pt[1:], v)
-	ks := b.stream(out, key)
-	for i := range pt {
-		pt[i] ^= ks[i]
-	}
-	out = append(out, pt...)
-	return append(out, b.tag(out, key)...), nil
-}
-
-// stream is the keystream of one value.
-func (b blindKeys) stream(salt []byte, key string) []byte {
-	b.enc.Reset()
-	b.enc.Write([]byte{'s'})
-	b.enc.Write(salt[:blindSaltLen])
-	b.enc.Write([]byte(key))
-	return b.enc.Sum(nil)
-}
-
-// tag authenticates salt and ciphertext (sc) under the entry key.
-func (b blindKeys) tag(sc []byte, key string) []byte {
-	b.enc.Reset()
-	b.enc.Write([]byte{'t'})
-	b.enc.Write(sc)
-	b.enc.Write([]byte(key))
-	return b.enc.Sum(nil)[:blindTagLen]
-}
-
-// open reverses seal.
-func (b blindKeys) open(key string, sealed []byte) ([]byte, error) {
-	n := len(sealed) - blindTagLen
-	size := n - blindSaltLen
-	if (size != blindValueLen && size != 2*blindValueLen) || !hmac.Equal(sealed[n:], b.tag(sealed[:n], key)) {
-		return nil, fmt.Errorf("blind index entry: %w", ErrTampered)
-	}
-	ks := b.stream(sealed, key)
-	pt := make([]byte, size)
-	for i := range pt {
-		pt[i] = sealed[blindSaltLen+i] ^ ks[i]
-	}
-	if int(pt[0]) > size-1 {
-		return nil, fmt.Errorf("blind index entry: %w", ErrTampered)
-	}
-	return pt[1 : 1+int(pt[0])], nil
+	return blindPrefix + strconv.FormatUint(uint64(b.Version()), 10) + "/" + b.Token(parts...)
 }
 
 // blindBatch collects index entries for one commit.
@@ -140,6 +57,13 @@ type blindBatch struct {
 	counts map[string]uint32
 	dirty  map[string]bool   // counts changed since the last seal
 	sealed map[string]uint32 // counts sealed into meta, by entry key, not yet committed
+}
+
+// close zeroes the batch's index keys; bb may be nil.
+func (bb *blindBatch) close() {
+	if bb != nil {
+		bb.b.Close()
+	}
 }
 
 // flush writes the collected entries when more than limit wait (0: always)
@@ -160,7 +84,7 @@ func (bb *blindBatch) flush(limit int) error {
 }
 
 // newBlindBatch indexes under the current case key of s; ok is false for a
-// person without the case key.
+// person without the case key. The caller closes the batch.
 func (o *Office) newBlindBatch(s *Session, meta map[string][]byte) (*blindBatch, bool) {
 	v, _, ok := s.keys.Current(vault.ClassCase)
 	if !ok {
@@ -187,7 +111,7 @@ func (bb *blindBatch) add(id string, old []string, texts ...string) error {
 			return err
 		}
 		ek := bb.b.entry("e", g, strconv.FormatUint(uint64(n), 10))
-		ev, err := bb.b.seal(ek, []byte(id))
+		ev, err := bb.b.Seal(ek, []byte(id))
 		if err != nil {
 			return fmt.Errorf("blind index: %w", err)
 		}
@@ -202,7 +126,7 @@ func (bb *blindBatch) add(id string, old []string, texts ...string) error {
 func (bb *blindBatch) sealCounts() error {
 	for g := range bb.dirty {
 		nk := bb.b.entry("n", g)
-		nv, err := bb.b.seal(nk, binary.BigEndian.AppendUint32(nil, bb.counts[g]))
+		nv, err := bb.b.Seal(nk, binary.BigEndian.AppendUint32(nil, bb.counts[g]))
 		if err != nil {
 			return fmt.Errorf("blind index: %w", err)
 		}
@@ -260,7 +184,7 @@ func (o *Office) readBlindCount(b blindKeys, nk string) (uint32, error) {
 	if err != nil {
 		return 0, fmt.Errorf("blind index: %w", err)
 	}
-	pt, err := b.open(nk, v)
+	pt, err := b.Open(nk, v)
 	if err != nil || len(pt) != 4 {
 		return 0, fmt.Errorf("blind index count: %w", ErrTampered)
 	}
@@ -296,6 +220,7 @@ func (o *Office) blindScan(s *Session, norm string, seen map[string]bool, accept
 	versions := s.keys.Versions(vault.ClassCase)
 	for vi := len(versions) - 1; vi >= 0; vi-- {
 		b, _ := blindKeysFor(s, versions[vi])
+		defer b.Close() // one per case key version held
 		best, bestN := "", uint32(0)
 		for i, g := range grams {
 			n, err := o.blindCount(b, g)
@@ -312,7 +237,7 @@ func (o *Office) blindScan(s *Session, norm string, seen map[string]bool, accept
 			if err != nil {
 				return fmt.Errorf("blind index: %w", err)
 			}
-			raw, err := b.open(ek, sealed)
+			raw, err := b.Open(ek, sealed)
 			if err != nil {
 				return err
 			}
@@ -328,7 +253,3 @@ func (o *Office) blindScan(s *Session, norm string, seen map[string]bool, accept
 	}
 	return nil
 }
-
-// errLongID is returned for a record id of 32 bytes or more, which the
-// office never makes.
-var errLongID = errors.New("record id too long for the blind index")

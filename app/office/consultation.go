@@ -110,6 +110,7 @@ func (o *Office) saveConsultation(s *Session, c *record.Consultation, detail str
 	}
 	meta := map[string][]byte{metaHLC: []byte(rev.String())}
 	bb, indexing := o.newBlindBatch(s, meta)
+	defer bb.close()
 	if indexing && err == nil {
 		var old []string // the bigrams already indexed for this record
 		var prev record.ConsultationCase

@@ -3,7 +3,6 @@ package office
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -159,7 +158,4 @@ var messages = []struct {
 }
 
 // jst is Japan Standard Time; offices read times in it.
-var jst = time.FixedZone("JST", 9*3600)
-
-// JST returns Japan Standard Time (UTC+9), used for every time shown to people.
-func JST() *time.Location { return jst }
+var jst = record.JST()

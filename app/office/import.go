@@ -98,6 +98,7 @@ func (o *Office) importPipelined(s *Session, recs []any, progress func(done, tot
 	ch := make(chan chunk, 1)
 	stop := make(chan struct{})
 	bb, indexing := o.newBlindBatch(s, map[string][]byte{})
+	defer bb.close()
 	defer close(stop)
 	go func() {
 		defer close(ch)

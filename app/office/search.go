@@ -1,9 +1,6 @@
 package office
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -160,34 +157,23 @@ func (o *Office) searchID(s *Session, q string) (Hit, bool, error) {
 	return Hit{ID: id, Kind: k, Title: record.Describe(k) + " " + id}, true, nil
 }
 
-// blindTokens turns case text into keyed tokens: HMAC(search key, bigram),
-// 8 bytes in hex. The store sees only the tokens, never the text.
-func blindTokens(searchKey []byte, texts ...string) []string {
-	m := hmac.New(sha256.New, searchKey)
-	seen := map[string]bool{}
-	var out []string
-	var sum [sha256.Size]byte
-	for _, t := range texts {
-		for _, g := range record.Bigrams(record.NormalizeText(t)) {
-			m.Reset()
-			m.Write([]byte(g))
-			tok := hex.EncodeToString(m.Sum(sum[:0])[:8])
-			if !seen[tok] {
-				seen[tok] = true
-				out = append(out, tok)
-			}
-		}
-	}
-	return out
-}
-
 // legacyBlindCandidates finds records indexed by the earlier release, whose
-// case text was indexed as plain-keyed terms under each case key version.
+// case text was indexed as plain-keyed terms under each case key version:
+// vault.BlindIndex.LegacyToken of each bigram.
 func (o *Office) legacyBlindCandidates(s *Session, text string) ([]string, error) {
 	var ids []string
+	grams := bigramsOf(text)
 	for _, v := range s.keys.Versions(vault.ClassCase) {
-		key, _ := s.keys.Get(vault.ClassCase, v)
-		found, err := o.store.Intersect(ixBlind, blindTokens(vault.DeriveSearchKey(key), text), "", 0)
+		b, ok := blindKeysFor(s, v)
+		if !ok {
+			continue
+		}
+		tokens := make([]string, len(grams))
+		for i, g := range grams {
+			tokens[i] = b.LegacyToken(g)
+		}
+		b.Close()
+		found, err := o.store.Intersect(ixBlind, tokens, "", 0)
 		if err != nil {
 			return nil, fmt.Errorf("search %s: %w", ixBlind, err)
 		}

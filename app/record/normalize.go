@@ -1,6 +1,7 @@
 package record
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -97,6 +98,26 @@ func NormalizePhone(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// FoldWidth folds what people type into a field for parsing: NFKC (全角
+// letters, digits and signs to ASCII, ﾊﾝｶｸ kana to full width, ㈱ to (株)),
+// then white space (U+3000 too) trimmed at both ends. Unlike NormalizeText
+// it keeps case, kana, punctuation and inner spaces: "　１２．５　" gives
+// "12.5".
+func FoldWidth(s string) string { return strings.TrimSpace(norm.NFKC.String(s)) }
+
+// ParseWholeNumber reads a whole number as people type it: 全角 digits,
+// thousands separators, spaces and 円 are allowed, so "１，２００円" and
+// "1 200" give 1200. Empty text gives 0; ok is false for text that is not a
+// whole number (a decimal point, letters, a number beyond int64).
+func ParseWholeNumber(s string) (n int64, ok bool) {
+	s = strings.NewReplacer(",", "", "円", "", " ", "").Replace(FoldWidth(s))
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }
 
 // Bigrams returns the rune bigrams of an already normalised string, unique

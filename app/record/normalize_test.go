@@ -188,3 +188,54 @@ func TestBigrams(t *testing.T) {
 		})
 	}
 }
+
+func TestFoldWidth(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"zenkaku digits and point", "１２．５", "12.5"},
+		{"zenkaku latin keeps case", "ＡｂＣ", "AbC"},
+		{"ideographic spaces trimmed", "\u3000２\u3000", "2"},
+		{"inner space kept", "１　２", "1 2"},
+		{"hankaku kana to full width", "ﾀﾞｲｺｸﾔ", "ダイコクヤ"},
+		{"kana kept", "ヤマダ", "ヤマダ"},
+		{"circled kabu", "㈱", "(株)"},
+		{"zenkaku signs", "－３＋", "-3+"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FoldWidth(tt.in); got != tt.want {
+				t.Errorf("FoldWidth(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseWholeNumber(t *testing.T) {
+	tests := []struct {
+		in     string
+		want   int64
+		wantOK bool
+	}{
+		{"", 0, true},
+		{"\u3000", 0, true},
+		{"30", 30, true},
+		{"３０", 30, true},
+		{"1,200", 1200, true},
+		{"１，２００円", 1200, true},
+		{"5,000,000円", 5000000, true},
+		{"1 200", 1200, true},
+		{"-5", -5, true},
+		{"2.5", 0, false},
+		{"三十", 0, false},
+		{"30人", 0, false},
+		{"99999999999999999999", 0, false},
+	}
+	for _, tt := range tests {
+		n, ok := ParseWholeNumber(tt.in)
+		if ok != tt.wantOK || (ok && n != tt.want) {
+			t.Errorf("ParseWholeNumber(%q) = %d, %v; want %d, %v", tt.in, n, ok, tt.want, tt.wantOK)
+		}
+	}
+}

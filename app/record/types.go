@@ -2,7 +2,9 @@
 // businesses, reservations, consultation records, adviser dispatches,
 // seminars and their applications, and the masters. It validates them with
 // messages in Japanese, normalises text for matching (NFKC, kana, company
-// forms, phone numbers) and converts dates between 西暦 and 和暦.
+// forms, phone numbers), folds what people type for parsing (全角 digits,
+// amounts), converts dates between 西暦 and 和暦 and holds Japan Standard
+// Time, the zone every time shown to people is read in.
 //
 // Every record type that holds case-class data (consultation content, loan
 // details, a representative's date of birth, dispatch reports) keeps that

@@ -24,6 +24,14 @@ var eras = []Era{
 	{"令和", "R", utcDate(2019, 5, 1)},
 }
 
+// jst is Japan Standard Time: UTC+9 all year, Japan having no daylight
+// saving time. A fixed zone needs no time zone database on the machine.
+var jst = time.FixedZone("JST", 9*3600)
+
+// JST returns Japan Standard Time, the zone in which every time shown to
+// people is read and every "today" is decided.
+func JST() *time.Location { return jst }
+
 // weekdaysJP are the weekday kanji, Sunday first as time.Weekday counts.
 var weekdaysJP = [7]string{"日", "月", "火", "水", "木", "金", "土"}
 

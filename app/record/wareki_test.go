@@ -176,3 +176,21 @@ func TestErasCopy(t *testing.T) {
 		t.Error("Eras returned the package's own slice")
 	}
 }
+
+func TestJST(t *testing.T) {
+	if a, b := JST(), JST(); a != b {
+		t.Error("JST returns a new location each time")
+	}
+	// 2026-03-31 15:00 UTC is already 1 April in Japan: a new 年度.
+	at := time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC).In(JST())
+	if name, off := at.Zone(); name != "JST" || off != 9*3600 {
+		t.Errorf("zone %s %+d", name, off)
+	}
+	if got := FiscalYear(at); got != 2026 || at.Format(time.DateTime) != "2026-04-01 00:00:00" {
+		t.Errorf("%s is in 年度 %d", at.Format(time.DateTime), got)
+	}
+	// No daylight saving time: the same offset in summer.
+	if _, off := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC).In(JST()).Zone(); off != 9*3600 {
+		t.Errorf("summer offset %+d", off)
+	}
+}

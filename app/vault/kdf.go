@@ -68,9 +68,10 @@ func DeriveKEK(master []byte) []byte { return hkdfKey(master, infoKEK) }
 // HKDF-SHA256(master, salt nil, info "madoguchi auth v1"), 32 bytes.
 func DeriveAuthKey(master []byte) []byte { return hkdfKey(master, infoAuth) }
 
-// DeriveSearchKey returns the blind-index key for case text:
-// HKDF-SHA256(caseKey, salt nil, info "search v1"), 32 bytes.
-func DeriveSearchKey(caseKey []byte) []byte { return hkdfKey(caseKey, infoSearch) }
+// deriveSearchKey returns the key of the earlier release's index of case
+// text (BlindIndex.LegacyToken): HKDF-SHA256(caseKey, salt nil, info
+// "search v1"), 32 bytes.
+func deriveSearchKey(caseKey []byte) []byte { return hkdfKey(caseKey, infoSearch) }
 
 // hkdfKey expands secret into KeySize bytes with HKDF-SHA256 and no salt.
 func hkdfKey(secret []byte, info string) []byte {
@@ -83,6 +84,6 @@ func hkdfKey(secret []byte, info string) []byte {
 	return out
 }
 
-// DeriveKey returns HKDF-SHA256(secret, salt nil, info), 32 bytes, for keys
-// that other packages derive from an office key (the blind index).
-func DeriveKey(secret []byte, info string) []byte { return hkdfKey(secret, info) }
+// deriveKey returns HKDF-SHA256(secret, salt nil, info), 32 bytes, for keys
+// derived from an office key (the blind index keys).
+func deriveKey(secret []byte, info string) []byte { return hkdfKey(secret, info) }

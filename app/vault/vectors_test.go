@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"reflect"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ type kdfVector struct {
 	Auth     string    `json:"auth_hex"`
 }
 
-// searchVector is one known answer for DeriveSearchKey.
+// searchVector is one known answer for deriveSearchKey.
 type searchVector struct {
 	CaseKey string `json:"case_key_hex"`
 	Search  string `json:"search_hex"`
@@ -118,7 +119,7 @@ type upgradeVector struct {
 	MAC     string `json:"mac_hex"`
 }
 
-// deriveVector is one known answer for DeriveKey.
+// deriveVector is one known answer for deriveKey.
 type deriveVector struct {
 	Secret string `json:"secret_hex"`
 	Info   string `json:"info"`
@@ -137,6 +138,7 @@ type vectorFile struct {
 	LegacyPin []legacyPinVector `json:"legacy_pin"`
 	Upgrade   []upgradeVector   `json:"upgrade_mac"`
 	DeriveKey []deriveVector    `json:"derive_key"`
+	Blind     []blindVector     `json:"blind_index"`
 }
 
 // computeKDF fills the outputs of v from the code.
@@ -191,7 +193,8 @@ func TestVectors(t *testing.T) {
 		return
 	}
 	if len(f.KDF) == 0 || len(f.Search) == 0 || len(f.Seal) == 0 || len(f.BundleAAD) == 0 || len(f.Identity) == 0 ||
-		len(f.Grant) == 0 || len(f.Table) == 0 || len(f.LegacyPin) == 0 || len(f.Upgrade) == 0 || len(f.DeriveKey) == 0 {
+		len(f.Grant) == 0 || len(f.Table) == 0 || len(f.LegacyPin) == 0 || len(f.Upgrade) == 0 || len(f.DeriveKey) == 0 ||
+		len(f.Blind) == 0 {
 		t.Fatal("vectors missing")
 	}
 	for _, v := range f.KDF {
@@ -205,7 +208,7 @@ func TestVectors(t *testing.T) {
 		})
 	}
 	for i, v := range f.Search {
-		got := hex.EncodeToString(DeriveSearchKey(unhex(t, v.CaseKey)))
+		got := hex.EncodeToString(deriveSearchKey(unhex(t, v.CaseKey)))
 		if got != v.Search {
 			t.Errorf("search %d: got %s, want %s", i, got, v.Search)
 		}
@@ -300,12 +303,18 @@ func TestVectors(t *testing.T) {
 		}
 	}
 	for i, v := range f.DeriveKey {
-		if got := hex.EncodeToString(DeriveKey(unhex(t, v.Secret), v.Info)); got != v.Key {
+		if got := hex.EncodeToString(deriveKey(unhex(t, v.Secret), v.Info)); got != v.Key {
 			t.Errorf("derive %d (%s): got %s, want %s", i, v.Info, got, v.Key)
 		}
 		if hand := hex.EncodeToString(hkdfByHand(unhex(t, v.Secret), v.Info)); hand != v.Key {
 			t.Errorf("derive %d (%s): by hand %s", i, v.Info, hand)
 		}
+	}
+	for i, v := range f.Blind {
+		if got := computeBlind(t, v); !reflect.DeepEqual(got, v) {
+			t.Errorf("blind index %d: got  %+v\nwant %+v", i, got, v)
+		}
+		checkBlindIndependently(t, v)
 	}
 }
 
@@ -528,7 +537,7 @@ func writeVectors(t *testing.T, f vectorFile) {
 		f.KDF[i] = computeKDF(t, f.KDF[i])
 	}
 	for i := range f.Search {
-		f.Search[i].Search = hex.EncodeToString(DeriveSearchKey(unhex(t, f.Search[i].CaseKey)))
+		f.Search[i].Search = hex.EncodeToString(deriveSearchKey(unhex(t, f.Search[i].CaseKey)))
 	}
 	for i := range f.Seal {
 		f.Seal[i] = computeSeal(t, f.Seal[i])
@@ -552,7 +561,10 @@ func writeVectors(t *testing.T, f vectorFile) {
 		f.Upgrade[i] = computeUpgrade(t, f.Upgrade[i])
 	}
 	for i := range f.DeriveKey {
-		f.DeriveKey[i].Key = hex.EncodeToString(DeriveKey(unhex(t, f.DeriveKey[i].Secret), f.DeriveKey[i].Info))
+		f.DeriveKey[i].Key = hex.EncodeToString(deriveKey(unhex(t, f.DeriveKey[i].Secret), f.DeriveKey[i].Info))
+	}
+	for i := range f.Blind {
+		f.Blind[i] = computeBlind(t, f.Blind[i])
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -619,7 +631,7 @@ func TestHKDFIndependent(t *testing.T) {
 	}{
 		{"kek", DeriveKEK, "madoguchi kek v1"},
 		{"auth", DeriveAuthKey, "madoguchi auth v1"},
-		{"search", DeriveSearchKey, "search v1"},
+		{"search", deriveSearchKey, "search v1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

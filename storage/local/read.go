@@ -16,17 +16,23 @@ func (s *Store) Head(id string) (Version, error) {
 	}
 	var v Version
 	err := s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(headKey(id))
-		if err != nil {
-			return err
-		}
-		v, err = headVersion(txn, id, item)
+		var err error
+		v, err = getHead(txn, id)
 		return err
 	})
 	if err != nil {
 		return Version{}, fmt.Errorf("head of %q: %w", id, notFound(err))
 	}
 	return v, nil
+}
+
+// getHead reads the current version of record id in txn.
+func getHead(txn *badger.Txn, id string) (Version, error) {
+	item, err := txn.Get(headKey(id))
+	if err != nil {
+		return Version{}, err
+	}
+	return headVersion(txn, id, item)
 }
 
 // headVersion reads the version the head item of record id points to. A
@@ -157,8 +163,22 @@ func (s *Store) Terms(index, prefix string, fn func(value, id string) bool) erro
 // IDs returns the ids of all records of kind, sorted.
 func (s *Store) IDs(kind string) ([]string, error) {
 	var ids []string
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		ids, err = kindIDs(txn, kind)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ids of %q: %w", kind, err)
+	}
+	return ids, nil
+}
+
+// kindIDs returns the ids of all records of kind in txn, sorted.
+func kindIDs(txn *badger.Txn, kind string) ([]string, error) {
+	var ids []string
 	prefix := kindPrefix(kind)
-	err := s.scanKeys(prefix, func(key []byte) (bool, error) {
+	err := scanTxnKeys(txn, prefix, func(key []byte) (bool, error) {
 		id, err := keyName("id", key, prefix)
 		if err != nil {
 			return false, err
@@ -166,10 +186,7 @@ func (s *Store) IDs(kind string) ([]string, error) {
 		ids = append(ids, id)
 		return true, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("ids of %q: %w", kind, err)
-	}
-	return ids, nil
+	return ids, err
 }
 
 // Count returns the number of records of kind.
@@ -193,17 +210,20 @@ func (s *Store) Count(kind string) (int, error) {
 // values, until fn returns false or an error, which it returns. The key is
 // valid only during the call.
 func (s *Store) scanKeys(prefix []byte, fn func(key []byte) (bool, error)) error {
-	return s.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			more, err := fn(it.Item().Key())
-			if err != nil || !more {
-				return err
-			}
+	return s.db.View(func(txn *badger.Txn) error { return scanTxnKeys(txn, prefix, fn) })
+}
+
+// scanTxnKeys is scanKeys in txn.
+func scanTxnKeys(txn *badger.Txn, prefix []byte, fn func(key []byte) (bool, error)) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		more, err := fn(it.Item().Key())
+		if err != nil || !more {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Meta returns the value of a meta key; ErrNotFound if it is not set.

@@ -2,7 +2,9 @@ package local
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -32,12 +34,12 @@ func storeAtSchema(t *testing.T, v int) string {
 
 func TestSchema(t *testing.T) {
 	ran := 0
-	mark := Migration{From: 0, Run: func(txn *badger.Txn) error {
+	mark := Migration{From: 0, Run: func(txn *Txn) error {
 		ran++
-		return txn.Set(metaKey("migrated"), []byte("yes"))
+		return txn.Apply(Batch{Meta: map[string][]byte{"migrated": []byte("yes")}})
 	}}
-	failing := Migration{From: 0, Run: func(txn *badger.Txn) error {
-		if err := txn.Set(metaKey("migrated"), []byte("half")); err != nil {
+	failing := Migration{From: 0, Run: func(txn *Txn) error {
+		if err := txn.Apply(Batch{Meta: map[string][]byte{"migrated": []byte("half")}}); err != nil {
 			return err
 		}
 		return errors.New("disk says no")
@@ -99,6 +101,65 @@ func TestSchema(t *testing.T) {
 				t.Errorf("record lost: %v", err)
 			}
 		})
+	}
+}
+
+// TestMigrationTxn runs a migration that reads and rewrites the store
+// through Txn, and checks that Txn sees its own writes and ends with Run.
+func TestMigrationTxn(t *testing.T) {
+	dir := storeAtSchema(t, 0)
+	var kept *Txn
+	m := Migration{From: 0, Run: func(txn *Txn) error {
+		kept = txn
+		ids, err := txn.IDs("business")
+		if err != nil || !slices.Equal(ids, []string{"r1"}) {
+			return fmt.Errorf("ids %q, %v", ids, err)
+		}
+		head, err := txn.Head("r1")
+		if err != nil || head.Rev != "1" {
+			return fmt.Errorf("head %+v, %v", head, err)
+		}
+		if _, err := txn.Head("none"); !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("head of a missing record: %v", err)
+		}
+		if b, err := txn.Meta(schemaKey); err != nil || string(b) != "0" {
+			return fmt.Errorf("schema meta %q, %v", b, err)
+		}
+		// Rewrite r1 as a new version with a term, and move a meta key.
+		w := write("r1", "business", "2", Term{"name", "やまだ"})
+		if err := txn.Apply(Batch{Writes: []Write{w}, Meta: map[string][]byte{"new": []byte("v")}}); err != nil {
+			return err
+		}
+		if head, err := txn.Head("r1"); err != nil || head.Rev != "2" {
+			return fmt.Errorf("own write not seen: %+v, %v", head, err)
+		}
+		if err := txn.DeleteMeta("new"); err != nil {
+			return err
+		}
+		if _, err := txn.Meta("new"); !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("deleted meta: %v", err)
+		}
+		return txn.DeleteMeta("never set")
+	}}
+	s, err := Open(dir, testKey(1), Options{Migrations: []Migration{m}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if b, _ := s.Meta(schemaKey); string(b) != strconv.Itoa(SchemaVersion) {
+		t.Errorf("schema %q", b)
+	}
+	if head, err := s.Head("r1"); err != nil || head.Rev != "2" {
+		t.Errorf("head after migration %+v, %v", head, err)
+	}
+	if ids, err := s.Find("name", "やまだ"); err != nil || !slices.Equal(ids, []string{"r1"}) {
+		t.Errorf("term after migration %q, %v", ids, err)
+	}
+	if _, err := kept.Meta(schemaKey); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Txn used after Run: %v", err)
+	}
+	if err := kept.Apply(Batch{}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Txn used after Run: %v", err)
 	}
 }
 

@@ -74,12 +74,12 @@ var (
 const KeySize = 32
 
 // Migration upgrades a store from schema version From to From+1. Run is
-// called inside one read-write transaction; the new version is written in
-// the same transaction, so a failed or interrupted migration leaves the
+// called inside one read-write transaction (txn); the new version is written
+// in the same transaction, so a failed or interrupted migration leaves the
 // store at From.
 type Migration struct {
 	From int
-	Run  func(txn *badger.Txn) error
+	Run  func(txn *Txn) error
 }
 
 // Options tune Open. The zero value opens read-write with no migrations.
