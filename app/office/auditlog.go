@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -11,10 +12,10 @@ import (
 // VerifyAudit re-walks the whole access-log chain. It returns how many events
 // it checked, and a *audit.BrokenLink naming the first broken one if any.
 // The check itself is logged after it ran.
-func (o *Office) VerifyAudit(s *Session) (int, error) {
+func (o *Office) VerifyAudit(ctx context.Context, s *Session) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermAudit); err != nil {
+	if err := o.session(ctx, s, PermAudit); err != nil {
 		return 0, err
 	}
 	v := audit.NewVerifier()
@@ -50,10 +51,10 @@ func (o *Office) VerifyAudit(s *Session) (int, error) {
 }
 
 // AuditEvents returns the events that match f, oldest first.
-func (o *Office) AuditEvents(s *Session, f audit.Filter) ([]audit.Event, error) {
+func (o *Office) AuditEvents(ctx context.Context, s *Session, f audit.Filter) ([]audit.Event, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermAudit); err != nil {
+	if err := o.session(ctx, s, PermAudit); err != nil {
 		return nil, err
 	}
 	var out []audit.Event
@@ -75,8 +76,8 @@ func (o *Office) AuditEvents(s *Session, f audit.Filter) ([]audit.Event, error) 
 
 // AuditFindings analyses the log for what a supervisor should look at: bulk
 // viewing, after-hours access, failed logins, exports and prints.
-func (o *Office) AuditFindings(s *Session, f audit.Filter) ([]audit.Finding, error) {
-	evs, err := o.AuditEvents(s, f)
+func (o *Office) AuditFindings(ctx context.Context, s *Session, f audit.Filter) ([]audit.Finding, error) {
+	evs, err := o.AuditEvents(ctx, s, f)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -63,10 +64,10 @@ func recordParts(rec any) (*record.Meta, record.Kind, Permission, []part, error)
 // transactions as fit, each all-or-nothing, and the access log gets one
 // event per kind with the count. progress, if not nil, is called as records
 // are written.
-func (o *Office) Import(s *Session, recs []any, progress func(done, total int)) error {
+func (o *Office) Import(ctx context.Context, s *Session, recs []any, progress func(done, total int)) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.loggedIn(s); err != nil {
+	if err := o.loggedIn(ctx, s); err != nil {
 		return err
 	}
 	counts, last, err := o.importPipelined(s, recs, progress)

@@ -11,6 +11,7 @@ package office
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -223,7 +224,7 @@ func (o *Office) Device() string { return o.kr.Device }
 // Login unlocks the keyring with the password, opens the store and starts a
 // session. Failed attempts count towards the lockout and are written to the
 // access log at the next successful login.
-func (o *Office) Login(login string, password []byte) (*Session, error) {
+func (o *Office) Login(ctx context.Context, login string, password []byte) (*Session, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.sess != nil {
@@ -377,16 +378,16 @@ func (o *Office) closeLocked() error {
 	return cerr
 }
 
-// session checks that s is the logged-in session and may do p. Call with
-// o.mu held.
-func (o *Office) session(s *Session, p Permission) error {
+// session checks that s is the logged-in session and may do p, and that
+// ctx is not done. Call with o.mu held.
+func (o *Office) session(ctx context.Context, s *Session, p Permission) error {
 	if s == nil || o.sess != s || o.store == nil {
 		return ErrNotLoggedIn
 	}
 	if !s.May(p) {
 		return ErrForbidden
 	}
-	return nil
+	return ctxErr(ctx)
 }
 
 // KDF returns the Argon2id cost this office uses for new passwords.

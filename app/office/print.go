@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -113,16 +114,16 @@ func (o *Office) name(s *Session, id string, k record.Kind) string {
 
 // PrintSheet renders the completed 相談票 of a consultation record. It holds
 // case content, so only case roles may print it.
-func (o *Office) PrintSheet(s *Session, consultationID string) ([]byte, error) {
-	return o.PrintSheets(s, []string{consultationID})
+func (o *Office) PrintSheet(ctx context.Context, s *Session, consultationID string) ([]byte, error) {
+	return o.PrintSheets(ctx, s, []string{consultationID})
 }
 
 // PrintSheets renders several completed 相談票 into one PDF (a coordinator's
 // batch), with one ledger row for all of them.
-func (o *Office) PrintSheets(s *Session, consultationIDs []string) ([]byte, error) {
+func (o *Office) PrintSheets(ctx context.Context, s *Session, consultationIDs []string) ([]byte, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return nil, err
 	}
 	programs, err := o.programs(s)
@@ -158,10 +159,10 @@ func (o *Office) PrintSheets(s *Session, consultationIDs []string) ([]byte, erro
 // PrintBlankSheet renders the session sheet for a reservation: the business
 // and reservation filled in, the consultation sections blank for the
 // consultant to write by hand. No case content is on it.
-func (o *Office) PrintBlankSheet(s *Session, reservationID string) ([]byte, error) {
+func (o *Office) PrintBlankSheet(ctx context.Context, s *Session, reservationID string) ([]byte, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	r, err := o.reservation(s, reservationID)
@@ -183,14 +184,14 @@ func (o *Office) PrintBlankSheet(s *Session, reservationID string) ([]byte, erro
 // PrintDaySheets renders, in one PDF, the session sheet of every active
 // reservation of a day (予約 or 来所), in schedule order: what a coordinator
 // prints each morning. One ledger row covers them all.
-func (o *Office) PrintDaySheets(s *Session, date string) ([]byte, error) {
-	rs, err := o.ReservationsOn(s, date)
+func (o *Office) PrintDaySheets(ctx context.Context, s *Session, date string) ([]byte, error) {
+	rs, err := o.ReservationsOn(ctx, s, date)
 	if err != nil {
 		return nil, err
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	programs, err := o.programs(s)
@@ -216,10 +217,10 @@ func (o *Office) PrintDaySheets(s *Session, date string) ([]byte, error) {
 }
 
 // PrintReservation renders the 予約内容 sheet of a reservation (別紙1).
-func (o *Office) PrintReservation(s *Session, reservationID string) ([]byte, error) {
+func (o *Office) PrintReservation(ctx context.Context, s *Session, reservationID string) ([]byte, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	r, err := o.reservation(s, reservationID)
@@ -244,18 +245,18 @@ func (o *Office) userName(login string) string {
 }
 
 // PrintSchedule renders 本日の予定表 for an ISO date.
-func (o *Office) PrintSchedule(s *Session, date string) ([]byte, error) {
+func (o *Office) PrintSchedule(ctx context.Context, s *Session, date string) ([]byte, error) {
 	day, err := record.ParseDate("日付", date)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := o.ReservationsOn(s, date)
+	rs, err := o.ReservationsOn(ctx, s, date)
 	if err != nil {
 		return nil, err
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	rows := make([]reports.ScheduleRow, 0, len(rs))
@@ -272,10 +273,10 @@ func (o *Office) PrintSchedule(s *Session, date string) ([]byte, error) {
 }
 
 // PrintAttendance renders a seminar's セミナー出席者名簿.
-func (o *Office) PrintAttendance(s *Session, seminarID string) ([]byte, error) {
+func (o *Office) PrintAttendance(ctx context.Context, s *Session, seminarID string) ([]byte, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermApplications); err != nil {
+	if err := o.session(ctx, s, PermApplications); err != nil {
 		return nil, err
 	}
 	var sem record.Seminar
@@ -292,10 +293,10 @@ func (o *Office) PrintAttendance(s *Session, seminarID string) ([]byte, error) {
 }
 
 // Ledger returns the ledger rows, oldest first.
-func (o *Office) Ledger(s *Session) ([]record.LedgerEntry, error) {
+func (o *Office) Ledger(ctx context.Context, s *Session) ([]record.LedgerEntry, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermLedger); err != nil {
+	if err := o.session(ctx, s, PermLedger); err != nil {
 		return nil, err
 	}
 	return o.ledger(s)
@@ -315,10 +316,10 @@ func (o *Office) ledger(s *Session) ([]record.LedgerEntry, error) {
 }
 
 // PrintLedger renders the 管理簿. Printing it is itself a ledger row.
-func (o *Office) PrintLedger(s *Session) ([]byte, error) {
+func (o *Office) PrintLedger(ctx context.Context, s *Session) ([]byte, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermLedger); err != nil {
+	if err := o.session(ctx, s, PermLedger); err != nil {
 		return nil, err
 	}
 	entries, err := o.ledger(s)
@@ -338,14 +339,14 @@ func (o *Office) PrintLedger(s *Session) ([]byte, error) {
 
 // PrintStatistics renders the statistics of a month ("2026-10") or a 年度
 // ("FY2026").
-func (o *Office) PrintStatistics(s *Session, period string) ([]byte, error) {
-	st, err := o.Statistics(s, period)
+func (o *Office) PrintStatistics(ctx context.Context, s *Session, period string) ([]byte, error) {
+	st, err := o.Statistics(ctx, s, period)
 	if err != nil {
 		return nil, err
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermStats); err != nil {
+	if err := o.session(ctx, s, PermStats); err != nil {
 		return nil, err
 	}
 	return o.print(s, printed{content: st.Title},

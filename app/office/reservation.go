@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,10 +30,10 @@ func activeReservation(r *record.Reservation) bool {
 // SaveReservation creates (empty ID) or updates a reservation. An active
 // reservation is refused with a *BookingError when its consultant already has
 // another one at an overlapping time, or when its venue is full then.
-func (o *Office) SaveReservation(s *Session, r *record.Reservation) error {
+func (o *Office) SaveReservation(ctx context.Context, s *Session, r *record.Reservation) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return err
 	}
 	return o.saveReservation(s, r)
@@ -141,10 +142,10 @@ func sortReservations(rs []record.Reservation) {
 }
 
 // Reservation reads one reservation.
-func (o *Office) Reservation(s *Session, id string) (*record.Reservation, error) {
+func (o *Office) Reservation(ctx context.Context, s *Session, id string) (*record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	return o.reservation(s, id)
@@ -163,10 +164,10 @@ func (o *Office) reservation(s *Session, id string) (*record.Reservation, error)
 
 // ReservationsBetween lists the reservations from one ISO date to another
 // (both included), by date, time and venue.
-func (o *Office) ReservationsBetween(s *Session, from, to string) ([]record.Reservation, error) {
+func (o *Office) ReservationsBetween(ctx context.Context, s *Session, from, to string) ([]record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	ids, err := o.idsInDateRange(string(record.KindReservation), from, to)
@@ -182,15 +183,15 @@ func (o *Office) ReservationsBetween(s *Session, from, to string) ([]record.Rese
 }
 
 // ReservationsOn lists one day's reservations.
-func (o *Office) ReservationsOn(s *Session, date string) ([]record.Reservation, error) {
-	return o.ReservationsBetween(s, date, date)
+func (o *Office) ReservationsOn(ctx context.Context, s *Session, date string) ([]record.Reservation, error) {
+	return o.ReservationsBetween(ctx, s, date, date)
 }
 
 // ReservationsOfBusiness lists a business's reservations, oldest first.
-func (o *Office) ReservationsOfBusiness(s *Session, businessID string) ([]record.Reservation, error) {
+func (o *Office) ReservationsOfBusiness(ctx context.Context, s *Session, businessID string) ([]record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	ids, err := o.idsOfBusiness(businessID)
@@ -240,10 +241,10 @@ func commonPrefix(a, b string) string {
 
 // SetReservationStatus records a visitor's arrival (来所), a cancellation
 // (キャンセル) or a no-show (無断キャンセル).
-func (o *Office) SetReservationStatus(s *Session, id, status string) (*record.Reservation, error) {
+func (o *Office) SetReservationStatus(ctx context.Context, s *Session, id, status string) (*record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	r, err := o.reservation(s, id)
@@ -266,10 +267,10 @@ type WalkIn struct {
 }
 
 // TakeWalkIn books a walk-in from now, already checked in (来所).
-func (o *Office) TakeWalkIn(s *Session, w WalkIn) (*record.Reservation, error) {
+func (o *Office) TakeWalkIn(ctx context.Context, s *Session, w WalkIn) (*record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	if w.Minutes <= 0 {

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -30,10 +31,10 @@ const DefaultSearchLimit = 50
 // record by its id. Everyone who works the front desk may search; the query
 // is not written to the access log (it may be a person's name), only that a
 // search happened and how many hits it had.
-func (o *Office) Search(s *Session, query string, limit int) ([]Hit, error) {
+func (o *Office) Search(ctx context.Context, s *Session, query string, limit int) ([]Hit, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	if limit <= 0 {
@@ -201,10 +202,10 @@ func (o *Office) legacyBlindCandidates(s *Session, text string) ([]string, error
 // SearchCases finds consultation records whose content (相談の概要, 案内した制度,
 // 所感, 備考, next action, loan) contains text. Only people holding the case
 // key can search, through the blind index; newest first.
-func (o *Office) SearchCases(s *Session, text string, limit int) ([]ConsultationSummary, error) {
+func (o *Office) SearchCases(ctx context.Context, s *Session, text string, limit int) ([]ConsultationSummary, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return nil, err
 	}
 	if limit <= 0 {

@@ -2,6 +2,7 @@ package office
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -87,14 +88,14 @@ func (c *counter) table(title string) reports.Table {
 // unique businesses; reservations and no-shows; dispatches; seminar
 // attendance. It reads case content, so it is for coordinators and
 // supervisors, and it is logged.
-func (o *Office) Statistics(s *Session, p string) (*Stats, error) {
+func (o *Office) Statistics(ctx context.Context, s *Session, p string) (*Stats, error) {
 	from, to, title, months, err := period(p)
 	if err != nil {
 		return nil, err
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermStats); err != nil {
+	if err := o.session(ctx, s, PermStats); err != nil {
 		return nil, err
 	}
 	st := &Stats{Title: title, Period: periodText(from, to)}
