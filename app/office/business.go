@@ -222,18 +222,19 @@ func (o *Office) BusinessHistory(ctx context.Context, s *Session, id string) ([]
 	return bs, err
 }
 
-// Businesses lists every business (merged ones excluded), by フリガナ.
+// Businesses lists every business (merged ones excluded), by フリガナ. It
+// reads without holding the office.
 func (o *Office) Businesses(ctx context.Context, s *Session) ([]BusinessSummary, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(ctx, s, PermFrontDesk); err != nil {
+	w, err := o.begin(ctx, s, PermFrontDesk)
+	if err != nil {
 		return nil, err
 	}
+	defer w.end()
 	ids, err := o.store.IDs(string(record.KindBusiness))
 	if err != nil {
 		return nil, fmt.Errorf("list businesses: %w", err)
 	}
-	bs, err := loadAll[record.Business](o, s, ids, record.KindBusiness)
+	bs, err := loadAll[record.Business](w.ctx, o, s, ids, record.KindBusiness)
 	if err != nil {
 		return nil, err
 	}

@@ -158,7 +158,7 @@ func (o *Office) Consultation(ctx context.Context, s *Session, id string) (*reco
 			return nil, err
 		}
 	}
-	return c, nil
+	return c, o.logWarnings()
 }
 
 func (o *Office) consultation(s *Session, id string) (*record.Consultation, error) {
@@ -168,9 +168,7 @@ func (o *Office) consultation(s *Session, id string) (*record.Consultation, erro
 		return nil, err
 	}
 	c.Rev = rev
-	if err := o.checkApproval(s, &c); err != nil {
-		return nil, err
-	}
+	o.checkApproval(s, &c)
 	if !s.May(PermCase) {
 		return &c, nil
 	}
@@ -228,13 +226,14 @@ type ConsultationFilter struct {
 }
 
 // Consultations lists consultation records (without content), newest first.
+// It reads without holding the office.
 func (o *Office) Consultations(ctx context.Context, s *Session, f ConsultationFilter) ([]ConsultationSummary, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(ctx, s, PermFrontDesk); err != nil {
+	w, err := o.begin(ctx, s, PermFrontDesk)
+	if err != nil {
 		return nil, err
 	}
-	cs, err := o.consultations(s, f)
+	defer w.end()
+	cs, err := o.consultations(w.ctx, s, f)
 	if err != nil {
 		return nil, err
 	}
@@ -242,10 +241,12 @@ func (o *Office) Consultations(ctx context.Context, s *Session, f ConsultationFi
 	for i := range cs {
 		out[i] = o.consultationSummary(s, &cs[i])
 	}
-	return out, nil
+	return out, o.locked(w, o.logWarnings)
 }
 
-func (o *Office) consultations(s *Session, f ConsultationFilter) ([]record.Consultation, error) {
+// consultations lists the records that match f, newest first; it reports
+// each record read (StepRead) and stops when ctx ends.
+func (o *Office) consultations(ctx context.Context, s *Session, f ConsultationFilter) ([]record.Consultation, error) {
 	var ids []string
 	var err error
 	switch {
@@ -267,19 +268,21 @@ func (o *Office) consultations(s *Session, f ConsultationFilter) ([]record.Consu
 		return nil, fmt.Errorf("list consultations: %w", err)
 	}
 	var out []record.Consultation
-	for _, id := range ids {
+	for i, id := range ids {
 		if k, _ := record.KindOfID(id); k != record.KindConsultation {
 			continue
 		}
+		if err := ctxErr(ctx); err != nil {
+			return nil, err
+		}
+		report(ctx, StepRead, i, len(ids))
 		var c record.Consultation
 		rev, err := o.load(s, id, record.KindConsultation, &c)
 		if err != nil {
 			return nil, err
 		}
 		c.Rev = rev
-		if err := o.checkApproval(s, &c); err != nil {
-			return nil, err
-		}
+		o.checkApproval(s, &c)
 		if matchConsultation(&c, f) {
 			out = append(out, c)
 		}

@@ -97,7 +97,7 @@ func (o *Office) Dispatches(ctx context.Context, s *Session) ([]record.Dispatch,
 	if err != nil {
 		return nil, fmt.Errorf("list dispatches: %w", err)
 	}
-	ds, err := loadAll[record.Dispatch](o, s, ids, record.KindDispatch)
+	ds, err := loadAll[record.Dispatch](ctx, o, s, ids, record.KindDispatch)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (o *Office) DispatchCount(ctx context.Context, s *Session, businessID strin
 	if err != nil {
 		return 0, fmt.Errorf("count dispatches: %w", err)
 	}
-	ds, err := loadAll[record.Dispatch](o, s, ids, record.KindDispatch)
+	ds, err := loadAll[record.Dispatch](ctx, o, s, ids, record.KindDispatch)
 	if err != nil {
 		return 0, err
 	}

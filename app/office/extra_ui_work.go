@@ -20,7 +20,7 @@ func (o *Office) VisitedWithoutRecord(ctx context.Context, s *Session, date stri
 	if err != nil {
 		return nil, err
 	}
-	rs, err := loadAll[record.Reservation](o, s, ids, record.KindReservation)
+	rs, err := loadAll[record.Reservation](ctx, o, s, ids, record.KindReservation)
 	if err != nil {
 		return nil, err
 	}

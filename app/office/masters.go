@@ -12,8 +12,8 @@ import (
 // loggedIn checks only that s is the current session (for reading masters,
 // which every role needs) and that ctx is not done. Call with o.mu held.
 func (o *Office) loggedIn(ctx context.Context, s *Session) error {
-	if s == nil || o.sess != s || o.store == nil {
-		return ErrNotLoggedIn
+	if err := o.current(s); err != nil {
+		return err
 	}
 	return ctxErr(ctx)
 }
@@ -70,7 +70,7 @@ func masters[T any](ctx context.Context, o *Office, s *Session, k record.Kind, k
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", k, err)
 	}
-	out, err := loadAll[T](o, s, ids, k)
+	out, err := loadAll[T](ctx, o, s, ids, k)
 	if err != nil {
 		return nil, err
 	}

@@ -36,10 +36,10 @@ func (o *Office) SaveReservation(ctx context.Context, s *Session, r *record.Rese
 	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return err
 	}
-	return o.saveReservation(s, r)
+	return o.saveReservation(ctx, s, r)
 }
 
-func (o *Office) saveReservation(s *Session, r *record.Reservation) error {
+func (o *Office) saveReservation(ctx context.Context, s *Session, r *record.Reservation) error {
 	if r.Status == "" {
 		r.Status = record.ResBooked
 	}
@@ -52,7 +52,7 @@ func (o *Office) saveReservation(s *Session, r *record.Reservation) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	if err := o.checkBooking(s, r); err != nil {
+	if err := o.checkBooking(ctx, s, r); err != nil {
 		return err
 	}
 	creating := o.stamp(s, &r.Meta, record.KindReservation)
@@ -70,12 +70,12 @@ func (o *Office) saveReservation(s *Session, r *record.Reservation) error {
 
 func (o *Office) today() string { return o.opt.now().In(jst).Format("2006-01-02") }
 
-func (o *Office) checkBooking(s *Session, r *record.Reservation) error {
+func (o *Office) checkBooking(ctx context.Context, s *Session, r *record.Reservation) error {
 	if !activeReservation(r) {
 		return nil
 	}
 	if r.ConsultantID != "" {
-		others, err := o.reservationsBy(s, ixStaff, r.ConsultantID+"|"+r.Date)
+		others, err := o.reservationsBy(ctx, s, ixStaff, r.ConsultantID+"|"+r.Date)
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (o *Office) checkBooking(s *Session, r *record.Reservation) error {
 	if _, err := o.load(s, r.VenueID, record.KindVenue, &v); err == nil && v.Capacity > 0 {
 		capacity = v.Capacity
 	}
-	others, err := o.reservationsBy(s, ixVenue, r.VenueID+"|"+r.Date)
+	others, err := o.reservationsBy(ctx, s, ixVenue, r.VenueID+"|"+r.Date)
 	if err != nil {
 		return err
 	}
@@ -122,12 +122,12 @@ func pad(hm string) string {
 	return hm
 }
 
-func (o *Office) reservationsBy(s *Session, index, value string) ([]record.Reservation, error) {
+func (o *Office) reservationsBy(ctx context.Context, s *Session, index, value string) ([]record.Reservation, error) {
 	ids, err := o.store.Find(index, value)
 	if err != nil {
 		return nil, fmt.Errorf("find reservations: %w", err)
 	}
-	rs, err := loadAll[record.Reservation](o, s, ids, record.KindReservation)
+	rs, err := loadAll[record.Reservation](ctx, o, s, ids, record.KindReservation)
 	if err != nil {
 		return nil, err
 	}
@@ -170,11 +170,16 @@ func (o *Office) ReservationsBetween(ctx context.Context, s *Session, from, to s
 	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
+	return o.reservationsBetween(ctx, s, from, to)
+}
+
+// reservationsBetween is ReservationsBetween without the checks.
+func (o *Office) reservationsBetween(ctx context.Context, s *Session, from, to string) ([]record.Reservation, error) {
 	ids, err := o.idsInDateRange(string(record.KindReservation), from, to)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := loadAll[record.Reservation](o, s, ids, record.KindReservation)
+	rs, err := loadAll[record.Reservation](ctx, o, s, ids, record.KindReservation)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +257,7 @@ func (o *Office) SetReservationStatus(ctx context.Context, s *Session, id, statu
 		return nil, err
 	}
 	r.Status = status
-	if err := o.saveReservation(s, r); err != nil {
+	if err := o.saveReservation(ctx, s, r); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -287,7 +292,7 @@ func (o *Office) TakeWalkIn(ctx context.Context, s *Session, w WalkIn) (*record.
 		VenueID: w.VenueID, ConsultantID: w.ConsultantID, BusinessID: w.BusinessID,
 		Channel: "窓口", Status: record.ResVisited, WalkIn: true, Checks: record.ReservationChecks{VisitCount: 1},
 	}
-	if err := o.saveReservation(s, r); err != nil {
+	if err := o.saveReservation(ctx, s, r); err != nil {
 		return nil, err
 	}
 	return r, nil

@@ -61,7 +61,7 @@ func (o *Office) Seminars(ctx context.Context, s *Session) ([]record.Seminar, er
 	if err != nil {
 		return nil, fmt.Errorf("list seminars: %w", err)
 	}
-	out, err := loadAll[record.Seminar](o, s, ids, record.KindSeminar)
+	out, err := loadAll[record.Seminar](ctx, o, s, ids, record.KindSeminar)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (o *Office) SaveApplication(ctx context.Context, s *Session, a *record.Appl
 		return err
 	}
 	if a.ID == "" && a.Status == record.AppApplied {
-		apps, err := o.applications(s, a.SeminarID)
+		apps, err := o.applications(ctx, s, a.SeminarID)
 		if err != nil {
 			return err
 		}
@@ -131,15 +131,15 @@ func (o *Office) Applications(ctx context.Context, s *Session, seminarID string)
 	if err := o.session(ctx, s, PermApplications); err != nil {
 		return nil, err
 	}
-	return o.applications(s, seminarID)
+	return o.applications(ctx, s, seminarID)
 }
 
-func (o *Office) applications(s *Session, seminarID string) ([]record.Application, error) {
+func (o *Office) applications(ctx context.Context, s *Session, seminarID string) ([]record.Application, error) {
 	ids, err := o.store.Find(ixSeminar, seminarID)
 	if err != nil {
 		return nil, fmt.Errorf("list applications: %w", err)
 	}
-	out, err := loadAll[record.Application](o, s, ids, record.KindApplication)
+	out, err := loadAll[record.Application](ctx, o, s, ids, record.KindApplication)
 	if err != nil {
 		return nil, err
 	}
