@@ -6,7 +6,8 @@
 // An Office is one vault folder: keyring.json (the keys, sealed per user) and
 // store/ (the Badger database, encrypted with the device store key). Open
 // reads the keyring; Login unlocks it with a password and opens the store.
-// One person is logged in at a time; every method takes that Session.
+// One person is logged in at a time; every use case takes a context and
+// that Session.
 package office
 
 import (

@@ -315,3 +315,62 @@ func TestCancelStopsLongWork(t *testing.T) {
 	}
 	f.logout()
 }
+
+// TestUseCasesRunTogether runs long and short use cases of one session at
+// once, and a Logout under them, for the race detector: every one either
+// succeeds or, after the Logout, says the session ended.
+func TestUseCasesRunTogether(t *testing.T) {
+	f := newFixture(t)
+	s := f.login("coord")
+	bizID, ids := f.importConsultations(s, 20)
+	ctx := context.Background()
+	jobs := map[string]func(i int) error{
+		"statistics": func(int) error { _, err := f.o.Statistics(ctx, s, "FY2026"); return err },
+		"print":      func(int) error { _, err := f.o.PrintSheets(ctx, s, ids[:5]); return err },
+		"search":     func(int) error { _, err := f.o.Search(ctx, s, "並行", 10); return err },
+		"case search": func(int) error {
+			_, err := f.o.SearchCases(ctx, s, "並行して", 10)
+			return err
+		},
+		"list": func(int) error { _, err := f.o.Consultations(ctx, s, ConsultationFilter{}); return err },
+		"save": func(i int) error {
+			c := &record.Consultation{BusinessID: bizID, ConsultantID: f.staff, Date: "2026-11-02", Start: "10:00", End: "10:30",
+				Mode: "窓口", Status: record.StDraft, Case: &record.ConsultationCase{Summary: fmt.Sprintf("並行して保存 %d", i)}}
+			return f.o.SaveConsultation(ctx, s, c)
+		},
+		"import": func(i int) error {
+			c := &record.Consultation{BusinessID: bizID, ConsultantID: f.staff, Date: "2026-11-03", Start: "10:00", End: "10:30",
+				Mode: "窓口", Status: record.StDraft, Case: &record.ConsultationCase{Summary: fmt.Sprintf("並行して取込 %d", i)}}
+			return f.o.Import(ctx, s, []any{c}, nil)
+		},
+	}
+	const rounds = 3
+	var wg sync.WaitGroup
+	errs := make(chan error, len(jobs)*rounds*2)
+	started := make(chan struct{}, len(jobs))
+	for name, job := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range rounds * 2 {
+				if err := job(i); err != nil && !errors.Is(err, ErrNotLoggedIn) {
+					errs <- fmt.Errorf("%s: %w", name, err)
+				}
+				if i == rounds-1 {
+					started <- struct{}{}
+				}
+			}
+		}()
+	}
+	for range jobs {
+		<-started // every job ran some rounds: now log out under the rest
+	}
+	if err := f.o.Logout(); err != nil {
+		t.Fatalf("Logout: %v", err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
