@@ -57,7 +57,7 @@ func setDemo(opt *ui.Options, dir string) {
 	opt.VaultDir = dir
 	opt.Title = "窓口 Madoguchi（デモ）"
 	opt.Prepare = func(progress func(done, total int)) ([]ui.DemoLogin, error) {
-		logins, err := demo.NewVault(dir, demo.SmallSizes(), office.Options{}, progress)
+		logins, err := demo.NewVault(context.Background(), dir, demo.SmallSizes(), office.Options{}, progress)
 		out := make([]ui.DemoLogin, len(logins))
 		for i, l := range logins {
 			out[i] = ui.DemoLogin{Login: l.Login, Password: l.Password, Name: l.Name, Role: l.Role}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -53,6 +54,14 @@ func (r *Renderer) ConsultationSheet(in SheetInput, f Footer) ([]byte, error) {
 // the font once instead of once per sheet, so 200 sheets take a fraction of
 // 200 ConsultationSheet calls.
 func (r *Renderer) ConsultationSheets(ins []SheetInput, f Footer) ([]byte, error) {
+	return r.ConsultationSheetsContext(context.Background(), ins, f, nil)
+}
+
+// ConsultationSheetsContext is ConsultationSheets for a long batch: it
+// stops with ctx's error when ctx ends, checked before each sheet, and
+// calls progress, when not nil, after each sheet is drawn with the number
+// drawn and the total.
+func (r *Renderer) ConsultationSheetsContext(ctx context.Context, ins []SheetInput, f Footer, progress func(done, total int)) ([]byte, error) {
 	if len(ins) == 0 {
 		return nil, errors.New("consultation sheets: no sheets")
 	}
@@ -66,11 +75,17 @@ func (r *Renderer) ConsultationSheets(ins []SheetInput, f Footer) ([]byte, error
 	}
 	d := r.newDoc("相談票", f)
 	for i, s := range sheets {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("consultation sheets: %w", err)
+		}
 		if i > 0 {
 			d.cont = nil
 			d.newPage()
 		}
 		s.draw(d)
+		if progress != nil {
+			progress(i+1, len(sheets))
+		}
 	}
 	return d.finish("consultation sheets")
 }

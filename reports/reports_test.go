@@ -2,10 +2,12 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -203,6 +205,33 @@ func TestConsultationSheets(t *testing.T) {
 	bad.Consultation.Case.NextDue = "来週"
 	if _, err := r.ConsultationSheets([]SheetInput{a, bad}, testFooter()); err == nil || !strings.Contains(err.Error(), "sheet 2") {
 		t.Errorf("err = %v, want one naming sheet 2", err)
+	}
+}
+
+func TestConsultationSheetsContext(t *testing.T) {
+	r := New()
+	ins := []SheetInput{testSheetInput("一枚目"), testSheetInput("二枚目"), testSheetInput("三枚目")}
+	var got []int
+	pdf, err := r.ConsultationSheetsContext(context.Background(), ins, testFooter(), func(done, total int) {
+		if total != len(ins) {
+			t.Errorf("total %d, want %d", total, len(ins))
+		}
+		got = append(got, done)
+	})
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("render: %v", err)
+	}
+	if !slices.Equal(got, []int{1, 2, 3}) {
+		t.Errorf("progress %v, want 1 2 3", got)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = r.ConsultationSheetsContext(ctx, ins, testFooter(), func(done, _ int) {
+		if done == 2 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("after cancel: %v", err)
 	}
 }
 

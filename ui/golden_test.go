@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -33,9 +34,9 @@ func TestGoldenToday(t *testing.T) {
 		{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: to.venueID, ConsultantID: to.staffID, BusinessID: to.otherID, Channel: "窓口"},
 	}
 	for i := range rs {
-		must(t, ctx.Office.SaveReservation(ctx.Session, &rs[i]))
+		must(t, ctx.Office.SaveReservation(context.Background(), ctx.Session, &rs[i]))
 	}
-	_, err := ctx.Office.SetReservationStatus(ctx.Session, rs[0].ID, record.ResVisited)
+	_, err := ctx.Office.SetReservationStatus(context.Background(), ctx.Session, rs[0].ID, record.ResVisited)
 	must(t, err)
 	u.shell.openKey("booking")
 	u.shell.openKey("today")

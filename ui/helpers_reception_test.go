@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -53,19 +54,19 @@ func newTestOffice(t *testing.T, dir string) *testOffice {
 		t.Fatal(err)
 	}
 	defer o.Close()
-	s, err := o.Login("kanri", []byte(testAdminPW))
+	s, err := o.Login(context.Background(), "kanri", []byte(testAdminPW))
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(t, o.AddUser(s, office.NewUser{Login: "uketsuke", Name: "受付 太郎", Roles: []office.Role{office.RoleReception}, Password: []byte(testReceptionPW)}))
+	must(t, o.AddUser(context.Background(), s, office.NewUser{Login: "uketsuke", Name: "受付 太郎", Roles: []office.Role{office.RoleReception}, Password: []byte(testReceptionPW)}))
 	v := &record.Venue{Name: "本庁舎 相談室A", Capacity: 1, Active: true}
-	must(t, o.SaveVenue(s, v))
+	must(t, o.SaveVenue(context.Background(), s, v))
 	st := &record.Staff{Name: "山田 一郎", Kana: "ヤマダ イチロウ", Role: "相談員", Active: true}
-	must(t, o.SaveStaff(s, st))
+	must(t, o.SaveStaff(context.Background(), s, st))
 	b1 := &record.Business{Name: "株式会社さくら商店", Kana: "サクラショウテン", Phone: "03-5555-0101", Form: "法人", Category: "中小企業", Prefecture: "東京都"}
-	must(t, o.SaveBusiness(s, b1, office.SaveBusinessOptions{}))
+	must(t, o.SaveBusiness(context.Background(), s, b1, office.SaveBusinessOptions{}))
 	b2 := &record.Business{Name: "みどり食堂", Kana: "ミドリショクドウ", Phone: "03-5555-0202", Form: "個人事業主", Category: "個人事業者", Prefecture: "東京都"}
-	must(t, o.SaveBusiness(s, b2, office.SaveBusinessOptions{}))
+	must(t, o.SaveBusiness(context.Background(), s, b2, office.SaveBusinessOptions{}))
 	to.venueID, to.staffID, to.businessID, to.otherID = v.ID, st.ID, b1.ID, b2.ID
 	return to
 }

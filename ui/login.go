@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"image/color"
 	"log"
@@ -120,7 +121,7 @@ func (f *loginForm) submit() {
 	f.setBusy(true)
 	var sess *office.Session
 	f.app.background(func() {
-		sess, err = o.Login(id, pw)
+		sess, err = o.Login(context.Background(), id, pw)
 		clear(pw)
 	}, func() {
 		f.setBusy(false)

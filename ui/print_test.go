@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"time"
 
@@ -73,14 +74,14 @@ func TestConsultListPrintsListedSheets(t *testing.T) {
 	f.as("soudan", func(s *office.Session) {
 		r := &record.Reservation{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: f.venue, ConsultantID: f.consultant,
 			BusinessID: f.business, Channel: "窓口", Checks: record.ReservationChecks{VisitCount: 2}}
-		workMust(t, f.o.SaveReservation(s, r))
-		_, err := f.o.SetReservationStatus(s, r.ID, record.ResVisited)
+		workMust(t, f.o.SaveReservation(context.Background(), s, r))
+		_, err := f.o.SetReservationStatus(context.Background(), s, r.ID, record.ResVisited)
 		workMust(t, err)
 		for _, id := range []string{f.reservation, r.ID} {
-			c, err := f.o.DraftFromReservation(s, id)
+			c, err := f.o.DraftFromReservation(context.Background(), s, id)
 			workMust(t, err)
 			c.Case.Summary, c.Status = "概要", record.StConfirmed
-			workMust(t, f.o.SaveConsultation(s, c))
+			workMust(t, f.o.SaveConsultation(context.Background(), s, c))
 		}
 		if sc := newConsultScreen(f.ctx(s, fyne.NewSize(1100, 760))); sc.printAll != nil {
 			t.Error("a consultant sees 表示中の相談票をまとめて印刷")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -56,10 +57,10 @@ func (s *businessScreen) find() {
 	var items []office.BusinessSummary
 	var err error
 	if s.search.Text == "" {
-		items, err = s.ctx.Office.Businesses(s.ctx.Session)
+		items, err = s.ctx.Office.Businesses(context.Background(), s.ctx.Session)
 	} else {
 		var hits []office.Hit
-		hits, err = s.ctx.Office.Search(s.ctx.Session, s.search.Text, 100)
+		hits, err = s.ctx.Office.Search(context.Background(), s.ctx.Session, s.search.Text, 100)
 		for _, h := range hits {
 			if h.Kind == record.KindBusiness {
 				items = append(items, office.BusinessSummary{ID: h.ID, Name: h.Title, Phone: h.Detail})
@@ -84,7 +85,7 @@ func (s *businessScreen) add() {
 
 // show fills the right side with one business and its history.
 func (s *businessScreen) show(id string) {
-	b, err := s.ctx.Office.BusinessContact(s.ctx.Session, id)
+	b, err := s.ctx.Office.BusinessContact(context.Background(), s.ctx.Session, id)
 	if err != nil {
 		showError(s.ctx.Window, err)
 		return
@@ -126,7 +127,7 @@ func businessFacts(b *record.Business) fyne.CanvasObject {
 }
 
 func (s *businessScreen) reservations(id string) fyne.CanvasObject {
-	rs, err := s.ctx.Office.ReservationsOfBusiness(s.ctx.Session, id)
+	rs, err := s.ctx.Office.ReservationsOfBusiness(context.Background(), s.ctx.Session, id)
 	if err != nil {
 		return widget.NewLabel(office.Message(err))
 	}
@@ -143,7 +144,7 @@ func (s *businessScreen) reservations(id string) fyne.CanvasObject {
 }
 
 func (s *businessScreen) consultations(id string) fyne.CanvasObject {
-	cs, err := s.ctx.Office.Consultations(s.ctx.Session, office.ConsultationFilter{BusinessID: id})
+	cs, err := s.ctx.Office.Consultations(context.Background(), s.ctx.Session, office.ConsultationFilter{BusinessID: id})
 	if err != nil {
 		return widget.NewLabel(office.Message(err))
 	}

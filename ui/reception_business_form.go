@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -149,7 +150,7 @@ func (f *businessForm) checkSimilar() {
 		f.similar.SetText("")
 		return
 	}
-	matches, err := f.ctx.Office.SimilarBusinesses(f.ctx.Session, &b)
+	matches, err := f.ctx.Office.SimilarBusinesses(context.Background(), f.ctx.Session, &b)
 	if err != nil || len(matches) == 0 {
 		f.similar.SetText("")
 		return
@@ -173,7 +174,7 @@ func (f *businessForm) save() bool {
 func (f *businessForm) store(allowDuplicate bool) bool {
 	f.form.clearErrors()
 	b := f.collect()
-	err := f.ctx.Office.SaveBusiness(f.ctx.Session, &b, office.SaveBusinessOptions{AllowDuplicate: allowDuplicate})
+	err := f.ctx.Office.SaveBusiness(context.Background(), f.ctx.Session, &b, office.SaveBusinessOptions{AllowDuplicate: allowDuplicate})
 	var dup *office.DuplicateError
 	switch {
 	case asDuplicate(err, &dup):
@@ -219,7 +220,7 @@ func (f *businessForm) useExisting(m office.BusinessSummary) {
 	if f.onSaved == nil {
 		return
 	}
-	b, err := f.ctx.Office.BusinessContact(f.ctx.Session, m.ID)
+	b, err := f.ctx.Office.BusinessContact(context.Background(), f.ctx.Session, m.ID)
 	if err != nil {
 		showError(f.ctx.Window, err)
 		return

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -99,7 +100,7 @@ func (f *reservationForm) fill() {
 	f.venues.selectID(f.venue, r.VenueID)
 	f.staff.selectID(f.consultant, r.ConsultantID)
 	if r.BusinessID != "" {
-		n, _ := f.ctx.Office.BusinessNames(f.ctx.Session, []string{r.BusinessID})
+		n, _ := f.ctx.Office.BusinessNames(context.Background(), f.ctx.Session, []string{r.BusinessID})
 		f.picker.set(r.BusinessID, n[r.BusinessID])
 	}
 	if r.Channel == "" {
@@ -146,7 +147,7 @@ func (f *reservationForm) save() bool {
 	f.form.clearErrors()
 	f.collect()
 	saved := f.r
-	if err := f.ctx.Office.SaveReservation(f.ctx.Session, &saved); err != nil {
+	if err := f.ctx.Office.SaveReservation(context.Background(), f.ctx.Session, &saved); err != nil {
 		f.form.showErrors(err)
 		return false
 	}
@@ -172,7 +173,7 @@ func (f *reservationForm) printSheet() {
 	}
 	id := f.r.ID
 	savePDF(f.ctx, "予約_"+f.r.Date+"_"+id+".pdf", func() ([]byte, error) {
-		return f.ctx.Office.PrintReservation(f.ctx.Session, id)
+		return f.ctx.Office.PrintReservation(context.Background(), f.ctx.Session, id)
 	})
 }
 

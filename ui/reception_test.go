@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestReceptionMainPath(t *testing.T) {
 		t.Fatalf("today shows %d rows", len(today.rows))
 	}
 	test.Tap(findButton(t, today.list, "来所"))
-	r, err := ctx.Office.Reservation(ctx.Session, f.r.ID)
+	r, err := ctx.Office.Reservation(context.Background(), ctx.Session, f.r.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestDoubleBookingShowsReason(t *testing.T) {
 	logIn(t, u, "uketsuke", testReceptionPW)
 	ctx := u.shell.ctx
 	first := record.Reservation{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: to.venueID, BusinessID: to.businessID, Channel: "電話"}
-	must(t, ctx.Office.SaveReservation(ctx.Session, &first))
+	must(t, ctx.Office.SaveReservation(context.Background(), ctx.Session, &first))
 
 	f := showReservationForm(ctx, record.Reservation{Date: "2026-10-01", Start: "13:30", End: "14:30", VenueID: to.venueID}, nil)
 	f.picker.set(to.otherID, "みどり食堂")
@@ -118,7 +119,7 @@ func TestLockReturnsToLogin(t *testing.T) {
 	if u.login == nil || u.login.id.Text != "uketsuke" || !strings.Contains(u.login.notice.Text, "ロックしました") {
 		t.Fatal("login screen not shown with the id after lock")
 	}
-	if _, err := u.office.ReservationsOn(s, "2026-10-01"); !errors.Is(err, office.ErrNotLoggedIn) {
+	if _, err := u.office.ReservationsOn(context.Background(), s, "2026-10-01"); !errors.Is(err, office.ErrNotLoggedIn) {
 		t.Fatalf("old session still works after lock: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"slices"
 	"time"
 
@@ -60,7 +61,7 @@ func (t *todayScreen) object() fyne.CanvasObject {
 
 // reload reads the day's reservations again.
 func (t *todayScreen) reload() {
-	rs, err := t.ctx.Office.ReservationsOn(t.ctx.Session, t.date.ISO())
+	rs, err := t.ctx.Office.ReservationsOn(context.Background(), t.ctx.Session, t.date.ISO())
 	if err != nil {
 		showError(t.ctx.Window, err)
 		return
@@ -69,7 +70,7 @@ func (t *todayScreen) reload() {
 	for i, r := range rs {
 		ids[i] = r.BusinessID
 	}
-	biz, err := t.ctx.Office.BusinessNames(t.ctx.Session, ids)
+	biz, err := t.ctx.Office.BusinessNames(context.Background(), t.ctx.Session, ids)
 	if err != nil {
 		showError(t.ctx.Window, err)
 		return
@@ -137,7 +138,7 @@ func statusImportance(st string) widget.Importance {
 // setStatus records 来所 at once and asks before a cancellation.
 func (t *todayScreen) setStatus(r record.Reservation, status string) {
 	apply := func() {
-		if _, err := t.ctx.Office.SetReservationStatus(t.ctx.Session, r.ID, status); err != nil {
+		if _, err := t.ctx.Office.SetReservationStatus(context.Background(), t.ctx.Session, r.ID, status); err != nil {
 			showError(t.ctx.Window, err)
 		}
 		t.reload()
@@ -161,7 +162,7 @@ func (t *todayScreen) walkIn() {
 func (t *todayScreen) print() {
 	date := t.date.ISO()
 	savePDF(t.ctx, "予定表_"+date+".pdf", func() ([]byte, error) {
-		return t.ctx.Office.PrintSchedule(t.ctx.Session, date)
+		return t.ctx.Office.PrintSchedule(context.Background(), t.ctx.Session, date)
 	})
 }
 
@@ -170,7 +171,7 @@ func (t *todayScreen) print() {
 func (t *todayScreen) printSheets() {
 	date := t.date.ISO()
 	savePDF(t.ctx, "相談票_"+date+".pdf", func() ([]byte, error) {
-		return t.ctx.Office.PrintDaySheets(t.ctx.Session, date)
+		return t.ctx.Office.PrintDaySheets(context.Background(), t.ctx.Session, date)
 	})
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -60,7 +61,7 @@ func (f *walkInForm) take() bool {
 		f.form.showErrors(&record.FieldError{Field: "事業者", Msg: tr("事業者を検索して選んでください。")})
 		return false
 	}
-	if _, err := f.ctx.Office.TakeWalkIn(f.ctx.Session, w); err != nil {
+	if _, err := f.ctx.Office.TakeWalkIn(context.Background(), f.ctx.Session, w); err != nil {
 		f.form.showErrors(err)
 		return false
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -95,7 +96,7 @@ func (w *weekScreen) reload() {
 		return
 	}
 	from := w.week.Date()
-	rs, err := w.ctx.Office.ReservationsBetween(w.ctx.Session, from.Format(time.DateOnly), from.AddDate(0, 0, 6).Format(time.DateOnly))
+	rs, err := w.ctx.Office.ReservationsBetween(context.Background(), w.ctx.Session, from.Format(time.DateOnly), from.AddDate(0, 0, 6).Format(time.DateOnly))
 	if err != nil {
 		showError(w.ctx.Window, err)
 		return
@@ -108,7 +109,7 @@ func (w *weekScreen) reload() {
 			ids = append(ids, r.BusinessID)
 		}
 	}
-	w.biz, _ = w.ctx.Office.BusinessNames(w.ctx.Session, ids)
+	w.biz, _ = w.ctx.Office.BusinessNames(context.Background(), w.ctx.Session, ids)
 	w.draw()
 }
 
@@ -172,7 +173,7 @@ func (w *weekScreen) book(day time.Time, start, end int) {
 }
 
 func (w *weekScreen) open(r record.Reservation) {
-	full, err := w.ctx.Office.Reservation(w.ctx.Session, r.ID)
+	full, err := w.ctx.Office.Reservation(context.Background(), w.ctx.Session, r.ID)
 	if err != nil {
 		showError(w.ctx.Window, err)
 		return

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"image"
 	"image/png"
 	"os"
@@ -23,7 +24,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	to := &testOffice{dir: fixedDir(t, "demo")}
 	to.opt = newTestOfficeOptions()
-	logins, err := demo.NewVault(to.dir, demo.SmallSizes(), to.opt, nil)
+	logins, err := demo.NewVault(context.Background(), to.dir, demo.SmallSizes(), to.opt, nil)
 	must(t, err)
 	u := newTestApp(t, to)
 	u.win.Resize(fyne.NewSize(1280, 800))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -49,7 +50,7 @@ func (p *businessPicker) object(height float32) fyne.CanvasObject {
 
 // search runs the query in the entry.
 func (p *businessPicker) search() {
-	hits, err := p.ctx.Office.Search(p.ctx.Session, p.entry.Text, 30)
+	hits, err := p.ctx.Office.Search(context.Background(), p.ctx.Session, p.entry.Text, 30)
 	if err != nil {
 		p.chosen.SetText(office.Message(err))
 		return

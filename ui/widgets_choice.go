@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -56,7 +57,7 @@ func (c choices) selectID(s *widget.Select, id string) {
 
 // venueChoices lists the active venues.
 func venueChoices(ctx *Context) (choices, error) {
-	vs, err := ctx.Office.Venues(ctx.Session)
+	vs, err := ctx.Office.Venues(context.Background(), ctx.Session)
 	var c choices
 	for _, v := range vs {
 		if v.Active {
@@ -68,7 +69,7 @@ func venueChoices(ctx *Context) (choices, error) {
 
 // consultantChoices lists the active consultants (not the advisers).
 func consultantChoices(ctx *Context) (choices, error) {
-	st, err := ctx.Office.Staff(ctx.Session)
+	st, err := ctx.Office.Staff(context.Background(), ctx.Session)
 	var c choices
 	for _, s := range st {
 		if s.Active && s.Role == record.StaffRoles()[0] {
@@ -90,7 +91,7 @@ func textChoices(values []string) choices {
 
 // names returns the venue and staff names by id.
 func names(ctx *Context) map[string]string {
-	n, err := ctx.Office.Names(ctx.Session)
+	n, err := ctx.Office.Names(context.Background(), ctx.Session)
 	if err != nil {
 		return map[string]string{}
 	}

@@ -95,6 +95,9 @@ func flatten(err error) []error {
 // logs the full error (which never holds record content).
 func showError(win fyne.Window, err error) {
 	log.Printf("ui: %v", err)
+	if errors.Is(err, office.ErrSessionEnded) {
+		return // the window locked or logged out under the work: nothing to tell
+	}
 	d := dialog.NewInformation(tr("できませんでした"), office.Message(err), win)
 	d.Show()
 }

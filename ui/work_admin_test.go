@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -88,7 +89,7 @@ func indexOfUser(us []office.User, login string) int {
 func TestCannotGrantMessage(t *testing.T) {
 	f := newWorkFixture(t)
 	f.as("admin", func(s *office.Session) {
-		workMust(t, f.o.AddUser(s, office.NewUser{Login: "kanri2", Name: "管理 二", Roles: []office.Role{office.RoleAdmin}, Password: []byte(workTestPassword)}))
+		workMust(t, f.o.AddUser(context.Background(), s, office.NewUser{Login: "kanri2", Name: "管理 二", Roles: []office.Role{office.RoleAdmin}, Password: []byte(workTestPassword)}))
 	})
 	f.as("kanri2", func(s *office.Session) {
 		ctx := f.ctx(s, fyne.NewSize(1000, 700))
@@ -160,10 +161,10 @@ func formEntry(t *testing.T, ff *fieldForm, label string) *widget.Entry {
 func TestStatsAndAudit(t *testing.T) {
 	f := newWorkFixture(t)
 	f.as("soudan", func(s *office.Session) {
-		c, err := f.o.DraftFromReservation(s, f.reservation)
+		c, err := f.o.DraftFromReservation(context.Background(), s, f.reservation)
 		workMust(t, err)
 		c.Case.Topics, c.Case.Summary, c.Status = []string{"制度の詳細"}, "概要", record.StConfirmed
-		workMust(t, f.o.SaveConsultation(s, c))
+		workMust(t, f.o.SaveConsultation(context.Background(), s, c))
 	})
 	f.as("kantoku", func(s *office.Session) {
 		ctx := f.ctx(s, fyne.NewSize(1000, 700))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -57,7 +58,7 @@ func (sc *approveScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 func (sc *approveScreen) refresh() {
-	rows, err := sc.ctx.Office.PendingApprovals(sc.ctx.Session)
+	rows, err := sc.ctx.Office.PendingApprovals(context.Background(), sc.ctx.Session)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 	}
@@ -68,7 +69,7 @@ func (sc *approveScreen) refresh() {
 
 // open shows a record read-only with 承認 and 差戻し.
 func (sc *approveScreen) open(id string) {
-	c, err := sc.ctx.Office.Consultation(sc.ctx.Session, id)
+	c, err := sc.ctx.Office.Consultation(context.Background(), sc.ctx.Session, id)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 		return
@@ -96,7 +97,7 @@ func (sc *approveScreen) open(id string) {
 }
 
 func (sc *approveScreen) approve() {
-	if err := sc.ctx.Office.Approve(sc.ctx.Session, sc.current.id); err != nil {
+	if err := sc.ctx.Office.Approve(context.Background(), sc.ctx.Session, sc.current.id); err != nil {
 		sc.current.msg.SetText(office.Message(err))
 		sc.current.msg.Show()
 		return
@@ -106,7 +107,7 @@ func (sc *approveScreen) approve() {
 
 // sendBack returns the record with the required comment.
 func (sc *approveScreen) sendBack() {
-	if err := sc.ctx.Office.SendBack(sc.ctx.Session, sc.current.id, sc.current.comment.Text); err != nil {
+	if err := sc.ctx.Office.SendBack(context.Background(), sc.ctx.Session, sc.current.id, sc.current.comment.Text); err != nil {
 		sc.current.msg.SetText(office.Message(err))
 		sc.current.msg.Show()
 		return

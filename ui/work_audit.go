@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -93,7 +94,7 @@ func (sc *auditScreen) filter() audit.Filter {
 // refresh reads the events and the findings for the filters.
 func (sc *auditScreen) refresh() {
 	f := sc.filter()
-	evs, err := sc.ctx.Office.AuditEvents(sc.ctx.Session, f)
+	evs, err := sc.ctx.Office.AuditEvents(context.Background(), sc.ctx.Session, f)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 		return
@@ -112,7 +113,7 @@ func (sc *auditScreen) refresh() {
 }
 
 func (sc *auditScreen) showFindings(f audit.Filter) {
-	fs, err := sc.ctx.Office.AuditFindings(sc.ctx.Session, f)
+	fs, err := sc.ctx.Office.AuditFindings(context.Background(), sc.ctx.Session, f)
 	sc.findings.RemoveAll()
 	if err != nil {
 		sc.findings.Add(widget.NewLabel(office.Message(err)))
@@ -152,7 +153,7 @@ func (sc *auditScreen) runVerify() {
 	sc.bg.Add(1)
 	go func() {
 		defer sc.bg.Done()
-		n, err := sc.ctx.Office.VerifyAudit(sc.ctx.Session)
+		n, err := sc.ctx.Office.VerifyAudit(context.Background(), sc.ctx.Session)
 		fyne.Do(func() { sc.verified(n, err) })
 	}()
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -47,7 +48,7 @@ func (p *businessPick) search() {
 	q := strings.TrimSpace(p.query.Text)
 	p.hits = choices{}
 	if q != "" {
-		hits, err := p.ctx.Office.Search(p.ctx.Session, q, 20)
+		hits, err := p.ctx.Office.Search(context.Background(), p.ctx.Session, q, 20)
 		if err != nil {
 			showError(p.ctx.Window, err)
 			return

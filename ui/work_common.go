@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -193,7 +194,7 @@ func setSelectValue(c choices, s *widget.Select, v string) {
 // staffChoicesByRole lists the active staff of one role (相談員 or 専門家),
 // plus keep (an inactive one a record still names).
 func staffChoicesByRole(ctx *Context, role, keep string) (choices, error) {
-	st, err := ctx.Office.Staff(ctx.Session)
+	st, err := ctx.Office.Staff(context.Background(), ctx.Session)
 	var c choices
 	for _, s := range st {
 		if s.Role == role && (s.Active || s.ID == keep) {
@@ -221,7 +222,7 @@ func workButtons(bs ...*widget.Button) fyne.CanvasObject {
 
 // businessNames maps business ids to names (empty map on error).
 func businessNames(ctx *Context, ids []string) map[string]string {
-	m, err := ctx.Office.BusinessNames(ctx.Session, ids)
+	m, err := ctx.Office.BusinessNames(context.Background(), ctx.Session, ids)
 	if err != nil || m == nil {
 		return map[string]string{}
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -74,7 +75,7 @@ func (f *consultFields) makeTexts() {
 
 // makePrograms builds one check group per program level (市区・都道府県・国).
 func (f *consultFields) makePrograms(ctx *Context, keep *record.Consultation) error {
-	ps, err := ctx.Office.Programs(ctx.Session)
+	ps, err := ctx.Office.Programs(context.Background(), ctx.Session)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 
 	"fyne.io/fyne/v2"
@@ -109,7 +110,7 @@ func (cf *consultForm) save(status string) bool {
 		return false
 	}
 	c.Status = status
-	if err := cf.ctx.Office.SaveConsultation(cf.ctx.Session, &c); err != nil {
+	if err := cf.ctx.Office.SaveConsultation(context.Background(), cf.ctx.Session, &c); err != nil {
 		cf.failed(err)
 		return false
 	}
@@ -141,6 +142,6 @@ func (cf *consultForm) print() {
 	}
 	id := cf.rec.ID
 	savePDF(cf.ctx, "相談票_"+id+".pdf", func() ([]byte, error) {
-		return cf.ctx.Office.PrintSheet(cf.ctx.Session, id)
+		return cf.ctx.Office.PrintSheet(context.Background(), cf.ctx.Session, id)
 	})
 }

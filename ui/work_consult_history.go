@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -16,7 +17,7 @@ func (cf *consultForm) showHistory() {
 		cf.setNotice(tr("まだ保存されていないため、履歴はありません。"), widget.WarningImportance)
 		return
 	}
-	vs, err := cf.ctx.Office.ConsultationHistory(cf.ctx.Session, cf.rec.ID)
+	vs, err := cf.ctx.Office.ConsultationHistory(context.Background(), cf.ctx.Session, cf.rec.ID)
 	if err != nil {
 		showError(cf.ctx.Window, err)
 		return

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -120,7 +121,7 @@ func (sc *consultScreen) refresh() {
 		From: sc.from.ISO(), To: sc.to.ISO(),
 		ConsultantID: sc.consultants.id(sc.consultant.Selected), Status: sc.statuses.id(sc.status.Selected),
 	}
-	rows, err := sc.ctx.Office.Consultations(sc.ctx.Session, filter)
+	rows, err := sc.ctx.Office.Consultations(context.Background(), sc.ctx.Session, filter)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 	}
@@ -150,7 +151,7 @@ func (sc *consultScreen) printListed() {
 	}
 	name := "相談票_" + sc.listed.From + "_" + sc.listed.To + ".pdf"
 	print := func() {
-		savePDF(sc.ctx, name, func() ([]byte, error) { return sc.ctx.Office.PrintSheets(sc.ctx.Session, ids) })
+		savePDF(sc.ctx, name, func() ([]byte, error) { return sc.ctx.Office.PrintSheets(context.Background(), sc.ctx.Session, ids) })
 	}
 	if n <= maxSheetBatch {
 		print()
@@ -167,7 +168,7 @@ func (sc *consultScreen) printListed() {
 
 // open loads a record (the view is logged) and shows its form.
 func (sc *consultScreen) open(id string) {
-	c, err := sc.ctx.Office.Consultation(sc.ctx.Session, id)
+	c, err := sc.ctx.Office.Consultation(context.Background(), sc.ctx.Session, id)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 		return
@@ -185,7 +186,7 @@ func (sc *consultScreen) newRecord() {
 
 // ownStaffID is the staff id linked to the session's login, or "".
 func ownStaffID(ctx *Context) string {
-	st, err := ctx.Office.Staff(ctx.Session)
+	st, err := ctx.Office.Staff(context.Background(), ctx.Session)
 	if err != nil {
 		return ""
 	}

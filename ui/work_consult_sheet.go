@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -72,7 +73,7 @@ func joinOther(values []string, other string) string {
 
 // programNames maps program ids to their names.
 func programNames(ctx *Context, ids []string) []string {
-	ps, err := ctx.Office.Programs(ctx.Session)
+	ps, err := ctx.Office.Programs(context.Background(), ctx.Session)
 	if err != nil {
 		return ids
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -12,7 +13,7 @@ import (
 // refreshVisited lists today's reservations whose visitor came (来所) and
 // that have no record yet, each with 相談記録を作成 and 空欄の相談票.
 func (sc *consultScreen) refreshVisited() {
-	rs, err := sc.ctx.Office.VisitedWithoutRecord(sc.ctx.Session, isoToday(sc.ctx))
+	rs, err := sc.ctx.Office.VisitedWithoutRecord(context.Background(), sc.ctx.Session, isoToday(sc.ctx))
 	if err != nil {
 		showError(sc.ctx.Window, err)
 		return
@@ -37,7 +38,7 @@ func (sc *consultScreen) visitedRow(r record.Reservation, bizName, staffName str
 	draft := widget.NewButtonWithIcon(tr("相談記録を作成"), theme.DocumentCreateIcon(), func() { sc.fromReservation(id) })
 	draft.Importance = widget.HighImportance
 	blank := widget.NewButtonWithIcon(tr("空欄の相談票"), theme.DocumentPrintIcon(), func() {
-		savePDF(sc.ctx, "相談票_空欄_"+id+".pdf", func() ([]byte, error) { return sc.ctx.Office.PrintBlankSheet(sc.ctx.Session, id) })
+		savePDF(sc.ctx, "相談票_空欄_"+id+".pdf", func() ([]byte, error) { return sc.ctx.Office.PrintBlankSheet(context.Background(), sc.ctx.Session, id) })
 	})
 	text := tr("%s〜%s　%s　（%s）", r.Start, r.End, bizName, staffName)
 	return container.NewBorder(nil, nil, nil, container.NewHBox(draft, blank), widget.NewLabel(text))
@@ -45,7 +46,7 @@ func (sc *consultScreen) visitedRow(r record.Reservation, bizName, staffName str
 
 // fromReservation opens a new record filled from a reservation.
 func (sc *consultScreen) fromReservation(reservationID string) {
-	c, err := sc.ctx.Office.DraftFromReservation(sc.ctx.Session, reservationID)
+	c, err := sc.ctx.Office.DraftFromReservation(context.Background(), sc.ctx.Session, reservationID)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 		return

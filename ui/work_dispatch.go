@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -40,7 +41,7 @@ func (sc *dispatchScreen) blank() *record.Dispatch {
 }
 
 func (sc *dispatchScreen) refresh() {
-	ds, err := sc.ctx.Office.Dispatches(sc.ctx.Session)
+	ds, err := sc.ctx.Office.Dispatches(context.Background(), sc.ctx.Session)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 	}
@@ -59,7 +60,7 @@ func (sc *dispatchScreen) refresh() {
 
 // open reads a dispatch with its report (the view is logged).
 func (sc *dispatchScreen) open(i int) {
-	d, err := sc.ctx.Office.Dispatch(sc.ctx.Session, sc.ds[i].ID)
+	d, err := sc.ctx.Office.Dispatch(context.Background(), sc.ctx.Session, sc.ds[i].ID)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 		return
@@ -155,7 +156,7 @@ func (df *dispatchForm) showCount(bizID string) {
 		df.count.SetText("")
 		return
 	}
-	n, err := df.ctx.Office.DispatchCount(df.ctx.Session, bizID, df.ctx.Today())
+	n, err := df.ctx.Office.DispatchCount(context.Background(), df.ctx.Session, bizID, df.ctx.Today())
 	if err != nil {
 		df.count.SetText(tr("今年度の派遣回数を読めませんでした"))
 		return
@@ -178,7 +179,7 @@ func (df *dispatchForm) save(after func()) bool {
 		return false
 	}
 	d.Hours = h
-	if err := df.ctx.Office.SaveDispatch(df.ctx.Session, &d); err != nil {
+	if err := df.ctx.Office.SaveDispatch(context.Background(), df.ctx.Session, &d); err != nil {
 		df.ff.showErrors(err)
 		return false
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -66,19 +67,19 @@ func (f *workFixture) seed(s *office.Session) {
 		role        office.Role
 	}{{"uketsuke", "受付 花子", office.RoleReception}, {"soudan", "相談 一郎", office.RoleConsultant},
 		{"coord", "調整 次郎", office.RoleCoordinator}, {"kantoku", "監督 三郎", office.RoleSupervisor}} {
-		workMust(t, f.o.AddUser(s, office.NewUser{Login: u.login, Name: u.name, Roles: []office.Role{u.role}, Password: []byte(workTestPassword)}))
+		workMust(t, f.o.AddUser(context.Background(), s, office.NewUser{Login: u.login, Name: u.name, Roles: []office.Role{u.role}, Password: []byte(workTestPassword)}))
 	}
 	v := &record.Venue{Name: "相談室A", Address: "区役所3階", Capacity: 1, Active: true}
 	c := &record.Staff{Name: "相談 一郎", Kana: "ソウダン イチロウ", Role: "相談員", Qualification: "行政書士", Login: "soudan", Active: true}
 	a := &record.Staff{Name: "専門 五郎", Kana: "センモン ゴロウ", Role: "専門家", Qualification: "中小企業診断士", Active: true}
-	workMust(t, f.o.SaveVenue(s, v))
-	workMust(t, f.o.SaveStaff(s, c))
-	workMust(t, f.o.SaveStaff(s, a))
+	workMust(t, f.o.SaveVenue(context.Background(), s, v))
+	workMust(t, f.o.SaveStaff(context.Background(), s, c))
+	workMust(t, f.o.SaveStaff(context.Background(), s, a))
 	f.venue, f.consultant, f.adviser = v.ID, c.ID, a.ID
 	for _, p := range []record.Program{{Level: "市区", Name: "区の支援補助金"}, {Level: "都道府県", Name: "府の家賃支援"},
 		{Level: "国", Name: "持続化補助金"}, {Level: "国", Name: "IT導入補助金"}} {
 		p.Active = true
-		workMust(t, f.o.SaveProgram(s, &p))
+		workMust(t, f.o.SaveProgram(context.Background(), s, &p))
 		f.programs = append(f.programs, p.ID)
 	}
 	f.seedBusiness(s)
@@ -88,11 +89,11 @@ func (f *workFixture) seedBusiness(s *office.Session) {
 	t := f.t
 	b := &record.Business{Name: "テスト商店", Kana: "テストショウテン", Phone: "03-1234-5678", Form: "法人",
 		Category: "小規模事業者", Industry: "I 卸売業，小売業", Prefecture: "東京都", City: "港区"}
-	workMust(t, f.o.SaveBusiness(s, b, office.SaveBusinessOptions{}))
+	workMust(t, f.o.SaveBusiness(context.Background(), s, b, office.SaveBusinessOptions{}))
 	r := &record.Reservation{Date: "2026-10-01", Start: "10:00", End: "11:00", VenueID: f.venue, ConsultantID: f.consultant,
 		BusinessID: b.ID, Channel: "電話", Checks: record.ReservationChecks{Subsidy: "している", Loan: "していない", VisitCount: 1}}
-	workMust(t, f.o.SaveReservation(s, r))
-	_, err := f.o.SetReservationStatus(s, r.ID, record.ResVisited)
+	workMust(t, f.o.SaveReservation(context.Background(), s, r))
+	_, err := f.o.SetReservationStatus(context.Background(), s, r.ID, record.ResVisited)
 	workMust(t, err)
 	f.business, f.reservation = b.ID, r.ID
 }
@@ -100,7 +101,7 @@ func (f *workFixture) seedBusiness(s *office.Session) {
 // as runs fn logged in as login, then logs out.
 func (f *workFixture) as(login string, fn func(s *office.Session)) {
 	f.t.Helper()
-	s, err := f.o.Login(login, []byte(workTestPassword))
+	s, err := f.o.Login(context.Background(), login, []byte(workTestPassword))
 	if err != nil {
 		f.t.Fatalf("Login %s: %v", login, err)
 	}

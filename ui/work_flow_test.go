@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -119,7 +120,7 @@ func consultantFillsForm(t *testing.T, f *workFixture, s *office.Session) string
 }
 
 func checkSaved(t *testing.T, f *workFixture, s *office.Session, id string) {
-	c, err := f.o.Consultation(s, id)
+	c, err := f.o.Consultation(context.Background(), s, id)
 	workMust(t, err)
 	k := c.Case
 	if c.Status != record.StConfirmed || c.ReservationID != f.reservation || c.Minutes != 90 || k == nil {
@@ -152,7 +153,7 @@ func supervisorApproves(t *testing.T, f *workFixture, s *office.Session, id stri
 		t.Errorf("send back without comment: %q", sc.current.msg.Text)
 	}
 	test.Tap(workButton(t, top, "承認"))
-	c, err := f.o.Consultation(s, id)
+	c, err := f.o.Consultation(context.Background(), s, id)
 	workMust(t, err)
 	if c.Status != record.StApproved || len(sc.rows) != 0 {
 		t.Fatalf("after approve: status %s, %d pending", c.Status, len(sc.rows))
@@ -165,7 +166,7 @@ func receptionCannotRead(t *testing.T, f *workFixture, s *office.Session, id str
 			t.Errorf("reception may open %s", sc.Key)
 		}
 	}
-	c, err := f.o.Consultation(s, id)
+	c, err := f.o.Consultation(context.Background(), s, id)
 	workMust(t, err)
 	if c.Case != nil {
 		t.Fatal("reception read the record's content")

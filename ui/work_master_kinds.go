@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 
 	"fyne.io/fyne/v2/widget"
@@ -14,7 +15,7 @@ func newVenueTab(ctx *Context) *masterTab {
 	m := &masterTab{ctx: ctx, title: "会場"}
 	m.rows = func() ([][]string, error) {
 		var err error
-		vs, err = ctx.Office.Venues(ctx.Session)
+		vs, err = ctx.Office.Venues(context.Background(), ctx.Session)
 		rows := make([][]string, len(vs))
 		for i, v := range vs {
 			rows[i] = []string{v.Name, strconv.Itoa(v.Capacity), activeText(v.Active), v.Address}
@@ -44,7 +45,7 @@ func venueForm(ctx *Context, v *record.Venue) *masterForm {
 		}
 		x := *v
 		x.Name, x.Address, x.Capacity, x.Active = trimmed(name), trimmed(addr), int(n), active.Checked
-		return ctx.Office.SaveVenue(ctx.Session, &x)
+		return ctx.Office.SaveVenue(context.Background(), ctx.Session, &x)
 	}
 	return f
 }
@@ -55,7 +56,7 @@ func newStaffTab(ctx *Context) *masterTab {
 	m := &masterTab{ctx: ctx, title: "相談員・専門家"}
 	m.rows = func() ([][]string, error) {
 		var err error
-		st, err = ctx.Office.Staff(ctx.Session)
+		st, err = ctx.Office.Staff(context.Background(), ctx.Session)
 		rows := make([][]string, len(st))
 		for i, s := range st {
 			rows[i] = []string{s.Name, s.Kana, tr(s.Role), tr(s.Qualification), s.Login, activeText(s.Active)}
@@ -91,7 +92,7 @@ func staffForm(ctx *Context, s *record.Staff) *masterForm {
 		x := *s
 		x.Name, x.Kana, x.Role = trimmed(name), trimmed(kana), role.value()
 		x.Qualification, x.Login, x.Active = selectValue(quals, qual), trimmed(login), active.Checked
-		return ctx.Office.SaveStaff(ctx.Session, &x)
+		return ctx.Office.SaveStaff(context.Background(), ctx.Session, &x)
 	}
 	return f
 }
@@ -102,7 +103,7 @@ func newProgramTab(ctx *Context) *masterTab {
 	m := &masterTab{ctx: ctx, title: "支援策"}
 	m.rows = func() ([][]string, error) {
 		var err error
-		ps, err = ctx.Office.Programs(ctx.Session)
+		ps, err = ctx.Office.Programs(context.Background(), ctx.Session)
 		rows := make([][]string, len(ps))
 		for i, p := range ps {
 			rows[i] = []string{tr(p.Level), activeText(p.Active), p.Name}
@@ -129,7 +130,7 @@ func programForm(ctx *Context, p *record.Program) *masterForm {
 	f.save = func() error {
 		x := *p
 		x.Level, x.Name, x.Active = level.value(), trimmed(name), active.Checked
-		return ctx.Office.SaveProgram(ctx.Session, &x)
+		return ctx.Office.SaveProgram(context.Background(), ctx.Session, &x)
 	}
 	return f
 }

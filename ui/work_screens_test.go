@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -105,10 +106,10 @@ func TestSendBackAndHistory(t *testing.T) {
 	f := newWorkFixture(t)
 	var id string
 	f.as("soudan", func(s *office.Session) {
-		c, err := f.o.DraftFromReservation(s, f.reservation)
+		c, err := f.o.DraftFromReservation(context.Background(), s, f.reservation)
 		workMust(t, err)
 		c.Case.Summary, c.Status = "概要", record.StConfirmed
-		workMust(t, f.o.SaveConsultation(s, c))
+		workMust(t, f.o.SaveConsultation(context.Background(), s, c))
 		id = c.ID
 	})
 	f.as("kantoku", func(s *office.Session) {

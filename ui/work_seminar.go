@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -48,7 +49,7 @@ func (sc *seminarScreen) blank() *record.Seminar {
 }
 
 func (sc *seminarScreen) refresh() {
-	sems, err := sc.ctx.Office.Seminars(sc.ctx.Session)
+	sems, err := sc.ctx.Office.Seminars(context.Background(), sc.ctx.Session)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 	}
@@ -162,7 +163,7 @@ func (sf *seminarForm) save() bool {
 		return false
 	}
 	s.Capacity = int(n)
-	if err := sf.ctx.Office.SaveSeminar(sf.ctx.Session, &s); err != nil {
+	if err := sf.ctx.Office.SaveSeminar(context.Background(), sf.ctx.Session, &s); err != nil {
 		sf.ff.showErrors(err)
 		return false
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -73,7 +74,7 @@ func (v *applicationsView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 }
 
 func (v *applicationsView) refresh() {
-	apps, err := v.ctx.Office.Applications(v.ctx.Session, v.sem.ID)
+	apps, err := v.ctx.Office.Applications(context.Background(), v.ctx.Session, v.sem.ID)
 	if err != nil {
 		showError(v.ctx.Window, err)
 	}
@@ -89,7 +90,7 @@ func (v *applicationsView) refresh() {
 
 // mark records 出席 (on) or 欠席 (off).
 func (v *applicationsView) mark(id string, on bool) {
-	if err := v.ctx.Office.MarkAttendance(v.ctx.Session, id, on); err != nil {
+	if err := v.ctx.Office.MarkAttendance(context.Background(), v.ctx.Session, id, on); err != nil {
 		showError(v.ctx.Window, err)
 	}
 	v.refresh()
@@ -99,7 +100,7 @@ func (v *applicationsView) mark(id string, on bool) {
 func (v *applicationsView) add() {
 	a := &record.Application{SeminarID: v.sem.ID, BusinessName: trimmed(v.bizName), PersonName: trimmed(v.person),
 		Phone: trimmed(v.phone), Email: trimmed(v.mail)}
-	if err := v.ctx.Office.SaveApplication(v.ctx.Session, a); err != nil {
+	if err := v.ctx.Office.SaveApplication(context.Background(), v.ctx.Session, a); err != nil {
 		v.ff.showErrors(err)
 		return
 	}
@@ -124,6 +125,6 @@ func (v *applicationsView) focus() { v.ctx.Window.Canvas().Focus(v.bizName) }
 func (v *applicationsView) print() {
 	id := v.sem.ID
 	savePDF(v.ctx, "出席者名簿_"+v.sem.Date+".pdf", func() ([]byte, error) {
-		return v.ctx.Office.PrintAttendance(v.ctx.Session, id)
+		return v.ctx.Office.PrintAttendance(context.Background(), v.ctx.Session, id)
 	})
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -29,7 +30,7 @@ func TestShellRoutesShortcutsToWorkScreens(t *testing.T) {
 	if !sh.shortcut(ShortcutSave) {
 		t.Fatal("Ctrl+S not handled by the form")
 	}
-	rows, err := u.office.Consultations(u.sess, office.ConsultationFilter{})
+	rows, err := u.office.Consultations(context.Background(), u.sess, office.ConsultationFilter{})
 	workMust(t, err)
 	if len(rows) != 1 || rows[0].Status != record.StDraft {
 		t.Fatalf("draft not saved through Ctrl+S: %+v", rows)

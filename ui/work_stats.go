@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
@@ -110,7 +111,7 @@ func (sc *statsScreen) run() {
 	sc.busy.Start()
 	var st *office.Stats
 	var err error
-	sc.ctx.background(func() { st, err = sc.ctx.Office.Statistics(sc.ctx.Session, p) }, func() { sc.counted(st, err) })
+	sc.ctx.background(func() { st, err = sc.ctx.Office.Statistics(context.Background(), sc.ctx.Session, p) }, func() { sc.counted(st, err) })
 }
 
 // counted ends a run: it stops the progress bar and shows st or the error.
@@ -186,5 +187,5 @@ func statsBar(n, most int) fyne.CanvasObject {
 // print renders the statistics of the period on screen.
 func (sc *statsScreen) print() {
 	p := sc.period()
-	savePDF(sc.ctx, "統計_"+p+".pdf", func() ([]byte, error) { return sc.ctx.Office.PrintStatistics(sc.ctx.Session, p) })
+	savePDF(sc.ctx, "統計_"+p+".pdf", func() ([]byte, error) { return sc.ctx.Office.PrintStatistics(context.Background(), sc.ctx.Session, p) })
 }

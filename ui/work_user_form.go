@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -97,7 +98,7 @@ func (uf *userForm) disableButton() *widget.Button {
 }
 
 func (uf *userForm) setDisabled(disabled bool) {
-	if err := uf.ctx.Office.SetDisabled(uf.ctx.Session, uf.user.Login, disabled); err != nil {
+	if err := uf.ctx.Office.SetDisabled(context.Background(), uf.ctx.Session, uf.user.Login, disabled); err != nil {
 		uf.msg.SetText(office.Message(err))
 		return
 	}
@@ -120,7 +121,7 @@ func (uf *userForm) save() {
 	}
 	var err error
 	if uf.user == nil {
-		err = uf.ctx.Office.AddUser(uf.ctx.Session, office.NewUser{Login: trimmed(uf.login), Name: trimmed(uf.name), Roles: roles, Password: pw})
+		err = uf.ctx.Office.AddUser(context.Background(), uf.ctx.Session, office.NewUser{Login: trimmed(uf.login), Name: trimmed(uf.name), Roles: roles, Password: pw})
 	} else {
 		if !uf.changeRoles.Checked {
 			roles = nil
@@ -132,9 +133,9 @@ func (uf *userForm) save() {
 			// Roles change without the person's password: keys of new
 			// roles are sent to the person's public key, keys of lost
 			// roles are renewed.
-			err = uf.ctx.Office.SetRoles(uf.ctx.Session, uf.user.Login, roles)
+			err = uf.ctx.Office.SetRoles(context.Background(), uf.ctx.Session, uf.user.Login, roles)
 		} else {
-			err = uf.ctx.Office.ResetPassword(uf.ctx.Session, uf.user.Login, roles, pw)
+			err = uf.ctx.Office.ResetPassword(context.Background(), uf.ctx.Session, uf.user.Login, roles, pw)
 		}
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -57,7 +58,7 @@ func userState(u office.User) string {
 }
 
 func (sc *usersScreen) refresh() {
-	us, err := sc.ctx.Office.Users(sc.ctx.Session)
+	us, err := sc.ctx.Office.Users(context.Background(), sc.ctx.Session)
 	if err != nil {
 		showError(sc.ctx.Window, err)
 	}

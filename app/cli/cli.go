@@ -7,11 +7,13 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
@@ -44,6 +46,9 @@ type Env struct {
 	KDF vault.KDFParams
 
 	lines *bufio.Reader // standard input, read one line per password
+	// ctx ends when the person presses Ctrl+C: long work stops and the
+	// vault closes cleanly.
+	ctx context.Context
 }
 
 type command struct {
@@ -72,6 +77,9 @@ func Run(args []string, e *Env) int {
 		e.Stdin = os.Stdin
 	}
 	e.lines = bufio.NewReader(e.Stdin)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	e.ctx = ctx
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(e.Stdout)
 		return ExitOK

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -160,7 +161,7 @@ func TestVaultInUseMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Login("kanri", []byte("admin-password-1")); err != nil {
+	if _, err := o.Login(context.Background(), "kanri", []byte("admin-password-1")); err != nil {
 		t.Fatal(err)
 	}
 	defer o.Close()

@@ -81,7 +81,7 @@ func runUser(e *Env, args []string) error {
 			return err
 		}
 		defer clear(pw)
-		if err := o.AddUser(s, office.NewUser{Login: login, Name: name, Roles: rs, Password: pw}); err != nil {
+		if err := o.AddUser(e.ctx, s, office.NewUser{Login: login, Name: name, Roles: rs, Password: pw}); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "利用者 %s（%s）を登録しました。\n", login, roleLabels(rs))
@@ -90,12 +90,12 @@ func runUser(e *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := o.SetRoles(s, login, rs); err != nil {
+		if err := o.SetRoles(e.ctx, s, login, rs); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "利用者 %s の役割を %s にしました（外れた役割の鍵は更新しました）。\n", login, roleLabels(rs))
 	case "disable", "enable":
-		if err := o.SetDisabled(s, login, sub == "disable"); err != nil {
+		if err := o.SetDisabled(e.ctx, s, login, sub == "disable"); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "利用者 %s を%sにしました。\n", login, map[string]string{"disable": "無効", "enable": "有効"}[sub])
@@ -111,7 +111,7 @@ func runUser(e *Env, args []string) error {
 			return err
 		}
 		defer clear(pw)
-		if err := o.ResetPassword(s, login, rs, pw); err != nil {
+		if err := o.ResetPassword(e.ctx, s, login, rs, pw); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "利用者 %s のパスワードを再設定しました。\n", login)
@@ -130,7 +130,7 @@ func roleLabels(rs []office.Role) string {
 }
 
 func listUsers(e *Env, o *office.Office, s *office.Session) error {
-	us, err := o.Users(s)
+	us, err := o.Users(e.ctx, s)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func runSearch(e *Env, args []string) error {
 	}
 	defer o.Close()
 	if *inCase {
-		hits, err := o.SearchCases(s, query, *limit)
+		hits, err := o.SearchCases(e.ctx, s, query, *limit)
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func runSearch(e *Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "%d 件\n", len(hits))
 		return nil
 	}
-	hits, err := o.Search(s, query, *limit)
+	hits, err := o.Search(e.ctx, s, query, *limit)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func runShow(e *Env, args []string) error {
 		return err
 	}
 	defer o.Close()
-	rec, err := o.Record(s, strings.ToUpper(pos[0]))
+	rec, err := o.Record(e.ctx, s, strings.ToUpper(pos[0]))
 	if err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func runAudit(e *Env, args []string) error {
 	defer o.Close()
 	switch sub {
 	case "verify":
-		n, err := o.VerifyAudit(s)
+		n, err := o.VerifyAudit(e.ctx, s)
 		if err != nil {
 			return err
 		}
@@ -298,7 +298,7 @@ func runAudit(e *Env, args []string) error {
 			}
 			f.From = t
 		}
-		evs, err := o.AuditEvents(s, f)
+		evs, err := o.AuditEvents(e.ctx, s, f)
 		if err != nil {
 			return err
 		}

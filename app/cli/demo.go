@@ -30,7 +30,7 @@ func runDemo(e *Env, args []string) error {
 	progress := e.progress(*quiet)
 	start := time.Now()
 	if c.vault != "" && !office.Exists(c.vault) {
-		if _, err := demo.NewVault(c.vault, sz, e.options(), progress); err != nil {
+		if _, err := demo.NewVault(e.ctx, c.vault, sz, e.options(), progress); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.Stdout, "\nダミーデータの窓口を %s に作りました（%.1f 秒）。ログインID: uketsuke, soudan, coord, kantoku, admin / パスワード: %s\n",
@@ -42,7 +42,7 @@ func runDemo(e *Env, args []string) error {
 		return err
 	}
 	defer o.Close()
-	if err := demo.Fill(o, s, sz, time.Now(), progress); err != nil {
+	if err := demo.Fill(e.ctx, o, s, sz, time.Now(), progress); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "\nダミーデータを追加しました（事業者 %d 件、相談記録 %d 件、%.1f 秒）。\n", *nb, *nc, time.Since(start).Seconds())

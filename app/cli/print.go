@@ -54,19 +54,19 @@ func runPrint(e *Env, args []string) error {
 		id := strings.ToUpper(p.id)
 		switch doc {
 		case "sheet":
-			return o.PrintSheet(s, id)
+			return o.PrintSheet(e.ctx, s, id)
 		case "blank-sheet":
-			return o.PrintBlankSheet(s, id)
+			return o.PrintBlankSheet(e.ctx, s, id)
 		case "reservation":
-			return o.PrintReservation(s, id)
+			return o.PrintReservation(e.ctx, s, id)
 		case "attendance":
-			return o.PrintAttendance(s, id)
+			return o.PrintAttendance(e.ctx, s, id)
 		case "schedule":
-			return o.PrintSchedule(s, p.date)
+			return o.PrintSchedule(e.ctx, s, p.date)
 		case "day-sheets":
-			return o.PrintDaySheets(s, p.date)
+			return o.PrintDaySheets(e.ctx, s, p.date)
 		}
-		return o.PrintLedger(s)
+		return o.PrintLedger(e.ctx, s)
 	})
 }
 
@@ -98,7 +98,7 @@ func runReport(e *Env, args []string) error {
 		return usagef("report %s という報告はありません。", kind)
 	}
 	return e.writePDF(&p, func(o *office.Office, s *office.Session) ([]byte, error) {
-		return o.PrintStatistics(s, period)
+		return o.PrintStatistics(e.ctx, s, period)
 	})
 }
 

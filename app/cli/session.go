@@ -72,7 +72,7 @@ func (e *Env) open(c *common) (*office.Office, *office.Session, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := o.Login(c.as, pw)
+	s, err := o.Login(e.ctx, c.as, pw)
 	clear(pw)
 	if err != nil {
 		return nil, nil, err

@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -47,7 +48,7 @@ func Logins() []Login {
 
 // NewVault creates a vault in dir with the demo accounts and fills it.
 // progress (may be nil) is called as records are written.
-func NewVault(dir string, sz Sizes, opt office.Options, progress func(done, total int)) ([]Login, error) {
+func NewVault(ctx context.Context, dir string, sz Sizes, opt office.Options, progress func(done, total int)) ([]Login, error) {
 	logins := Logins()
 	admin := logins[len(logins)-1]
 	if err := office.Init(dir, admin.Login, admin.Name, []byte(admin.Password), opt); err != nil {
@@ -60,17 +61,17 @@ func NewVault(dir string, sz Sizes, opt office.Options, progress func(done, tota
 		return nil, err
 	}
 	defer o.Close()
-	s, err := o.Login(admin.Login, []byte(admin.Password))
+	s, err := o.Login(ctx, admin.Login, []byte(admin.Password))
 	if err != nil {
 		return nil, err
 	}
 	for _, l := range logins[:len(logins)-1] {
 		nu := office.NewUser{Login: l.Login, Name: l.Name, Roles: []office.Role{l.Role}, Password: []byte(l.Password)}
-		if err := o.AddUser(s, nu); err != nil {
+		if err := o.AddUser(ctx, s, nu); err != nil {
 			return nil, fmt.Errorf("add demo user %s: %w", l.Login, err)
 		}
 	}
-	if err := Fill(o, s, sz, optNow(opt), progress); err != nil {
+	if err := Fill(ctx, o, s, sz, optNow(opt), progress); err != nil {
 		return nil, err
 	}
 	return logins, nil
@@ -85,12 +86,12 @@ func optNow(opt office.Options) time.Time {
 
 // TempVault makes a fresh demo vault in a new temporary folder; remove the
 // folder when done.
-func TempVault(sz Sizes, opt office.Options, progress func(done, total int)) (string, []Login, error) {
+func TempVault(ctx context.Context, sz Sizes, opt office.Options, progress func(done, total int)) (string, []Login, error) {
 	dir, err := os.MkdirTemp("", "madoguchi-demo-")
 	if err != nil {
 		return "", nil, fmt.Errorf("make demo folder: %w", err)
 	}
-	logins, err := NewVault(dir, sz, opt, progress)
+	logins, err := NewVault(ctx, dir, sz, opt, progress)
 	if err != nil {
 		os.RemoveAll(dir)
 		return "", nil, err
@@ -102,14 +103,14 @@ func TempVault(sz Sizes, opt office.Options, progress func(done, total int)) (st
 // masters, front desk and case permissions (the first admin, who is also
 // supervisor, has them). The same seed and clock give the same content;
 // ids are random.
-func Fill(o *office.Office, s *office.Session, sz Sizes, now time.Time, progress func(done, total int)) error {
+func Fill(ctx context.Context, o *office.Office, s *office.Session, sz Sizes, now time.Time, progress func(done, total int)) error {
 	g := newGen(sz, now)
 	days := g.workdays()
 	total := g.estimate()
 	done := 0
 	emit := func(recs []any) error {
 		base := done
-		err := o.Import(s, recs, func(d, _ int) {
+		err := o.Import(ctx, s, recs, func(d, _ int) {
 			if progress != nil {
 				progress(min(base+d, total), total)
 			}

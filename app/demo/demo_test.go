@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func testOptions() office.Options {
 // that the data is dummy: 555 numbers and example.jp mail only.
 func TestNewVault(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "demo")
-	logins, err := NewVault(dir, Sizes{Businesses: 60, Consultations: 200, Seed: 7}, testOptions(), nil)
+	logins, err := NewVault(context.Background(), dir, Sizes{Businesses: 60, Consultations: 200, Seed: 7}, testOptions(), nil)
 	if err != nil {
 		t.Fatalf("NewVault: %v", err)
 	}
@@ -30,7 +31,7 @@ func TestNewVault(t *testing.T) {
 	}
 	defer o.Close()
 	for _, l := range logins {
-		s, err := o.Login(l.Login, []byte(l.Password))
+		s, err := o.Login(context.Background(), l.Login, []byte(l.Password))
 		if err != nil {
 			t.Fatalf("login %s: %v", l.Login, err)
 		}
@@ -39,25 +40,25 @@ func TestNewVault(t *testing.T) {
 		}
 		o.Logout()
 	}
-	s, err := o.Login("kantoku", []byte(Password))
+	s, err := o.Login(context.Background(), "kantoku", []byte(Password))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer o.Logout()
-	cs, err := o.Consultations(s, office.ConsultationFilter{})
+	cs, err := o.Consultations(context.Background(), s, office.ConsultationFilter{})
 	if err != nil || len(cs) != 200 {
 		t.Fatalf("consultations: %d, %v", len(cs), err)
 	}
-	today, err := o.ReservationsOn(s, "2026-10-01")
+	today, err := o.ReservationsOn(context.Background(), s, "2026-10-01")
 	if err != nil || len(today) == 0 {
 		t.Fatalf("today's reservations: %d, %v", len(today), err)
 	}
-	hits, err := o.Search(s, "03-555", 1000)
+	hits, err := o.Search(context.Background(), s, "03-555", 1000)
 	if err != nil || len(hits) != 60 {
 		t.Fatalf("every business has a 555 number: %d hits, %v", len(hits), err)
 	}
 	for _, h := range hits {
-		b, err := o.Business(s, h.ID)
+		b, err := o.Business(context.Background(), s, h.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +66,7 @@ func TestNewVault(t *testing.T) {
 			t.Fatalf("mail %q is not example.jp", b.Email)
 		}
 	}
-	if n, err := o.VerifyAudit(s); err != nil || n == 0 {
+	if n, err := o.VerifyAudit(context.Background(), s); err != nil || n == 0 {
 		t.Fatalf("audit: %d, %v", n, err)
 	}
 	var _ = record.KindBusiness
@@ -76,7 +77,7 @@ func TestNewVault(t *testing.T) {
 func BenchmarkFill(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		dir := filepath.Join(b.TempDir(), "demo")
-		if _, err := NewVault(dir, Sizes{Businesses: 1000, Consultations: 5000, Seed: 1}, testOptions(), nil); err != nil {
+		if _, err := NewVault(context.Background(), dir, Sizes{Businesses: 1000, Consultations: 5000, Seed: 1}, testOptions(), nil); err != nil {
 			b.Fatal(err)
 		}
 	}

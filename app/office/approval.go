@@ -73,34 +73,41 @@ func (o *Office) signApproval(s *Session, id string, rev vault.Rev, writes []loc
 }
 
 // checkApproval turns a 承認済 that no valid signature covers into 確定 with
-// ApprovalBroken set, and logs a warning once per version and session.
-func (o *Office) checkApproval(s *Session, c *record.Consultation) error {
+// ApprovalBroken set, and keeps a warning for the access log (written with
+// the next commit) once per version and session. It runs with or without
+// o.mu held.
+func (o *Office) checkApproval(s *Session, c *record.Consultation) {
 	if c.Status != record.StApproved {
-		return nil
+		return
 	}
 	key := c.ID + "@" + c.Rev
+	o.cmu.Lock()
 	ok, seen := o.approvals[key]
+	o.cmu.Unlock()
 	if !seen {
 		ok = o.approvalValid(s, c.ID, c.Rev)
-		if o.approvals == nil {
-			o.approvals = map[string]bool{}
-		}
-		o.approvals[key] = ok
-		if !ok {
-			if err := o.commitEvents([]audit.Event{o.event(audit.ActWarning, c.ID, "approval signature does not verify: shown as not approved")}); err != nil {
-				return err
+		o.cmu.Lock()
+		_, seen = o.approvals[key] // another read may have checked it meanwhile
+		if !seen {
+			if o.approvals == nil {
+				o.approvals = map[string]bool{}
 			}
+			o.approvals[key] = ok
+		}
+		o.cmu.Unlock()
+		if !seen && !ok {
+			o.warn(c.ID, "approval signature does not verify: shown as not approved")
 		}
 	}
 	if !ok {
 		c.Status, c.ApprovalBroken = record.StConfirmed, true
 	}
-	return nil
 }
 
 // approvalValid checks the approval of consultation id at rev.
 func (o *Office) approvalValid(s *Session, id, rev string) bool {
-	if o.table == nil || o.kr.Format1() {
+	kr, table := o.trusted()
+	if table == nil || kr.Format1() {
 		return false
 	}
 	av, err := o.store.Head(id + approvalSuffix)
@@ -116,11 +123,11 @@ func (o *Office) approvalValid(s *Session, id, rev string) bool {
 	if err1 != nil || err2 != nil || cv.Rev != rev || kv.Rev != rev || av.Rev != rev {
 		return false
 	}
-	u, ok := o.table.Find(a.By)
+	u, ok := table.Find(a.By)
 	if !ok || !(u.HasRole(string(RoleSupervisor)) || a.At.Before(u.SupervisorUntil)) {
 		return false
 	}
-	return o.table.VerifyBy(a.By, approvalMessage(o.kr.Office, id, rev, a.By, a.At, cv.Blob, kv.Blob), a.Sig)
+	return table.VerifyBy(a.By, approvalMessage(kr.Office, id, rev, a.By, a.At, cv.Blob, kv.Blob), a.Sig)
 }
 
 // signCarriedApprovals signs, as the converting admin who is also a

@@ -1,6 +1,7 @@
 package office_test
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -45,7 +46,7 @@ func benchDir(b *testing.B) string {
 		os.RemoveAll(dir)
 		start := time.Now()
 		sz := demo.Sizes{Businesses: *benchBusinesses, Consultations: *benchConsultations, Seed: 1}
-		if _, err := demo.NewVault(dir, sz, office.Options{}, nil); err != nil {
+		if _, err := demo.NewVault(context.Background(), dir, sz, office.Options{}, nil); err != nil {
 			benchVault.err = err
 			return
 		}
@@ -69,7 +70,7 @@ func settle(b *testing.B, dir string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := o.Login("admin", []byte(demo.Password)); err != nil {
+	if _, err := o.Login(context.Background(), "admin", []byte(demo.Password)); err != nil {
 		b.Fatal(err)
 	}
 	time.Sleep(*benchSettle)
@@ -84,7 +85,7 @@ func benchLogin(b *testing.B, login string) (*office.Office, *office.Session) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := o.Login(login, []byte(demo.Password))
+	s, err := o.Login(context.Background(), login, []byte(demo.Password))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func residentMB() float64 {
 // in one fsync'd transaction. Target: p99 ≤ 10 ms.
 func BenchmarkOfficeSave(b *testing.B) {
 	o, s := benchLogin(b, "soudan")
-	hits, err := o.Search(s, "03-555", 1)
+	hits, err := o.Search(context.Background(), s, "03-555", 1)
 	if err != nil || len(hits) == 0 {
 		b.Fatalf("no business to write for: %v", err)
 	}
@@ -141,7 +142,7 @@ func BenchmarkOfficeSave(b *testing.B) {
 			Mode: "窓口", Status: record.StConfirmed, Case: &record.ConsultationCase{
 				Topics: []string{"利用できる支援策"}, Summary: fmt.Sprintf("ベンチマーク%dの相談。資金繰りと販路拡大について。", i),
 				Guidance: "小規模事業者持続化補助金の概要を説明した。", Impression: "前向きに検討されている。"}}
-		if err := o.SaveConsultation(s, c); err != nil {
+		if err := o.SaveConsultation(context.Background(), s, c); err != nil {
 			b.Fatal(err)
 		}
 	})
@@ -153,7 +154,7 @@ func BenchmarkOfficeSearch(b *testing.B) {
 	o, s := benchLogin(b, "uketsuke")
 	queries := []string{"青空", "ひだまり商店", "ギンガ", "灯台工業", "5550-0123", "03-5551-2345", "朝霧", "コハク"}
 	timed(b, func(i int) {
-		if _, err := o.Search(s, queries[i%len(queries)], 0); err != nil {
+		if _, err := o.Search(context.Background(), s, queries[i%len(queries)], 0); err != nil {
 			b.Fatal(err)
 		}
 	})
@@ -165,7 +166,7 @@ func BenchmarkOfficeCaseSearch(b *testing.B) {
 	o, s := benchLogin(b, "kantoku")
 	queries := []string{"補助金", "資金繰り", "事業承継", "インボイス", "決算書", "IT導入"}
 	timed(b, func(i int) {
-		if _, err := o.SearchCases(s, queries[i%len(queries)], 0); err != nil {
+		if _, err := o.SearchCases(context.Background(), s, queries[i%len(queries)], 0); err != nil {
 			b.Fatal(err)
 		}
 	})

@@ -139,6 +139,8 @@ func (bb *blindBatch) sealCounts() error {
 
 // committed tells the office's count cache what the batch's commit wrote.
 func (bb *blindBatch) committed() {
+	bb.o.cmu.Lock()
+	defer bb.o.cmu.Unlock()
 	if bb.o.blindCache == nil {
 		bb.o.blindCache = map[string]uint32{}
 	}
@@ -159,18 +161,29 @@ func (bb *blindBatch) count(g string) (uint32, error) {
 }
 
 // blindCount reads the stored count of bigram g. Counts are cached for the
-// session: only this program writes the store while it holds it open.
+// session: only this program writes the store while it holds it open. It
+// runs with or without o.mu held; a count read without it is cached only
+// if no commit cached a newer one meanwhile (committed always does).
 func (o *Office) blindCount(b blindKeys, g string) (uint32, error) {
 	nk := b.entry("n", g)
-	if n, ok := o.blindCache[nk]; ok {
+	o.cmu.Lock()
+	n, ok := o.blindCache[nk]
+	o.cmu.Unlock()
+	if ok {
 		return n, nil
 	}
 	n, err := o.readBlindCount(b, nk)
 	if err == nil {
+		o.cmu.Lock()
 		if o.blindCache == nil {
 			o.blindCache = map[string]uint32{}
 		}
-		o.blindCache[nk] = n
+		if cached, ok := o.blindCache[nk]; ok {
+			n = cached
+		} else {
+			o.blindCache[nk] = n
+		}
+		o.cmu.Unlock()
 	}
 	return n, err
 }

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -86,10 +87,10 @@ type SaveBusinessOptions struct {
 // with a *DuplicateError listing them, unless opt.AllowDuplicate. An update
 // must carry the Rev it was read at. The case part (date of birth) is
 // written only when b.Case is set and the person holds the case key.
-func (o *Office) SaveBusiness(s *Session, b *record.Business, opt SaveBusinessOptions) error {
+func (o *Office) SaveBusiness(ctx context.Context, s *Session, b *record.Business, opt SaveBusinessOptions) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return err
 	}
 	b.Postal = record.NormalizePostal(b.Postal)
@@ -131,10 +132,10 @@ func expect(creating bool, rev string) string {
 // SimilarBusinesses lists existing businesses with the same normalised name
 // or phone number as b (ignoring b itself): the duplicate warning that a
 // registration form shows while the person types.
-func (o *Office) SimilarBusinesses(s *Session, b *record.Business) ([]BusinessSummary, error) {
+func (o *Office) SimilarBusinesses(ctx context.Context, s *Session, b *record.Business) ([]BusinessSummary, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	return o.similar(s, b)
@@ -174,10 +175,10 @@ func (o *Office) similar(s *Session, b *record.Business) ([]BusinessSummary, err
 
 // Business reads a business. Its case part (date of birth) is filled only for
 // a person with the case key, and that view is logged.
-func (o *Office) Business(s *Session, id string) (*record.Business, error) {
+func (o *Office) Business(ctx context.Context, s *Session, id string) (*record.Business, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	return o.business(s, id, true)
@@ -208,10 +209,10 @@ func (o *Office) business(s *Session, id string, withCase bool) (*record.Busines
 
 // BusinessHistory returns every saved version of a business's contact part,
 // oldest first.
-func (o *Office) BusinessHistory(s *Session, id string) ([]record.Business, error) {
+func (o *Office) BusinessHistory(ctx context.Context, s *Session, id string) ([]record.Business, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	bs, revs, err := history[record.Business](o, s, id, record.KindBusiness)
@@ -221,18 +222,19 @@ func (o *Office) BusinessHistory(s *Session, id string) ([]record.Business, erro
 	return bs, err
 }
 
-// Businesses lists every business (merged ones excluded), by フリガナ.
-func (o *Office) Businesses(s *Session) ([]BusinessSummary, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+// Businesses lists every business (merged ones excluded), by フリガナ. It
+// reads without holding the office.
+func (o *Office) Businesses(ctx context.Context, s *Session) ([]BusinessSummary, error) {
+	w, err := o.begin(ctx, s, PermFrontDesk)
+	if err != nil {
 		return nil, err
 	}
+	defer w.end()
 	ids, err := o.store.IDs(string(record.KindBusiness))
 	if err != nil {
 		return nil, fmt.Errorf("list businesses: %w", err)
 	}
-	bs, err := loadAll[record.Business](o, s, ids, record.KindBusiness)
+	bs, err := loadAll[record.Business](w.ctx, o, s, ids, record.KindBusiness)
 	if err != nil {
 		return nil, err
 	}

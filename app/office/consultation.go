@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,10 +34,10 @@ func consultationTerms(c *record.Consultation) []local.Term {
 
 // DraftFromReservation prepares (does not save) a consultation record from a
 // reservation: business, consultant, date, times, venue and 相談者区分 filled in.
-func (o *Office) DraftFromReservation(s *Session, reservationID string) (*record.Consultation, error) {
+func (o *Office) DraftFromReservation(ctx context.Context, s *Session, reservationID string) (*record.Consultation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return nil, err
 	}
 	r, err := o.reservation(s, reservationID)
@@ -61,10 +62,10 @@ func (o *Office) DraftFromReservation(s *Session, reservationID string) (*record
 // SaveConsultation creates (empty ID) or updates a consultation record,
 // sealing its content under the case key. Status 下書き saves a draft; 確定
 // checks the full form. Only a supervisor may change an approved record.
-func (o *Office) SaveConsultation(s *Session, c *record.Consultation) error {
+func (o *Office) SaveConsultation(ctx context.Context, s *Session, c *record.Consultation) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return err
 	}
 	if c.ID != "" {
@@ -143,10 +144,10 @@ func (o *Office) saveConsultation(s *Session, c *record.Consultation, detail str
 // Consultation reads a consultation record. The content (Case) is filled only
 // for a person holding the case key, and that view is logged; reception gets
 // the record without it.
-func (o *Office) Consultation(s *Session, id string) (*record.Consultation, error) {
+func (o *Office) Consultation(ctx context.Context, s *Session, id string) (*record.Consultation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	c, err := o.consultation(s, id)
@@ -158,7 +159,7 @@ func (o *Office) Consultation(s *Session, id string) (*record.Consultation, erro
 			return nil, err
 		}
 	}
-	return c, nil
+	return c, o.logWarnings()
 }
 
 func (o *Office) consultation(s *Session, id string) (*record.Consultation, error) {
@@ -168,9 +169,7 @@ func (o *Office) consultation(s *Session, id string) (*record.Consultation, erro
 		return nil, err
 	}
 	c.Rev = rev
-	if err := o.checkApproval(s, &c); err != nil {
-		return nil, err
-	}
+	o.checkApproval(s, &c)
 	if !s.May(PermCase) {
 		return &c, nil
 	}
@@ -188,10 +187,10 @@ func (o *Office) consultation(s *Session, id string) (*record.Consultation, erro
 // ConsultationHistory returns every saved version of a record, oldest first,
 // each with its content when the person holds the case key. Reading it is
 // logged like a view.
-func (o *Office) ConsultationHistory(s *Session, id string) ([]record.Consultation, error) {
+func (o *Office) ConsultationHistory(ctx context.Context, s *Session, id string) ([]record.Consultation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return nil, err
 	}
 	vs, revs, err := history[record.Consultation](o, s, id, record.KindConsultation)
@@ -228,13 +227,14 @@ type ConsultationFilter struct {
 }
 
 // Consultations lists consultation records (without content), newest first.
-func (o *Office) Consultations(s *Session, f ConsultationFilter) ([]ConsultationSummary, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+// It reads without holding the office.
+func (o *Office) Consultations(ctx context.Context, s *Session, f ConsultationFilter) ([]ConsultationSummary, error) {
+	w, err := o.begin(ctx, s, PermFrontDesk)
+	if err != nil {
 		return nil, err
 	}
-	cs, err := o.consultations(s, f)
+	defer w.end()
+	cs, err := o.consultations(w.ctx, s, f)
 	if err != nil {
 		return nil, err
 	}
@@ -242,10 +242,12 @@ func (o *Office) Consultations(s *Session, f ConsultationFilter) ([]Consultation
 	for i := range cs {
 		out[i] = o.consultationSummary(s, &cs[i])
 	}
-	return out, nil
+	return out, o.locked(w, o.logWarnings)
 }
 
-func (o *Office) consultations(s *Session, f ConsultationFilter) ([]record.Consultation, error) {
+// consultations lists the records that match f, newest first; it reports
+// each record read (StepRead) and stops when ctx ends.
+func (o *Office) consultations(ctx context.Context, s *Session, f ConsultationFilter) ([]record.Consultation, error) {
 	var ids []string
 	var err error
 	switch {
@@ -267,19 +269,21 @@ func (o *Office) consultations(s *Session, f ConsultationFilter) ([]record.Consu
 		return nil, fmt.Errorf("list consultations: %w", err)
 	}
 	var out []record.Consultation
-	for _, id := range ids {
+	for i, id := range ids {
 		if k, _ := record.KindOfID(id); k != record.KindConsultation {
 			continue
 		}
+		if err := ctxErr(ctx); err != nil {
+			return nil, err
+		}
+		report(ctx, StepRead, i, len(ids))
 		var c record.Consultation
 		rev, err := o.load(s, id, record.KindConsultation, &c)
 		if err != nil {
 			return nil, err
 		}
 		c.Rev = rev
-		if err := o.checkApproval(s, &c); err != nil {
-			return nil, err
-		}
+		o.checkApproval(s, &c)
 		if matchConsultation(&c, f) {
 			out = append(out, c)
 		}
@@ -312,30 +316,30 @@ func (o *Office) consultationSummary(s *Session, c *record.Consultation) Consult
 }
 
 // PendingApprovals lists the confirmed records that wait for a supervisor.
-func (o *Office) PendingApprovals(s *Session) ([]ConsultationSummary, error) {
+func (o *Office) PendingApprovals(ctx context.Context, s *Session) ([]ConsultationSummary, error) {
 	if !s.May(PermApprove) {
 		return nil, ErrForbidden
 	}
-	return o.Consultations(s, ConsultationFilter{Status: record.StConfirmed})
+	return o.Consultations(ctx, s, ConsultationFilter{Status: record.StConfirmed})
 }
 
 // Approve marks a confirmed record 承認済.
-func (o *Office) Approve(s *Session, id string) error {
-	return o.review(s, id, record.StApproved, "")
+func (o *Office) Approve(ctx context.Context, s *Session, id string) error {
+	return o.review(ctx, s, id, record.StApproved, "")
 }
 
 // SendBack returns a confirmed record to its consultant (差戻し) with a comment.
-func (o *Office) SendBack(s *Session, id, comment string) error {
+func (o *Office) SendBack(ctx context.Context, s *Session, id, comment string) error {
 	if strings.TrimSpace(comment) == "" {
 		return &record.FieldError{Field: "コメント", Msg: "差し戻す理由をコメントに入力してください"}
 	}
-	return o.review(s, id, record.StReturned, comment)
+	return o.review(ctx, s, id, record.StReturned, comment)
 }
 
-func (o *Office) review(s *Session, id, status, comment string) error {
+func (o *Office) review(ctx context.Context, s *Session, id, status, comment string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermApprove); err != nil {
+	if err := o.session(ctx, s, PermApprove); err != nil {
 		return err
 	}
 	c, err := o.consultation(s, id)

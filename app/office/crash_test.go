@@ -4,6 +4,7 @@ package office
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -38,7 +39,7 @@ func crashChild(dir string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	s, err := o.Login("soudan", []byte(strings.TrimSpace(pw)))
+	s, err := o.Login(context.Background(), "soudan", []byte(strings.TrimSpace(pw)))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -46,14 +47,14 @@ func crashChild(dir string) int {
 	out := bufio.NewWriter(os.Stdout)
 	for i := 0; ; i++ {
 		b := dummyBusiness(fmt.Sprintf("クラッシュ試験%d商店", i), "クラッシュシケンショウテン", fmt.Sprintf("03-5556-%04d", i%10000))
-		if err := o.SaveBusiness(s, b, SaveBusinessOptions{AllowDuplicate: true}); err != nil {
+		if err := o.SaveBusiness(context.Background(), s, b, SaveBusinessOptions{AllowDuplicate: true}); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
 		fmt.Fprintln(out, b.ID)
 		c := &record.Consultation{BusinessID: b.ID, ConsultantID: "P-TEST", Date: "2026-10-01", Status: record.StDraft,
 			Case: &record.ConsultationCase{Summary: "クラッシュ試験の相談"}}
-		if err := o.SaveConsultation(s, c); err != nil {
+		if err := o.SaveConsultation(context.Background(), s, c); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
@@ -85,11 +86,11 @@ func TestCrashLosesNoAcknowledgedRecord(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: open: %v", round, err)
 		}
-		s, err := o.Login("kantoku", []byte(testPassword))
+		s, err := o.Login(context.Background(), "kantoku", []byte(testPassword))
 		if err != nil {
 			t.Fatalf("round %d: login after crash: %v", round, err)
 		}
-		if _, err := o.VerifyAudit(s); err != nil {
+		if _, err := o.VerifyAudit(context.Background(), s); err != nil {
 			t.Fatalf("round %d: audit after crash: %v", round, err)
 		}
 		for _, id := range acked {

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -28,10 +29,10 @@ func dispatchTerms(d *record.Dispatch) []local.Term {
 // SaveDispatch creates (empty ID) or updates an adviser dispatch. Consultants
 // and coordinators request; only a coordinator or supervisor may move a
 // dispatch to 承認 or beyond. The visit report is case data.
-func (o *Office) SaveDispatch(s *Session, d *record.Dispatch) error {
+func (o *Office) SaveDispatch(ctx context.Context, s *Session, d *record.Dispatch) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return err
 	}
 	if d.Status == "" {
@@ -64,10 +65,10 @@ func (o *Office) SaveDispatch(s *Session, d *record.Dispatch) error {
 }
 
 // Dispatch reads a dispatch with its visit report; the view is logged.
-func (o *Office) Dispatch(s *Session, id string) (*record.Dispatch, error) {
+func (o *Office) Dispatch(ctx context.Context, s *Session, id string) (*record.Dispatch, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return nil, err
 	}
 	var d record.Dispatch
@@ -86,17 +87,17 @@ func (o *Office) Dispatch(s *Session, id string) (*record.Dispatch, error) {
 }
 
 // Dispatches lists every dispatch (without reports), newest request first.
-func (o *Office) Dispatches(s *Session) ([]record.Dispatch, error) {
+func (o *Office) Dispatches(ctx context.Context, s *Session) ([]record.Dispatch, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return nil, err
 	}
 	ids, err := o.store.IDs(string(record.KindDispatch))
 	if err != nil {
 		return nil, fmt.Errorf("list dispatches: %w", err)
 	}
-	ds, err := loadAll[record.Dispatch](o, s, ids, record.KindDispatch)
+	ds, err := loadAll[record.Dispatch](ctx, o, s, ids, record.KindDispatch)
 	if err != nil {
 		return nil, err
 	}
@@ -105,17 +106,17 @@ func (o *Office) Dispatches(s *Session) ([]record.Dispatch, error) {
 }
 
 // DispatchCount counts a business's dispatches (not cancelled) in the 年度 of t.
-func (o *Office) DispatchCount(s *Session, businessID string, t time.Time) (int, error) {
+func (o *Office) DispatchCount(ctx context.Context, s *Session, businessID string, t time.Time) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return 0, err
 	}
 	ids, err := o.store.Find("dfy", strconv.Itoa(record.FiscalYear(t))+"|"+businessID)
 	if err != nil {
 		return 0, fmt.Errorf("count dispatches: %w", err)
 	}
-	ds, err := loadAll[record.Dispatch](o, s, ids, record.KindDispatch)
+	ds, err := loadAll[record.Dispatch](ctx, o, s, ids, record.KindDispatch)
 	if err != nil {
 		return 0, err
 	}

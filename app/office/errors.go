@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -155,6 +156,7 @@ var messages = []struct {
 	{ErrFileExists, "出力先のファイルがすでにあります。別の名前にするか、上書きする場合は --force を付けてください。"},
 	{local.ErrWrongKey, "データの鍵が合いません。鍵ファイルとデータのフォルダの組み合わせを確かめてください。"},
 	{local.ErrNewerSchema, "このデータは新しい版の窓口で作られています。プログラムを更新してください。"},
+	{context.Canceled, "処理を中止しました。"},
 }
 
 // jst is Japan Standard Time; offices read times in it.

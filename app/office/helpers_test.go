@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -63,7 +64,7 @@ func newFixture(t *testing.T) *fixture {
 		login string
 		role  Role
 	}{{"uketsuke", RoleReception}, {"soudan", RoleConsultant}, {"coord", RoleCoordinator}, {"kantoku", RoleSupervisor}} {
-		if err := o.AddUser(s, NewUser{Login: u.login, Name: "テスト " + u.login, Roles: []Role{u.role}, Password: []byte(testPassword)}); err != nil {
+		if err := o.AddUser(context.Background(), s, NewUser{Login: u.login, Name: "テスト " + u.login, Roles: []Role{u.role}, Password: []byte(testPassword)}); err != nil {
 			t.Fatalf("AddUser %s: %v", u.login, err)
 		}
 	}
@@ -71,7 +72,7 @@ func newFixture(t *testing.T) *fixture {
 	v2 := &record.Venue{Name: "大会議室", Capacity: 2, Active: true}
 	st := &record.Staff{Name: "相談 一郎", Kana: "ソウダン イチロウ", Role: "相談員", Active: true}
 	st2 := &record.Staff{Name: "相談 二郎", Kana: "ソウダン ジロウ", Role: "相談員", Active: true}
-	for _, err := range []error{o.SaveVenue(s, v), o.SaveVenue(s, v2), o.SaveStaff(s, st), o.SaveStaff(s, st2)} {
+	for _, err := range []error{o.SaveVenue(context.Background(), s, v), o.SaveVenue(context.Background(), s, v2), o.SaveStaff(context.Background(), s, st), o.SaveStaff(context.Background(), s, st2)} {
 		if err != nil {
 			t.Fatalf("masters: %v", err)
 		}
@@ -83,7 +84,7 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) login(login string) *Session {
 	f.t.Helper()
-	s, err := f.o.Login(login, []byte(testPassword))
+	s, err := f.o.Login(context.Background(), login, []byte(testPassword))
 	if err != nil {
 		f.t.Fatalf("Login %s: %v", login, err)
 	}
@@ -114,7 +115,7 @@ func dummyBusiness(name, kana, phone string) *record.Business {
 func (f *fixture) business(s *Session, name, kana, phone string) *record.Business {
 	f.t.Helper()
 	b := dummyBusiness(name, kana, phone)
-	if err := f.o.SaveBusiness(s, b, SaveBusinessOptions{}); err != nil {
+	if err := f.o.SaveBusiness(context.Background(), s, b, SaveBusinessOptions{}); err != nil {
 		f.t.Fatalf("SaveBusiness: %v", err)
 	}
 	return b
@@ -123,5 +124,5 @@ func (f *fixture) business(s *Session, name, kana, phone string) *record.Busines
 func (f *fixture) reservation(s *Session, bizID, venue, staff, date, start, end string) (*record.Reservation, error) {
 	r := &record.Reservation{Date: date, Start: start, End: end, VenueID: venue, ConsultantID: staff, BusinessID: bizID,
 		Channel: "電話", Checks: record.ReservationChecks{Subsidy: "している", Loan: "していない", VisitCount: 1}}
-	return r, f.o.SaveReservation(s, r)
+	return r, f.o.SaveReservation(context.Background(), s, r)
 }

@@ -1,9 +1,11 @@
 package office
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -62,14 +64,20 @@ func recordParts(rec any) (*record.Meta, record.Kind, Permission, []part, error)
 // can refer to each other); it must be new. Writes go in as few
 // transactions as fit, each all-or-nothing, and the access log gets one
 // event per kind with the count. progress, if not nil, is called as records
-// are written.
-func (o *Office) Import(s *Session, recs []any, progress func(done, total int)) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.loggedIn(s); err != nil {
+// are written (else the context's, with StepImport). Records are sealed
+// without holding the office; each chunk is written under its lock. When
+// ctx ends the import stops between records, and the chunks already
+// written stay.
+func (o *Office) Import(ctx context.Context, s *Session, recs []any, progress func(done, total int)) error {
+	w, err := o.beginWith(ctx, s, func() error { return o.loggedIn(ctx, s) })
+	if err != nil {
 		return err
 	}
-	counts, last, err := o.importPipelined(s, recs, progress)
+	defer w.end()
+	if progress == nil {
+		progress = w.reporter(StepImport)
+	}
+	counts, last, err := o.importPipelined(w, recs, progress)
 	if err != nil {
 		return err
 	}
@@ -78,34 +86,54 @@ func (o *Office) Import(s *Session, recs []any, progress func(done, total int)) 
 		kinds = append(kinds, string(k))
 	}
 	sort.Strings(kinds)
-	evs := make([]audit.Event, 0, len(kinds))
-	for _, k := range kinds {
-		evs = append(evs, o.event("import", "", fmt.Sprintf("%s count=%d", k, counts[record.Kind(k)])))
+	return o.locked(w, func() error {
+		evs := make([]audit.Event, 0, len(kinds))
+		for _, k := range kinds {
+			evs = append(evs, o.event("import", "", fmt.Sprintf("%s count=%d", k, counts[record.Kind(k)])))
+		}
+		return o.commit(nil, map[string][]byte{metaHLC: []byte(o.laterRev(last).String())}, evs...)
+	})
+}
+
+// laterRev returns r or, when later, the revision the store last noted:
+// records saved while an import sealed its own may carry later ones. Call
+// with o.mu held.
+func (o *Office) laterRev(r vault.Rev) vault.Rev {
+	if cur, err := vault.ParseRev(o.metaString(metaHLC)); err == nil && cur.Compare(r) > 0 {
+		return cur
 	}
-	return o.commit(nil, map[string][]byte{metaHLC: []byte(last.String())}, evs...)
+	return r
 }
 
 // importPipelined seals chunk n+1 while chunk n is being written, so the
 // two cores share the work.
-func (o *Office) importPipelined(s *Session, recs []any, progress func(done, total int)) (map[record.Kind]int, vault.Rev, error) {
+func (o *Office) importPipelined(w *work, recs []any, progress func(done, total int)) (map[record.Kind]int, vault.Rev, error) {
 	type chunk struct {
 		writes []local.Write
 		end, n int
 		err    error
 	}
+	s := w.s
 	counts := map[record.Kind]int{}
 	var last vault.Rev
 	ch := make(chan chunk, 1)
 	stop := make(chan struct{})
-	bb, indexing := o.newBlindBatch(s, map[string][]byte{})
-	defer bb.close()
+	var sealing sync.WaitGroup // the sealer uses the session's keys: wait for it before the work ends
+	defer sealing.Wait()
 	defer close(stop)
+	_, _, indexing := s.keys.Current(vault.ClassCase)
+	sealing.Add(1)
 	go func() {
+		defer sealing.Done()
 		defer close(ch)
 		for start := 0; start < len(recs); start += importChunk {
 			end := min(start+importChunk, len(recs))
 			c := chunk{end: end, n: end - start, writes: make([]local.Write, 0, (end-start)*2)}
 			for i, rec := range recs[start:end] {
+				if err := ctxErr(w.ctx); err != nil {
+					c.err = fmt.Errorf("import: %w", err)
+					break
+				}
 				ws, k, err := o.importOne(s, rec)
 				if err != nil {
 					c.err = fmt.Errorf("import record %d: %w", start+i+1, err)
@@ -129,21 +157,16 @@ func (o *Office) importPipelined(s *Session, recs []any, progress func(done, tot
 		if c.err != nil {
 			return nil, vault.Rev{}, c.err
 		}
-		if err := o.store.CommitMany(c.writes, nil); err != nil {
+		if err := o.locked(w, func() error { return o.store.CommitMany(c.writes, nil) }); err != nil {
 			return nil, vault.Rev{}, fmt.Errorf("import: %w", err)
 		}
 		if indexing {
-			if err := o.indexImported(bb, recs[c.end-c.n:c.end]); err != nil {
+			if err := o.indexImported(w, recs[c.end-c.n:c.end]); err != nil {
 				return nil, vault.Rev{}, err
 			}
 		}
 		if progress != nil {
 			progress(c.end, len(recs))
-		}
-	}
-	if indexing {
-		if err := bb.flush(0); err != nil {
-			return nil, vault.Rev{}, err
 		}
 	}
 	return counts, last, nil
@@ -153,17 +176,27 @@ func (o *Office) importPipelined(s *Session, recs []any, progress func(done, tot
 // transaction.
 const blindFlushAt = 2000
 
-// indexImported adds the imported consultations' content to the blind index.
-func (o *Office) indexImported(bb *blindBatch, recs []any) error {
-	for _, rec := range recs {
-		c, ok := rec.(*record.Consultation)
-		if !ok || c.Case == nil {
-			continue
-		}
-		if err := bb.add(c.ID, nil, caseTexts(c.Case)...); err != nil {
-			return err
-		}
-		if err := bb.flush(blindFlushAt); err != nil {
+// indexImported adds the imported consultations' content to the blind
+// index, a transaction of about blindFlushAt entries at a time, each with
+// o.mu held from reading the counts to writing them.
+func (o *Office) indexImported(w *work, recs []any) error {
+	for len(recs) > 0 {
+		err := o.locked(w, func() error {
+			bb, _ := o.newBlindBatch(w.s, map[string][]byte{})
+			defer bb.close()
+			for len(recs) > 0 && len(bb.meta) < blindFlushAt {
+				c, ok := recs[0].(*record.Consultation)
+				recs = recs[1:]
+				if !ok || c.Case == nil {
+					continue
+				}
+				if err := bb.add(c.ID, nil, caseTexts(c.Case)...); err != nil {
+					return err
+				}
+			}
+			return bb.flush(0)
+		})
+		if err != nil {
 			return err
 		}
 	}

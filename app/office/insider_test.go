@@ -22,6 +22,7 @@ package office
 //	vault files readable by other accounts                            TestVaultFilesAreOwnerOnly
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -51,7 +52,7 @@ func (f *fixture) confirmedConsultation(summary string) string {
 		b := f.business(s, fmt.Sprintf("内部確認商店%d", f.seq), "ナイブカクニンショウテン", fmt.Sprintf("03-5555-%04d", 900+f.seq))
 		c := &record.Consultation{BusinessID: b.ID, ConsultantID: f.staff, Date: "2026-10-01", Start: "10:00", End: "10:30",
 			Mode: "窓口", Status: record.StConfirmed, Case: &record.ConsultationCase{Summary: summary}}
-		if err := f.o.SaveConsultation(s, c); err != nil {
+		if err := f.o.SaveConsultation(context.Background(), s, c); err != nil {
 			f.t.Fatalf("SaveConsultation: %v", err)
 		}
 		id = c.ID
@@ -95,7 +96,7 @@ func TestInsiderCaseUnderContactKey(t *testing.T) {
 	}
 	f.logout()
 	f.as("kantoku", func(s *Session) {
-		_, err := f.o.Consultation(s, id)
+		_, err := f.o.Consultation(context.Background(), s, id)
 		if !errors.Is(err, ErrTampered) {
 			t.Fatalf("forged case content read as: %v", err)
 		}
@@ -127,14 +128,14 @@ func TestInsiderForgedApproval(t *testing.T) {
 	}
 	f.logout()
 	f.as("kantoku", func(s *Session) {
-		got, err := f.o.Consultation(s, id)
+		got, err := f.o.Consultation(context.Background(), s, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Status != record.StConfirmed || !got.ApprovalBroken {
 			t.Fatalf("forged approval reads as %s (broken=%v)", got.Status, got.ApprovalBroken)
 		}
-		evs, err := f.o.AuditEvents(s, audit.Filter{})
+		evs, err := f.o.AuditEvents(context.Background(), s, audit.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,20 +143,20 @@ func TestInsiderForgedApproval(t *testing.T) {
 			t.Fatal("no warning in the access log")
 		}
 		// A real approval by the supervisor verifies.
-		if err := f.o.SaveConsultation(s, got); err != nil { // back to a clean 確定 version
+		if err := f.o.SaveConsultation(context.Background(), s, got); err != nil { // back to a clean 確定 version
 			t.Fatal(err)
 		}
-		if err := f.o.Approve(s, id); err != nil {
+		if err := f.o.Approve(context.Background(), s, id); err != nil {
 			t.Fatal(err)
 		}
-		got, err = f.o.Consultation(s, id)
+		got, err = f.o.Consultation(context.Background(), s, id)
 		if err != nil || got.Status != record.StApproved || got.ApprovalBroken {
 			t.Fatalf("real approval: %v %s %v", err, got.Status, got.ApprovalBroken)
 		}
 	})
 	// The approval still verifies after a restart (no cache).
 	f.as("uketsuke", func(s *Session) {
-		got, err := f.o.Consultation(s, id)
+		got, err := f.o.Consultation(context.Background(), s, id)
 		if err != nil || got.Status != record.StApproved {
 			t.Fatalf("approval after restart: %v %s", err, got.Status)
 		}
@@ -232,14 +233,14 @@ func TestInsiderEditsKeyring(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.as("admin", func(s *Session) {
-				if err := f.o.SetDisabled(s, "coord", true); err != nil {
+				if err := f.o.SetDisabled(context.Background(), s, "coord", true); err != nil {
 					t.Fatal(err)
 				}
 			})
 			editTable(t, f.dir, tc.edit)
 			o, err := Open(f.dir, testOptions(f.clock))
 			if err == nil {
-				_, err = o.Login(tc.login, []byte(testPassword))
+				_, err = o.Login(context.Background(), tc.login, []byte(testPassword))
 				if err == nil {
 					o.Close()
 				}
@@ -265,7 +266,7 @@ func TestInsiderDemotedKeepsOldKeyring(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.as("admin", func(s *Session) {
-		if err := f.o.SetRoles(s, "soudan", []Role{RoleReception}); err != nil {
+		if err := f.o.SetRoles(context.Background(), s, "soudan", []Role{RoleReception}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -274,12 +275,12 @@ func TestInsiderDemotedKeepsOldKeyring(t *testing.T) {
 		b := f.business(s, "降格後商店", "コウカクゴショウテン", "03-5555-0902")
 		c := &record.Consultation{BusinessID: b.ID, ConsultantID: f.staff, Date: "2026-10-02", Start: "10:00", End: "10:30",
 			Mode: "窓口", Status: record.StConfirmed, Case: &record.ConsultationCase{Summary: "降格後に書いた相談の概要"}}
-		if err := f.o.SaveConsultation(s, c); err != nil {
+		if err := f.o.SaveConsultation(context.Background(), s, c); err != nil {
 			t.Fatal(err)
 		}
 		newID = c.ID
 		// The blind index finds records under both case key versions.
-		hits, err := f.o.SearchCases(s, "相談の概要", 10)
+		hits, err := f.o.SearchCases(context.Background(), s, "相談の概要", 10)
 		if err != nil || len(hits) != 2 {
 			t.Fatalf("search across key versions: %d %v", len(hits), err)
 		}
@@ -293,7 +294,7 @@ func TestInsiderDemotedKeepsOldKeyring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Login("soudan", []byte(testPassword)); !errors.Is(err, ErrForged) {
+	if _, err := o.Login(context.Background(), "soudan", []byte(testPassword)); !errors.Is(err, ErrForged) {
 		t.Fatalf("login with the rolled-back keyring: %v", err)
 	}
 	// Their own small program skips the office checks and uses the keys.
@@ -371,7 +372,7 @@ func TestInsiderRewritesLog(t *testing.T) {
 	}
 	db.Close()
 	f.as("kantoku", func(s *Session) {
-		_, err := f.o.VerifyAudit(s)
+		_, err := f.o.VerifyAudit(context.Background(), s)
 		var bl *audit.BrokenLink
 		if !errors.As(err, &bl) || bl.Reason != audit.ReasonCheckpoint || bl.Signer == "" {
 			t.Fatalf("rewritten chain: %v", err)
@@ -401,7 +402,7 @@ func TestInsiderTruncatesLog(t *testing.T) {
 	}
 	db.Close()
 	f.as("kantoku", func(s *Session) {
-		_, err := f.o.VerifyAudit(s)
+		_, err := f.o.VerifyAudit(context.Background(), s)
 		var bl *audit.BrokenLink
 		if !errors.As(err, &bl) || bl.Reason != audit.ReasonTruncated || bl.Signer != "uketsuke" {
 			t.Fatalf("truncated chain: %v", err)
@@ -412,7 +413,7 @@ func TestInsiderTruncatesLog(t *testing.T) {
 func TestInsiderDeletesFailedLogins(t *testing.T) {
 	f := newFixture(t)
 	for range 2 {
-		if _, err := f.o.Login("kantoku", []byte("wrong-password-x")); !errors.Is(err, ErrWrongPassword) {
+		if _, err := f.o.Login(context.Background(), "kantoku", []byte("wrong-password-x")); !errors.Is(err, ErrWrongPassword) {
 			t.Fatal(err)
 		}
 	}
@@ -429,7 +430,7 @@ func TestInsiderDeletesFailedLogins(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.as("kantoku", func(s *Session) {
-		evs, err := f.o.AuditEvents(s, audit.Filter{})
+		evs, err := f.o.AuditEvents(context.Background(), s, audit.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -444,11 +445,11 @@ func TestInsiderDeletesFailedLogins(t *testing.T) {
 		}
 	})
 	// Failed logins a supervisor can open are written with their login.
-	if _, err := f.o.Login("soudan", []byte("wrong-password-y")); !errors.Is(err, ErrWrongPassword) {
+	if _, err := f.o.Login(context.Background(), "soudan", []byte("wrong-password-y")); !errors.Is(err, ErrWrongPassword) {
 		t.Fatal(err)
 	}
 	f.as("kantoku", func(s *Session) {
-		evs, _ := f.o.AuditEvents(s, audit.Filter{})
+		evs, _ := f.o.AuditEvents(context.Background(), s, audit.Filter{})
 		for _, e := range evs {
 			if e.Action == audit.ActLoginFail && e.User == "soudan" {
 				return
@@ -501,7 +502,7 @@ func TestInsiderSessionIsFixed(t *testing.T) {
 		t.Fatal("changing the returned roles changed the session")
 	}
 	fake := &Session{}
-	if _, err := f.o.Users(fake); !errors.Is(err, ErrNotLoggedIn) {
+	if _, err := f.o.Users(context.Background(), fake); !errors.Is(err, ErrNotLoggedIn) {
 		t.Fatalf("a session made by the caller: %v", err)
 	}
 }
@@ -516,11 +517,11 @@ func TestUnknownLoginCostsAKeyDerivation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := o.Login("admin", []byte(testPassword))
+	s, err := o.Login(context.Background(), "admin", []byte(testPassword))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.ResetPassword(s, "admin", nil, []byte(testPassword)); err != nil {
+	if err := o.ResetPassword(context.Background(), s, "admin", nil, []byte(testPassword)); err != nil {
 		t.Fatal(err)
 	}
 	o.Close()
@@ -529,7 +530,7 @@ func TestUnknownLoginCostsAKeyDerivation(t *testing.T) {
 		best := time.Hour
 		for range 3 {
 			start := time.Now()
-			_, err := o.Login(login, []byte("wrong-password-z"))
+			_, err := o.Login(context.Background(), login, []byte("wrong-password-z"))
 			if !errors.Is(err, ErrWrongPassword) {
 				t.Fatal(err)
 			}

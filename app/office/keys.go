@@ -113,7 +113,7 @@ func (o *Office) convert(s *Session, password []byte) error {
 	if err != nil {
 		return fmt.Errorf("convert keyring: %w", err)
 	}
-	o.table = s.un.Table
+	o.setTrusted(o.kr, s.un.Table)
 	s.keys = s.un.Keys
 	meta := map[string][]byte{metaAdminPub: s.un.AdminPub, metaTableSerial: serialBytes(o.table.Serial)}
 	if err := o.commit(nil, meta, o.event(audit.ActKeyChange, "", "keyring converted to format 2 (signed user table)")); err != nil {

@@ -1,6 +1,7 @@
 package office_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func BenchmarkLoginOverKDF(b *testing.B) {
 		t0 := time.Now()
 		vault.DeriveMaster([]byte(demo.Password), salt, vault.DefaultKDF)
 		t1 := time.Now()
-		if _, err := o.Login("kantoku", []byte(demo.Password)); err != nil {
+		if _, err := o.Login(context.Background(), "kantoku", []byte(demo.Password)); err != nil {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
@@ -56,24 +57,24 @@ func BenchmarkRotateOffice20(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := o.Login("admin", []byte(demo.Password))
+	s, err := o.Login(context.Background(), "admin", []byte(demo.Password))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer o.Close()
 	for i := 1; i < 20; i++ {
 		nu := office.NewUser{Login: fmt.Sprintf("bench%02d", i), Name: "ベンチ 職員", Roles: []office.Role{office.RoleConsultant}, Password: []byte(demo.Password)}
-		if err := o.AddUser(s, nu); err != nil {
+		if err := o.AddUser(context.Background(), s, nu); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		if err := o.SetRoles(s, "bench19", []office.Role{office.RoleReception}); err != nil {
+		if err := o.SetRoles(context.Background(), s, "bench19", []office.Role{office.RoleReception}); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		if err := o.SetRoles(s, "bench19", []office.Role{office.RoleConsultant}); err != nil {
+		if err := o.SetRoles(context.Background(), s, "bench19", []office.Role{office.RoleConsultant}); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

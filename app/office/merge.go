@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -17,10 +18,10 @@ const ixMerged = "merged"
 // from gets a new version marked MergedInto, both keep their histories, and
 // the reservations and consultation records of from are listed under into
 // from then on. Searches stop showing from.
-func (o *Office) MergeBusiness(s *Session, from, into string) error {
+func (o *Office) MergeBusiness(ctx context.Context, s *Session, from, into string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return err
 	}
 	if from == into {

@@ -6,11 +6,13 @@
 // An Office is one vault folder: keyring.json (the keys, sealed per user) and
 // store/ (the Badger database, encrypted with the device store key). Open
 // reads the keyring; Login unlocks it with a password and opens the store.
-// One person is logged in at a time; every method takes that Session.
+// One person is logged in at a time; every use case takes a context and
+// that Session.
 package office
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -61,25 +63,36 @@ func (o Options) kdf() vault.KDFParams {
 	return o.KDF
 }
 
-// Office is an open vault folder. Its methods are safe for concurrent use.
+// Office is an open vault folder. Its methods are safe for concurrent use;
+// long ones do their slow part without holding the office (see work.go).
 type Office struct {
-	dir string
-	opt Options
+	dir    string
+	opt    Options
+	render *reports.Renderer // safe for concurrent use
 
-	mu     sync.Mutex // guards everything below and serialises writes
-	kr     *vault.Keyring
-	table  *vault.UserTable // verified against the session's pinned admin key
-	store  *local.Store
-	clock  *vault.Clock
-	head   audit.Head
-	sess   *Session
-	render *reports.Renderer
+	// mu guards the fields below and serialises writes and the access log.
+	// kr and table are also changed only with cmu held, so that work
+	// outside mu reads them under cmu (trusted).
+	mu    sync.Mutex
+	kr    *vault.Keyring
+	table *vault.UserTable // verified against the session's pinned admin key
+	store *local.Store     // set at login, closed at logout when no work runs
+	clock *vault.Clock     // safe for concurrent use
+	head  audit.Head
+	sess  *Session
 	// sinceCheckpoint counts the events since the last signed checkpoint.
 	sinceCheckpoint int
+
+	// cmu guards the caches, which work fills outside mu too. Take it
+	// alone or inside mu, never mu inside it.
+	cmu sync.Mutex
 	// approvals caches approval checks by id and rev.
 	approvals map[string]bool
 	// blindCache caches blind-index counts by entry key for the session.
 	blindCache map[string]uint32
+	// warnings are access-log warnings found by reads, written with the
+	// next commit.
+	warnings []audit.Event
 }
 
 // Session is a logged-in person. Its login, name and roles come from the
@@ -91,6 +104,18 @@ type Session struct {
 	roles []Role
 	keys  *vault.Keys
 	un    *vault.Unlocked
+
+	// works is the work running outside o.mu (o.mu); Logout cancels it.
+	works map[*work]bool
+	// busy counts that work; Logout waits for it before it closes the
+	// store and zeroes the keys.
+	busy   sync.WaitGroup
+	ending bool          // Logout has begun (o.mu)
+	ended  chan struct{} // closed when Logout has finished
+}
+
+func newSession(login, name string, roles []Role, un *vault.Unlocked) *Session {
+	return &Session{login: login, name: name, roles: roles, keys: un.Keys, un: un, ended: make(chan struct{})}
 }
 
 // Login returns the person's login id.
@@ -150,8 +175,8 @@ func Init(dir, login, name string, password []byte, opt Options) error {
 		un.Zero()
 		return mapStoreErr(filepath.Join(dir, StoreDir), err)
 	}
-	o := &Office{dir: dir, opt: opt, kr: kr, table: un.Table, store: st, clock: vault.NewClock(kr.Device, opt.now)}
-	o.sess = &Session{login: login, name: name, roles: roles, keys: un.Keys, un: un}
+	o := &Office{dir: dir, opt: opt, kr: kr, table: un.Table, store: st, clock: vault.NewClock(kr.Device, opt.now), render: reports.New()}
+	o.sess = newSession(login, name, roles, un)
 	err = o.commit(nil, map[string][]byte{metaAdminPub: un.AdminPub, metaTableSerial: serialBytes(un.Table.Serial)},
 		o.event(audit.ActInit, "", "vault created"),
 		o.event(audit.ActUserAdd, "", "user "+login+" roles admin,supervisor"))
@@ -181,7 +206,7 @@ func Open(dir string, opt Options) (*Office, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Office{dir: dir, opt: opt, kr: kr}, nil
+	return &Office{dir: dir, opt: opt, kr: kr, render: reports.New()}, nil
 }
 
 func loadKeyring(dir string) (*vault.Keyring, error) {
@@ -218,12 +243,31 @@ func keyringErr(dir string, err error) error {
 func (o *Office) Dir() string { return o.dir }
 
 // Device returns this vault's device id.
-func (o *Office) Device() string { return o.kr.Device }
+func (o *Office) Device() string {
+	kr, _ := o.trusted()
+	return kr.Device
+}
+
+// trusted returns the keyring and the verified user table; work outside
+// o.mu reads them with it.
+func (o *Office) trusted() (*vault.Keyring, *vault.UserTable) {
+	o.cmu.Lock()
+	defer o.cmu.Unlock()
+	return o.kr, o.table
+}
+
+// setTrusted replaces the keyring and the verified user table. Call with
+// o.mu held.
+func (o *Office) setTrusted(kr *vault.Keyring, t *vault.UserTable) {
+	o.cmu.Lock()
+	defer o.cmu.Unlock()
+	o.kr, o.table = kr, t
+}
 
 // Login unlocks the keyring with the password, opens the store and starts a
 // session. Failed attempts count towards the lockout and are written to the
 // access log at the next successful login.
-func (o *Office) Login(login string, password []byte) (*Session, error) {
+func (o *Office) Login(ctx context.Context, login string, password []byte) (*Session, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.sess != nil {
@@ -243,9 +287,9 @@ func (o *Office) Login(login string, password []byte) (*Session, error) {
 		un.Zero()
 		return nil, err
 	}
-	s := &Session{login: login, name: un.User.Name, roles: rolesFromStrings(un.User.Roles), keys: un.Keys, un: un}
+	s := newSession(login, un.User.Name, rolesFromStrings(un.User.Roles), un)
 	o.sess = s
-	o.table = un.Table
+	o.setTrusted(o.kr, un.Table)
 	if err := o.afterUnlock(s, password); err != nil {
 		o.abortLocked()
 		return nil, err
@@ -271,7 +315,7 @@ func (o *Office) updateKeyring(fn func(*vault.Keyring) error) error {
 			return fmt.Errorf("save keyring: %w", err)
 		}
 	}
-	o.kr = kr
+	o.setTrusted(kr, o.table)
 	if o.sess != nil && o.sess.un != nil && o.sess.un.AdminPub != nil {
 		t, err := kr.VerifiedTable(o.sess.un.AdminPub)
 		if err == nil && o.table != nil && t.Serial < o.table.Serial {
@@ -280,7 +324,7 @@ func (o *Office) updateKeyring(fn func(*vault.Keyring) error) error {
 		if err != nil {
 			return fmt.Errorf("keyring changed: %w", err)
 		}
-		o.table = t
+		o.setTrusted(kr, t)
 	}
 	return ferr
 }
@@ -332,9 +376,26 @@ func mapStoreErr(dir string, err error) error {
 }
 
 // Logout ends the session: the store closes and the keys are zeroed. The
-// window's idle lock calls it too.
+// window's idle lock calls it too. Work of the session still running (a
+// print, statistics, a search, an import) is cancelled first, and Logout
+// waits for it to stop, which it does at its next record or sheet. A
+// Logout while another is under way waits for that one.
 func (o *Office) Logout() error {
 	o.mu.Lock()
+	s := o.sess
+	if s != nil {
+		if s.ending {
+			o.mu.Unlock()
+			<-s.ended
+			return nil
+		}
+		s.ending = true
+		s.stopWork()
+		o.mu.Unlock()
+		s.busy.Wait()
+		o.mu.Lock()
+		defer close(s.ended)
+	}
 	defer o.mu.Unlock()
 	return o.closeLocked()
 }
@@ -357,14 +418,16 @@ func (o *Office) closeLocked() error {
 	var cerr error
 	if o.sess != nil {
 		if o.store != nil {
-			cerr = o.checkpoint(true)
+			cerr = errors.Join(o.logWarnings(), o.checkpoint(true))
 		}
+		o.sess.stopWork()
 		o.sess.un.Zero()
 		o.sess.keys.Zero()
 		o.sess = nil
-		o.table = nil
-		o.approvals = nil
-		o.blindCache = nil
+		o.setTrusted(o.kr, nil)
+		o.cmu.Lock()
+		o.approvals, o.blindCache, o.warnings = nil, nil, nil
+		o.cmu.Unlock()
 	}
 	if o.store == nil {
 		return nil
@@ -377,16 +440,16 @@ func (o *Office) closeLocked() error {
 	return cerr
 }
 
-// session checks that s is the logged-in session and may do p. Call with
-// o.mu held.
-func (o *Office) session(s *Session, p Permission) error {
-	if s == nil || o.sess != s || o.store == nil {
-		return ErrNotLoggedIn
+// session checks that s is the logged-in session and may do p, and that
+// ctx is not done. Call with o.mu held.
+func (o *Office) session(ctx context.Context, s *Session, p Permission) error {
+	if err := o.current(s); err != nil {
+		return err
 	}
 	if !s.May(p) {
 		return ErrForbidden
 	}
-	return nil
+	return ctxErr(ctx)
 }
 
 // KDF returns the Argon2id cost this office uses for new passwords.

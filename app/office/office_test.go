@@ -2,6 +2,7 @@ package office
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -24,7 +25,7 @@ func TestNoPlaintextAtRest(t *testing.T) {
 		b := f.business(s, name, "シケンヨウユニークショウカイ", phone)
 		c := &record.Consultation{BusinessID: b.ID, ConsultantID: f.staff, Date: "2026-10-01", Start: "10:00", End: "10:30",
 			Mode: "窓口", Status: record.StConfirmed, Case: &record.ConsultationCase{Summary: summary}}
-		if err := f.o.SaveConsultation(s, c); err != nil {
+		if err := f.o.SaveConsultation(context.Background(), s, c); err != nil {
 			t.Fatalf("SaveConsultation: %v", err)
 		}
 	})
@@ -64,20 +65,20 @@ func TestReceptionCannotReadCaseFields(t *testing.T) {
 		bid = b.ID
 		c := &record.Consultation{BusinessID: b.ID, ConsultantID: f.staff, Date: "2026-10-01", Status: record.StDraft,
 			Case: &record.ConsultationCase{Summary: "融資の相談", Loan: record.Loan{Lender: "テスト金庫", Amount: 3000000}}}
-		if err := f.o.SaveConsultation(s, c); err != nil {
+		if err := f.o.SaveConsultation(context.Background(), s, c); err != nil {
 			t.Fatal(err)
 		}
 		cid = c.ID
 	})
 	f.as("uketsuke", func(s *Session) {
-		c, err := f.o.Consultation(s, cid)
+		c, err := f.o.Consultation(context.Background(), s, cid)
 		if err != nil {
 			t.Fatalf("Consultation: %v", err)
 		}
 		if c.Case != nil {
 			t.Fatal("reception got the case part")
 		}
-		b, err := f.o.Business(s, bid)
+		b, err := f.o.Business(context.Background(), s, bid)
 		if err != nil || b.Case != nil {
 			t.Fatalf("Business: %v, case %v", err, b.Case)
 		}
@@ -96,10 +97,10 @@ func TestReceptionCannotReadCaseFields(t *testing.T) {
 		if _, err := vault.Open(s.keys, env, vault.Expect{ID: env.ID, Kind: env.Kind}); !errors.Is(err, vault.ErrNoKey) {
 			t.Fatalf("reception opened the case envelope: %v", err)
 		}
-		if _, err := f.o.SearchCases(s, "融資", 10); !errors.Is(err, ErrForbidden) {
+		if _, err := f.o.SearchCases(context.Background(), s, "融資", 10); !errors.Is(err, ErrForbidden) {
 			t.Fatalf("reception case search: %v", err)
 		}
-		if err := f.o.SaveConsultation(s, &record.Consultation{BusinessID: bid, ConsultantID: f.staff, Date: "2026-10-01"}); !errors.Is(err, ErrForbidden) {
+		if err := f.o.SaveConsultation(context.Background(), s, &record.Consultation{BusinessID: bid, ConsultantID: f.staff, Date: "2026-10-01"}); !errors.Is(err, ErrForbidden) {
 			t.Fatalf("reception saved a consultation: %v", err)
 		}
 	})
@@ -107,10 +108,10 @@ func TestReceptionCannotReadCaseFields(t *testing.T) {
 
 func TestLoginErrors(t *testing.T) {
 	f := newFixture(t)
-	if _, err := f.o.Login("soudan", []byte("wrong-password")); !errors.Is(err, ErrWrongPassword) {
+	if _, err := f.o.Login(context.Background(), "soudan", []byte("wrong-password")); !errors.Is(err, ErrWrongPassword) {
 		t.Fatalf("wrong password: %v", err)
 	}
-	if _, err := f.o.Login("nobody", []byte(testPassword)); !errors.Is(err, ErrWrongPassword) {
+	if _, err := f.o.Login(context.Background(), "nobody", []byte(testPassword)); !errors.Is(err, ErrWrongPassword) {
 		t.Fatalf("unknown user: %v", err)
 	}
 	if msg := Message(ErrWrongPassword); !strings.Contains(msg, "パスワードが違います") {
@@ -134,7 +135,7 @@ func TestLoginErrors(t *testing.T) {
 func TestLockoutSurvivesRestartAndIsLogged(t *testing.T) {
 	f := newFixture(t)
 	for i := 0; i < 5; i++ {
-		if _, err := f.o.Login("soudan", []byte("wrong-password")); !errors.Is(err, ErrWrongPassword) {
+		if _, err := f.o.Login(context.Background(), "soudan", []byte("wrong-password")); !errors.Is(err, ErrWrongPassword) {
 			t.Fatalf("try %d: %v", i, err)
 		}
 	}
@@ -143,7 +144,7 @@ func TestLockoutSurvivesRestartAndIsLogged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = o2.Login("soudan", []byte(testPassword))
+	_, err = o2.Login(context.Background(), "soudan", []byte(testPassword))
 	var le *vault.LockedError
 	if !errors.As(err, &le) || !errors.Is(err, ErrLocked) {
 		t.Fatalf("locked login: %v", err)
@@ -152,14 +153,14 @@ func TestLockoutSurvivesRestartAndIsLogged(t *testing.T) {
 		t.Fatalf("message %q", Message(err))
 	}
 	f.clock.Advance(time.Hour)
-	s, err := o2.Login("soudan", []byte(testPassword))
+	s, err := o2.Login(context.Background(), "soudan", []byte(testPassword))
 	if err != nil {
 		t.Fatalf("after the lock: %v", err)
 	}
 	o2.Logout()
 	_ = s
 	f.as("kantoku", func(s *Session) {
-		evs, err := f.o.AuditEvents(s, audit.Filter{Action: audit.ActLoginFail, User: "soudan"})
+		evs, err := f.o.AuditEvents(context.Background(), s, audit.Filter{Action: audit.ActLoginFail, User: "soudan"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +178,7 @@ func TestVaultInUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o2.Login("soudan", []byte(testPassword)); !errors.Is(err, ErrVaultInUse) {
+	if _, err := o2.Login(context.Background(), "soudan", []byte(testPassword)); !errors.Is(err, ErrVaultInUse) {
 		t.Fatalf("second opener: %v", err)
 	}
 }
@@ -227,7 +228,7 @@ func TestDoubleBookingRefused(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.o.SetReservationStatus(s, r.ID, record.ResCanceled); err != nil {
+		if _, err := f.o.SetReservationStatus(context.Background(), s, r.ID, record.ResCanceled); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.reservation(s, a.ID, f.venue, f.staff2, "2026-10-07", "09:00", "10:00"); err != nil {
@@ -247,7 +248,7 @@ func TestDuplicateBusinessFlagged(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				err := f.o.SaveBusiness(s, dummyBusiness(tc.bname, "テスト", tc.phone), SaveBusinessOptions{})
+				err := f.o.SaveBusiness(context.Background(), s, dummyBusiness(tc.bname, "テスト", tc.phone), SaveBusinessOptions{})
 				var de *DuplicateError
 				if !errors.As(err, &de) || len(de.Matches) != 1 || de.Matches[0].ID != orig.ID {
 					t.Fatalf("got %v", err)
@@ -255,10 +256,10 @@ func TestDuplicateBusinessFlagged(t *testing.T) {
 			})
 		}
 		b := dummyBusiness("やまだ 商店", "ヤマダショウテン", "03-5555-9997")
-		if err := f.o.SaveBusiness(s, b, SaveBusinessOptions{AllowDuplicate: true}); err != nil {
+		if err := f.o.SaveBusiness(context.Background(), s, b, SaveBusinessOptions{AllowDuplicate: true}); err != nil {
 			t.Fatalf("allowed duplicate: %v", err)
 		}
-		if err := f.o.SaveBusiness(s, dummyBusiness("別の会社", "ベツノカイシャ", "03-5555-0302"), SaveBusinessOptions{}); err != nil {
+		if err := f.o.SaveBusiness(context.Background(), s, dummyBusiness("別の会社", "ベツノカイシャ", "03-5555-0302"), SaveBusinessOptions{}); err != nil {
 			t.Fatalf("distinct business: %v", err)
 		}
 	})
@@ -278,7 +279,7 @@ func TestSearch(t *testing.T) {
 			{"5555", 2}, {strings.ToLower(id), 1}, {"存在しない名前", 0}, {"青", 1},
 		}
 		for _, tc := range tests {
-			hits, err := f.o.Search(s, tc.query, 0)
+			hits, err := f.o.Search(context.Background(), s, tc.query, 0)
 			if err != nil {
 				t.Fatalf("%q: %v", tc.query, err)
 			}
@@ -290,11 +291,11 @@ func TestSearch(t *testing.T) {
 	f.as("soudan", func(s *Session) {
 		c := &record.Consultation{BusinessID: id, ConsultantID: f.staff, Date: "2026-10-01", Status: record.StDraft,
 			Case: &record.ConsultationCase{Summary: "持続化補助金の申請書の書き方", Guidance: "商工会を案内"}}
-		if err := f.o.SaveConsultation(s, c); err != nil {
+		if err := f.o.SaveConsultation(context.Background(), s, c); err != nil {
 			t.Fatal(err)
 		}
 		for q, want := range map[string]int{"補助金": 1, "申請書": 1, "商工会": 1, "融資": 0} {
-			hits, err := f.o.SearchCases(s, q, 0)
+			hits, err := f.o.SearchCases(context.Background(), s, q, 0)
 			if err != nil || len(hits) != want {
 				t.Errorf("case %q: %d hits (%v), want %d", q, len(hits), err, want)
 			}
@@ -311,41 +312,41 @@ func TestConsultationFlowAndHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.o.SetReservationStatus(s, r.ID, record.ResVisited); err != nil {
+		if _, err := f.o.SetReservationStatus(context.Background(), s, r.ID, record.ResVisited); err != nil {
 			t.Fatal(err)
 		}
 		rid = r.ID
 	})
 	f.as("soudan", func(s *Session) {
-		c, err := f.o.DraftFromReservation(s, rid)
+		c, err := f.o.DraftFromReservation(context.Background(), s, rid)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if c.Minutes != 60 || c.BusinessID == "" || c.Category != "小規模事業者" {
 			t.Fatalf("draft %+v", c)
 		}
-		if err := f.o.SaveConsultation(s, c); err != nil {
+		if err := f.o.SaveConsultation(context.Background(), s, c); err != nil {
 			t.Fatalf("draft save: %v", err)
 		}
 		c.Status = record.StConfirmed
-		if err := f.o.SaveConsultation(s, c); err == nil {
+		if err := f.o.SaveConsultation(context.Background(), s, c); err == nil {
 			t.Fatal("confirmed without 相談の概要")
 		}
 		c.Case.Summary = "販路拡大の相談"
-		if err := f.o.SaveConsultation(s, c); err != nil {
+		if err := f.o.SaveConsultation(context.Background(), s, c); err != nil {
 			t.Fatalf("confirm: %v", err)
 		}
 		cid = c.ID
 	})
 	f.as("kantoku", func(s *Session) {
-		pend, err := f.o.PendingApprovals(s)
+		pend, err := f.o.PendingApprovals(context.Background(), s)
 		if err != nil || len(pend) != 1 {
 			t.Fatalf("pending %v %v", pend, err)
 		}
-		if err := f.o.Approve(s, cid); err != nil {
+		if err := f.o.Approve(context.Background(), s, cid); err != nil {
 			t.Fatal(err)
 		}
-		h, err := f.o.ConsultationHistory(s, cid)
+		h, err := f.o.ConsultationHistory(context.Background(), s, cid)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,12 +361,12 @@ func TestConsultationFlowAndHistory(t *testing.T) {
 		}
 	})
 	f.as("soudan", func(s *Session) {
-		c, err := f.o.Consultation(s, cid)
+		c, err := f.o.Consultation(context.Background(), s, cid)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c.Case.Note = "後から変更"
-		if err := f.o.SaveConsultation(s, c); !errors.Is(err, ErrForbidden) {
+		if err := f.o.SaveConsultation(context.Background(), s, c); !errors.Is(err, ErrForbidden) {
 			t.Fatalf("consultant edited an approved record: %v", err)
 		}
 	})
@@ -377,11 +378,11 @@ func TestStaleUpdateRefused(t *testing.T) {
 		b := f.business(s, "更新確認商店", "コウシンカクニンショウテン", "03-5555-0601")
 		stale := *b
 		b.Note = "一回目"
-		if err := f.o.SaveBusiness(s, b, SaveBusinessOptions{}); err != nil {
+		if err := f.o.SaveBusiness(context.Background(), s, b, SaveBusinessOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		stale.Note = "古い版から"
-		if err := f.o.SaveBusiness(s, &stale, SaveBusinessOptions{}); !errors.Is(err, ErrConflict) {
+		if err := f.o.SaveBusiness(context.Background(), s, &stale, SaveBusinessOptions{}); !errors.Is(err, ErrConflict) {
 			t.Fatalf("stale update: %v", err)
 		}
 	})
@@ -390,31 +391,31 @@ func TestStaleUpdateRefused(t *testing.T) {
 func TestAdminWithoutCaseKeyCannotGrantIt(t *testing.T) {
 	f := newFixture(t)
 	f.as("admin", func(s *Session) {
-		if err := f.o.AddUser(s, NewUser{Login: "admin2", Name: "管理 二郎", Roles: []Role{RoleAdmin}, Password: []byte(testPassword)}); err != nil {
+		if err := f.o.AddUser(context.Background(), s, NewUser{Login: "admin2", Name: "管理 二郎", Roles: []Role{RoleAdmin}, Password: []byte(testPassword)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.o.AddUser(s, NewUser{Login: "ab", Name: "x", Roles: []Role{RoleReception}, Password: []byte("short")}); !errors.Is(err, ErrWeakPassword) {
+		if err := f.o.AddUser(context.Background(), s, NewUser{Login: "ab", Name: "x", Roles: []Role{RoleReception}, Password: []byte("short")}); !errors.Is(err, ErrWeakPassword) {
 			t.Fatalf("weak password: %v", err)
 		}
 	})
 	f.as("admin2", func(s *Session) {
-		err := f.o.AddUser(s, NewUser{Login: "soudan2", Name: "相談 三郎", Roles: []Role{RoleConsultant}, Password: []byte(testPassword)})
+		err := f.o.AddUser(context.Background(), s, NewUser{Login: "soudan2", Name: "相談 三郎", Roles: []Role{RoleConsultant}, Password: []byte(testPassword)})
 		if !errors.Is(err, ErrCannotGrant) {
 			t.Fatalf("admin without case key granted it: %v", err)
 		}
-		if err := f.o.AddUser(s, NewUser{Login: "uketsuke2", Name: "受付 花子", Roles: []Role{RoleReception}, Password: []byte(testPassword)}); err != nil {
+		if err := f.o.AddUser(context.Background(), s, NewUser{Login: "uketsuke2", Name: "受付 花子", Roles: []Role{RoleReception}, Password: []byte(testPassword)}); err != nil {
 			t.Fatalf("reception by admin2: %v", err)
 		}
-		if _, err := f.o.Search(s, "x", 1); !errors.Is(err, ErrForbidden) {
+		if _, err := f.o.Search(context.Background(), s, "x", 1); !errors.Is(err, ErrForbidden) {
 			t.Fatalf("admin searched records: %v", err)
 		}
 	})
 	f.as("admin", func(s *Session) {
-		if err := f.o.SetDisabled(s, "uketsuke2", true); err != nil {
+		if err := f.o.SetDisabled(context.Background(), s, "uketsuke2", true); err != nil {
 			t.Fatal(err)
 		}
 	})
-	if _, err := f.o.Login("uketsuke2", []byte(testPassword)); !errors.Is(err, ErrDisabled) {
+	if _, err := f.o.Login(context.Background(), "uketsuke2", []byte(testPassword)); !errors.Is(err, ErrDisabled) {
 		t.Fatalf("disabled login: %v", err)
 	}
 }
@@ -424,30 +425,30 @@ func TestMergeBusinessKeepsBothHistories(t *testing.T) {
 	f.as("uketsuke", func(s *Session) {
 		a := f.business(s, "統合先商店", "トウゴウサキショウテン", "03-5555-1001")
 		b := dummyBusiness("統合元商店", "トウゴウモトショウテン", "03-5555-1002")
-		if err := f.o.SaveBusiness(s, b, SaveBusinessOptions{}); err != nil {
+		if err := f.o.SaveBusiness(context.Background(), s, b, SaveBusinessOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.reservation(s, b.ID, f.venue, f.staff, "2026-10-02", "10:00", "11:00"); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.o.MergeBusiness(s, b.ID, a.ID); err != nil {
+		if err := f.o.MergeBusiness(context.Background(), s, b.ID, a.ID); err != nil {
 			t.Fatalf("merge: %v", err)
 		}
-		rs, err := f.o.ReservationsOfBusiness(s, a.ID)
+		rs, err := f.o.ReservationsOfBusiness(context.Background(), s, a.ID)
 		if err != nil || len(rs) != 1 || rs[0].BusinessID != b.ID {
 			t.Fatalf("reservations of the merged business: %v %v", rs, err)
 		}
-		if hits, _ := f.o.Search(s, "統合元", 0); len(hits) != 0 {
+		if hits, _ := f.o.Search(context.Background(), s, "統合元", 0); len(hits) != 0 {
 			t.Fatalf("merged business still found: %v", hits)
 		}
-		h, err := f.o.BusinessHistory(s, b.ID)
+		h, err := f.o.BusinessHistory(context.Background(), s, b.ID)
 		if err != nil || len(h) != 2 || h[1].MergedInto != a.ID {
 			t.Fatalf("history of the merged business: %d %v", len(h), err)
 		}
-		if cur, err := f.o.Business(s, b.ID); err != nil || h[1].Rev != cur.Rev || h[0].Rev == h[1].Rev || h[0].Rev == "" {
+		if cur, err := f.o.Business(context.Background(), s, b.ID); err != nil || h[1].Rev != cur.Rev || h[0].Rev == h[1].Rev || h[0].Rev == "" {
 			t.Fatalf("history revisions %q %q, head %v", h[0].Rev, h[1].Rev, err)
 		}
-		if err := f.o.MergeBusiness(s, a.ID, b.ID); err == nil {
+		if err := f.o.MergeBusiness(context.Background(), s, a.ID, b.ID); err == nil {
 			t.Fatal("merged into a business that was itself merged")
 		}
 	})

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -32,8 +33,10 @@ func (o *Office) event(action, object, detail string) audit.Event {
 	return ev
 }
 
-// commit writes versions and access-log events in one transaction.
+// commit writes versions and access-log events in one transaction, after
+// the warnings reads found since the last commit. Call with o.mu held.
 func (o *Office) commit(writes []local.Write, meta map[string][]byte, events ...audit.Event) error {
+	events = append(o.takeWarnings(), events...)
 	head := o.head
 	entries := make([]local.AuditEntry, 0, len(events))
 	for _, ev := range events {
@@ -52,6 +55,42 @@ func (o *Office) commit(writes []local.Write, meta map[string][]byte, events ...
 }
 
 func (o *Office) commitEvents(evs []audit.Event) error { return o.commit(nil, nil, evs...) }
+
+// warn keeps an access-log warning found by a read, with or without o.mu
+// held; the next commit writes it.
+func (o *Office) warn(object, detail string) {
+	ev := audit.Event{At: o.opt.now().UTC(), Action: audit.ActWarning, Object: object, Detail: detail}
+	o.cmu.Lock()
+	defer o.cmu.Unlock()
+	o.warnings = append(o.warnings, ev)
+}
+
+// takeWarnings returns the kept warnings as the logged-in person's events
+// and forgets them. Call with o.mu held.
+func (o *Office) takeWarnings() []audit.Event {
+	o.cmu.Lock()
+	evs := o.warnings
+	o.warnings = nil
+	o.cmu.Unlock()
+	for i := range evs {
+		evs[i].Device = o.kr.Device
+		if o.sess != nil {
+			evs[i].User = o.sess.login
+		}
+	}
+	return evs
+}
+
+// logWarnings writes the kept warnings, if any. Call with o.mu held.
+func (o *Office) logWarnings() error {
+	o.cmu.Lock()
+	n := len(o.warnings)
+	o.cmu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	return o.commit(nil, nil)
+}
 
 // logRead appends one event for a read (a view of case content, a search).
 func (o *Office) logRead(action, object, detail string) error {
@@ -134,6 +173,11 @@ func (o *Office) saveParts(s *Session, expectRev, action, detail string, parts .
 	}
 	return rev.String(), nil
 }
+
+// The reads below (openVersion, load, loadCase, history, loadAll and the
+// helpers of the use cases built on them) touch only the store, the
+// session's keys and the caches under o.cmu: they run with o.mu held or
+// inside work (see work.go).
 
 // openVersion decrypts one stored version into dst, checking that the
 // envelope is the one the store says it is (id, kind, revision).
@@ -226,10 +270,14 @@ func history[T any](o *Office, s *Session, id string, kind record.Kind) ([]T, []
 	return out, revs, nil
 }
 
-// loadAll decodes the heads of the given ids; ids that vanished are skipped.
-func loadAll[T any](o *Office, s *Session, ids []string, kind record.Kind) ([]T, error) {
+// loadAll decodes the heads of the given ids; ids that vanished are
+// skipped. It stops when ctx ends.
+func loadAll[T any](ctx context.Context, o *Office, s *Session, ids []string, kind record.Kind) ([]T, error) {
 	out := make([]T, 0, len(ids))
 	for _, id := range ids {
+		if err := ctxErr(ctx); err != nil {
+			return nil, err
+		}
 		var t T
 		if _, err := o.load(s, id, kind, &t); err != nil {
 			if errors.Is(err, ErrNotFound) {

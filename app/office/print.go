@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,7 +16,8 @@ import (
 // and a ledger row (管理簿) and an access-log event are written in one
 // transaction before the bytes are handed back. Where the bytes go is the
 // person's choice (the UI asks), and the PDF's footer says who printed it,
-// when, and its document id.
+// when, and its document id. A print gathers and renders as work, without
+// holding the office (see work.go): only the ledger row takes its lock.
 
 // printed is one rendered document about to be handed over.
 type printed struct {
@@ -24,22 +26,19 @@ type printed struct {
 	quantity int
 }
 
-// renderer returns the office's PDF renderer, made on first use.
-func (o *Office) renderer() *reports.Renderer {
-	if o.render == nil {
-		o.render = reports.New()
-	}
-	return o.render
-}
-
 func (o *Office) footer(s *Session, docID string) reports.Footer {
 	return reports.Footer{PrintedBy: s.name + "（" + s.login + "）", PrintedAt: o.opt.now(), DocID: docID}
 }
 
-// print renders with render(footer) and records the ledger row and the event.
-func (o *Office) print(s *Session, p printed, render func(reports.Footer) ([]byte, error)) ([]byte, error) {
+// print renders with render(footer) and then, under o.mu, records the
+// ledger row and the event.
+func (o *Office) print(w *work, p printed, render func(reports.Footer) ([]byte, error)) ([]byte, error) {
+	s := w.s
 	docID := record.NewID(record.KindLedger)
 	pdf, err := render(o.footer(s, docID))
+	if cerr := ctxErr(w.ctx); err != nil && cerr != nil {
+		err = cerr // stopped: say why
+	}
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", p.content, err)
 	}
@@ -49,13 +48,16 @@ func (o *Office) print(s *Session, p printed, render func(reports.Footer) ([]byt
 	entry := &record.LedgerEntry{At: o.opt.now().UTC(), Handler: s.login, HandlerName: s.name, Content: p.content,
 		Quantity: p.quantity, Method: "PDF出力", DocID: docID}
 	entry.Meta = record.Meta{ID: docID, CreatedAt: entry.At, CreatedBy: s.login, UpdatedAt: entry.At, UpdatedBy: s.login}
-	writes, rev, err := o.sealWrites(s, "", part{id: docID, kind: string(record.KindLedger), value: entry,
-		terms: []local.Term{{Index: ixDate, Value: entry.At.In(jst).Format("2006-01-02")}}})
+	err = o.locked(w, func() error {
+		writes, rev, err := o.sealWrites(s, "", part{id: docID, kind: string(record.KindLedger), value: entry,
+			terms: []local.Term{{Index: ixDate, Value: entry.At.In(jst).Format("2006-01-02")}}})
+		if err != nil {
+			return err
+		}
+		ev := o.event(audit.ActPrint, p.object, p.content+" "+docID)
+		return o.commit(writes, map[string][]byte{metaHLC: []byte(rev.String())}, ev)
+	})
 	if err != nil {
-		return nil, err
-	}
-	ev := o.event(audit.ActPrint, p.object, p.content+" "+docID)
-	if err := o.commit(writes, map[string][]byte{metaHLC: []byte(rev.String())}, ev); err != nil {
 		return nil, err
 	}
 	return pdf, nil
@@ -83,12 +85,12 @@ func (o *Office) sessionSheet(s *Session, programs []record.Program, r *record.R
 }
 
 // programs reads the support-program master.
-func (o *Office) programs(s *Session) ([]record.Program, error) {
+func (o *Office) programs(ctx context.Context, s *Session) ([]record.Program, error) {
 	ids, err := o.store.IDs(string(record.KindProgram))
 	if err != nil {
 		return nil, fmt.Errorf("list programs: %w", err)
 	}
-	return loadAll[record.Program](o, s, ids, record.KindProgram)
+	return loadAll[record.Program](ctx, o, s, ids, record.KindProgram)
 }
 
 // name returns a venue's or staff member's name ("" when unknown).
@@ -113,24 +115,44 @@ func (o *Office) name(s *Session, id string, k record.Kind) string {
 
 // PrintSheet renders the completed 相談票 of a consultation record. It holds
 // case content, so only case roles may print it.
-func (o *Office) PrintSheet(s *Session, consultationID string) ([]byte, error) {
-	return o.PrintSheets(s, []string{consultationID})
+func (o *Office) PrintSheet(ctx context.Context, s *Session, consultationID string) ([]byte, error) {
+	return o.PrintSheets(ctx, s, []string{consultationID})
 }
 
 // PrintSheets renders several completed 相談票 into one PDF (a coordinator's
-// batch), with one ledger row for all of them.
-func (o *Office) PrintSheets(s *Session, consultationIDs []string) ([]byte, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
-		return nil, err
-	}
-	programs, err := o.programs(s)
+// batch), with one ledger row for all of them. It reports progress (StepRead,
+// then StepRender, per sheet) and stops when ctx ends.
+func (o *Office) PrintSheets(ctx context.Context, s *Session, consultationIDs []string) ([]byte, error) {
+	w, err := o.begin(ctx, s, PermCase)
 	if err != nil {
 		return nil, err
 	}
-	ins := make([]reports.SheetInput, 0, len(consultationIDs))
-	for _, id := range consultationIDs {
+	defer w.end()
+	ins, err := o.completedSheets(w, consultationIDs)
+	if err != nil {
+		return nil, err
+	}
+	p := printed{content: "相談票 " + strings.Join(consultationIDs, ","), quantity: len(ins)}
+	if len(consultationIDs) == 1 {
+		p.object = consultationIDs[0]
+	}
+	return o.print(w, p, func(f reports.Footer) ([]byte, error) {
+		return o.render.ConsultationSheetsContext(w.ctx, ins, f, w.reporter(StepRender))
+	})
+}
+
+// completedSheets reads the consultation records and what their sheets show.
+func (o *Office) completedSheets(w *work, ids []string) ([]reports.SheetInput, error) {
+	s := w.s
+	programs, err := o.programs(w.ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	ins := make([]reports.SheetInput, 0, len(ids))
+	for i, id := range ids {
+		if err := ctxErr(w.ctx); err != nil {
+			return nil, err
+		}
 		c, err := o.consultation(s, id)
 		if err != nil {
 			return nil, err
@@ -147,28 +169,25 @@ func (o *Office) PrintSheets(s *Session, consultationIDs []string) ([]byte, erro
 			}
 		}
 		ins = append(ins, in)
+		w.report(StepRead, i+1, len(ids))
 	}
-	p := printed{content: "相談票 " + strings.Join(consultationIDs, ","), quantity: len(ins)}
-	if len(consultationIDs) == 1 {
-		p.object = consultationIDs[0]
-	}
-	return o.print(s, p, func(f reports.Footer) ([]byte, error) { return o.renderer().ConsultationSheets(ins, f) })
+	return ins, nil
 }
 
 // PrintBlankSheet renders the session sheet for a reservation: the business
 // and reservation filled in, the consultation sections blank for the
 // consultant to write by hand. No case content is on it.
-func (o *Office) PrintBlankSheet(s *Session, reservationID string) ([]byte, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+func (o *Office) PrintBlankSheet(ctx context.Context, s *Session, reservationID string) ([]byte, error) {
+	w, err := o.begin(ctx, s, PermFrontDesk)
+	if err != nil {
 		return nil, err
 	}
+	defer w.end()
 	r, err := o.reservation(s, reservationID)
 	if err != nil {
 		return nil, err
 	}
-	programs, err := o.programs(s)
+	programs, err := o.programs(w.ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -176,24 +195,25 @@ func (o *Office) PrintBlankSheet(s *Session, reservationID string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	return o.print(s, printed{content: "相談票（記入用） " + r.ID, object: r.ID},
-		func(f reports.Footer) ([]byte, error) { return o.renderer().BlankSheet(in, f) })
+	return o.print(w, printed{content: "相談票（記入用） " + r.ID, object: r.ID},
+		func(f reports.Footer) ([]byte, error) { return o.render.BlankSheet(in, f) })
 }
 
 // PrintDaySheets renders, in one PDF, the session sheet of every active
 // reservation of a day (予約 or 来所), in schedule order: what a coordinator
-// prints each morning. One ledger row covers them all.
-func (o *Office) PrintDaySheets(s *Session, date string) ([]byte, error) {
-	rs, err := o.ReservationsOn(s, date)
+// prints each morning. One ledger row covers them all. It reports progress
+// (StepRead per reservation, StepRender per sheet) and stops when ctx ends.
+func (o *Office) PrintDaySheets(ctx context.Context, s *Session, date string) ([]byte, error) {
+	w, err := o.begin(ctx, s, PermFrontDesk)
 	if err != nil {
 		return nil, err
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	defer w.end()
+	rs, err := o.reservationsBetween(w.ctx, s, date, date)
+	if err != nil {
 		return nil, err
 	}
-	programs, err := o.programs(s)
+	programs, err := o.programs(w.ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -202,26 +222,32 @@ func (o *Office) PrintDaySheets(s *Session, date string) ([]byte, error) {
 		if !activeReservation(&rs[i]) {
 			continue
 		}
+		if err := ctxErr(w.ctx); err != nil {
+			return nil, err
+		}
 		in, err := o.sessionSheet(s, programs, &rs[i])
 		if err != nil {
 			return nil, err
 		}
 		ins = append(ins, in)
+		w.report(StepRead, i+1, len(rs))
 	}
 	if len(ins) == 0 {
 		return nil, &record.FieldError{Field: "日付", Msg: "この日に印刷する予約はありません"}
 	}
-	return o.print(s, printed{content: "相談票（記入用） " + date, quantity: len(ins)},
-		func(f reports.Footer) ([]byte, error) { return o.renderer().ConsultationSheets(ins, f) })
+	return o.print(w, printed{content: "相談票（記入用） " + date, quantity: len(ins)},
+		func(f reports.Footer) ([]byte, error) {
+			return o.render.ConsultationSheetsContext(w.ctx, ins, f, w.reporter(StepRender))
+		})
 }
 
 // PrintReservation renders the 予約内容 sheet of a reservation (別紙1).
-func (o *Office) PrintReservation(s *Session, reservationID string) ([]byte, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+func (o *Office) PrintReservation(ctx context.Context, s *Session, reservationID string) ([]byte, error) {
+	w, err := o.begin(ctx, s, PermFrontDesk)
+	if err != nil {
 		return nil, err
 	}
+	defer w.end()
 	r, err := o.reservation(s, reservationID)
 	if err != nil {
 		return nil, err
@@ -232,30 +258,31 @@ func (o *Office) PrintReservation(s *Session, reservationID string) ([]byte, err
 	}
 	in := reports.ReservationInput{Reservation: *r, Business: *b, VenueName: o.name(s, r.VenueID, record.KindVenue),
 		ConsultantName: o.name(s, r.ConsultantID, record.KindStaff), ReceivedByName: o.userName(r.ReceivedBy)}
-	return o.print(s, printed{content: "予約内容 " + r.ID, object: r.ID},
-		func(f reports.Footer) ([]byte, error) { return o.renderer().ReservationSheet(in, f) })
+	return o.print(w, printed{content: "予約内容 " + r.ID, object: r.ID},
+		func(f reports.Footer) ([]byte, error) { return o.render.ReservationSheet(in, f) })
 }
 
 func (o *Office) userName(login string) string {
-	if u, ok := o.kr.UnsafeTable().Find(login); ok {
+	kr, _ := o.trusted()
+	if u, ok := kr.UnsafeTable().Find(login); ok {
 		return u.Name // a name on a printed sheet; nothing is decided by it
 	}
 	return login
 }
 
 // PrintSchedule renders 本日の予定表 for an ISO date.
-func (o *Office) PrintSchedule(s *Session, date string) ([]byte, error) {
+func (o *Office) PrintSchedule(ctx context.Context, s *Session, date string) ([]byte, error) {
 	day, err := record.ParseDate("日付", date)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := o.ReservationsOn(s, date)
+	w, err := o.begin(ctx, s, PermFrontDesk)
 	if err != nil {
 		return nil, err
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	defer w.end()
+	rs, err := o.reservationsBetween(w.ctx, s, date, date)
+	if err != nil {
 		return nil, err
 	}
 	rows := make([]reports.ScheduleRow, 0, len(rs))
@@ -267,46 +294,47 @@ func (o *Office) PrintSchedule(s *Session, date string) ([]byte, error) {
 		}
 		rows = append(rows, row)
 	}
-	return o.print(s, printed{content: "本日の予定表 " + date, quantity: len(rows)},
-		func(f reports.Footer) ([]byte, error) { return o.renderer().DaySchedule(day, rows, f) })
+	return o.print(w, printed{content: "本日の予定表 " + date, quantity: len(rows)},
+		func(f reports.Footer) ([]byte, error) { return o.render.DaySchedule(day, rows, f) })
 }
 
 // PrintAttendance renders a seminar's セミナー出席者名簿.
-func (o *Office) PrintAttendance(s *Session, seminarID string) ([]byte, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermApplications); err != nil {
+func (o *Office) PrintAttendance(ctx context.Context, s *Session, seminarID string) ([]byte, error) {
+	w, err := o.begin(ctx, s, PermApplications)
+	if err != nil {
 		return nil, err
 	}
+	defer w.end()
 	var sem record.Seminar
 	if _, err := o.load(s, seminarID, record.KindSeminar, &sem); err != nil {
 		return nil, err
 	}
-	apps, err := o.applications(s, seminarID)
+	apps, err := o.applications(w.ctx, s, seminarID)
 	if err != nil {
 		return nil, err
 	}
 	in := reports.AttendanceInput{Seminar: sem, VenueName: o.name(s, sem.VenueID, record.KindVenue), Applications: apps}
-	return o.print(s, printed{content: "セミナー出席者名簿 " + sem.ID, object: sem.ID, quantity: len(apps)},
-		func(f reports.Footer) ([]byte, error) { return o.renderer().Attendance(in, f) })
+	return o.print(w, printed{content: "セミナー出席者名簿 " + sem.ID, object: sem.ID, quantity: len(apps)},
+		func(f reports.Footer) ([]byte, error) { return o.render.Attendance(in, f) })
 }
 
-// Ledger returns the ledger rows, oldest first.
-func (o *Office) Ledger(s *Session) ([]record.LedgerEntry, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermLedger); err != nil {
+// Ledger returns the ledger rows, oldest first. It reads without holding
+// the office.
+func (o *Office) Ledger(ctx context.Context, s *Session) ([]record.LedgerEntry, error) {
+	w, err := o.begin(ctx, s, PermLedger)
+	if err != nil {
 		return nil, err
 	}
-	return o.ledger(s)
+	defer w.end()
+	return o.ledger(w.ctx, s)
 }
 
-func (o *Office) ledger(s *Session) ([]record.LedgerEntry, error) {
+func (o *Office) ledger(ctx context.Context, s *Session) ([]record.LedgerEntry, error) {
 	ids, err := o.store.IDs(string(record.KindLedger))
 	if err != nil {
 		return nil, fmt.Errorf("list ledger: %w", err)
 	}
-	rows, err := loadAll[record.LedgerEntry](o, s, ids, record.KindLedger)
+	rows, err := loadAll[record.LedgerEntry](ctx, o, s, ids, record.KindLedger)
 	if err != nil {
 		return nil, err
 	}
@@ -315,13 +343,13 @@ func (o *Office) ledger(s *Session) ([]record.LedgerEntry, error) {
 }
 
 // PrintLedger renders the 管理簿. Printing it is itself a ledger row.
-func (o *Office) PrintLedger(s *Session) ([]byte, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermLedger); err != nil {
+func (o *Office) PrintLedger(ctx context.Context, s *Session) ([]byte, error) {
+	w, err := o.begin(ctx, s, PermLedger)
+	if err != nil {
 		return nil, err
 	}
-	entries, err := o.ledger(s)
+	defer w.end()
+	entries, err := o.ledger(w.ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -330,24 +358,24 @@ func (o *Office) PrintLedger(s *Session) ([]byte, error) {
 		rows[i] = reports.LedgerRow{At: e.At.In(jst), Handler: e.HandlerName, Content: e.Content, Quantity: e.Quantity,
 			Recipient: e.Recipient, Method: e.Method, PasswordSeparately: e.PasswordSeparately}
 	}
-	return o.print(s, printed{content: "管理簿", quantity: len(rows)},
+	return o.print(w, printed{content: "管理簿", quantity: len(rows)},
 		func(f reports.Footer) ([]byte, error) {
-			return o.renderer().Ledger("管理簿（個人情報の受渡し・出力）", rows, f)
+			return o.render.Ledger("管理簿（個人情報の受渡し・出力）", rows, f)
 		})
 }
 
 // PrintStatistics renders the statistics of a month ("2026-10") or a 年度
-// ("FY2026").
-func (o *Office) PrintStatistics(s *Session, period string) ([]byte, error) {
-	st, err := o.Statistics(s, period)
+// ("FY2026"). It counts as Statistics does, then renders.
+func (o *Office) PrintStatistics(ctx context.Context, s *Session, period string) ([]byte, error) {
+	st, err := o.Statistics(ctx, s, period)
 	if err != nil {
 		return nil, err
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermStats); err != nil {
+	w, err := o.begin(ctx, s, PermStats)
+	if err != nil {
 		return nil, err
 	}
-	return o.print(s, printed{content: st.Title},
-		func(f reports.Footer) ([]byte, error) { return o.renderer().Statistics(*st, f) })
+	defer w.end()
+	return o.print(w, printed{content: st.Title},
+		func(f reports.Footer) ([]byte, error) { return o.render.Statistics(*st, f) })
 }

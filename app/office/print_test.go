@@ -2,6 +2,7 @@ package office
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -21,40 +22,40 @@ func TestPrintIsLoggedAndRoleChecked(t *testing.T) {
 		rid = r.ID
 	})
 	f.as("soudan", func(s *Session) {
-		c, err := f.o.DraftFromReservation(s, rid)
+		c, err := f.o.DraftFromReservation(context.Background(), s, rid)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c.Case.Summary = "印刷される相談の概要"
-		if err := f.o.SaveConsultation(s, c); err != nil {
+		if err := f.o.SaveConsultation(context.Background(), s, c); err != nil {
 			t.Fatal(err)
 		}
 		cid = c.ID
-		pdf, err := f.o.PrintSheet(s, cid)
+		pdf, err := f.o.PrintSheet(context.Background(), s, cid)
 		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 			t.Fatalf("PrintSheet: %v", err)
 		}
 	})
 	f.as("uketsuke", func(s *Session) {
-		if _, err := f.o.PrintSheet(s, cid); !errors.Is(err, ErrForbidden) {
+		if _, err := f.o.PrintSheet(context.Background(), s, cid); !errors.Is(err, ErrForbidden) {
 			t.Fatalf("reception printed case content: %v", err)
 		}
 		for name, print := range map[string]func() ([]byte, error){
-			"blank sheet": func() ([]byte, error) { return f.o.PrintBlankSheet(s, rid) },
-			"reservation": func() ([]byte, error) { return f.o.PrintReservation(s, rid) },
-			"schedule":    func() ([]byte, error) { return f.o.PrintSchedule(s, "2026-10-01") },
-			"day sheets":  func() ([]byte, error) { return f.o.PrintDaySheets(s, "2026-10-01") },
+			"blank sheet": func() ([]byte, error) { return f.o.PrintBlankSheet(context.Background(), s, rid) },
+			"reservation": func() ([]byte, error) { return f.o.PrintReservation(context.Background(), s, rid) },
+			"schedule":    func() ([]byte, error) { return f.o.PrintSchedule(context.Background(), s, "2026-10-01") },
+			"day sheets":  func() ([]byte, error) { return f.o.PrintDaySheets(context.Background(), s, "2026-10-01") },
 		} {
 			if pdf, err := print(); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 				t.Fatalf("%s: %v", name, err)
 			}
 		}
-		if _, err := f.o.PrintLedger(s); !errors.Is(err, ErrForbidden) {
+		if _, err := f.o.PrintLedger(context.Background(), s); !errors.Is(err, ErrForbidden) {
 			t.Fatalf("reception printed the ledger: %v", err)
 		}
 	})
 	f.as("kantoku", func(s *Session) {
-		rows, err := f.o.Ledger(s)
+		rows, err := f.o.Ledger(context.Background(), s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,18 +78,18 @@ func TestPrintIsLoggedAndRoleChecked(t *testing.T) {
 				t.Errorf("no ledger row %q", w)
 			}
 		}
-		evs, err := f.o.AuditEvents(s, audit.Filter{Action: audit.ActPrint})
+		evs, err := f.o.AuditEvents(context.Background(), s, audit.Filter{Action: audit.ActPrint})
 		if err != nil || len(evs) != len(want) {
 			t.Fatalf("print events: %d %v", len(evs), err)
 		}
-		if _, err := f.o.PrintStatistics(s, "2026-10"); err != nil {
+		if _, err := f.o.PrintStatistics(context.Background(), s, "2026-10"); err != nil {
 			t.Fatalf("statistics: %v", err)
 		}
-		st, err := f.o.Statistics(s, "FY2026")
+		st, err := f.o.Statistics(context.Background(), s, "FY2026")
 		if err != nil || st.Consultations != 1 || st.UniqueBusinesses != 1 || st.Reservations != 1 {
 			t.Fatalf("statistics %+v %v", st, err)
 		}
-		if _, err := f.o.Statistics(s, "2026-13"); !errors.Is(err, ErrBadPeriod) {
+		if _, err := f.o.Statistics(context.Background(), s, "2026-13"); !errors.Is(err, ErrBadPeriod) {
 			t.Fatalf("bad period: %v", err)
 		}
 	})

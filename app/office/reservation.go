@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,16 +30,16 @@ func activeReservation(r *record.Reservation) bool {
 // SaveReservation creates (empty ID) or updates a reservation. An active
 // reservation is refused with a *BookingError when its consultant already has
 // another one at an overlapping time, or when its venue is full then.
-func (o *Office) SaveReservation(s *Session, r *record.Reservation) error {
+func (o *Office) SaveReservation(ctx context.Context, s *Session, r *record.Reservation) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return err
 	}
-	return o.saveReservation(s, r)
+	return o.saveReservation(ctx, s, r)
 }
 
-func (o *Office) saveReservation(s *Session, r *record.Reservation) error {
+func (o *Office) saveReservation(ctx context.Context, s *Session, r *record.Reservation) error {
 	if r.Status == "" {
 		r.Status = record.ResBooked
 	}
@@ -51,7 +52,7 @@ func (o *Office) saveReservation(s *Session, r *record.Reservation) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	if err := o.checkBooking(s, r); err != nil {
+	if err := o.checkBooking(ctx, s, r); err != nil {
 		return err
 	}
 	creating := o.stamp(s, &r.Meta, record.KindReservation)
@@ -69,12 +70,12 @@ func (o *Office) saveReservation(s *Session, r *record.Reservation) error {
 
 func (o *Office) today() string { return o.opt.now().In(jst).Format("2006-01-02") }
 
-func (o *Office) checkBooking(s *Session, r *record.Reservation) error {
+func (o *Office) checkBooking(ctx context.Context, s *Session, r *record.Reservation) error {
 	if !activeReservation(r) {
 		return nil
 	}
 	if r.ConsultantID != "" {
-		others, err := o.reservationsBy(s, ixStaff, r.ConsultantID+"|"+r.Date)
+		others, err := o.reservationsBy(ctx, s, ixStaff, r.ConsultantID+"|"+r.Date)
 		if err != nil {
 			return err
 		}
@@ -89,7 +90,7 @@ func (o *Office) checkBooking(s *Session, r *record.Reservation) error {
 	if _, err := o.load(s, r.VenueID, record.KindVenue, &v); err == nil && v.Capacity > 0 {
 		capacity = v.Capacity
 	}
-	others, err := o.reservationsBy(s, ixVenue, r.VenueID+"|"+r.Date)
+	others, err := o.reservationsBy(ctx, s, ixVenue, r.VenueID+"|"+r.Date)
 	if err != nil {
 		return err
 	}
@@ -121,12 +122,12 @@ func pad(hm string) string {
 	return hm
 }
 
-func (o *Office) reservationsBy(s *Session, index, value string) ([]record.Reservation, error) {
+func (o *Office) reservationsBy(ctx context.Context, s *Session, index, value string) ([]record.Reservation, error) {
 	ids, err := o.store.Find(index, value)
 	if err != nil {
 		return nil, fmt.Errorf("find reservations: %w", err)
 	}
-	rs, err := loadAll[record.Reservation](o, s, ids, record.KindReservation)
+	rs, err := loadAll[record.Reservation](ctx, o, s, ids, record.KindReservation)
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +142,10 @@ func sortReservations(rs []record.Reservation) {
 }
 
 // Reservation reads one reservation.
-func (o *Office) Reservation(s *Session, id string) (*record.Reservation, error) {
+func (o *Office) Reservation(ctx context.Context, s *Session, id string) (*record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	return o.reservation(s, id)
@@ -163,17 +164,22 @@ func (o *Office) reservation(s *Session, id string) (*record.Reservation, error)
 
 // ReservationsBetween lists the reservations from one ISO date to another
 // (both included), by date, time and venue.
-func (o *Office) ReservationsBetween(s *Session, from, to string) ([]record.Reservation, error) {
+func (o *Office) ReservationsBetween(ctx context.Context, s *Session, from, to string) ([]record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
+	return o.reservationsBetween(ctx, s, from, to)
+}
+
+// reservationsBetween is ReservationsBetween without the checks.
+func (o *Office) reservationsBetween(ctx context.Context, s *Session, from, to string) ([]record.Reservation, error) {
 	ids, err := o.idsInDateRange(string(record.KindReservation), from, to)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := loadAll[record.Reservation](o, s, ids, record.KindReservation)
+	rs, err := loadAll[record.Reservation](ctx, o, s, ids, record.KindReservation)
 	if err != nil {
 		return nil, err
 	}
@@ -182,15 +188,15 @@ func (o *Office) ReservationsBetween(s *Session, from, to string) ([]record.Rese
 }
 
 // ReservationsOn lists one day's reservations.
-func (o *Office) ReservationsOn(s *Session, date string) ([]record.Reservation, error) {
-	return o.ReservationsBetween(s, date, date)
+func (o *Office) ReservationsOn(ctx context.Context, s *Session, date string) ([]record.Reservation, error) {
+	return o.ReservationsBetween(ctx, s, date, date)
 }
 
 // ReservationsOfBusiness lists a business's reservations, oldest first.
-func (o *Office) ReservationsOfBusiness(s *Session, businessID string) ([]record.Reservation, error) {
+func (o *Office) ReservationsOfBusiness(ctx context.Context, s *Session, businessID string) ([]record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	ids, err := o.idsOfBusiness(businessID)
@@ -240,10 +246,10 @@ func commonPrefix(a, b string) string {
 
 // SetReservationStatus records a visitor's arrival (来所), a cancellation
 // (キャンセル) or a no-show (無断キャンセル).
-func (o *Office) SetReservationStatus(s *Session, id, status string) (*record.Reservation, error) {
+func (o *Office) SetReservationStatus(ctx context.Context, s *Session, id, status string) (*record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	r, err := o.reservation(s, id)
@@ -251,7 +257,7 @@ func (o *Office) SetReservationStatus(s *Session, id, status string) (*record.Re
 		return nil, err
 	}
 	r.Status = status
-	if err := o.saveReservation(s, r); err != nil {
+	if err := o.saveReservation(ctx, s, r); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -266,10 +272,10 @@ type WalkIn struct {
 }
 
 // TakeWalkIn books a walk-in from now, already checked in (来所).
-func (o *Office) TakeWalkIn(s *Session, w WalkIn) (*record.Reservation, error) {
+func (o *Office) TakeWalkIn(ctx context.Context, s *Session, w WalkIn) (*record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
 	if w.Minutes <= 0 {
@@ -286,7 +292,7 @@ func (o *Office) TakeWalkIn(s *Session, w WalkIn) (*record.Reservation, error) {
 		VenueID: w.VenueID, ConsultantID: w.ConsultantID, BusinessID: w.BusinessID,
 		Channel: "窓口", Status: record.ResVisited, WalkIn: true, Checks: record.ReservationChecks{VisitCount: 1},
 	}
-	if err := o.saveReservation(s, r); err != nil {
+	if err := o.saveReservation(ctx, s, r); err != nil {
 		return nil, err
 	}
 	return r, nil

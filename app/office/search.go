@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -26,27 +27,30 @@ const DefaultSearchLimit = 50
 // Search finds businesses by part of the name, フリガナ or phone number, or any
 // record by its id. Everyone who works the front desk may search; the query
 // is not written to the access log (it may be a person's name), only that a
-// search happened and how many hits it had.
-func (o *Office) Search(s *Session, query string, limit int) ([]Hit, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermFrontDesk); err != nil {
-		return nil, err
-	}
-	if limit <= 0 {
-		limit = DefaultSearchLimit
-	}
-	hits, err := o.search(s, strings.TrimSpace(query), limit)
+// search happened and how many hits it had. It searches without holding the
+// office and stops when ctx ends.
+func (o *Office) Search(ctx context.Context, s *Session, query string, limit int) ([]Hit, error) {
+	w, err := o.begin(ctx, s, PermFrontDesk)
 	if err != nil {
 		return nil, err
 	}
-	if err := o.logRead(audit.ActSearch, "", fmt.Sprintf("records hits=%d", len(hits))); err != nil {
+	defer w.end()
+	if limit <= 0 {
+		limit = DefaultSearchLimit
+	}
+	hits, err := o.search(w, strings.TrimSpace(query), limit)
+	if err != nil {
+		return nil, err
+	}
+	err = o.locked(w, func() error { return o.logRead(audit.ActSearch, "", fmt.Sprintf("records hits=%d", len(hits))) })
+	if err != nil {
 		return nil, err
 	}
 	return hits, nil
 }
 
-func (o *Office) search(s *Session, q string, limit int) ([]Hit, error) {
+func (o *Office) search(w *work, q string, limit int) ([]Hit, error) {
+	s := w.s
 	if q == "" {
 		return nil, nil
 	}
@@ -81,12 +85,19 @@ func (o *Office) search(s *Session, q string, limit int) ([]Hit, error) {
 				(kana != "" && strings.Contains(record.NormalizeKana(b.Kana), kana))
 		}
 	}
-	return o.verifyBusinesses(s, ids, match, limit)
+	return o.verifyBusinesses(w, ids, match, limit)
 }
 
-func (o *Office) verifyBusinesses(s *Session, ids []string, match func(*record.Business) bool, limit int) ([]Hit, error) {
+// verifyBusinesses decrypts the candidates and keeps those that match,
+// reporting progress (StepScan).
+func (o *Office) verifyBusinesses(w *work, ids []string, match func(*record.Business) bool, limit int) ([]Hit, error) {
+	s := w.s
 	var hits []Hit
-	for _, id := range ids {
+	for i, id := range ids {
+		if err := ctxErr(w.ctx); err != nil {
+			return nil, err
+		}
+		w.report(StepScan, i, len(ids))
 		var b record.Business
 		if _, err := o.load(s, id, record.KindBusiness, &b); err != nil {
 			return nil, err
@@ -186,13 +197,15 @@ func (o *Office) legacyBlindCandidates(s *Session, text string) ([]string, error
 
 // SearchCases finds consultation records whose content (相談の概要, 案内した制度,
 // 所感, 備考, next action, loan) contains text. Only people holding the case
-// key can search, through the blind index; newest first.
-func (o *Office) SearchCases(s *Session, text string, limit int) ([]ConsultationSummary, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+// key can search, through the blind index; newest first. It searches
+// without holding the office, reports each candidate checked (StepScan, no
+// total) and stops when ctx ends.
+func (o *Office) SearchCases(ctx context.Context, s *Session, text string, limit int) ([]ConsultationSummary, error) {
+	w, err := o.begin(ctx, s, PermCase)
+	if err != nil {
 		return nil, err
 	}
+	defer w.end()
 	if limit <= 0 {
 		limit = DefaultSearchLimit
 	}
@@ -201,7 +214,13 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 		return nil, nil
 	}
 	var out []ConsultationSummary
+	checked := 0
 	accept := func(id string) (bool, error) {
+		if err := ctxErr(w.ctx); err != nil {
+			return false, err
+		}
+		checked++
+		w.report(StepScan, checked, 0)
 		c, err := o.consultation(s, id)
 		if errors.Is(err, ErrNotFound) {
 			return false, nil
@@ -235,7 +254,8 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 		}
 	}
 	slices.SortFunc(out, func(a, b ConsultationSummary) int { return strings.Compare(b.Date+b.ID, a.Date+a.ID) })
-	if err := o.logRead(audit.ActSearch, "", fmt.Sprintf("case text hits=%d", len(out))); err != nil {
+	err = o.locked(w, func() error { return o.logRead(audit.ActSearch, "", fmt.Sprintf("case text hits=%d", len(out))) })
+	if err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,10 +11,10 @@ import (
 )
 
 // SaveSeminar creates (empty ID) or updates a seminar.
-func (o *Office) SaveSeminar(s *Session, sem *record.Seminar) error {
+func (o *Office) SaveSeminar(ctx context.Context, s *Session, sem *record.Seminar) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermSeminar); err != nil {
+	if err := o.session(ctx, s, PermSeminar); err != nil {
 		return err
 	}
 	if err := sem.Validate(); err != nil {
@@ -34,10 +35,10 @@ func (o *Office) SaveSeminar(s *Session, sem *record.Seminar) error {
 }
 
 // Seminar reads one seminar.
-func (o *Office) Seminar(s *Session, id string) (*record.Seminar, error) {
+func (o *Office) Seminar(ctx context.Context, s *Session, id string) (*record.Seminar, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.loggedIn(s); err != nil {
+	if err := o.loggedIn(ctx, s); err != nil {
 		return nil, err
 	}
 	var sem record.Seminar
@@ -50,17 +51,17 @@ func (o *Office) Seminar(s *Session, id string) (*record.Seminar, error) {
 }
 
 // Seminars lists every seminar, newest first.
-func (o *Office) Seminars(s *Session) ([]record.Seminar, error) {
+func (o *Office) Seminars(ctx context.Context, s *Session) ([]record.Seminar, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.loggedIn(s); err != nil {
+	if err := o.loggedIn(ctx, s); err != nil {
 		return nil, err
 	}
 	ids, err := o.store.IDs(string(record.KindSeminar))
 	if err != nil {
 		return nil, fmt.Errorf("list seminars: %w", err)
 	}
-	out, err := loadAll[record.Seminar](o, s, ids, record.KindSeminar)
+	out, err := loadAll[record.Seminar](ctx, o, s, ids, record.KindSeminar)
 	if err != nil {
 		return nil, err
 	}
@@ -71,10 +72,10 @@ func (o *Office) Seminars(s *Session) ([]record.Seminar, error) {
 // SaveApplication creates (empty ID) or updates a seminar application. A new
 // application beyond the seminar's capacity is put on the waiting list
 // (キャンセル待ち) instead of being refused.
-func (o *Office) SaveApplication(s *Session, a *record.Application) error {
+func (o *Office) SaveApplication(ctx context.Context, s *Session, a *record.Application) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermApplications); err != nil {
+	if err := o.session(ctx, s, PermApplications); err != nil {
 		return err
 	}
 	if a.AppliedOn == "" {
@@ -91,7 +92,7 @@ func (o *Office) SaveApplication(s *Session, a *record.Application) error {
 		return err
 	}
 	if a.ID == "" && a.Status == record.AppApplied {
-		apps, err := o.applications(s, a.SeminarID)
+		apps, err := o.applications(ctx, s, a.SeminarID)
 		if err != nil {
 			return err
 		}
@@ -124,21 +125,21 @@ func seated(apps []record.Application) int {
 }
 
 // Applications lists a seminar's applications in the order they came in.
-func (o *Office) Applications(s *Session, seminarID string) ([]record.Application, error) {
+func (o *Office) Applications(ctx context.Context, s *Session, seminarID string) ([]record.Application, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermApplications); err != nil {
+	if err := o.session(ctx, s, PermApplications); err != nil {
 		return nil, err
 	}
-	return o.applications(s, seminarID)
+	return o.applications(ctx, s, seminarID)
 }
 
-func (o *Office) applications(s *Session, seminarID string) ([]record.Application, error) {
+func (o *Office) applications(ctx context.Context, s *Session, seminarID string) ([]record.Application, error) {
 	ids, err := o.store.Find(ixSeminar, seminarID)
 	if err != nil {
 		return nil, fmt.Errorf("list applications: %w", err)
 	}
-	out, err := loadAll[record.Application](o, s, ids, record.KindApplication)
+	out, err := loadAll[record.Application](ctx, o, s, ids, record.KindApplication)
 	if err != nil {
 		return nil, err
 	}
@@ -149,10 +150,10 @@ func (o *Office) applications(s *Session, seminarID string) ([]record.Applicatio
 }
 
 // MarkAttendance sets an application to 出席 or 欠席.
-func (o *Office) MarkAttendance(s *Session, applicationID string, attended bool) error {
+func (o *Office) MarkAttendance(ctx context.Context, s *Session, applicationID string, attended bool) error {
 	o.mu.Lock()
 	var a record.Application
-	err := o.session(s, PermApplications)
+	err := o.session(ctx, s, PermApplications)
 	var rev string
 	if err == nil {
 		rev, err = o.load(s, applicationID, record.KindApplication, &a)
@@ -165,5 +166,5 @@ func (o *Office) MarkAttendance(s *Session, applicationID string, attended bool)
 	if attended {
 		a.Status = record.AppAttended
 	}
-	return o.SaveApplication(s, &a)
+	return o.SaveApplication(ctx, s, &a)
 }

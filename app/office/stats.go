@@ -2,6 +2,7 @@ package office
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -86,25 +87,26 @@ func (c *counter) table(title string) reports.Table {
 // by 相談内容区分, 支援策, お困りごと, 業種, 相談者区分, consultant, venue and mode;
 // unique businesses; reservations and no-shows; dispatches; seminar
 // attendance. It reads case content, so it is for coordinators and
-// supervisors, and it is logged.
-func (o *Office) Statistics(s *Session, p string) (*Stats, error) {
+// supervisors, and it is logged. It counts without holding the office,
+// reports progress (StepCount per consultation) and stops when ctx ends.
+func (o *Office) Statistics(ctx context.Context, s *Session, p string) (*Stats, error) {
 	from, to, title, months, err := period(p)
 	if err != nil {
 		return nil, err
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.session(s, PermStats); err != nil {
+	w, err := o.begin(ctx, s, PermStats)
+	if err != nil {
 		return nil, err
 	}
+	defer w.end()
 	st := &Stats{Title: title, Period: periodText(from, to)}
-	if err := o.countConsultations(s, st, from, to, months); err != nil {
+	if err := o.countConsultations(w, st, from, to, months); err != nil {
 		return nil, err
 	}
-	if err := o.countOthers(s, st, from, to); err != nil {
+	if err := o.countOthers(w.ctx, s, st, from, to); err != nil {
 		return nil, err
 	}
-	return st, o.logRead(audit.ActView, "", "statistics "+p)
+	return st, o.locked(w, func() error { return o.logRead(audit.ActView, "", "statistics "+p) })
 }
 
 func periodText(from, to string) string {
@@ -113,8 +115,9 @@ func periodText(from, to string) string {
 	return record.FormatDateJP(f) + " 〜 " + record.FormatDateJP(t)
 }
 
-func (o *Office) countConsultations(s *Session, st *Stats, from, to string, months []string) error {
-	cs, err := o.consultations(s, ConsultationFilter{From: from, To: to})
+func (o *Office) countConsultations(w *work, st *Stats, from, to string, months []string) error {
+	s := w.s
+	cs, err := o.consultations(w.ctx, s, ConsultationFilter{From: from, To: to})
 	if err != nil {
 		return err
 	}
@@ -125,6 +128,9 @@ func (o *Office) countConsultations(s *Session, st *Stats, from, to string, mont
 	names := map[string]string{}
 	bizIndustry := map[string]string{}
 	for i := range cs {
+		if err := ctxErr(w.ctx); err != nil {
+			return err
+		}
 		c := &cs[i]
 		var k record.ConsultationCase
 		if _, err := o.loadCase(s, c.ID, record.KindConsultation, &k); err != nil {
@@ -153,6 +159,7 @@ func (o *Office) countConsultations(s *Session, st *Stats, from, to string, mont
 		if months != nil {
 			byMonth.add(c.Date[:7])
 		}
+		w.report(StepCount, i+1, len(cs))
 	}
 	st.Consultations, st.UniqueBusinesses = len(cs), len(bizIndustry)
 	st.Tables = []reports.Table{topics.table("相談内容区分"), programs.table("支援策"), troubles.table("お困りごと"),
@@ -184,12 +191,12 @@ func (o *Office) cachedName(s *Session, cache map[string]string, id string, k re
 	return n
 }
 
-func (o *Office) countOthers(s *Session, st *Stats, from, to string) error {
+func (o *Office) countOthers(ctx context.Context, s *Session, st *Stats, from, to string) error {
 	rids, err := o.idsInDateRange(string(record.KindReservation), from, to)
 	if err != nil {
 		return err
 	}
-	rs, err := loadAll[record.Reservation](o, s, rids, record.KindReservation)
+	rs, err := loadAll[record.Reservation](ctx, o, s, rids, record.KindReservation)
 	if err != nil {
 		return err
 	}
@@ -205,7 +212,7 @@ func (o *Office) countOthers(s *Session, st *Stats, from, to string) error {
 	if err != nil {
 		return err
 	}
-	ds, err := loadAll[record.Dispatch](o, s, dids, record.KindDispatch)
+	ds, err := loadAll[record.Dispatch](ctx, o, s, dids, record.KindDispatch)
 	if err != nil {
 		return err
 	}
@@ -219,7 +226,10 @@ func (o *Office) countOthers(s *Session, st *Stats, from, to string) error {
 		return err
 	}
 	for _, sid := range sids {
-		apps, err := o.applications(s, sid)
+		if err := ctxErr(ctx); err != nil {
+			return err
+		}
+		apps, err := o.applications(ctx, s, sid)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"path/filepath"
@@ -52,7 +53,7 @@ func TestAuditTamperingIsFound(t *testing.T) {
 		f.business(s, "改ざん確認商店", "カイザンカクニンショウテン", "03-5555-0701")
 	})
 	f.as("kantoku", func(s *Session) {
-		if n, err := f.o.VerifyAudit(s); err != nil || n < 5 {
+		if n, err := f.o.VerifyAudit(context.Background(), s); err != nil || n < 5 {
 			t.Fatalf("clean chain: %d %v", n, err)
 		}
 	})
@@ -80,7 +81,7 @@ func TestAuditTamperingIsFound(t *testing.T) {
 	}
 	db.Close()
 	f.as("kantoku", func(s *Session) {
-		_, err := f.o.VerifyAudit(s)
+		_, err := f.o.VerifyAudit(context.Background(), s)
 		var bl *audit.BrokenLink
 		if !errors.As(err, &bl) || bl.Seq != target {
 			t.Fatalf("tampered event %d: got %v", target, err)
@@ -94,7 +95,7 @@ func TestTamperedOrReplayedEnvelopeRefused(t *testing.T) {
 	f.as("uketsuke", func(s *Session) {
 		b := f.business(s, "封筒確認商店", "フウトウカクニンショウテン", "03-5555-0801")
 		b.Note = "二版目"
-		if err := f.o.SaveBusiness(s, b, SaveBusinessOptions{}); err != nil {
+		if err := f.o.SaveBusiness(context.Background(), s, b, SaveBusinessOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		id = b.ID
@@ -122,7 +123,7 @@ func TestTamperedOrReplayedEnvelopeRefused(t *testing.T) {
 			if err := f.o.store.Commit(local.Batch{Writes: []local.Write{w}}); err != nil {
 				t.Fatal(err)
 			}
-			_, err := f.o.Business(s, id)
+			_, err := f.o.Business(context.Background(), s, id)
 			if !errors.Is(err, ErrTampered) {
 				t.Fatalf("got %v, want ErrTampered", err)
 			}

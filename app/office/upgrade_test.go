@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,7 @@ func TestUpgradeFormat1Vault(t *testing.T) {
 	// A consultant logs in before any admin: the format-1 keyring keeps
 	// working, and stays format 1.
 	f.as("soudan", func(s *Session) {
-		c, err := o.Consultation(s, cid)
+		c, err := o.Consultation(context.Background(), s, cid)
 		if err != nil || c.Case == nil || !strings.Contains(c.Case.Summary, "ふくろう") {
 			t.Fatalf("read before conversion: %v", err)
 		}
@@ -48,7 +49,7 @@ func TestUpgradeFormat1Vault(t *testing.T) {
 		if s.un.Admin == nil || !s.signs(o.table) {
 			t.Fatal("admin has no signed identity after conversion")
 		}
-		if n, err := o.VerifyAudit(s); err != nil || n < 10 {
+		if n, err := o.VerifyAudit(context.Background(), s); err != nil || n < 10 {
 			t.Fatalf("audit after conversion: %d %v", n, err)
 		}
 	})
@@ -58,7 +59,7 @@ func TestUpgradeFormat1Vault(t *testing.T) {
 	}
 	// The approval given in format 1 was signed at conversion.
 	f.as("kantoku", func(s *Session) {
-		c, err := o.Consultation(s, cid)
+		c, err := o.Consultation(context.Background(), s, cid)
 		if err != nil || c.Status != record.StApproved || c.ApprovalBroken {
 			t.Fatalf("carried approval: %v %s %v", err, c.Status, c.ApprovalBroken)
 		}
@@ -66,13 +67,13 @@ func TestUpgradeFormat1Vault(t *testing.T) {
 			t.Fatal("supervisor did not make key pairs at first login")
 		}
 		// Case text indexed by the earlier release is still found.
-		hits, err := o.SearchCases(s, "ふくろう", 10)
+		hits, err := o.SearchCases(context.Background(), s, "ふくろう", 10)
 		if err != nil || len(hits) != 1 || hits[0].ID != cid {
 			t.Fatalf("search of old case text: %v %v", hits, err)
 		}
 	})
 	f.as("uketsuke", func(s *Session) {
-		if _, err := o.Business(s, bid); err != nil {
+		if _, err := o.Business(context.Background(), s, bid); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -82,7 +83,7 @@ func TestUpgradeFormat1Vault(t *testing.T) {
 		if s.un.Upgraded || !s.signs(o.table) {
 			t.Fatal("supervisor's key pairs not signed in by the admin")
 		}
-		if n, err := o.VerifyAudit(s); err != nil || n < 10 {
+		if n, err := o.VerifyAudit(context.Background(), s); err != nil || n < 10 {
 			t.Fatalf("audit: %d %v", n, err)
 		}
 	})
@@ -95,7 +96,7 @@ func TestUpgradeFormat1Vault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o2.Login("uketsuke", []byte(testPassword)); err == nil || !strings.Contains(Message(err), "署名") {
+	if _, err := o2.Login(context.Background(), "uketsuke", []byte(testPassword)); err == nil || !strings.Contains(Message(err), "署名") {
 		t.Fatalf("format-1 keyring over a converted vault: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -42,10 +43,10 @@ func CheckLogin(login string) error {
 var ErrBadLogin = fmt.Errorf("bad login id")
 
 // Users lists the accounts of the signed user table.
-func (o *Office) Users(s *Session) ([]User, error) {
+func (o *Office) Users(ctx context.Context, s *Session) ([]User, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermUsers); err != nil {
+	if err := o.session(ctx, s, PermUsers); err != nil {
 		return nil, err
 	}
 	now := o.opt.now()
@@ -77,8 +78,8 @@ func person(s *Session, login, name string, roles []Role) (vault.Person, error) 
 
 // adminSession checks that s may manage users and holds the office admin
 // key (a flag in a file is not enough).
-func (o *Office) adminSession(s *Session) error {
-	if err := o.session(s, PermUsers); err != nil {
+func (o *Office) adminSession(ctx context.Context, s *Session) error {
+	if err := o.session(ctx, s, PermUsers); err != nil {
 		return err
 	}
 	if s.un == nil || s.un.Admin == nil {
@@ -90,10 +91,10 @@ func (o *Office) adminSession(s *Session) error {
 // AddUser creates an account: key pairs, a bundle under the new password,
 // the office keys of the roles wrapped to the person, all in the signed
 // table. Only an admin may, and only with keys the admin holds.
-func (o *Office) AddUser(s *Session, nu NewUser) error {
+func (o *Office) AddUser(ctx context.Context, s *Session, nu NewUser) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.adminSession(s); err != nil {
+	if err := o.adminSession(ctx, s); err != nil {
 		return err
 	}
 	if err := CheckLogin(nu.Login); err != nil {
@@ -130,10 +131,10 @@ var ErrNoName = fmt.Errorf("user name missing")
 // ResetPassword gives an account a new password, new key pairs and, when
 // roles is not nil, new roles. Office keys of classes the account loses are
 // rotated.
-func (o *Office) ResetPassword(s *Session, login string, roles []Role, password []byte) error {
+func (o *Office) ResetPassword(ctx context.Context, s *Session, login string, roles []Role, password []byte) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.adminSession(s); err != nil {
+	if err := o.adminSession(ctx, s); err != nil {
 		return err
 	}
 	if err := checkPassword(password); err != nil {
@@ -163,10 +164,10 @@ func (o *Office) ResetPassword(s *Session, login string, roles []Role, password 
 
 // SetRoles changes an account's roles without touching its password: keys
 // of new classes are wrapped to the person, keys of lost classes rotated.
-func (o *Office) SetRoles(s *Session, login string, roles []Role) error {
+func (o *Office) SetRoles(ctx context.Context, s *Session, login string, roles []Role) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.adminSession(s); err != nil {
+	if err := o.adminSession(ctx, s); err != nil {
 		return err
 	}
 	if len(roles) == 0 {
@@ -231,10 +232,10 @@ func (o *Office) rotate(s *Session, classes []vault.Class, evs []audit.Event) er
 // SetDisabled disables an account (its bundle and keys are deleted and the
 // office keys it held rotated) or re-enables one, which needs a password
 // reset (ErrNeedsReset). An admin cannot disable their own account.
-func (o *Office) SetDisabled(s *Session, login string, disabled bool) error {
+func (o *Office) SetDisabled(ctx context.Context, s *Session, login string, disabled bool) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.adminSession(s); err != nil {
+	if err := o.adminSession(ctx, s); err != nil {
 		return err
 	}
 	if login == s.login && disabled {

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -9,17 +10,17 @@ import (
 // VisitedWithoutRecord lists the reservations of one ISO date whose visitor
 // came (来所) and that no consultation record refers to yet: what a
 // consultant still has to write up. It reads no case data.
-func (o *Office) VisitedWithoutRecord(s *Session, date string) ([]record.Reservation, error) {
+func (o *Office) VisitedWithoutRecord(ctx context.Context, s *Session, date string) ([]record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.session(s, PermCase); err != nil {
+	if err := o.session(ctx, s, PermCase); err != nil {
 		return nil, err
 	}
 	ids, err := o.idsInDateRange(string(record.KindReservation), date, date)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := loadAll[record.Reservation](o, s, ids, record.KindReservation)
+	rs, err := loadAll[record.Reservation](ctx, o, s, ids, record.KindReservation)
 	if err != nil {
 		return nil, err
 	}
