@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/assets"
 )
 
@@ -58,6 +59,14 @@ func language() string {
 		return LangEnglish
 	}
 	return LangJapanese
+}
+
+// officeLang is language() for office.MessageIn.
+func officeLang() office.Lang {
+	if language() == LangEnglish {
+		return office.English
+	}
+	return office.Japanese
 }
 
 // appName is the program's name, which is never translated: 窓口 in

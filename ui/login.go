@@ -60,7 +60,7 @@ func newLoginForm(u *App, id, notice string) *loginForm {
 	f.busy.Hide()
 	f.busy.Stop()
 	if _, err := u.openOffice(); err != nil {
-		f.message.SetText(office.Message(err))
+		f.message.SetText(errText(err))
 	}
 	return f
 }
@@ -114,7 +114,7 @@ func (f *loginForm) submit() {
 	}
 	o, err := f.app.openOffice()
 	if err != nil {
-		f.message.SetText(office.Message(err))
+		f.message.SetText(errText(err))
 		return
 	}
 	f.setBusy(true)
@@ -147,7 +147,7 @@ func (f *loginForm) setBusy(on bool) {
 
 func (f *loginForm) fail(err error) {
 	log.Printf("ui: login: %v", err)
-	f.message.SetText(office.Message(err))
+	f.message.SetText(errText(err))
 	f.password.SetText("")
 	if errors.Is(err, office.ErrWrongPassword) {
 		f.app.win.Canvas().Focus(f.password)
@@ -185,7 +185,7 @@ func (u *App) showPreparing() {
 	}, func() {
 		if err != nil {
 			log.Printf("ui: prepare: %v", err)
-			label.SetText(tr("デモ用のデータを作成できませんでした: %s", office.Message(err)))
+			label.SetText(tr("デモ用のデータを作成できませんでした: %s", errText(err)))
 			return
 		}
 		u.demo = logins

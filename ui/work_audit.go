@@ -114,7 +114,7 @@ func (sc *auditScreen) showFindings(f audit.Filter) {
 	fs, err := sc.ctx.Office.AuditFindings(sc.ctx.Session, f)
 	sc.findings.RemoveAll()
 	if err != nil {
-		sc.findings.Add(widget.NewLabel(office.Message(err)))
+		sc.findings.Add(widget.NewLabel(errText(err)))
 		return
 	}
 	if len(fs) == 0 {
@@ -161,7 +161,7 @@ func (sc *auditScreen) verified(n int, err error) {
 	sc.busy.Hide()
 	if err != nil {
 		sc.verify.Importance = widget.DangerImportance
-		sc.verify.SetText(office.Message(err))
+		sc.verify.SetText(errText(err))
 		return
 	}
 	sc.verify.Importance = widget.SuccessImportance
