@@ -193,7 +193,12 @@ func runSearch(e *Env, args []string) error {
 	return nil
 }
 
+// writeJSON writes v as indented JSON; a nil slice is an empty array, so
+// that "no results" is [] and not null.
 func writeJSON(e *Env, v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = reflect.MakeSlice(rv.Type(), 0, 0).Interface()
+	}
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"go/parser"
 	"go/token"
 	"os"
@@ -106,5 +107,40 @@ func TestNoStoreImport(t *testing.T) {
 				t.Errorf("%s imports %s", name, p)
 			}
 		}
+	}
+}
+
+// TestSearchOutput: JSON results use the lower-case names JSON tools expect,
+// no result is [] (not null), and a query of legal-form words alone is
+// refused with a message that says they are ignored.
+func TestSearchOutput(t *testing.T) {
+	dir, adminPw := newVault(t)
+	rec := writePw(t, filepath.Dir(dir), "rec.pw", "reception-pw-1")
+	if code, _, e := run(t, "", "demo", "--vault", dir, "--as", "kanri", "--password-file", adminPw, "--businesses", "3", "--consultations", "0", "--quiet"); code != 0 {
+		t.Fatalf("demo: %d %s", code, e)
+	}
+	search := func(args ...string) (int, string, string) {
+		return run(t, "", append([]string{"search", "--vault", dir, "--as", "uketsuke", "--password-file", rec, "--json"}, args...)...)
+	}
+	code, out, e := search("03-555")
+	var hits []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &hits) != nil || len(hits) == 0 {
+		t.Fatalf("search: %d %q %q", code, out, e)
+	}
+	for _, k := range []string{"id", "kind", "title", "detail"} {
+		if _, ok := hits[0][k]; !ok {
+			t.Errorf("hit without %q: %v", k, hits[0])
+		}
+	}
+	if code, out, e := search("存在しない名前"); code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("no hits: %d %q %q", code, out, e)
+	}
+	code, out, e = search("株式会社")
+	if code != ExitInvalidInput || out != "" || !strings.Contains(e, "無視されます") {
+		t.Fatalf("株式会社 alone: %d %q %q", code, out, e)
+	}
+	code, out, _ = run(t, "", "search", "--vault", dir, "--as", "kanri", "--password-file", adminPw, "--case", "--json", "存在しない相談")
+	if code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("case search, no hits: %d %q", code, out)
 	}
 }

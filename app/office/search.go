@@ -17,17 +17,18 @@ import (
 
 // Hit is one search result.
 type Hit struct {
-	ID     string
-	Kind   record.Kind
-	Title  string // 事業所名, or for a consultation the business and date
-	Detail string // フリガナ, phone, or the consultation's status
+	ID     string      `json:"id"`
+	Kind   record.Kind `json:"kind"`
+	Title  string      `json:"title"`  // 事業所名, or for a consultation the business and date
+	Detail string      `json:"detail"` // フリガナ, phone, or the consultation's status
 }
 
 // DefaultSearchLimit is how many hits a search returns when asked for 0.
 const DefaultSearchLimit = 50
 
 // Search finds businesses by part of the name, フリガナ or phone number, or any
-// record by its id. Everyone who works the front desk may search; the query
+// record by its id. A query of company-form words alone (株式会社, (有), …),
+// which names are indexed without, is ErrCompanyFormOnly. Everyone who works the front desk may search; the query
 // is not written to the access log (it may be a person's name), only that a
 // search happened and how many hits it had.
 func (o *Office) Search(s *Session, query string, limit int) ([]Hit, error) {
@@ -70,6 +71,9 @@ func (o *Office) search(s *Session, q string, limit int) ([]Hit, error) {
 		match = func(b *record.Business) bool { return strings.Contains(record.NormalizePhone(b.Phone), digits) }
 	} else {
 		name, kana := record.NormalizeName(q), record.NormalizeKana(q)
+		if name == "" && record.NormalizeText(q) != "" {
+			return nil, ErrCompanyFormOnly // 株式会社 alone: names are indexed without it
+		}
 		byName, err := o.candidates(ixName, name)
 		if err != nil {
 			return nil, err
