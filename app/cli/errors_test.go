@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,5 +144,67 @@ func TestSearchOutput(t *testing.T) {
 	code, out, _ = run(t, "", "search", "--vault", dir, "--as", "kanri", "--password-file", adminPw, "--case", "--json", "存在しない相談")
 	if code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Fatalf("case search, no hits: %d %q", code, out)
+	}
+}
+
+// TestShowNamesInSheetOrder: show writes a consultation in the order of its
+// 相談票, with the names of the business, consultant and venue beside their
+// ids; its JSON keeps that order, lower-case keys and the ids, and adds the
+// names.
+func TestShowNamesInSheetOrder(t *testing.T) {
+	dir, adminPw := newVault(t)
+	if code, _, e := run(t, "", "demo", "--vault", dir, "--as", "kanri", "--password-file", adminPw, "--businesses", "5", "--consultations", "10", "--quiet"); code != 0 {
+		t.Fatalf("demo: %d %s", code, e)
+	}
+	as := []string{"--vault", dir, "--as", "kanri", "--password-file", adminPw}
+	code, out, e := run(t, "", append([]string{"search", "--case", "--json", "説明"}, as...)...)
+	var hits []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &hits) != nil || len(hits) == 0 {
+		t.Fatalf("case search: %d %q %q", code, out, e)
+	}
+	id := hits[0]["id"].(string)
+	code, out, e = run(t, "", append([]string{"show", id}, as...)...)
+	if code != 0 {
+		t.Fatalf("show: %d %s", code, e)
+	}
+	last := -1
+	for _, label := range []string{"番号:", "日付:", "相談員:", "開始:", "終了:", "会場:", "相談形態:", "事業者:", "相談者区分:",
+		"相談内容（要注意情報）:", "  相談の概要:", "状態:", "版:", "作成日時:"} {
+		i := -1
+		if loc := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(label)).FindStringIndex(out); loc != nil {
+			i = loc[0]
+		}
+		if i <= last && !(i == 0 && last == -1) {
+			t.Fatalf("%s not in 相談票 order (at %d after %d):\n%s", label, i, last, out)
+		}
+		last = i
+	}
+	bare := regexp.MustCompile(`(^|[^（])\b[BPVG]-[0-9A-Z]{10}`)
+	for _, l := range strings.Split(out, "\n") {
+		if bare.MatchString(l) {
+			t.Errorf("an id without its name: %q", l)
+		}
+	}
+	code, out, e = run(t, "", append([]string{"show", "--json", id}, as...)...)
+	var m map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &m) != nil {
+		t.Fatalf("show --json: %d %q %q", code, out, e)
+	}
+	for _, k := range []string{"business_name", "consultant_name", "venue_name"} {
+		if n, _ := m[k].(string); n == "" || regexp.MustCompile(`^[A-Z]-[0-9A-Z]{10}$`).MatchString(n) {
+			t.Errorf("%s = %v", k, m[k])
+		}
+	}
+	if m["business_id"] == nil || m["id"] != id {
+		t.Errorf("ids kept: %v", m)
+	}
+	keys := regexp.MustCompile(`(?m)^  "([a-z_]+)":`).FindAllStringSubmatch(out, -1)
+	var order []string
+	for _, k := range keys {
+		order = append(order, k[1])
+	}
+	if len(order) < 10 || order[0] != "id" || order[1] != "date" || order[2] != "consultant_id" || order[3] != "consultant_name" ||
+		slices.Index(order, "case") > slices.Index(order, "status") || slices.Index(order, "rev") < slices.Index(order, "status") {
+		t.Errorf("JSON order %v", order)
 	}
 }
