@@ -204,7 +204,8 @@ func (o *Office) legacyBlindCandidates(s *Session, text string) ([]string, error
 
 // SearchCases finds consultation records whose content (相談の概要, 案内した制度,
 // 所感, 備考, next action, loan) contains text. Only people holding the case
-// key can search, through the blind index; newest first.
+// key can search, through the blind index. It returns the limit newest
+// (by date, then id) of all the records that match (see newestCases).
 func (o *Office) SearchCases(s *Session, text string, limit int) ([]ConsultationSummary, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -218,8 +219,12 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 	if len([]rune(norm)) < 2 {
 		return nil, nil
 	}
-	var out []ConsultationSummary
+	var found []*record.Consultation
 	accept := func(id string) (bool, error) {
+		var k record.ConsultationCase // the content first: most candidates fail on it
+		if ok, err := o.loadCase(s, id, record.KindConsultation, &k); err != nil || !ok || !caseContains(&k, norm) {
+			return false, err
+		}
 		c, err := o.consultation(s, id)
 		if errors.Is(err, ErrNotFound) {
 			return false, nil
@@ -227,16 +232,20 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 		if err != nil || c.Case == nil || !caseContains(c.Case, norm) {
 			return false, err
 		}
-		out = append(out, o.consultationSummary(s, c))
-		return len(out) >= limit, nil
+		found = append(found, c)
+		return true, nil
 	}
-	seen := map[string]bool{}
-	if err := o.blindScan(s, norm, seen, accept); err != nil {
+	legacy, err := o.legacyBlindCandidates(s, text)
+	if err != nil {
 		return nil, err
 	}
-	if len(out) < limit {
-		legacy, err := o.legacyBlindCandidates(s, text)
-		if err != nil {
+	seen := map[string]bool{}
+	complete, err := o.newestCases(s, norm, len(legacy), limit, seen, accept)
+	if err != nil {
+		return nil, err
+	}
+	if !complete {
+		if err := o.blindScan(s, norm, seen, func(id string) (bool, error) { _, err := accept(id); return false, err }); err != nil {
 			return nil, err
 		}
 		for _, id := range legacy {
@@ -244,15 +253,12 @@ func (o *Office) SearchCases(s *Session, text string, limit int) ([]Consultation
 				continue
 			}
 			seen[id] = true
-			if stop, err := accept(id); stop || err != nil {
-				if err != nil {
-					return nil, err
-				}
-				break
+			if _, err := accept(id); err != nil {
+				return nil, err
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b ConsultationSummary) int { return strings.Compare(b.Date+b.ID, a.Date+a.ID) })
+	out := o.newestSummaries(s, found, limit)
 	if err := o.logRead(audit.ActSearch, "", fmt.Sprintf("case text hits=%d", len(out))); err != nil {
 		return nil, err
 	}
