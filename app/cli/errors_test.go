@@ -208,3 +208,14 @@ func TestShowNamesInSheetOrder(t *testing.T) {
 		t.Errorf("JSON order %v", order)
 	}
 }
+
+// TestBadDateSaidOnce: a date that does not exist is "日付が正しくありません",
+// not "日付の日付が…".
+func TestBadDateSaidOnce(t *testing.T) {
+	dir, adminPw := newVault(t)
+	out := filepath.Join(t.TempDir(), "schedule.pdf")
+	code, _, e := run(t, "", "print", "schedule", "--date", "2026-13-45", "--vault", dir, "--as", "kanri", "--password-file", adminPw, "--out", out)
+	if code != ExitInvalidInput || !strings.HasPrefix(e, "エラー: 日付が正しくありません") || strings.Contains(e, "日付の日付") {
+		t.Fatalf("%d %q", code, e)
+	}
+}
