@@ -25,7 +25,8 @@ type Options struct {
 	// shows (demo mode fills a fresh vault here). It returns the demo
 	// accounts to list on the login screen. It runs off the UI goroutine.
 	Prepare func(progress func(done, total int)) ([]DemoLogin, error)
-	// Title is the window title; empty means "窓口 Madoguchi".
+	// Title is the window title; empty means "窓口 Madoguchi" ("Madoguchi
+	// (窓口)" in English).
 	Title string
 }
 
@@ -55,7 +56,7 @@ func New(a fyne.App, opt Options) *App {
 	a.Settings().SetTheme(NewTheme(u.settings.FontSize))
 	title := opt.Title
 	if title == "" {
-		title = "窓口 Madoguchi"
+		title = windowTitle()
 	}
 	u.win = a.NewWindow(title)
 	u.win.Resize(fyne.NewSize(1180, 760))

@@ -21,7 +21,17 @@ func TestMain(m *testing.M) {
 	if err := LoadTranslations(LangJapanese); err != nil {
 		panic(err)
 	}
-	os.Exit(m.Run())
+	// The support log (errText) goes to a folder of the tests, never the
+	// user's configuration folder.
+	config, err := os.MkdirTemp("", "madoguchi-ui-config-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", config)
+	os.Setenv("AppData", config)
+	code := m.Run()
+	os.RemoveAll(config)
+	os.Exit(code)
 }
 
 // testNow is the fixed clock of the UI tests: Thursday 1 October 2026, 10:00 JST.

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/assets"
 )
 
@@ -49,6 +50,42 @@ func localeIsC() bool {
 		}
 	}
 	return true
+}
+
+// language returns the language LoadTranslations chose last, LangJapanese
+// or LangEnglish: it keeps the choice in LANGUAGE, where Fyne reads it.
+func language() string {
+	if os.Getenv("LANGUAGE") == LangEnglish {
+		return LangEnglish
+	}
+	return LangJapanese
+}
+
+// officeLang is language() for office.MessageIn.
+func officeLang() office.Lang {
+	if language() == LangEnglish {
+		return office.English
+	}
+	return office.Japanese
+}
+
+// appName is the program's name, which is never translated: 窓口 in
+// Japanese, "Madoguchi (窓口)" in English. (The translation key 窓口 is the
+// reservation channel, "At the counter" in English.)
+func appName() string {
+	if language() == LangEnglish {
+		return "Madoguchi (窓口)"
+	}
+	return "窓口"
+}
+
+// windowTitle is the default window title: "窓口 Madoguchi", in English
+// "Madoguchi (窓口)".
+func windowTitle() string {
+	if language() == LangEnglish {
+		return appName()
+	}
+	return "窓口 Madoguchi"
 }
 
 // tr translates a Japanese source string and formats it with args like

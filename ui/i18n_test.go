@@ -5,9 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
 )
 
 // TestEnglishSelectable switches to English and back.
@@ -53,5 +57,43 @@ func TestTranslationKeys(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestProductNameInEnglish: the translation key 窓口 is the reservation
+// channel ("At the counter"); the program's name is not translated. In
+// English the window title and the login heading read "Madoguchi (窓口)".
+func TestProductNameInEnglish(t *testing.T) {
+	t.Cleanup(func() { must(t, LoadTranslations(LangJapanese)) })
+	to := newTestOffice(t, t.TempDir())
+	a := test.NewTempApp(t)
+	a.Preferences().SetString(prefLanguage, LangEnglish)
+	u := New(a, Options{VaultDir: to.dir, Office: to.opt})
+	t.Cleanup(func() { u.Shutdown(); u.win.Close() })
+	u.Start()
+	if got := u.win.Title(); got != "Madoguchi (窓口)" {
+		t.Errorf("window title %q", got)
+	}
+	var texts []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if x, ok := o.(*canvas.Text); ok {
+			texts = append(texts, x.Text)
+		}
+		for _, c := range children(o) {
+			walk(c)
+		}
+	}
+	walk(u.win.Content())
+	if !slices.Contains(texts, "Madoguchi (窓口)") || slices.Contains(texts, "At the counter") {
+		t.Errorf("login heading: %q", texts)
+	}
+	if got := lang.L("窓口"); got != "At the counter" {
+		t.Errorf("the channel 窓口 reads %q in English", got)
+	}
+	must(t, LoadTranslations(LangJapanese))
+	u2 := newTestApp(t, to)
+	if got := u2.win.Title(); got != "窓口 Madoguchi" {
+		t.Errorf("Japanese window title %q", got)
 	}
 }

@@ -61,13 +61,13 @@ func newLoginForm(u *App, id, notice string) *loginForm {
 	f.busy.Hide()
 	f.busy.Stop()
 	if _, err := u.openOffice(); err != nil {
-		f.message.SetText(office.Message(err))
+		f.message.SetText(errText(err))
 	}
 	return f
 }
 
 func (f *loginForm) layout() fyne.CanvasObject {
-	title := canvas.NewText(tr("窓口"), theme.Color(theme.ColorNamePrimary))
+	title := canvas.NewText(appName(), theme.Color(theme.ColorNamePrimary))
 	title.TextSize = theme.TextHeadingSize() * 1.6
 	title.TextStyle.Bold = true
 	sub := widget.NewLabel(tr("経営相談窓口の予約・相談記録"))
@@ -115,7 +115,7 @@ func (f *loginForm) submit() {
 	}
 	o, err := f.app.openOffice()
 	if err != nil {
-		f.message.SetText(office.Message(err))
+		f.message.SetText(errText(err))
 		return
 	}
 	f.setBusy(true)
@@ -148,7 +148,7 @@ func (f *loginForm) setBusy(on bool) {
 
 func (f *loginForm) fail(err error) {
 	log.Printf("ui: login: %v", err)
-	f.message.SetText(office.Message(err))
+	f.message.SetText(errText(err))
 	f.password.SetText("")
 	if errors.Is(err, office.ErrWrongPassword) {
 		f.app.win.Canvas().Focus(f.password)
@@ -186,7 +186,7 @@ func (u *App) showPreparing() {
 	}, func() {
 		if err != nil {
 			log.Printf("ui: prepare: %v", err)
-			label.SetText(tr("デモ用のデータを作成できませんでした: %s", office.Message(err)))
+			label.SetText(tr("デモ用のデータを作成できませんでした: %s", errText(err)))
 			return
 		}
 		u.demo = logins

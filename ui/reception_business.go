@@ -129,7 +129,7 @@ func businessFacts(b *record.Business) fyne.CanvasObject {
 func (s *businessScreen) reservations(id string) fyne.CanvasObject {
 	rs, err := s.ctx.Office.ReservationsOfBusiness(context.Background(), s.ctx.Session, id)
 	if err != nil {
-		return widget.NewLabel(office.Message(err))
+		return widget.NewLabel(errText(err))
 	}
 	box := container.NewVBox()
 	for i := len(rs) - 1; i >= 0; i-- {
@@ -146,7 +146,7 @@ func (s *businessScreen) reservations(id string) fyne.CanvasObject {
 func (s *businessScreen) consultations(id string) fyne.CanvasObject {
 	cs, err := s.ctx.Office.Consultations(context.Background(), s.ctx.Session, office.ConsultationFilter{BusinessID: id})
 	if err != nil {
-		return widget.NewLabel(office.Message(err))
+		return widget.NewLabel(errText(err))
 	}
 	box := container.NewVBox()
 	for _, c := range cs {

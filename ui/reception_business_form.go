@@ -195,7 +195,7 @@ func (f *businessForm) store(allowDuplicate bool) bool {
 // the new one anyway.
 func (f *businessForm) showDuplicates(dup *office.DuplicateError) {
 	var d dialog.Dialog
-	box := container.NewVBox(widget.NewLabel(office.Message(dup)))
+	box := container.NewVBox(widget.NewLabel(errText(dup)))
 	for _, m := range dup.Matches {
 		m := m
 		box.Add(widget.NewButton(tr("この事業者を使う: %s", m.Name+"　"+m.Kana+"　"+m.Phone+"　"+m.City), func() {

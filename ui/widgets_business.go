@@ -52,7 +52,7 @@ func (p *businessPicker) object(height float32) fyne.CanvasObject {
 func (p *businessPicker) search() {
 	hits, err := p.ctx.Office.Search(context.Background(), p.ctx.Session, p.entry.Text, 30)
 	if err != nil {
-		p.chosen.SetText(office.Message(err))
+		p.chosen.SetText(errText(err))
 		return
 	}
 	p.hits = hits

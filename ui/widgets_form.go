@@ -61,7 +61,7 @@ func (f *fieldForm) clearErrors() {
 
 // showErrors puts each *record.FieldError of err next to its field and
 // everything else (or a field the form lacks) on the general line, as
-// office.Message words it.
+// errText words it.
 func (f *fieldForm) showErrors(err error) {
 	f.clearErrors()
 	var general []string
@@ -74,7 +74,7 @@ func (f *fieldForm) showErrors(err error) {
 				continue
 			}
 		}
-		general = append(general, office.Message(e))
+		general = append(general, errText(e))
 	}
 	if len(general) > 0 {
 		f.general.SetText(strings.Join(general, "\n"))
@@ -91,15 +91,36 @@ func flatten(err error) []error {
 	return []error{err}
 }
 
-// showError tells the person what went wrong in one Japanese sentence and
-// logs the full error (which never holds record content).
+// showError tells the person what went wrong in a sentence of the window's
+// language (errText) and logs the full error (which never holds record
+// content).
 func showError(win fyne.Window, err error) {
 	log.Printf("ui: %v", err)
 	if errors.Is(err, office.ErrSessionEnded) {
 		return // the window locked or logged out under the work: nothing to tell
 	}
-	d := dialog.NewInformation(tr("できませんでした"), office.Message(err), win)
+	d := dialog.NewInformation(tr("できませんでした"), errText(err), win)
 	d.Show()
+}
+
+// errText is what the window says about err, in its language: the office's
+// message and, for an error that message cannot explain (office.Class
+// Logged), where the support log now holds the full error.
+func errText(err error) string {
+	lang := officeLang()
+	msg := office.MessageIn(lang, err)
+	if err == nil || !office.ClassOf(err).Logged() {
+		return msg
+	}
+	path, lerr := office.SupportLogPath()
+	if lerr == nil {
+		lerr = office.SupportLog{Path: path}.Record("window", err)
+	}
+	if lerr != nil {
+		log.Printf("ui: %v", lerr)
+		return msg
+	}
+	return msg + "\n" + office.LogHint(lang, path)
 }
 
 // sized gives o at least width.

@@ -98,7 +98,7 @@ func (sc *approveScreen) open(id string) {
 
 func (sc *approveScreen) approve() {
 	if err := sc.ctx.Office.Approve(context.Background(), sc.ctx.Session, sc.current.id); err != nil {
-		sc.current.msg.SetText(office.Message(err))
+		sc.current.msg.SetText(errText(err))
 		sc.current.msg.Show()
 		return
 	}
@@ -108,7 +108,7 @@ func (sc *approveScreen) approve() {
 // sendBack returns the record with the required comment.
 func (sc *approveScreen) sendBack() {
 	if err := sc.ctx.Office.SendBack(context.Background(), sc.ctx.Session, sc.current.id, sc.current.comment.Text); err != nil {
-		sc.current.msg.SetText(office.Message(err))
+		sc.current.msg.SetText(errText(err))
 		sc.current.msg.Show()
 		return
 	}

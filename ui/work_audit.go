@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
-	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
@@ -116,7 +115,7 @@ func (sc *auditScreen) showFindings(f audit.Filter) {
 	fs, err := sc.ctx.Office.AuditFindings(context.Background(), sc.ctx.Session, f)
 	sc.findings.RemoveAll()
 	if err != nil {
-		sc.findings.Add(widget.NewLabel(office.Message(err)))
+		sc.findings.Add(widget.NewLabel(errText(err)))
 		return
 	}
 	if len(fs) == 0 {
@@ -163,7 +162,7 @@ func (sc *auditScreen) verified(n int, err error) {
 	sc.busy.Hide()
 	if err != nil {
 		sc.verify.Importance = widget.DangerImportance
-		sc.verify.SetText(office.Message(err))
+		sc.verify.SetText(errText(err))
 		return
 	}
 	sc.verify.Importance = widget.SuccessImportance

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
@@ -131,7 +130,7 @@ func (cf *consultForm) failed(err error) {
 		cf.setNotice(tr("入力内容を確かめてください（%d件）。", len(p)), widget.DangerImportance)
 		return
 	}
-	cf.setNotice(office.Message(err), widget.DangerImportance)
+	cf.setNotice(errText(err), widget.DangerImportance)
 }
 
 // print renders the filled 相談票 of the saved record.

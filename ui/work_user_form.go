@@ -99,7 +99,7 @@ func (uf *userForm) disableButton() *widget.Button {
 
 func (uf *userForm) setDisabled(disabled bool) {
 	if err := uf.ctx.Office.SetDisabled(context.Background(), uf.ctx.Session, uf.user.Login, disabled); err != nil {
-		uf.msg.SetText(office.Message(err))
+		uf.msg.SetText(errText(err))
 		return
 	}
 	uf.done()

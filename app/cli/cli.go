@@ -1,8 +1,10 @@
 // Package cli implements the madoguchi subcommands: the same office core as
 // the desktop window, for admins, scripts and tests. Passwords come from
 // --password-file or standard input, never from a flag value or the
-// environment. Errors are one Japanese line on standard error and a non-zero
-// exit status that tells scripts what went wrong.
+// environment. An error is a Japanese line on standard error (エラー:),
+// sometimes followed by a hint (ヒント:), and a non-zero exit status that
+// tells scripts what went wrong (office.ExitStatus). Unexpected errors go in
+// full to the support log; --verbose prints them too (詳細:).
 package cli
 
 import (
@@ -18,23 +20,25 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
-	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
-// Exit statuses, so scripts can tell failures apart.
+// Exit statuses, so scripts can tell failures apart; office decides which
+// error gives which (README.md, "Exit status").
 const (
-	ExitOK           = 0
-	ExitError        = 1
-	ExitUsage        = 2
-	ExitWrongPass    = 3
-	ExitLocked       = 4
-	ExitInUse        = 5
-	ExitDamaged      = 6
-	ExitNoVault      = 7
-	ExitForbidden    = 8
-	ExitAuditBroken  = 9
-	ExitNotFound     = 10
-	ExitInvalidInput = 11
+	ExitOK           = office.ExitOK
+	ExitError        = office.ExitUnexpected
+	ExitUsage        = office.ExitUsage
+	ExitWrongPass    = office.ExitWrongPass
+	ExitLocked       = office.ExitLocked
+	ExitInUse        = office.ExitInUse
+	ExitDamaged      = office.ExitDamaged
+	ExitNoVault      = office.ExitNoVault
+	ExitForbidden    = office.ExitForbidden
+	ExitAuditBroken  = office.ExitAuditBroken
+	ExitNotFound     = office.ExitNotFound
+	ExitInvalidInput = office.ExitInvalid
+	ExitNewer        = office.ExitNewer
+	ExitCanceled     = office.ExitCanceled
 )
 
 // Env is what a command may touch: its arguments and standard streams.
@@ -44,8 +48,11 @@ type Env struct {
 	Stderr io.Writer
 	// KDF overrides the Argon2id cost of new passwords (tests only).
 	KDF vault.KDFParams
+	// LogPath is the support log; empty means office.SupportLogPath.
+	LogPath string
 
-	lines *bufio.Reader // standard input, read one line per password
+	lines   *bufio.Reader // standard input, read one line per password
+	verbose bool          // --verbose: print the full error too
 	// ctx ends when the person presses Ctrl+C: long work stops and the
 	// vault closes cleanly.
 	ctx context.Context
@@ -80,6 +87,7 @@ func Run(args []string, e *Env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	e.ctx = ctx
+	args, e.verbose = cutVerbose(args)
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(e.Stdout)
 		return ExitOK
@@ -90,7 +98,7 @@ func Run(args []string, e *Env) int {
 			if err == nil {
 				return ExitOK
 			}
-			return report(e.Stderr, err)
+			return e.report(c.name, args[1:], err)
 		}
 	}
 	fmt.Fprintf(e.Stderr, "エラー: 「%s」というコマンドはありません。madoguchi help で使い方を確かめてください。\n", args[0])
@@ -106,6 +114,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nパスワードは --password-file ファイル か標準入力（1行）で渡します。")
+	fmt.Fprintln(w, "--verbose を付けると、エラーの詳しい内容も表示します。")
 	fmt.Fprintln(w, "例: madoguchi search --vault ./office --as yamada --password-file pw.txt テスト")
 }
 
@@ -116,42 +125,113 @@ func (u *usageError) Error() string { return u.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
-// report prints one Japanese line for err and returns the exit status.
-func report(w io.Writer, err error) int {
+// cutVerbose removes --verbose (or -verbose) from the arguments before
+// "--", wherever it stands, and reports whether it was there.
+func cutVerbose(args []string) ([]string, bool) {
+	out := make([]string, 0, len(args))
+	verbose := false
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...), verbose
+		}
+		if a == "--verbose" || a == "-verbose" {
+			verbose = true
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, verbose
+}
+
+// report prints err for a person and returns the exit status: a Japanese
+// line that says what to do (office.Message), a hint about this command
+// line where one helps, where the support log holds the details of an
+// error the line cannot explain, and with --verbose the full error.
+func (e *Env) report(cmd string, args []string, err error) int {
+	w := e.Stderr
 	var ue *usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintf(w, "エラー: %s madoguchi help で使い方を確かめてください。\n", ue.msg)
 		return ExitUsage
 	}
-	msg := office.Message(err)
-	fmt.Fprintf(w, "エラー: %s\n", strings.ReplaceAll(msg, "\n", " / "))
-	return exitCode(err)
+	fmt.Fprintf(w, "エラー: %s\n", strings.ReplaceAll(office.Message(err), "\n", " / "))
+	if h := hint(err); h != "" {
+		fmt.Fprintf(w, "ヒント: %s\n", h)
+	}
+	if office.ClassOf(err).Logged() {
+		if path := e.logError(operation(cmd, args), err); path != "" {
+			fmt.Fprintf(w, "ヒント: %s\n", office.LogHint(office.Japanese, path))
+		}
+	}
+	if e.verbose {
+		fmt.Fprintf(w, "詳細: %v\n", err)
+	}
+	return office.ExitStatus(err)
 }
 
-func exitCode(err error) int {
-	var broken auditBroken
-	switch {
-	case errors.As(err, &broken):
-		return ExitAuditBroken
-	case errors.Is(err, office.ErrWrongPassword):
-		return ExitWrongPass
-	case errors.Is(err, office.ErrLocked), errors.Is(err, office.ErrDisabled):
-		return ExitLocked
-	case errors.Is(err, office.ErrVaultInUse):
-		return ExitInUse
-	case errors.Is(err, office.ErrDamagedKeyring), errors.Is(err, local.ErrWrongKey), errors.Is(err, office.ErrTampered),
-		errors.Is(err, office.ErrForged), errors.Is(err, office.ErrDamagedStore):
-		return ExitDamaged
-	case errors.Is(err, office.ErrNoVault):
-		return ExitNoVault
-	case errors.Is(err, office.ErrForbidden), errors.Is(err, office.ErrCannotGrant):
-		return ExitForbidden
-	case errors.Is(err, office.ErrNotFound):
-		return ExitNotFound
-	case isInvalid(err):
-		return ExitInvalidInput
+// operation names the command for the support log: the command and its
+// subcommand ("print schedule"), never an argument a person typed.
+func operation(cmd string, args []string) string {
+	if len(args) > 0 && subcommands[cmd][args[0]] {
+		return cmd + " " + args[0]
 	}
-	return ExitError
+	return cmd
+}
+
+// subcommands are the words that may follow a command.
+var subcommands = map[string]map[string]bool{
+	"user":   {"add": true, "list": true, "roles": true, "disable": true, "enable": true, "reset": true},
+	"audit":  {"verify": true, "log": true},
+	"print":  {"sheet": true, "blank-sheet": true, "day-sheets": true, "reservation": true, "schedule": true, "attendance": true, "ledger": true},
+	"report": {"monthly": true, "yearly": true},
+}
+
+// logError writes err to the support log and returns its path, or "" when
+// it could not be written (said on standard error with --verbose).
+func (e *Env) logError(op string, err error) string {
+	path := e.LogPath
+	if path == "" {
+		p, perr := office.SupportLogPath()
+		if perr != nil {
+			e.logFailed(perr)
+			return ""
+		}
+		path = p
+	}
+	if werr := (office.SupportLog{Path: path}).Record(op, err); werr != nil {
+		e.logFailed(werr)
+		return ""
+	}
+	return path
+}
+
+func (e *Env) logFailed(err error) {
+	if e.verbose {
+		fmt.Fprintf(e.Stderr, "詳細: サポート用のログを書けませんでした（%v）\n", err)
+	}
+}
+
+// hint adds to office.Message what helps on the command line: the command
+// or option to use.
+func hint(err error) string {
+	for _, h := range hints {
+		if errors.Is(err, h.err) {
+			return h.text
+		}
+	}
+	return ""
+}
+
+var hints = []struct {
+	err  error
+	text string
+}{
+	{office.ErrNoVault, "新しく作るには madoguchi init --vault フォルダ --admin ログインID を使います。"},
+	{office.ErrFileExists, "上書きする場合は --force を付けてください。"},
+	{office.ErrUnknownRole, "--role は reception, consultant, coordinator, supervisor, admin から選びます（複数はカンマ区切り）。"},
+	{office.ErrBadPeriod, "--month は 2026-10、--fiscal-year は 2026 の形で指定してください。"},
+	{office.ErrWrongPassword, "パスワードは --password-file のファイルの1行目か、標準入力の1行です。"},
+	{office.ErrCompanyFormOnly, "例: 「株式会社山田商店」は「山田商店」で見つかります。"},
 }
 
 // parse parses flags that may stand before or after the positional

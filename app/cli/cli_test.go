@@ -14,10 +14,17 @@ import (
 )
 
 // run calls Run with stdin and returns the exit status, stdout and stderr.
+// The support log goes to a folder of the test, never the user's.
 func run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runLog(t, filepath.Join(t.TempDir(), "madoguchi.log"), stdin, args...)
+}
+
+// runLog is run with the support log at logPath.
+func runLog(t *testing.T, logPath, stdin string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := Run(args, &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, KDF: vault.TestKDF()})
+	code := Run(args, &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, KDF: vault.TestKDF(), LogPath: logPath})
 	return code, out.String(), errb.String()
 }
 
@@ -140,8 +147,15 @@ func TestErrorsHaveTheirOwnMessageAndStatus(t *testing.T) {
 			if code != tc.code || !strings.Contains(e, tc.msg) {
 				t.Fatalf("got %d %q, want %d with %q", code, e, tc.code, tc.msg)
 			}
-			if strings.Count(strings.TrimSpace(e), "\n") != 0 {
-				t.Fatalf("more than one line: %q", e)
+			// One error line, then only hints.
+			lines := strings.Split(strings.TrimSpace(e), "\n")
+			if !strings.HasPrefix(lines[0], "エラー: ") {
+				t.Fatalf("first line %q", lines[0])
+			}
+			for _, l := range lines[1:] {
+				if !strings.HasPrefix(l, "ヒント: ") {
+					t.Fatalf("more than one error line: %q", e)
+				}
 			}
 		})
 	}

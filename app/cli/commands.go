@@ -194,7 +194,12 @@ func runSearch(e *Env, args []string) error {
 	return nil
 }
 
+// writeJSON writes v as indented JSON; a nil slice is an empty array, so
+// that "no results" is [] and not null.
 func writeJSON(e *Env, v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = reflect.MakeSlice(rv.Type(), 0, 0).Interface()
+	}
 	enc := json.NewEncoder(e.Stdout)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -222,44 +227,16 @@ func runShow(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := withCase(rec)
+	shown, err := recordFields(rec)
 	if err != nil {
 		return err
 	}
+	names := recordNames(e.ctx, o, s, shown)
 	if *asJSON {
-		return writeJSON(e, m)
+		return writeJSON(e, withNames(shown, names))
 	}
-	printFields(e, m, "")
+	printFields(e, shown, names, "")
 	return nil
-}
-
-// withCase turns a record into a JSON object that includes its case part
-// under "case" (the record types keep it out of their own JSON).
-func withCase(rec any) (map[string]any, error) {
-	b, err := json.Marshal(rec)
-	if err != nil {
-		return nil, fmt.Errorf("encode record: %w", err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("encode record: %w", err)
-	}
-	v := reflect.ValueOf(rec)
-	if v.Kind() == reflect.Pointer {
-		v = v.Elem()
-	}
-	if f := v.FieldByName("Case"); f.IsValid() && !f.IsNil() {
-		cb, err := json.Marshal(f.Interface())
-		if err != nil {
-			return nil, fmt.Errorf("encode record: %w", err)
-		}
-		var cm map[string]any
-		if err := json.Unmarshal(cb, &cm); err != nil {
-			return nil, fmt.Errorf("encode record: %w", err)
-		}
-		m["case"] = cm
-	}
-	return m, nil
 }
 
 func runAudit(e *Env, args []string) error {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -28,30 +27,37 @@ var labels = map[string]string{
 	"active": "有効", "level": "実施主体",
 }
 
-// printFields writes a record as "label: value" lines, nested objects indented.
-func printFields(e *Env, m map[string]any, indent string) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		label := labels[k]
+// printFields writes a record as "label: value" lines in the order of fs,
+// nested objects indented; a field that refers to another record by id
+// shows that record's name with the id: "相談員: 見本 次郎（P-…）".
+func printFields(e *Env, fs fields, names map[string]string, indent string) {
+	for _, f := range fs {
+		label := labels[f.key]
 		if label == "" {
-			label = k
+			label = f.key
 		}
-		switch v := m[k].(type) {
-		case map[string]any:
+		show := func(v any) string {
+			if v == nil {
+				return ""
+			}
+			s := fmt.Sprint(v)
+			if n, ok := names[s]; ok && f.key != "id" {
+				return n + "（" + s + "）"
+			}
+			return s
+		}
+		switch v := f.value.(type) {
+		case fields:
 			fmt.Fprintf(e.Stdout, "%s%s:\n", indent, label)
-			printFields(e, v, indent+"  ")
+			printFields(e, v, names, indent+"  ")
 		case []any:
 			parts := make([]string, len(v))
 			for i, x := range v {
-				parts[i] = fmt.Sprint(x)
+				parts[i] = show(x)
 			}
 			fmt.Fprintf(e.Stdout, "%s%s: %s\n", indent, label, strings.Join(parts, "、"))
 		default:
-			fmt.Fprintf(e.Stdout, "%s%s: %v\n", indent, label, v)
+			fmt.Fprintf(e.Stdout, "%s%s: %s\n", indent, label, show(v))
 		}
 	}
 }

@@ -8,9 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/office"
-	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // common holds the flags every vault command takes.
@@ -81,15 +79,3 @@ func (e *Env) open(c *common) (*office.Office, *office.Session, error) {
 }
 
 func (e *Env) options() office.Options { return office.Options{KDF: e.KDF} }
-
-// auditBroken lets exitCode recognise a broken access-log chain.
-type auditBroken = *audit.BrokenLink
-
-func isInvalid(err error) bool {
-	var probs record.Problems
-	var fe *record.FieldError
-	return errors.As(err, &probs) || errors.As(err, &fe) ||
-		errors.Is(err, office.ErrWeakPassword) || errors.Is(err, office.ErrBadLogin) ||
-		errors.Is(err, office.ErrUnknownRole) || errors.Is(err, office.ErrNoName) ||
-		errors.Is(err, office.ErrUserExists) || errors.Is(err, office.ErrFileExists)
-}

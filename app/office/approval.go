@@ -3,7 +3,6 @@ package office
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 
@@ -50,11 +49,6 @@ func approvalMessage(office, id, rev, by string, at time.Time, contactBlob, case
 	h1, h2 := sha256.Sum256(contactBlob), sha256.Sum256(caseBlob)
 	return append(append(b, h1[:]...), h2[:]...)
 }
-
-// ErrCannotSign means the person's signing key is not yet in the signed
-// user table (carried over from the earlier format; an admin's login
-// completes it).
-var ErrCannotSign = errors.New("signing key not yet in the user table")
 
 // signApproval signs the sealed parts of consultation id at rev (writes[0]
 // the contact part, writes[1] the case part) and returns the approval

@@ -14,9 +14,16 @@ import (
 
 // ConsultationSummary is one row of a list of consultation records.
 type ConsultationSummary struct {
-	ID, Date, Start, End, Status, Mode string
-	BusinessID, BusinessName           string
-	ConsultantID, ConsultantName       string
+	ID             string `json:"id"`
+	Date           string `json:"date"`
+	Start          string `json:"start"`
+	End            string `json:"end"`
+	Status         string `json:"status"`
+	Mode           string `json:"mode"`
+	BusinessID     string `json:"business_id"`
+	BusinessName   string `json:"business_name"`
+	ConsultantID   string `json:"consultant_id"`
+	ConsultantName string `json:"consultant_name"`
 }
 
 func consultationTerms(c *record.Consultation) []local.Term {

@@ -26,11 +26,6 @@ const (
 // logged-in person signs a checkpoint (they also sign at logout and lock).
 const CheckpointEvery = 50
 
-// ErrForged means the user table in keyring.json is not signed by the
-// office admin key, belongs to another office, or is older than one this
-// vault already used.
-var ErrForged = vault.ErrForged
-
 func serialBytes(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 
 // afterUnlock anchors the keyring in the store, converts a format-1

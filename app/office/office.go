@@ -363,16 +363,21 @@ func (o *Office) openStore(keys *vault.Keys) error {
 	return nil
 }
 
+// mapStoreErr maps an error of local.Open to this package's sentinels. The
+// store's error already names the operation and the folder ("open store in
+// DIR: …"), so it is kept as it is behind the sentinel.
 func mapStoreErr(dir string, err error) error {
 	switch {
 	case errors.Is(err, local.ErrLocked):
-		return fmt.Errorf("open store: %w", ErrVaultInUse)
+		return fmt.Errorf("%w: %w", ErrVaultInUse, err)
 	case errors.Is(err, local.ErrWrongKey):
-		return fmt.Errorf("open store: %w", local.ErrWrongKey)
+		return fmt.Errorf("%w: %w", ErrWrongStoreKey, err)
+	case errors.Is(err, local.ErrNewerSchema):
+		return fmt.Errorf("%w: %w", ErrNewerVault, err)
 	case errors.Is(err, local.ErrCorrupt):
 		return &StoreDamagedError{Dir: dir, Err: err}
 	}
-	return fmt.Errorf("open store: %w", err)
+	return err
 }
 
 // Logout ends the session: the store closes and the keys are zeroed. The

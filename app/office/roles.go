@@ -63,9 +63,6 @@ func ParseRoles(s string) ([]Role, error) {
 	return out, nil
 }
 
-// ErrUnknownRole is returned by ParseRoles for a name that is not a role.
-var ErrUnknownRole = fmt.Errorf("unknown role")
-
 // caseRole reports whether r reads consultation content.
 func caseRole(r Role) bool {
 	return r == RoleConsultant || r == RoleCoordinator || r == RoleSupervisor

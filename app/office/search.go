@@ -15,17 +15,18 @@ import (
 
 // Hit is one search result.
 type Hit struct {
-	ID     string
-	Kind   record.Kind
-	Title  string // 事業所名, or for a consultation the business and date
-	Detail string // フリガナ, phone, or the consultation's status
+	ID     string      `json:"id"`
+	Kind   record.Kind `json:"kind"`
+	Title  string      `json:"title"`  // 事業所名, or for a consultation the business and date
+	Detail string      `json:"detail"` // フリガナ, phone, or the consultation's status
 }
 
 // DefaultSearchLimit is how many hits a search returns when asked for 0.
 const DefaultSearchLimit = 50
 
 // Search finds businesses by part of the name, フリガナ or phone number, or any
-// record by its id. Everyone who works the front desk may search; the query
+// record by its id. A query of company-form words alone (株式会社, (有), …),
+// which names are indexed without, is ErrCompanyFormOnly. Everyone who works the front desk may search; the query
 // is not written to the access log (it may be a person's name), only that a
 // search happened and how many hits it had. It searches without holding the
 // office and stops when ctx ends.
@@ -71,6 +72,9 @@ func (o *Office) search(w *work, q string, limit int) ([]Hit, error) {
 		match = func(b *record.Business) bool { return strings.Contains(record.NormalizePhone(b.Phone), digits) }
 	} else {
 		name, kana := record.NormalizeName(q), record.NormalizeKana(q)
+		if name == "" && record.NormalizeText(q) != "" {
+			return nil, ErrCompanyFormOnly // 株式会社 alone: names are indexed without it
+		}
 		byName, err := o.candidates(ixName, name)
 		if err != nil {
 			return nil, err
@@ -197,9 +201,10 @@ func (o *Office) legacyBlindCandidates(s *Session, text string) ([]string, error
 
 // SearchCases finds consultation records whose content (相談の概要, 案内した制度,
 // 所感, 備考, next action, loan) contains text. Only people holding the case
-// key can search, through the blind index; newest first. It searches
-// without holding the office, reports each candidate checked (StepScan, no
-// total) and stops when ctx ends.
+// key can search, through the blind index. It returns the limit newest
+// (by date, then id) of all the records that match (see newestCases). It
+// searches without holding the office, reports each candidate checked
+// (StepScan, no total) and stops when ctx ends.
 func (o *Office) SearchCases(ctx context.Context, s *Session, text string, limit int) ([]ConsultationSummary, error) {
 	w, err := o.begin(ctx, s, PermCase)
 	if err != nil {
@@ -213,7 +218,7 @@ func (o *Office) SearchCases(ctx context.Context, s *Session, text string, limit
 	if len([]rune(norm)) < 2 {
 		return nil, nil
 	}
-	var out []ConsultationSummary
+	var found []*record.Consultation
 	checked := 0
 	accept := func(id string) (bool, error) {
 		if err := ctxErr(w.ctx); err != nil {
@@ -221,6 +226,10 @@ func (o *Office) SearchCases(ctx context.Context, s *Session, text string, limit
 		}
 		checked++
 		w.report(StepScan, checked, 0)
+		var k record.ConsultationCase // the content first: most candidates fail on it
+		if ok, err := o.loadCase(s, id, record.KindConsultation, &k); err != nil || !ok || !caseContains(&k, norm) {
+			return false, err
+		}
 		c, err := o.consultation(s, id)
 		if errors.Is(err, ErrNotFound) {
 			return false, nil
@@ -228,16 +237,20 @@ func (o *Office) SearchCases(ctx context.Context, s *Session, text string, limit
 		if err != nil || c.Case == nil || !caseContains(c.Case, norm) {
 			return false, err
 		}
-		out = append(out, o.consultationSummary(s, c))
-		return len(out) >= limit, nil
+		found = append(found, c)
+		return true, nil
 	}
-	seen := map[string]bool{}
-	if err := o.blindScan(s, norm, seen, accept); err != nil {
+	legacy, err := o.legacyBlindCandidates(s, text)
+	if err != nil {
 		return nil, err
 	}
-	if len(out) < limit {
-		legacy, err := o.legacyBlindCandidates(s, text)
-		if err != nil {
+	seen := map[string]bool{}
+	complete, err := o.newestCases(s, norm, len(legacy), limit, seen, accept)
+	if err != nil {
+		return nil, err
+	}
+	if !complete {
+		if err := o.blindScan(s, norm, seen, func(id string) (bool, error) { _, err := accept(id); return false, err }); err != nil {
 			return nil, err
 		}
 		for _, id := range legacy {
@@ -245,15 +258,12 @@ func (o *Office) SearchCases(ctx context.Context, s *Session, text string, limit
 				continue
 			}
 			seen[id] = true
-			if stop, err := accept(id); stop || err != nil {
-				if err != nil {
-					return nil, err
-				}
-				break
+			if _, err := accept(id); err != nil {
+				return nil, err
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b ConsultationSummary) int { return strings.Compare(b.Date+b.ID, a.Date+a.ID) })
+	out := o.newestSummaries(s, found, limit)
 	err = o.locked(w, func() error { return o.logRead(audit.ActSearch, "", fmt.Sprintf("case text hits=%d", len(out))) })
 	if err != nil {
 		return nil, err

@@ -22,9 +22,6 @@ var (
 	fyPattern    = regexp.MustCompile(`^FY(\d{4})$`)
 )
 
-// ErrBadPeriod is returned for a period that is neither "2026-10" nor "FY2026".
-var ErrBadPeriod = fmt.Errorf("bad statistics period")
-
 // period turns "2026-10" or "FY2026" into an inclusive ISO date range and a title.
 func period(p string) (from, to, title string, months []string, err error) {
 	if m := monthPattern.FindStringSubmatch(p); m != nil {

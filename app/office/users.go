@@ -39,9 +39,6 @@ func CheckLogin(login string) error {
 	return nil
 }
 
-// ErrBadLogin is returned for a login id that breaks the CheckLogin rule.
-var ErrBadLogin = fmt.Errorf("bad login id")
-
 // Users lists the accounts of the signed user table.
 func (o *Office) Users(ctx context.Context, s *Session) ([]User, error) {
 	o.mu.Lock()
@@ -124,9 +121,6 @@ func (o *Office) AddUser(ctx context.Context, s *Session, nu NewUser) error {
 func (o *Office) tableChanged(evs ...audit.Event) error {
 	return o.commit(nil, map[string][]byte{metaTableSerial: serialBytes(o.table.Serial)}, evs...)
 }
-
-// ErrNoName is returned when a new account has no name.
-var ErrNoName = fmt.Errorf("user name missing")
 
 // ResetPassword gives an account a new password, new key pairs and, when
 // roles is not nil, new roles. Office keys of classes the account loses are
@@ -252,7 +246,3 @@ func (o *Office) SetDisabled(ctx context.Context, s *Session, login string, disa
 	}
 	return o.rotate(s, held, []audit.Event{o.event(audit.ActUserChange, "", fmt.Sprintf("user %s disabled=%v", login, disabled))})
 }
-
-// ErrNeedsReset is returned when re-enabling an account whose keys were
-// deleted: give it a new password instead.
-var ErrNeedsReset = vault.ErrNeedsReset

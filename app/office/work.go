@@ -22,10 +22,6 @@ import (
 // waits for them to end before it closes the store and zeroes the keys, so
 // a work never sees a closed store or zeroed keys.
 
-// ErrSessionEnded is returned by a use case that Logout (or the window's
-// idle lock) stopped while it ran. It matches ErrNotLoggedIn too.
-var ErrSessionEnded = fmt.Errorf("session ended: %w", ErrNotLoggedIn)
-
 // ctxErr returns nil while ctx is live, and otherwise its error wrapped
 // with its cause (ErrNotLoggedIn when the session ended under the work).
 func ctxErr(ctx context.Context) error {

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"cmp"
 	"fmt"
 	"net/mail"
 	"regexp"
@@ -26,6 +27,18 @@ func (e *FieldError) Error() string { return e.Msg }
 
 func fieldErr(label, format string, args ...any) error {
 	return &FieldError{Field: label, Msg: label + fmt.Sprintf(format, args...)}
+}
+
+// aspectErr is a FieldError about one aspect of the field (its 日付, 時刻 or
+// 形式): "予約日の日付が正しくありません". A label that already names the aspect
+// is not repeated ("日付が…", not "日付の日付が…", and "開始時刻が…"), and
+// with no label the aspect alone is the subject.
+func aspectErr(label, aspect, rest string) error {
+	subject := label + "の" + aspect
+	if label == "" || strings.HasSuffix(label, aspect) {
+		subject = cmp.Or(label, aspect)
+	}
+	return &FieldError{Field: label, Msg: subject + rest}
 }
 
 // isBlank reports a value with nothing but white space (U+3000 included).
@@ -100,7 +113,7 @@ func CheckPhone(label, v string) error {
 	if validPhone(v) {
 		return nil
 	}
-	return fieldErr(label, "の形式が正しくありません（例: 03-5555-0101）")
+	return aspectErr(label, "形式", "が正しくありません（例: 03-5555-0101）")
 }
 
 func validPhone(v string) bool {
@@ -163,7 +176,7 @@ func CheckPostal(label, v string) error {
 		return nil
 	}
 	if _, _, ok := postalDigits(v); !ok {
-		return fieldErr(label, "の形式が正しくありません（例: 160-0022）")
+		return aspectErr(label, "形式", "が正しくありません（例: 160-0022）")
 	}
 	return nil
 }
@@ -200,7 +213,7 @@ func CheckEmail(label, v string) error {
 		return fieldErr(label, "は%d文字以内で入力してください", maxEmailLen)
 	}
 	if !validEmail(v) {
-		return fieldErr(label, "の形式が正しくありません（例: info@example.jp）")
+		return aspectErr(label, "形式", "が正しくありません（例: info@example.jp）")
 	}
 	return nil
 }
@@ -232,11 +245,12 @@ var (
 // weekday "（木）" that must match the date. It returns the date at midnight
 // UTC (a calendar date, not an instant: format it with time.DateOnly). A
 // 和暦 date must lie inside its era. Anything else is a *FieldError:
-// "予約日の日付が正しくありません（例: 2026-10-01 または 令和8年10月1日）".
+// "予約日の日付が正しくありません（例: 2026-10-01 または 令和8年10月1日）";
+// with the label 日付 it reads "日付が正しくありません（…）".
 func ParseDate(label, v string) (time.Time, error) {
 	t, ok := parseDate(v)
 	if !ok {
-		return time.Time{}, fieldErr(label, "の日付が正しくありません（例: 2026-10-01 または 令和8年10月1日）")
+		return time.Time{}, aspectErr(label, "日付", "が正しくありません（例: 2026-10-01 または 令和8年10月1日）")
 	}
 	return t, nil
 }
@@ -330,7 +344,7 @@ var clockRe = regexp.MustCompile(`^(?:(\d{1,2}):(\d{2})|(\d{1,2})(\d{2})|(\d{1,2
 
 // ParseClock reads a time of day: "9:30", "09:30", "９：３０", "930", "0930",
 // "9時30分" or "9時". Hours run 0–23 and minutes 0–59. Anything else is a
-// *FieldError: "開始時刻の時刻が正しくありません（例: 09:30）".
+// *FieldError: "開始時刻が正しくありません（例: 09:30）".
 func ParseClock(label, v string) (hour, min int, err error) {
 	s := strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) {
@@ -345,5 +359,5 @@ func ParseClock(label, v string) (hour, min int, err error) {
 			return hour, min, nil
 		}
 	}
-	return 0, 0, fieldErr(label, "の時刻が正しくありません（例: 09:30）")
+	return 0, 0, aspectErr(label, "時刻", "が正しくありません（例: 09:30）")
 }

@@ -284,13 +284,47 @@ func TestParseClock(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h, m, err := ParseClock("開始時刻", tt.in)
 			if tt.wantError {
-				if got := checkMsg(t, "開始時刻", err); got != "開始時刻の時刻が正しくありません（例: 09:30）" {
+				if got := checkMsg(t, "開始時刻", err); got != "開始時刻が正しくありません（例: 09:30）" {
 					t.Errorf("ParseClock(%q) error = %q", tt.in, got)
 				}
 				return
 			}
 			if err != nil || h != tt.h || m != tt.m {
 				t.Errorf("ParseClock(%q) = %d, %d, %v; want %d, %d", tt.in, h, m, err, tt.h, tt.m)
+			}
+		})
+	}
+}
+
+// TestAspectNotDoubled: a label that already names what is wrong (日付, 時刻,
+// 形式) is not repeated: "日付が正しくありません", never "日付の日付が…".
+func TestAspectNotDoubled(t *testing.T) {
+	tests := []struct {
+		name, label string
+		check       func(label string) error
+		want        string
+	}{
+		{"date labelled 日付", "日付", func(l string) error { _, err := ParseDate(l, "2026-13-45"); return err },
+			"日付が正しくありません（例: 2026-10-01 または 令和8年10月1日）"},
+		{"date labelled 予約日", "予約日", func(l string) error { _, err := ParseDate(l, "2026-13-45"); return err },
+			"予約日の日付が正しくありません（例: 2026-10-01 または 令和8年10月1日）"},
+		{"date without label", "", func(l string) error { _, err := ParseDate(l, "x"); return err },
+			"日付が正しくありません（例: 2026-10-01 または 令和8年10月1日）"},
+		{"clock labelled 終了時刻", "終了時刻", func(l string) error { _, _, err := ParseClock(l, "25:00"); return err },
+			"終了時刻が正しくありません（例: 09:30）"},
+		{"clock labelled 時間帯", "時間帯", func(l string) error { _, _, err := ParseClock(l, "25:00"); return err },
+			"時間帯の時刻が正しくありません（例: 09:30）"},
+		{"clock without label", "", func(l string) error { _, _, err := ParseClock(l, "x"); return err },
+			"時刻が正しくありません（例: 09:30）"},
+		{"phone", "電話番号", func(l string) error { return CheckPhone(l, "12") },
+			"電話番号の形式が正しくありません（例: 03-5555-0101）"},
+		{"email labelled 形式", "メールの形式", func(l string) error { return CheckEmail(l, "a@") },
+			"メールの形式が正しくありません（例: info@example.jp）"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := checkMsg(t, tt.label, tt.check(tt.label)); got != tt.want {
+				t.Errorf("message %q, want %q", got, tt.want)
 			}
 		})
 	}

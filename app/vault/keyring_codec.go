@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 )
 
@@ -179,7 +180,7 @@ func LoadKeyring(path string) (*Keyring, error) {
 
 // Save writes kr to path atomically: a temporary file (mode 0600) in the
 // same directory is written and synced, renamed over path, and the
-// directory is synced.
+// directory is synced (except on Windows, see syncDirFor).
 func (kr *Keyring) Save(path string) error {
 	b, err := kr.Marshal()
 	if err != nil {
@@ -209,7 +210,7 @@ func writeAtomic(path string, b []byte) (err error) {
 	if err = os.Rename(f.Name(), path); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	return syncDirFor(runtime.GOOS)(dir)
 }
 
 // writeSync writes b to f, syncs and closes it.
@@ -222,6 +223,18 @@ func writeSync(f *os.File, b []byte) error {
 		err = cerr
 	}
 	return err
+}
+
+// syncDirFor returns what makes a rename in a directory durable on the
+// operating system goos. Windows has no directory sync: opening a directory
+// and syncing it fails with "Access denied" (which made saving the keyring,
+// and so `madoguchi init`, fail there), and NTFS keeps a rename once the
+// renamed file itself was synced. There it does nothing.
+func syncDirFor(goos string) func(dir string) error {
+	if goos == "windows" {
+		return func(string) error { return nil }
+	}
+	return syncDir
 }
 
 // syncDir syncs the directory entry of a rename.

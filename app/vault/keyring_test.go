@@ -690,3 +690,22 @@ func TestSaveAtomic(t *testing.T) {
 		t.Error("failed save changed the file")
 	}
 }
+
+// TestSyncDirWindows: on Windows syncing a folder fails ("Access denied"),
+// which made every keyring save, and `madoguchi init`, fail there. The
+// Windows choice must not touch the folder at all; elsewhere the folder is
+// synced (a missing folder is an error).
+func TestSyncDirWindows(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing")
+	if err := syncDirFor("windows")(missing); err != nil {
+		t.Fatalf("windows: %v", err)
+	}
+	for _, goos := range []string{"linux", "darwin", "freebsd"} {
+		if err := syncDirFor(goos)(missing); err == nil {
+			t.Errorf("%s: a missing folder was not opened", goos)
+		}
+		if err := syncDirFor(goos)(t.TempDir()); err != nil {
+			t.Errorf("%s: %v", goos, err)
+		}
+	}
+}
