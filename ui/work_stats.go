@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
-	"github.com/madoguchi-jp/madoguchi/reports"
 )
 
 // statsScreen is the 統計 screen: a month or a 年度, its summary and each
@@ -149,7 +148,7 @@ func statsSummary(st *office.Stats) fyne.CanvasObject {
 }
 
 // statsTables draws each table as rows of label, count and bar.
-func statsTables(ts []reports.Table) []fyne.CanvasObject {
+func statsTables(ts []office.StatsTable) []fyne.CanvasObject {
 	out := make([]fyne.CanvasObject, 0, len(ts))
 	for _, t := range ts {
 		out = append(out, widget.NewCard("", tr(t.Title), statsRows(t.Rows)))
@@ -157,7 +156,7 @@ func statsTables(ts []reports.Table) []fyne.CanvasObject {
 	return out
 }
 
-func statsRows(rows []reports.Count) fyne.CanvasObject {
+func statsRows(rows []office.Count) fyne.CanvasObject {
 	most := 0
 	for _, r := range rows {
 		most = max(most, r.N)

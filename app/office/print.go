@@ -377,5 +377,5 @@ func (o *Office) PrintStatistics(ctx context.Context, s *Session, period string)
 	}
 	defer w.end()
 	return o.print(w, printed{content: st.Title},
-		func(f reports.Footer) ([]byte, error) { return o.render.Statistics(*st, f) })
+		func(f reports.Footer) ([]byte, error) { return o.render.Statistics(st.report(), f) })
 }

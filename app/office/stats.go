@@ -14,8 +14,49 @@ import (
 	"github.com/madoguchi-jp/madoguchi/reports"
 )
 
-// Stats is the statistics of a month or a 年度, ready to show or print.
-type Stats = reports.StatsInput
+// Stats is the statistics of a month or a 年度: what the 統計 screen shows
+// and the statistics report prints.
+type Stats struct {
+	Title  string // "統計報告（2026年10月）" or "統計報告（2026年度（令和8年度））"
+	Period string // the dates covered, as shown
+	// Consultations and UniqueBusinesses (実数) count consultation records
+	// and the businesses they served; the no-show rate is NoShows over
+	// Reservations.
+	Consultations, UniqueBusinesses, Reservations, NoShows int
+	Dispatches, SeminarAttendance                          int
+	// Tables come in order: 相談内容区分, 支援策, お困りごと, 業種, 相談者区分,
+	// 相談員, 会場, 相談形態 and, for a 年度, the months.
+	Tables []StatsTable
+}
+
+// StatsTable is one table of the statistics, such as consultations by
+// 相談内容区分.
+type StatsTable struct {
+	Title string
+	Rows  []Count
+}
+
+// Count is one line of a statistics table: a label and how many.
+type Count struct {
+	Label string
+	N     int
+}
+
+// report is st as the statistics report's input.
+func (st *Stats) report() reports.StatsInput {
+	in := reports.StatsInput{Title: st.Title, Period: st.Period,
+		Consultations: st.Consultations, UniqueBusinesses: st.UniqueBusinesses,
+		Reservations: st.Reservations, NoShows: st.NoShows,
+		Dispatches: st.Dispatches, SeminarAttendance: st.SeminarAttendance}
+	for _, t := range st.Tables {
+		rt := reports.Table{Title: t.Title}
+		for _, r := range t.Rows {
+			rt.Rows = append(rt.Rows, reports.Count{Label: r.Label, N: r.N})
+		}
+		in.Tables = append(in.Tables, rt)
+	}
+	return in
+}
 
 var (
 	monthPattern = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
@@ -62,20 +103,20 @@ func (c *counter) add(label string) {
 }
 
 // table lists the fixed labels first (zeros included), then the others by count.
-func (c *counter) table(title string) reports.Table {
-	t := reports.Table{Title: title}
+func (c *counter) table(title string) StatsTable {
+	t := StatsTable{Title: title}
 	seen := map[string]bool{}
 	for _, l := range c.order {
-		t.Rows = append(t.Rows, reports.Count{Label: l, N: c.n[l]})
+		t.Rows = append(t.Rows, Count{Label: l, N: c.n[l]})
 		seen[l] = true
 	}
-	var rest []reports.Count
+	var rest []Count
 	for l, n := range c.n {
 		if !seen[l] {
-			rest = append(rest, reports.Count{Label: l, N: n})
+			rest = append(rest, Count{Label: l, N: n})
 		}
 	}
-	slices.SortFunc(rest, func(a, b reports.Count) int { return cmp.Or(b.N-a.N, cmp.Compare(a.Label, b.Label)) })
+	slices.SortFunc(rest, func(a, b Count) int { return cmp.Or(b.N-a.N, cmp.Compare(a.Label, b.Label)) })
 	t.Rows = append(t.Rows, rest...)
 	return t
 }
@@ -159,7 +200,7 @@ func (o *Office) countConsultations(w *work, st *Stats, from, to string, months 
 		w.report(StepCount, i+1, len(cs))
 	}
 	st.Consultations, st.UniqueBusinesses = len(cs), len(bizIndustry)
-	st.Tables = []reports.Table{topics.table("相談内容区分"), programs.table("支援策"), troubles.table("お困りごと"),
+	st.Tables = []StatsTable{topics.table("相談内容区分"), programs.table("支援策"), troubles.table("お困りごと"),
 		industries.table("業種"), cats.table("相談者区分"), staff.table("相談員"), venues.table("会場"), modes.table("相談形態")}
 	if months != nil {
 		st.Tables = append(st.Tables, byMonth.table("月別相談件数"))
