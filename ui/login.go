@@ -67,7 +67,7 @@ func newLoginForm(u *App, id, notice string) *loginForm {
 }
 
 func (f *loginForm) layout() fyne.CanvasObject {
-	title := canvas.NewText(tr("窓口"), theme.Color(theme.ColorNamePrimary))
+	title := canvas.NewText(tr("窓口@product"), theme.Color(theme.ColorNamePrimary))
 	title.TextSize = theme.TextHeadingSize() * 1.6
 	title.TextStyle.Bold = true
 	sub := widget.NewLabel(tr("経営相談窓口の予約・相談記録"))

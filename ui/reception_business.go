@@ -43,7 +43,7 @@ func newBusinessScreen(ctx *Context) *businessScreen {
 func (s *businessScreen) object() fyne.CanvasObject {
 	add := widget.NewButtonWithIcon(tr("新規登録"), theme.ContentAddIcon(), s.add)
 	add.Importance = widget.HighImportance
-	left := container.NewBorder(container.NewVBox(heading(tr("事業者")), container.NewBorder(nil, nil, nil, add, s.search)), nil, nil, nil, s.list)
+	left := container.NewBorder(container.NewVBox(heading(tr("事業者@screen")), container.NewBorder(nil, nil, nil, add, s.search)), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
 	split.Offset = 0.4
 	return withShortcuts(split, map[string]func(){

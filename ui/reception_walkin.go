@@ -44,7 +44,7 @@ func showWalkIn(ctx *Context, done func()) *walkInForm {
 	f.form.add("事業者", f.picker.object(150))
 	f.form.add("会場", f.venue)
 	f.form.add("相談員", f.consultant)
-	f.form.add("相談時間", f.length)
+	f.form.add("相談時間@length", f.length)
 	newBiz := widget.NewButtonWithIcon(tr("事業者を新規登録"), theme.ContentAddIcon(), f.newBusiness)
 	f.dlg = newFormDialog(ctx.Window, tr("飛び込み受付"), tr("受付する"), f.form.object(), f.take, newBiz)
 	f.dlg.show(fyne.NewSize(640, 600))

@@ -13,6 +13,6 @@ func receptionScreens() []Screen {
 	return []Screen{
 		{Key: "today", Title: "今日の予定", Allowed: frontDesk, Build: func(c *Context) fyne.CanvasObject { return newTodayScreen(c).object() }},
 		{Key: "booking", Title: "予約", Allowed: frontDesk, Build: func(c *Context) fyne.CanvasObject { return newWeekScreen(c).object() }},
-		{Key: "business", Title: "事業者", Allowed: frontDesk, Build: func(c *Context) fyne.CanvasObject { return newBusinessScreen(c).object() }},
+		{Key: "business", Title: "事業者@screen", Allowed: frontDesk, Build: func(c *Context) fyne.CanvasObject { return newBusinessScreen(c).object() }},
 	}
 }

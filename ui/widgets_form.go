@@ -35,12 +35,14 @@ func newFieldForm() *fieldForm {
 }
 
 // add appends a row with the translated label and a slot for its message.
+// label is a translation key; the message slot is keyed by its Japanese
+// text (see ContextMark), the field name record.FieldError carries.
 func (f *fieldForm) add(label string, w fyne.CanvasObject) {
 	msg := widget.NewLabel("")
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance
 	msg.Hide()
-	f.errs[label] = msg
+	f.errs[JapaneseText(label)] = msg
 	f.form.Append(tr(label), container.NewVBox(w, msg))
 }
 

@@ -86,7 +86,7 @@ func (sc *approveScreen) open(id string) {
 	v.msg.Hide()
 	sc.current = v
 	approve := widget.NewButtonWithIcon(tr("承認"), theme.ConfirmIcon(), sc.approve)
-	back := widget.NewButtonWithIcon(tr("差戻し"), theme.MailReplyIcon(), sc.sendBack)
+	back := widget.NewButtonWithIcon(tr("差戻し@button"), theme.MailReplyIcon(), sc.sendBack)
 	back.Importance = widget.WarningImportance
 	closeB := widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), sc.close)
 	bottom := container.NewVBox(widget.NewForm(widget.NewFormItem(tr("コメント"), v.comment)), v.msg,

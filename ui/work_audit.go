@@ -35,7 +35,7 @@ type auditScreen struct {
 func auditActions() choices {
 	var c choices
 	for _, a := range [][2]string{
-		{audit.ActLoginOK, "ログイン"}, {audit.ActLoginFail, "ログイン失敗"}, {audit.ActLocked, "ロック"},
+		{audit.ActLoginOK, "ログイン@audit"}, {audit.ActLoginFail, "ログイン失敗"}, {audit.ActLocked, "ロック@audit"},
 		{audit.ActUnlock, "ロック解除"}, {audit.ActView, "閲覧"}, {audit.ActViewCase, "相談内容の閲覧"},
 		{audit.ActCreate, "作成"}, {audit.ActUpdate, "更新"}, {audit.ActSearch, "検索"}, {audit.ActPrint, "印刷"},
 		{audit.ActExport, "書き出し"}, {audit.ActUserAdd, "利用者の追加"}, {audit.ActUserChange, "利用者の変更"},
@@ -59,7 +59,7 @@ func newAuditScreen(ctx *Context) *auditScreen {
 		busy: newBusyBar()}
 	sc.user.SetPlaceHolder(tr("ログインID"))
 	sc.action = allChoice(&sc.actions)
-	sc.table = newWorkTable([]string{"日時", "利用者", "操作", "対象", "詳細"}, []float32{160, 110, 150, 150}, nil)
+	sc.table = newWorkTable([]string{"日時", "利用者", "操作@audit", "対象", "詳細"}, []float32{160, 110, 150, 150}, nil)
 	sc.verify.Wrapping = fyne.TextWrapWord
 	sc.busy.Hide()
 	sc.refresh()
@@ -72,7 +72,7 @@ func (sc *auditScreen) object() fyne.CanvasObject {
 	check := widget.NewButtonWithIcon(tr("検証"), theme.ConfirmIcon(), sc.runVerify)
 	filters := container.NewVBox(
 		container.NewHBox(widget.NewLabel(tr("期間")), sc.from.object(), widget.NewLabel("〜"), sc.to.object()),
-		container.NewHBox(widget.NewLabel(tr("利用者")), sized(sc.user, 140), widget.NewLabel(tr("操作")), sized(sc.action, 170), search))
+		container.NewHBox(widget.NewLabel(tr("利用者")), sized(sc.user, 140), widget.NewLabel(tr("操作@audit")), sized(sc.action, 170), search))
 	chain := container.NewBorder(nil, nil, check, nil, container.NewVBox(sc.verify, sc.busy))
 	top := container.NewVBox(heading(tr("アクセスログ")), filters, widget.NewCard("", tr("確認が必要な操作"), sc.findings),
 		widget.NewCard("", tr("改ざんの検証"), chain))

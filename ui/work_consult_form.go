@@ -47,7 +47,7 @@ func newConsultForm(ctx *Context, rec *record.Consultation, readOnly bool) (*con
 func (cf *consultForm) showState() {
 	id := cf.rec.ID
 	if id == "" {
-		id = tr("新規")
+		id = tr("新規@id")
 	}
 	cf.title.SetText(tr("相談記録 %s（%s）", id, tr(cf.rec.Status)))
 	if k := cf.rec.Case; k != nil && k.ReviewComment != "" && cf.rec.Status == record.StReturned {
@@ -76,7 +76,7 @@ func (cf *consultForm) buttons() fyne.CanvasObject {
 	var bs []*widget.Button
 	if !cf.readOnly {
 		bs = append(bs,
-			widget.NewButtonWithIcon(tr("確定"), theme.ConfirmIcon(), func() { cf.save(record.StConfirmed) }),
+			widget.NewButtonWithIcon(tr("確定@button"), theme.ConfirmIcon(), func() { cf.save(record.StConfirmed) }),
 			widget.NewButtonWithIcon(tr("下書き保存"), theme.DocumentSaveIcon(), func() { cf.save(record.StDraft) }))
 	}
 	bs = append(bs,

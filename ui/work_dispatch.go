@@ -145,7 +145,7 @@ func (df *dispatchForm) fill() {
 	}
 	id := d.ID
 	if id == "" {
-		id = tr("新規")
+		id = tr("新規@id")
 	}
 	df.title.SetText(tr("専門家派遣 %s", id))
 }

@@ -33,7 +33,7 @@ type statsScreen struct {
 
 // The two kinds of period.
 const (
-	statsMonth = "月"
+	statsMonth = "月@period"
 	statsFY    = "年度"
 )
 
@@ -73,7 +73,7 @@ func newStatsScreen(ctx *Context) *statsScreen {
 func (sc *statsScreen) object() fyne.CanvasObject {
 	printB := widget.NewButtonWithIcon(tr("印刷"), theme.DocumentPrintIcon(), sc.print)
 	bar := container.NewHBox(sc.kind, sized(sc.year, 90), widget.NewLabel(tr("年")), sized(sc.month, 70),
-		widget.NewLabel(tr("月")), sc.runB, printB)
+		widget.NewLabel(tr(statsMonth)), sc.runB, printB)
 	top := container.NewVBox(heading(tr("統計")), bar, sc.status, sc.busy)
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(sc.body))
 }
