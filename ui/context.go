@@ -5,13 +5,13 @@
 package ui
 
 import (
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // Context is what every screen is built with: the open office, the logged-in
@@ -23,9 +23,9 @@ type Context struct {
 	// Now is the clock (tests fix it); nil means time.Now.
 	Now func() time.Time
 
-	// jobs counts the work the screens run off the UI goroutine (see
-	// background); tests wait for it with wait.
-	jobs sync.WaitGroup
+	// Runner runs the slow office calls off the UI goroutine; the shell
+	// stops it when the session ends.
+	Runner *widgets.Runner
 	// pdfOut, when set, receives the PDFs savePDF renders instead of the
 	// save dialog (tests keep the bytes with it).
 	pdfOut func(name string, pdf []byte)
@@ -40,19 +40,9 @@ func (c *Context) Today() time.Time {
 	return now().In(record.JST())
 }
 
-// background runs work off the UI goroutine, then done on it (fyne.Do).
-func (c *Context) background(work, done func()) {
-	c.jobs.Add(1)
-	go func() {
-		defer c.jobs.Done()
-		work()
-		fyne.Do(done)
-	}()
-}
-
-// wait blocks until the background work started through c has finished
-// (tests use it).
-func (c *Context) wait() { c.jobs.Wait() }
+// wait blocks until the calls started through c.Runner have delivered
+// their results (tests use it).
+func (c *Context) wait() { c.Runner.Wait() }
 
 // Screen is one entry of the main window's navigation.
 type Screen struct {

@@ -39,6 +39,7 @@ func TestGoldenToday(t *testing.T) {
 	_, err := ctx.Office.SetReservationStatus(context.Background(), ctx.Session, rs[0].ID, record.ResVisited)
 	must(t, err)
 	u.shell.openKey("booking")
+	u.wait()
 	u.shell.openKey("today")
 	test.AssertImageMatches(t, "today.png", u.win.Canvas().Capture())
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 func TestMain(m *testing.M) {
@@ -89,12 +90,21 @@ func newTestApp(t *testing.T, to *testOffice) *App {
 	t.Helper()
 	a := test.NewTempApp(t)
 	u := New(a, Options{VaultDir: to.dir, Office: to.opt})
+	useTestRunners(u)
 	u.win.Resize(fyne.NewSize(1100, 720))
 	t.Cleanup(func() {
+		u.wait()
 		u.Shutdown()
 		u.win.Close()
 	})
 	return u
+}
+
+// useTestRunners makes u's runners deliver results in u.wait, on the
+// test's goroutine (see widgets.NewTestRunner).
+func useTestRunners(u *App) {
+	u.newRunner = widgets.NewTestRunner
+	u.run = widgets.NewTestRunner()
 }
 
 // logIn logs in through the login screen's widgets.

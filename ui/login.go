@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // loginForm is the login screen: the vault folder, login id, password,
@@ -119,11 +120,10 @@ func (f *loginForm) submit() {
 		return
 	}
 	f.setBusy(true)
-	var sess *office.Session
-	f.app.background(func() {
-		sess, err = o.Login(context.Background(), id, pw)
-		clear(pw)
-	}, func() {
+	widgets.Run(f.app.run, func(ctx context.Context) (*office.Session, error) {
+		defer clear(pw)
+		return o.Login(ctx, id, pw)
+	}, func(sess *office.Session, err error) {
 		f.setBusy(false)
 		if err != nil {
 			f.fail(err)
@@ -174,16 +174,14 @@ func (u *App) showPreparing() {
 	bar := widget.NewProgressBar()
 	label := widget.NewLabel(tr("デモ用のデータを作成しています…"))
 	u.win.SetContent(container.NewCenter(sized(container.NewVBox(label, bar), 480)))
-	var logins []DemoLogin
-	var err error
-	u.background(func() {
-		logins, err = u.opt.Prepare(func(done, total int) {
+	widgets.Run(u.run, func(context.Context) ([]DemoLogin, error) {
+		return u.opt.Prepare(func(done, total int) {
 			if total > 0 {
 				v := float64(done) / float64(total)
 				fyne.Do(func() { bar.SetValue(v) })
 			}
 		})
-	}, func() {
+	}, func(logins []DemoLogin, err error) {
 		if err != nil {
 			log.Printf("ui: prepare: %v", err)
 			label.SetText(tr("デモ用のデータを作成できませんでした: %s", office.Message(err)))

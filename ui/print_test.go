@@ -90,6 +90,7 @@ func TestConsultListPrintsListedSheets(t *testing.T) {
 	f.as("coord", func(s *office.Session) {
 		ctx := f.ctx(s, fyne.NewSize(1100, 760))
 		sc := newConsultScreen(ctx)
+		ctx.wait()
 		ctx.Window.SetContent(sc.pager)
 		if len(sc.rows) != 2 {
 			t.Fatalf("listed %d records, want 2", len(sc.rows))

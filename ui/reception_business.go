@@ -9,6 +9,7 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // businessScreen is 事業者: search as you type, the list, the selected
@@ -22,6 +23,7 @@ type businessScreen struct {
 	detail  *fyne.Container
 	names   map[string]string
 	current string
+	finding widgets.Latest // the newest search
 }
 
 func newBusinessScreen(ctx *Context) *businessScreen {
@@ -52,21 +54,26 @@ func (s *businessScreen) object() fyne.CanvasObject {
 	})
 }
 
-// find lists the businesses matching the search, or all of them.
+// find lists the businesses matching the search, or all of them, off the
+// UI goroutine; the answer to the newest search is shown.
 func (s *businessScreen) find() {
-	var items []office.BusinessSummary
-	var err error
-	if s.search.Text == "" {
-		items, err = s.ctx.Office.Businesses(context.Background(), s.ctx.Session)
-	} else {
-		var hits []office.Hit
-		hits, err = s.ctx.Office.Search(context.Background(), s.ctx.Session, s.search.Text, 100)
+	q := s.search.Text
+	widgets.Run(s.ctx.Runner, func(c context.Context) ([]office.BusinessSummary, error) {
+		if q == "" {
+			return s.ctx.Office.Businesses(c, s.ctx.Session)
+		}
+		hits, err := s.ctx.Office.Search(c, s.ctx.Session, q, 100)
+		var items []office.BusinessSummary
 		for _, h := range hits {
 			if h.Kind == record.KindBusiness {
 				items = append(items, office.BusinessSummary{ID: h.ID, Name: h.Title, Phone: h.Detail})
 			}
 		}
-	}
+		return items, err
+	}, s.found, widgets.OnlyLatest(&s.finding))
+}
+
+func (s *businessScreen) found(items []office.BusinessSummary, err error) {
 	if err != nil {
 		showError(s.ctx.Window, err)
 		return

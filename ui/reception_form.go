@@ -172,8 +172,8 @@ func (f *reservationForm) printSheet() {
 		return
 	}
 	id := f.r.ID
-	savePDF(f.ctx, "予約_"+f.r.Date+"_"+id+".pdf", func() ([]byte, error) {
-		return f.ctx.Office.PrintReservation(context.Background(), f.ctx.Session, id)
+	savePDF(f.ctx, "予約_"+f.r.Date+"_"+id+".pdf", func(rc context.Context) ([]byte, error) {
+		return f.ctx.Office.PrintReservation(rc, f.ctx.Session, id)
 	})
 }
 

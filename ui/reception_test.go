@@ -33,11 +33,13 @@ func TestReceptionMainPath(t *testing.T) {
 
 	ctx := u.shell.ctx
 	week := newWeekScreen(ctx)
+	ctx.wait()
 	u.win.SetContent(week.object())
 	findButton(t, week.grid, "空き")                             // the grid is drawn
 	week.book(week.week.Date().AddDate(0, 0, 3), 13*60, 14*60) // Thursday 13:00–14:00
 	f := week.form
 	test.Type(f.picker.entry, "さくら")
+	ctx.wait()
 	if len(f.picker.hits) != 1 {
 		t.Fatalf("search さくら: %d hits", len(f.picker.hits))
 	}
@@ -47,6 +49,7 @@ func TestReceptionMainPath(t *testing.T) {
 	if f.r.ID == "" {
 		t.Fatalf("reservation not saved: %q", f.form.general.Text)
 	}
+	ctx.wait()
 	findButton(t, week.grid, "株式会社さくら…")
 
 	today := newTodayScreen(ctx)

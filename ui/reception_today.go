@@ -161,8 +161,8 @@ func (t *todayScreen) walkIn() {
 
 func (t *todayScreen) print() {
 	date := t.date.ISO()
-	savePDF(t.ctx, "予定表_"+date+".pdf", func() ([]byte, error) {
-		return t.ctx.Office.PrintSchedule(context.Background(), t.ctx.Session, date)
+	savePDF(t.ctx, "予定表_"+date+".pdf", func(rc context.Context) ([]byte, error) {
+		return t.ctx.Office.PrintSchedule(rc, t.ctx.Session, date)
 	})
 }
 
@@ -170,8 +170,8 @@ func (t *todayScreen) print() {
 // day's reservations that is still booked or has come.
 func (t *todayScreen) printSheets() {
 	date := t.date.ISO()
-	savePDF(t.ctx, "相談票_"+date+".pdf", func() ([]byte, error) {
-		return t.ctx.Office.PrintDaySheets(context.Background(), t.ctx.Session, date)
+	savePDF(t.ctx, "相談票_"+date+".pdf", func(rc context.Context) ([]byte, error) {
+		return t.ctx.Office.PrintDaySheets(rc, t.ctx.Session, date)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // weekScreen is 予約: a week of free and taken slots, 9:00–17:00, for one
@@ -28,6 +29,7 @@ type weekScreen struct {
 	rs      []record.Reservation
 	form    *reservationForm // the last form opened (tests look at it)
 	biz     map[string]string
+	reading widgets.Latest // the newest read of the week
 }
 
 // The day the week calendar covers, and the slot lengths it offers.
@@ -96,30 +98,43 @@ func (w *weekScreen) reload() {
 		return
 	}
 	from := w.week.Date()
-	rs, err := w.ctx.Office.ReservationsBetween(context.Background(), w.ctx.Session, from.Format(time.DateOnly), from.AddDate(0, 0, 6).Format(time.DateOnly))
-	if err != nil {
-		showError(w.ctx.Window, err)
-		return
+	byStaff, id := w.byStaff.Selected == tr("相談員別"), w.current().id(w.who.Selected)
+	type week struct {
+		rs  []record.Reservation
+		biz map[string]string
 	}
-	w.rs = w.rs[:0]
-	ids := []string{}
-	for _, r := range rs {
-		if w.matches(r) {
-			w.rs = append(w.rs, r)
-			ids = append(ids, r.BusinessID)
+	widgets.Run(w.ctx.Runner, func(c context.Context) (week, error) {
+		rs, err := w.ctx.Office.ReservationsBetween(c, w.ctx.Session, from.Format(time.DateOnly), from.AddDate(0, 0, 6).Format(time.DateOnly))
+		if err != nil {
+			return week{}, err
 		}
-	}
-	w.biz, _ = w.ctx.Office.BusinessNames(context.Background(), w.ctx.Session, ids)
-	w.draw()
+		var shown []record.Reservation
+		var ids []string
+		for _, r := range rs {
+			if matches(r, byStaff, id) {
+				shown = append(shown, r)
+				ids = append(ids, r.BusinessID)
+			}
+		}
+		biz, _ := w.ctx.Office.BusinessNames(c, w.ctx.Session, ids)
+		return week{shown, biz}, nil
+	}, func(wk week, err error) {
+		if err != nil {
+			showError(w.ctx.Window, err)
+			return
+		}
+		w.rs, w.biz = wk.rs, wk.biz
+		w.draw()
+	}, widgets.OnlyLatest(&w.reading))
 }
 
-// matches keeps active reservations of the chosen venue or consultant.
-func (w *weekScreen) matches(r record.Reservation) bool {
+// matches keeps active reservations of the chosen consultant (byStaff) or
+// venue id.
+func matches(r record.Reservation, byStaff bool, id string) bool {
 	if r.Status != record.ResBooked && r.Status != record.ResVisited {
 		return false
 	}
-	id := w.current().id(w.who.Selected)
-	if w.byStaff.Selected == tr("相談員別") {
+	if byStaff {
 		return r.ConsultantID == id
 	}
 	return r.VenueID == id

@@ -37,8 +37,10 @@ func TestScreenshots(t *testing.T) {
 	u.shell.openKey("today")
 	writePNG(t, filepath.Join(out, "today.png"), u.win.Canvas().Capture())
 	u.shell.openKey("booking")
+	u.wait()
 	writePNG(t, filepath.Join(out, "booking.png"), u.win.Canvas().Capture())
 	u.shell.openKey("business")
+	u.wait()
 	writePNG(t, filepath.Join(out, "business.png"), u.win.Canvas().Capture())
 }
 

@@ -49,13 +49,15 @@ type shell struct {
 func (u *App) loggedIn(s *office.Session) {
 	u.sess = s
 	u.login = nil
+	u.stopSessionRunner()
+	u.sessRun = u.newRunner()
 	u.showShell("")
 	u.startIdle()
 }
 
 // showShell (re)builds the shell, opening the screen with key (or the first).
 func (u *App) showShell(key string) {
-	ctx := &Context{Office: u.office, Session: u.sess, Window: u.win, Now: u.opt.Office.Now}
+	ctx := &Context{Office: u.office, Session: u.sess, Window: u.win, Now: u.opt.Office.Now, Runner: u.sessRun}
 	sh := &shell{app: u, ctx: ctx, screens: allowedScreens(u.sess)}
 	u.shell = sh
 	u.win.SetContent(newActivityArea(sh.layout(), u.touch))

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // businessPicker searches businesses as the person types (part of the
@@ -20,6 +21,7 @@ type businessPicker struct {
 	hits   []office.Hit
 	pick   office.Hit
 	onPick func(office.Hit)
+	query  widgets.Latest // the newest search
 }
 
 // newBusinessPicker returns a picker; onPick (may be nil) runs on a pick.
@@ -48,9 +50,16 @@ func (p *businessPicker) object(height float32) fyne.CanvasObject {
 	return container.NewBorder(p.entry, p.chosen, nil, nil, hits)
 }
 
-// search runs the query in the entry.
+// search runs the query in the entry off the UI goroutine; the answer to
+// the newest query is shown.
 func (p *businessPicker) search() {
-	hits, err := p.ctx.Office.Search(context.Background(), p.ctx.Session, p.entry.Text, 30)
+	q := p.entry.Text
+	widgets.Run(p.ctx.Runner, func(c context.Context) ([]office.Hit, error) {
+		return p.ctx.Office.Search(c, p.ctx.Session, q, 30)
+	}, p.found, widgets.OnlyLatest(&p.query))
+}
+
+func (p *businessPicker) found(hits []office.Hit, err error) {
 	if err != nil {
 		p.chosen.SetText(office.Message(err))
 		return

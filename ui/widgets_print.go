@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"os"
@@ -8,21 +9,22 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // savePDF renders a document off the UI goroutine while a progress dialog
-// shows, then asks where to save it (suggesting suggestedName, e.g.
-// "予定表_2026-10-01.pdf") and writes it. The office's Print… methods write
-// the ledger row and the access-log event; render is one of them. Errors
-// reach the person as office.Message. The render runs through
-// ctx.background, so tests can wait for it and take the bytes with
-// ctx.pdfOut instead of the dialog.
-func savePDF(ctx *Context, suggestedName string, render func() ([]byte, error)) {
-	wait := dialog.NewCustomWithoutButtons(tr("印刷用のファイルを作成しています…"), newBusyBar(), ctx.Window)
+// shows (moved by the office's progress reports), then asks where to save
+// it (suggesting suggestedName, e.g. "予定表_2026-10-01.pdf") and writes
+// it. The office's Print… methods write the ledger row and the access-log
+// event; render is one of them. Errors reach the person as office.Message.
+// The render runs through ctx.Runner, so tests can wait for it and take
+// the bytes with ctx.pdfOut instead of the dialog.
+func savePDF(ctx *Context, suggestedName string, render func(context.Context) ([]byte, error)) {
+	progress := widgets.NewProgress()
+	wait := dialog.NewCustomWithoutButtons(tr("印刷用のファイルを作成しています…"), progress, ctx.Window)
 	wait.Show()
-	var pdf []byte
-	var err error
-	ctx.background(func() { pdf, err = render() }, func() {
+	widgets.Run(ctx.Runner, render, func(pdf []byte, err error) {
 		wait.Hide()
 		if err != nil {
 			showError(ctx.Window, err)

@@ -46,8 +46,3 @@ func truncLabel(text string) *widget.Label {
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l
 }
-
-// newBusyBar is a running indeterminate progress bar.
-func newBusyBar() *widget.ProgressBarInfinite {
-	return widget.NewProgressBarInfinite()
-}

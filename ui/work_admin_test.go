@@ -183,11 +183,12 @@ func TestStatsAndAudit(t *testing.T) {
 			t.Fatalf("year count: button disabled %v, busy %v, %+v", st.runB.Disabled(), st.busy.Visible(), st.stats)
 		}
 		au := newAuditScreen(ctx)
+		ctx.wait()
 		if len(au.events) == 0 {
 			t.Fatal("no events in the access log")
 		}
 		au.runVerify()
-		au.bg.Wait()
+		ctx.wait()
 		if !strings.HasPrefix(au.verify.Text, "正常（") {
 			t.Fatalf("verify: %q", au.verify.Text)
 		}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // auditScreen is the アクセスログ screen: events with filters, the analysis
@@ -26,9 +26,9 @@ type auditScreen struct {
 	table    *workTable
 	findings *fyne.Container
 	verify   *widget.Label
-	busy     *widget.ProgressBarInfinite
+	busy     *widgets.Progress
 	events   []audit.Event
-	bg       sync.WaitGroup // the running check (tests wait for it)
+	listing  widgets.Latest // the newest read of the events
 }
 
 // auditActions pairs the logged actions with Japanese names.
@@ -56,12 +56,11 @@ func newAuditScreen(ctx *Context) *auditScreen {
 	today := ctx.Today()
 	sc := &auditScreen{ctx: ctx, from: newDateField(today.AddDate(0, 0, -6), 7, nil), to: newDateField(today, 7, nil),
 		user: widget.NewEntry(), actions: auditActions(), findings: container.NewVBox(), verify: widget.NewLabel(""),
-		busy: newBusyBar()}
+		busy: widgets.NewProgress()}
 	sc.user.SetPlaceHolder(tr("ログインID"))
 	sc.action = allChoice(&sc.actions)
 	sc.table = newWorkTable([]string{"日時", "利用者", "操作@audit", "対象", "詳細"}, []float32{160, 110, 150, 150}, nil)
 	sc.verify.Wrapping = fyne.TextWrapWord
-	sc.busy.Hide()
 	sc.refresh()
 	return sc
 }
@@ -91,14 +90,34 @@ func (sc *auditScreen) filter() audit.Filter {
 	}
 }
 
-// refresh reads the events and the findings for the filters.
+// auditList is what refresh reads: the events and the findings.
+type auditList struct {
+	events      []audit.Event
+	findings    []audit.Finding
+	findingsErr error
+}
+
+// refresh reads the events and the findings for the filters off the UI
+// goroutine (a long period walks much of the log), then shows them.
 func (sc *auditScreen) refresh() {
 	f := sc.filter()
-	evs, err := sc.ctx.Office.AuditEvents(context.Background(), sc.ctx.Session, f)
+	widgets.Run(sc.ctx.Runner, func(c context.Context) (auditList, error) {
+		evs, err := sc.ctx.Office.AuditEvents(c, sc.ctx.Session, f)
+		if err != nil {
+			return auditList{}, err
+		}
+		fs, ferr := sc.ctx.Office.AuditFindings(c, sc.ctx.Session, f)
+		return auditList{events: evs, findings: fs, findingsErr: ferr}, nil
+	}, sc.show, widgets.OnlyLatest(&sc.listing))
+}
+
+// show lists the events and the findings read by refresh.
+func (sc *auditScreen) show(l auditList, err error) {
 	if err != nil {
 		showError(sc.ctx.Window, err)
 		return
 	}
+	evs := l.events
 	sc.events = evs
 	rows := make([][]string, len(evs))
 	for i, e := range evs {
@@ -109,11 +128,10 @@ func (sc *auditScreen) refresh() {
 		rows[len(evs)-1-i] = []string{e.At.In(record.JST()).Format("2006-01-02 15:04:05"), e.User, act, e.Object, e.Detail}
 	}
 	sc.table.set(rows)
-	sc.showFindings(f)
+	sc.showFindings(l.findings, l.findingsErr)
 }
 
-func (sc *auditScreen) showFindings(f audit.Filter) {
-	fs, err := sc.ctx.Office.AuditFindings(context.Background(), sc.ctx.Session, f)
+func (sc *auditScreen) showFindings(fs []audit.Finding, err error) {
 	sc.findings.RemoveAll()
 	if err != nil {
 		sc.findings.Add(widget.NewLabel(office.Message(err)))
@@ -145,22 +163,15 @@ func findingName(kind string) string {
 }
 
 // runVerify re-walks the hash chain off the UI goroutine while a progress
-// bar runs, then shows 正常（N件） or where the chain is broken.
+// bar moves, then shows 正常（N件） or where the chain is broken.
 func (sc *auditScreen) runVerify() {
-	sc.busy.Show()
-	sc.busy.Start()
 	sc.verify.SetText(tr("検証しています…"))
-	sc.bg.Add(1)
-	go func() {
-		defer sc.bg.Done()
-		n, err := sc.ctx.Office.VerifyAudit(context.Background(), sc.ctx.Session)
-		fyne.Do(func() { sc.verified(n, err) })
-	}()
+	widgets.Run(sc.ctx.Runner, func(c context.Context) (int, error) {
+		return sc.ctx.Office.VerifyAudit(c, sc.ctx.Session)
+	}, sc.verified, widgets.WithProgress(sc.busy))
 }
 
 func (sc *auditScreen) verified(n int, err error) {
-	sc.busy.Stop()
-	sc.busy.Hide()
 	if err != nil {
 		sc.verify.Importance = widget.DangerImportance
 		sc.verify.SetText(office.Message(err))

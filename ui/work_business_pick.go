@@ -8,7 +8,9 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // businessPick shows the chosen business and lets the person choose another
@@ -21,6 +23,7 @@ type businessPick struct {
 	results  *widget.Select
 	hits     choices
 	onChange func(id string)
+	running  widgets.Latest // the newest search
 }
 
 func newBusinessPick(ctx *Context, onChange func(id string)) *businessPick {
@@ -43,20 +46,27 @@ func (p *businessPick) object() fyne.CanvasObject {
 	return container.NewVBox(p.shown, container.NewGridWithColumns(2, p.query, p.results))
 }
 
-// search runs the query and offers the businesses found.
+// search runs the query off the UI goroutine and offers the businesses
+// found by the newest query.
 func (p *businessPick) search() {
 	q := strings.TrimSpace(p.query.Text)
-	p.hits = choices{}
-	if q != "" {
-		hits, err := p.ctx.Office.Search(context.Background(), p.ctx.Session, q, 20)
-		if err != nil {
-			showError(p.ctx.Window, err)
-			return
+	widgets.Run(p.ctx.Runner, func(c context.Context) ([]office.Hit, error) {
+		if q == "" {
+			return nil, nil
 		}
-		for _, h := range hits {
-			if h.Kind == record.KindBusiness {
-				p.hits.add(h.ID, h.Title+"（"+h.Detail+"）")
-			}
+		return p.ctx.Office.Search(c, p.ctx.Session, q, 20)
+	}, p.found, widgets.OnlyLatest(&p.running))
+}
+
+func (p *businessPick) found(hits []office.Hit, err error) {
+	if err != nil {
+		showError(p.ctx.Window, err)
+		return
+	}
+	p.hits = choices{}
+	for _, h := range hits {
+		if h.Kind == record.KindBusiness {
+			p.hits.add(h.ID, h.Title+"（"+h.Detail+"）")
 		}
 	}
 	p.results.Options = p.hits.labels

@@ -141,7 +141,7 @@ func (cf *consultForm) print() {
 		return
 	}
 	id := cf.rec.ID
-	savePDF(cf.ctx, "相談票_"+id+".pdf", func() ([]byte, error) {
-		return cf.ctx.Office.PrintSheet(context.Background(), cf.ctx.Session, id)
+	savePDF(cf.ctx, "相談票_"+id+".pdf", func(rc context.Context) ([]byte, error) {
+		return cf.ctx.Office.PrintSheet(rc, cf.ctx.Session, id)
 	})
 }

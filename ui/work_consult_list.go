@@ -11,6 +11,7 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // consultScreen is the 相談記録 screen: today's visited reservations that
@@ -32,6 +33,7 @@ type consultScreen struct {
 	// who do not batch-print (see batchPrinter).
 	printAll *widget.Button
 	listed   office.ConsultationFilter // the filter of rows
+	listing  widgets.Latest            // the newest read of the list
 }
 
 // maxSheetBatch is the most 相談票 one batch print holds.
@@ -114,14 +116,21 @@ func (sc *consultScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 }
 
-// refresh reloads the visited reservations and the filtered list.
+// refresh reloads the visited reservations and, off the UI goroutine (a
+// month of records is decrypted), the filtered list.
 func (sc *consultScreen) refresh() {
 	sc.refreshVisited()
 	filter := office.ConsultationFilter{
 		From: sc.from.ISO(), To: sc.to.ISO(),
 		ConsultantID: sc.consultants.id(sc.consultant.Selected), Status: sc.statuses.id(sc.status.Selected),
 	}
-	rows, err := sc.ctx.Office.Consultations(context.Background(), sc.ctx.Session, filter)
+	widgets.Run(sc.ctx.Runner, func(c context.Context) ([]office.ConsultationSummary, error) {
+		return sc.ctx.Office.Consultations(c, sc.ctx.Session, filter)
+	}, func(rows []office.ConsultationSummary, err error) { sc.listRows(filter, rows, err) }, widgets.OnlyLatest(&sc.listing))
+}
+
+// listRows shows the records read for filter.
+func (sc *consultScreen) listRows(filter office.ConsultationFilter, rows []office.ConsultationSummary, err error) {
 	if err != nil {
 		showError(sc.ctx.Window, err)
 	}
@@ -151,7 +160,7 @@ func (sc *consultScreen) printListed() {
 	}
 	name := "相談票_" + sc.listed.From + "_" + sc.listed.To + ".pdf"
 	print := func() {
-		savePDF(sc.ctx, name, func() ([]byte, error) { return sc.ctx.Office.PrintSheets(context.Background(), sc.ctx.Session, ids) })
+		savePDF(sc.ctx, name, func(rc context.Context) ([]byte, error) { return sc.ctx.Office.PrintSheets(rc, sc.ctx.Session, ids) })
 	}
 	if n <= maxSheetBatch {
 		print()

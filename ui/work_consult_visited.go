@@ -38,7 +38,7 @@ func (sc *consultScreen) visitedRow(r record.Reservation, bizName, staffName str
 	draft := widget.NewButtonWithIcon(tr("相談記録を作成"), theme.DocumentCreateIcon(), func() { sc.fromReservation(id) })
 	draft.Importance = widget.HighImportance
 	blank := widget.NewButtonWithIcon(tr("空欄の相談票"), theme.DocumentPrintIcon(), func() {
-		savePDF(sc.ctx, "相談票_空欄_"+id+".pdf", func() ([]byte, error) { return sc.ctx.Office.PrintBlankSheet(context.Background(), sc.ctx.Session, id) })
+		savePDF(sc.ctx, "相談票_空欄_"+id+".pdf", func(rc context.Context) ([]byte, error) { return sc.ctx.Office.PrintBlankSheet(rc, sc.ctx.Session, id) })
 	})
 	text := tr("%s〜%s　%s　（%s）", r.Start, r.End, bizName, staffName)
 	return container.NewBorder(nil, nil, nil, container.NewHBox(draft, blank), widget.NewLabel(text))

@@ -12,6 +12,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 const workTestPassword = "work-test-password"
@@ -30,6 +31,7 @@ type workFixture struct {
 	programs    []string
 	business    string
 	reservation string
+	runners     []*widgets.Runner // of the contexts made by ctx
 }
 
 // workTestNow is the fixed clock: 2026-10-01 10:00 JST (a Thursday).
@@ -106,6 +108,9 @@ func (f *workFixture) as(login string, fn func(s *office.Session)) {
 		f.t.Fatalf("Login %s: %v", login, err)
 	}
 	defer func() {
+		for _, r := range f.runners {
+			r.Wait() // no screen's call outlives the session
+		}
 		if err := f.o.Logout(); err != nil {
 			f.t.Fatalf("Logout: %v", err)
 		}
@@ -118,7 +123,9 @@ func (f *workFixture) ctx(s *office.Session, size fyne.Size) *Context {
 	w := test.NewWindow(nil)
 	w.Resize(size)
 	f.t.Cleanup(w.Close)
-	return &Context{Office: f.o, Session: s, Window: w, Now: func() time.Time { return f.now }}
+	r := widgets.NewTestRunner()
+	f.runners = append(f.runners, r)
+	return &Context{Office: f.o, Session: s, Window: w, Now: func() time.Time { return f.now }, Runner: r}
 }
 
 func workMust(t *testing.T, err error) {

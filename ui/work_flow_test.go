@@ -78,6 +78,7 @@ func TestConsultantWritesRecordAndSupervisorApproves(t *testing.T) {
 func consultantFillsForm(t *testing.T, f *workFixture, s *office.Session) string {
 	ctx := f.ctx(s, fyne.NewSize(1100, 800))
 	sc := newConsultScreen(ctx)
+	ctx.wait()
 	ctx.Window.SetContent(sc.pager)
 	test.Tap(workButton(t, sc.visited, "相談記録を作成"))
 	cf := sc.form
@@ -115,6 +116,7 @@ func consultantFillsForm(t *testing.T, f *workFixture, s *office.Session) string
 	if !cf.save(record.StConfirmed) {
 		t.Fatalf("confirm failed: %q", cf.notice.Text)
 	}
+	ctx.wait()
 	checkSaved(t, f, s, cf.rec.ID)
 	return cf.rec.ID
 }

@@ -16,6 +16,7 @@ func TestConsultFormGolden(t *testing.T) {
 	f.as("soudan", func(s *office.Session) {
 		ctx := f.ctx(s, fyne.NewSize(1100, 820))
 		sc := newConsultScreen(ctx)
+		ctx.wait()
 		ctx.Window.SetContent(sc.pager)
 		sc.fromReservation(f.reservation)
 		fl := sc.form.f

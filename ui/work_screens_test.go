@@ -124,6 +124,7 @@ func TestSendBackAndHistory(t *testing.T) {
 	f.as("soudan", func(s *office.Session) {
 		ctx := f.ctx(s, fyne.NewSize(1000, 700))
 		sc := newConsultScreen(ctx)
+		ctx.wait()
 		ctx.Window.SetContent(sc.pager)
 		sc.open(id)
 		if !strings.Contains(sc.form.notice.Text, "所感を書いてください") {

@@ -124,7 +124,7 @@ func (v *applicationsView) focus() { v.ctx.Window.Canvas().Focus(v.bizName) }
 // print renders the セミナー出席者名簿.
 func (v *applicationsView) print() {
 	id := v.sem.ID
-	savePDF(v.ctx, "出席者名簿_"+v.sem.Date+".pdf", func() ([]byte, error) {
-		return v.ctx.Office.PrintAttendance(context.Background(), v.ctx.Session, id)
+	savePDF(v.ctx, "出席者名簿_"+v.sem.Date+".pdf", func(rc context.Context) ([]byte, error) {
+		return v.ctx.Office.PrintAttendance(rc, v.ctx.Session, id)
 	})
 }

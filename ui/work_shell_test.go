@@ -17,12 +17,14 @@ import (
 func TestShellRoutesShortcutsToWorkScreens(t *testing.T) {
 	f := newWorkFixture(t)
 	u := New(fyne.CurrentApp(), Options{VaultDir: f.dir, Office: f.opt})
+	useTestRunners(u)
 	u.win.Resize(fyne.NewSize(1100, 760))
-	t.Cleanup(func() { u.Shutdown(); u.win.Close() })
+	t.Cleanup(func() { u.wait(); u.Shutdown(); u.win.Close() })
 	u.Start()
 	logIn(t, u, "soudan", workTestPassword)
 	sh := u.shell
 	sh.openKey("consultations")
+	u.wait()
 	if sh.key != "consultations" {
 		t.Fatalf("consultations not opened: %s", sh.key)
 	}
@@ -30,6 +32,7 @@ func TestShellRoutesShortcutsToWorkScreens(t *testing.T) {
 	if !sh.shortcut(ShortcutSave) {
 		t.Fatal("Ctrl+S not handled by the form")
 	}
+	u.wait()
 	rows, err := u.office.Consultations(context.Background(), u.sess, office.ConsultationFilter{})
 	workMust(t, err)
 	if len(rows) != 1 || rows[0].Status != record.StDraft {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/reports"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // statsScreen is the 統計 screen: a month or a 年度, its summary and each
@@ -25,9 +26,9 @@ type statsScreen struct {
 	body        *fyne.Container
 	stats       *office.Stats
 	// runB is 集計, disabled while a count runs off the UI goroutine; busy
-	// and status show that it runs.
+	// (moved by the office's progress) and status show that it runs.
 	runB   *widget.Button
-	busy   *widget.ProgressBarInfinite
+	busy   *widgets.Progress
 	status *widget.Label
 }
 
@@ -48,8 +49,7 @@ func buildStats(ctx *Context) fyne.CanvasObject {
 
 func newStatsScreen(ctx *Context) *statsScreen {
 	today := ctx.Today()
-	sc := &statsScreen{ctx: ctx, body: container.NewVBox(), busy: newBusyBar(), status: widget.NewLabel("")}
-	sc.busy.Hide()
+	sc := &statsScreen{ctx: ctx, body: container.NewVBox(), busy: widgets.NewProgress(), status: widget.NewLabel("")}
 	sc.status.Hide()
 	sc.runB = widget.NewButtonWithIcon(tr("集計"), theme.SearchIcon(), sc.run)
 	sc.runB.Importance = widget.HighImportance
@@ -98,7 +98,7 @@ func (sc *statsScreen) period() string {
 }
 
 // run counts the period off the UI goroutine (a 年度 of a big vault takes a
-// while) with 集計 disabled and a progress bar running, then shows it.
+// while) with 集計 disabled and a progress bar moving, then shows it.
 func (sc *statsScreen) run() {
 	if sc.runB.Disabled() {
 		return // a count is running
@@ -107,17 +107,13 @@ func (sc *statsScreen) run() {
 	sc.runB.Disable()
 	sc.status.SetText(tr("集計しています…"))
 	sc.status.Show()
-	sc.busy.Show()
-	sc.busy.Start()
-	var st *office.Stats
-	var err error
-	sc.ctx.background(func() { st, err = sc.ctx.Office.Statistics(context.Background(), sc.ctx.Session, p) }, func() { sc.counted(st, err) })
+	widgets.Run(sc.ctx.Runner, func(c context.Context) (*office.Stats, error) {
+		return sc.ctx.Office.Statistics(c, sc.ctx.Session, p)
+	}, sc.counted, widgets.WithProgress(sc.busy))
 }
 
-// counted ends a run: it stops the progress bar and shows st or the error.
+// counted ends a run: it shows st or the error.
 func (sc *statsScreen) counted(st *office.Stats, err error) {
-	sc.busy.Stop()
-	sc.busy.Hide()
 	sc.status.Hide()
 	sc.runB.Enable()
 	if err != nil {
@@ -187,5 +183,5 @@ func statsBar(n, most int) fyne.CanvasObject {
 // print renders the statistics of the period on screen.
 func (sc *statsScreen) print() {
 	p := sc.period()
-	savePDF(sc.ctx, "統計_"+p+".pdf", func() ([]byte, error) { return sc.ctx.Office.PrintStatistics(context.Background(), sc.ctx.Session, p) })
+	savePDF(sc.ctx, "統計_"+p+".pdf", func(rc context.Context) ([]byte, error) { return sc.ctx.Office.PrintStatistics(rc, sc.ctx.Session, p) })
 }
