@@ -158,7 +158,7 @@ func (u *App) endSession() {
 }
 
 func closeAllOverlays(c fyne.Canvas) {
-	for closeTopOverlay(c) {
+	for CloseTopOverlay(c) {
 	}
 }
 

@@ -109,7 +109,7 @@ func TestConsultListPrintsListedSheets(t *testing.T) {
 			maxSheetBatch, len(sc.rows), maxSheetBatch)) {
 			t.Fatal("no question before printing more than maxSheetBatch")
 		}
-		closeTopOverlay(ctx.Window.Canvas())
+		CloseTopOverlay(ctx.Window.Canvas())
 		ctx.wait()
 	})
 }

@@ -27,12 +27,12 @@ type businessScreen struct {
 }
 
 func newBusinessScreen(ctx *Context) *businessScreen {
-	s := &businessScreen{ctx: ctx, detail: container.NewVBox(), names: names(ctx)}
+	s := &businessScreen{ctx: ctx, detail: container.NewVBox(), names: Names(ctx)}
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(tr("事業所名・フリガナ・電話番号の一部で検索"))
 	s.search.OnChanged = func(string) { s.find() }
 	s.list = widget.NewList(func() int { return len(s.items) },
-		func() fyne.CanvasObject { return truncLabel("事業所名") },
+		func() fyne.CanvasObject { return TruncLabel("事業所名") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			it := s.items[i]
 			o.(*widget.Label).SetText(it.Name + "　" + it.Phone)
@@ -45,10 +45,10 @@ func newBusinessScreen(ctx *Context) *businessScreen {
 func (s *businessScreen) object() fyne.CanvasObject {
 	add := widget.NewButtonWithIcon(tr("新規登録"), theme.ContentAddIcon(), s.add)
 	add.Importance = widget.HighImportance
-	left := container.NewBorder(container.NewVBox(heading(tr("事業者@screen")), container.NewBorder(nil, nil, nil, add, s.search)), nil, nil, nil, s.list)
+	left := container.NewBorder(container.NewVBox(Heading(tr("事業者@screen")), container.NewBorder(nil, nil, nil, add, s.search)), nil, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
 	split.Offset = 0.4
-	return withShortcuts(split, map[string]func(){
+	return WithShortcuts(split, map[string]func(){
 		ShortcutSearch: func() { s.ctx.Window.Canvas().Focus(s.search) },
 		ShortcutNew:    s.add,
 	})
@@ -75,7 +75,7 @@ func (s *businessScreen) find() {
 
 func (s *businessScreen) found(items []office.BusinessSummary, err error) {
 	if err != nil {
-		showError(s.ctx.Window, err)
+		ShowError(s.ctx.Window, err)
 		return
 	}
 	s.items = items
@@ -94,7 +94,7 @@ func (s *businessScreen) add() {
 func (s *businessScreen) show(id string) {
 	b, err := s.ctx.Office.BusinessContact(context.Background(), s.ctx.Session, id)
 	if err != nil {
-		showError(s.ctx.Window, err)
+		ShowError(s.ctx.Window, err)
 		return
 	}
 	s.current = id
@@ -106,10 +106,10 @@ func (s *businessScreen) show(id string) {
 		showReservationForm(s.ctx, r, func(*record.Reservation) { s.show(b.ID) })
 	})
 	s.detail.Objects = []fyne.CanvasObject{
-		heading(b.Name), widget.NewLabel(b.Kana),
+		Heading(b.Name), widget.NewLabel(b.Kana),
 		businessFacts(b), container.NewHBox(edit, book),
-		widget.NewSeparator(), boldLabel(tr("予約の履歴")), s.reservations(b.ID),
-		widget.NewSeparator(), boldLabel(tr("相談の履歴")), s.consultations(b.ID),
+		widget.NewSeparator(), BoldLabel(tr("予約の履歴")), s.reservations(b.ID),
+		widget.NewSeparator(), BoldLabel(tr("相談の履歴")), s.consultations(b.ID),
 	}
 	s.detail.Refresh()
 }

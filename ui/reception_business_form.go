@@ -21,11 +21,11 @@ import (
 type businessForm struct {
 	ctx     *Context
 	b       record.Business
-	form    *fieldForm
+	form    *FieldForm
 	entries map[string]*widget.Entry
 	selects map[string]*widget.Select
 	similar *widget.Label
-	dlg     *formDialog
+	dlg     *FormDialog
 	onSaved func(*record.Business)
 }
 
@@ -61,7 +61,7 @@ var businessSelects = []struct {
 
 // showBusinessForm opens b (nil for a new business) in a dialog.
 func showBusinessForm(ctx *Context, b *record.Business, onSaved func(*record.Business)) *businessForm {
-	f := &businessForm{ctx: ctx, form: newFieldForm(), entries: map[string]*widget.Entry{},
+	f := &businessForm{ctx: ctx, form: NewFieldForm(), entries: map[string]*widget.Entry{},
 		selects: map[string]*widget.Select{}, onSaved: onSaved}
 	if b != nil {
 		f.b = *b
@@ -71,8 +71,8 @@ func showBusinessForm(ctx *Context, b *record.Business, onSaved func(*record.Bus
 	if f.b.ID != "" {
 		title = tr("事業者の変更")
 	}
-	f.dlg = newFormDialog(ctx.Window, title, tr("保存"), f.layout(), f.save)
-	f.dlg.show(fyne.NewSize(760, 720))
+	f.dlg = NewFormDialog(ctx.Window, title, tr("保存"), f.layout(), f.save)
+	f.dlg.Show(fyne.NewSize(760, 720))
 	ctx.Window.Canvas().Focus(f.entries["事業所名"])
 	return f
 }
@@ -82,7 +82,7 @@ func (f *businessForm) build() {
 		w := widget.NewEntry()
 		w.SetText(*e.get(&f.b))
 		f.entries[e.label] = w
-		f.form.add(e.label, w)
+		f.form.Add(e.label, w)
 		if i == 3 {
 			f.addSelects()
 		}
@@ -92,11 +92,11 @@ func (f *businessForm) build() {
 		emp.SetText(strconv.Itoa(f.b.Employees))
 	}
 	f.entries["従業員数"] = emp
-	f.form.add("従業員数", emp)
-	note := newMultiLine(3)
+	f.form.Add("従業員数", emp)
+	note := NewMultiLine(3)
 	note.SetText(f.b.Note)
 	f.entries["備考"] = note
-	f.form.add("備考", note)
+	f.form.Add("備考", note)
 	f.similar = widget.NewLabel("")
 	f.similar.Wrapping = fyne.TextWrapWord
 	f.similar.Importance = widget.WarningImportance
@@ -106,11 +106,11 @@ func (f *businessForm) build() {
 
 func (f *businessForm) addSelects() {
 	for _, s := range businessSelects {
-		c := textChoices(s.values())
-		w := c.newSelect(nil)
-		c.selectID(w, *s.get(&f.b))
+		c := TextChoices(s.values())
+		w := c.NewSelect(nil)
+		c.SelectID(w, *s.get(&f.b))
 		f.selects[s.label] = w
-		f.form.add(s.label, w)
+		f.form.Add(s.label, w)
 	}
 	if f.b.Prefecture == "" {
 		f.selects["都道府県"].SetSelected(tr("東京都"))
@@ -118,7 +118,7 @@ func (f *businessForm) addSelects() {
 }
 
 func (f *businessForm) layout() fyne.CanvasObject {
-	return container.NewVBox(f.similar, f.form.object())
+	return container.NewVBox(f.similar, f.form.Object())
 }
 
 // collect reads the widgets into a copy of the business.
@@ -128,7 +128,7 @@ func (f *businessForm) collect() record.Business {
 		*e.get(&b) = strings.TrimSpace(f.entries[e.label].Text)
 	}
 	for _, s := range businessSelects {
-		*s.get(&b) = textChoices(s.values()).id(f.selects[s.label].Selected)
+		*s.get(&b) = TextChoices(s.values()).ID(f.selects[s.label].Selected)
 	}
 	b.Employees = 0
 	if t := strings.TrimSpace(f.entries["従業員数"].Text); t != "" {
@@ -172,16 +172,16 @@ func (f *businessForm) save() bool {
 }
 
 func (f *businessForm) store(allowDuplicate bool) bool {
-	f.form.clearErrors()
+	f.form.ClearErrors()
 	b := f.collect()
 	err := f.ctx.Office.SaveBusiness(context.Background(), f.ctx.Session, &b, office.SaveBusinessOptions{AllowDuplicate: allowDuplicate})
 	var dup *office.DuplicateError
 	switch {
-	case asDuplicate(err, &dup):
+	case AsDuplicate(err, &dup):
 		f.showDuplicates(dup)
 		return false
 	case err != nil:
-		f.form.showErrors(err)
+		f.form.ShowErrors(err)
 		return false
 	}
 	f.b = b
@@ -206,7 +206,7 @@ func (f *businessForm) showDuplicates(dup *office.DuplicateError) {
 	anyway := widget.NewButton(tr("別の事業者として登録"), func() {
 		d.Hide()
 		if f.store(true) {
-			f.dlg.dlg.Hide()
+			f.dlg.Dialog.Hide()
 		}
 	})
 	anyway.Importance = widget.WarningImportance
@@ -216,13 +216,13 @@ func (f *businessForm) showDuplicates(dup *office.DuplicateError) {
 }
 
 func (f *businessForm) useExisting(m office.BusinessSummary) {
-	f.dlg.dlg.Hide()
+	f.dlg.Dialog.Hide()
 	if f.onSaved == nil {
 		return
 	}
 	b, err := f.ctx.Office.BusinessContact(context.Background(), f.ctx.Session, m.ID)
 	if err != nil {
-		showError(f.ctx.Window, err)
+		ShowError(f.ctx.Window, err)
 		return
 	}
 	f.onSaved(b)

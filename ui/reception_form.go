@@ -18,31 +18,31 @@ import (
 type reservationForm struct {
 	ctx        *Context
 	r          record.Reservation
-	form       *fieldForm
-	date       *dateField
+	form       *FieldForm
+	date       *DateField
 	start, end *widget.Entry
-	venues     choices
-	staff      choices
+	venues     Choices
+	staff      Choices
 	venue      *widget.Select
 	consultant *widget.Select
 	picker     *businessPicker
-	channels   choices
+	channels   Choices
 	channel    *widget.Select
-	answers    choices
+	answers    Choices
 	subsidy    *widget.Select
 	loan       *widget.Select
 	wanted     *widget.Entry
 	visit      *widget.Select
 	note       *widget.Entry
 	print      *widget.Button
-	dlg        *formDialog
+	dlg        *FormDialog
 	onSaved    func(*record.Reservation)
 }
 
 // showReservationForm opens r (new when r.ID is empty) in a dialog;
 // onSaved runs after each successful save.
 func showReservationForm(ctx *Context, r record.Reservation, onSaved func(*record.Reservation)) *reservationForm {
-	f := &reservationForm{ctx: ctx, r: r, form: newFieldForm(), onSaved: onSaved}
+	f := &reservationForm{ctx: ctx, r: r, form: NewFieldForm(), onSaved: onSaved}
 	f.build()
 	f.fill()
 	f.print = widget.NewButtonWithIcon(tr("予約内容を印刷"), theme.DocumentPrintIcon(), f.printSheet)
@@ -50,41 +50,41 @@ func showReservationForm(ctx *Context, r record.Reservation, onSaved func(*recor
 	if r.ID != "" {
 		title = tr("予約の変更")
 	}
-	f.dlg = newFormDialog(ctx.Window, title, tr("保存"), f.form.object(), f.save, f.print)
-	f.dlg.on(ShortcutPrint, f.printSheet)
-	f.dlg.on(ShortcutSearch, func() { ctx.Window.Canvas().Focus(f.picker.entry) })
+	f.dlg = NewFormDialog(ctx.Window, title, tr("保存"), f.form.Object(), f.save, f.print)
+	f.dlg.On(ShortcutPrint, f.printSheet)
+	f.dlg.On(ShortcutSearch, func() { ctx.Window.Canvas().Focus(f.picker.entry) })
 	f.updatePrint()
-	f.dlg.show(fyne.NewSize(760, 720))
+	f.dlg.Show(fyne.NewSize(760, 720))
 	ctx.Window.Canvas().Focus(f.picker.entry)
 	return f
 }
 
 func (f *reservationForm) build() {
-	f.date = newDateField(f.ctx.Today(), 1, nil)
-	f.start, f.end = newClockField(""), newClockField("")
-	f.venues, _ = venueChoices(f.ctx)
-	f.staff, _ = consultantChoices(f.ctx)
-	f.venue, f.consultant = f.venues.newSelect(nil), f.staff.newSelect(nil)
+	f.date = NewDateField(f.ctx.Today(), 1, nil)
+	f.start, f.end = NewClockField(""), NewClockField("")
+	f.venues, _ = VenueChoices(f.ctx)
+	f.staff, _ = ConsultantChoices(f.ctx)
+	f.venue, f.consultant = f.venues.NewSelect(nil), f.staff.NewSelect(nil)
 	f.picker = newBusinessPicker(f.ctx, nil)
-	f.channels, f.answers = textChoices(record.Channels()), textChoices(record.CheckAnswers())
-	f.channel = f.channels.newSelect(nil)
-	f.subsidy, f.loan = f.answers.newSelect(nil), f.answers.newSelect(nil)
+	f.channels, f.answers = TextChoices(record.Channels()), TextChoices(record.CheckAnswers())
+	f.channel = f.channels.NewSelect(nil)
+	f.subsidy, f.loan = f.answers.NewSelect(nil), f.answers.NewSelect(nil)
 	f.wanted = widget.NewEntry()
 	f.visit = widget.NewSelect(visitLabels(), nil)
-	f.note = newMultiLine(3)
-	f.form.add("予約日", f.date.object())
-	f.form.add("開始時刻", f.start)
-	f.form.add("終了時刻", f.end)
-	f.form.add("会場", f.venue)
-	f.form.add("相談員", f.consultant)
-	f.form.add("事業者", f.picker.object(120))
-	f.form.add("受付方法", f.channel)
-	f.form.add("受付", widget.NewLabel(f.receivedText()))
-	f.form.add("給付金・補助金の申請状況", f.subsidy)
-	f.form.add("融資の利用状況", f.loan)
-	f.form.add("特に相談したい制度", f.wanted)
-	f.form.add("来所回数", f.visit)
-	f.form.add("備考", f.note)
+	f.note = NewMultiLine(3)
+	f.form.Add("予約日", f.date.Object())
+	f.form.Add("開始時刻", f.start)
+	f.form.Add("終了時刻", f.end)
+	f.form.Add("会場", f.venue)
+	f.form.Add("相談員", f.consultant)
+	f.form.Add("事業者", f.picker.object(120))
+	f.form.Add("受付方法", f.channel)
+	f.form.Add("受付", widget.NewLabel(f.receivedText()))
+	f.form.Add("給付金・補助金の申請状況", f.subsidy)
+	f.form.Add("融資の利用状況", f.loan)
+	f.form.Add("特に相談したい制度", f.wanted)
+	f.form.Add("来所回数", f.visit)
+	f.form.Add("備考", f.note)
 }
 
 // fill puts f.r into the widgets.
@@ -97,8 +97,8 @@ func (f *reservationForm) fill() {
 	}
 	f.start.SetText(r.Start)
 	f.end.SetText(r.End)
-	f.venues.selectID(f.venue, r.VenueID)
-	f.staff.selectID(f.consultant, r.ConsultantID)
+	f.venues.SelectID(f.venue, r.VenueID)
+	f.staff.SelectID(f.consultant, r.ConsultantID)
 	if r.BusinessID != "" {
 		n, _ := f.ctx.Office.BusinessNames(context.Background(), f.ctx.Session, []string{r.BusinessID})
 		f.picker.set(r.BusinessID, n[r.BusinessID])
@@ -106,9 +106,9 @@ func (f *reservationForm) fill() {
 	if r.Channel == "" {
 		r.Channel = record.Channels()[0]
 	}
-	f.channels.selectID(f.channel, r.Channel)
-	f.answers.selectID(f.subsidy, r.Checks.Subsidy)
-	f.answers.selectID(f.loan, r.Checks.Loan)
+	f.channels.SelectID(f.channel, r.Channel)
+	f.answers.SelectID(f.subsidy, r.Checks.Subsidy)
+	f.answers.SelectID(f.loan, r.Checks.Loan)
 	f.wanted.SetText(r.Checks.WantedProgram)
 	f.visit.SetSelectedIndex(min(max(r.Checks.VisitCount, 1), len(visitLabels())) - 1)
 	f.note.SetText(r.Note)
@@ -129,13 +129,13 @@ func (f *reservationForm) receivedText() string {
 func (f *reservationForm) collect() {
 	r := &f.r
 	r.Date = f.date.ISO()
-	r.Start, r.End = normalClock(f.start.Text), normalClock(f.end.Text)
-	r.VenueID = f.venues.id(f.venue.Selected)
-	r.ConsultantID = f.staff.id(f.consultant.Selected)
+	r.Start, r.End = NormalClock(f.start.Text), NormalClock(f.end.Text)
+	r.VenueID = f.venues.ID(f.venue.Selected)
+	r.ConsultantID = f.staff.ID(f.consultant.Selected)
 	r.BusinessID = f.picker.id()
-	r.Channel = f.channels.id(f.channel.Selected)
+	r.Channel = f.channels.ID(f.channel.Selected)
 	r.Checks = record.ReservationChecks{
-		Subsidy: f.answers.id(f.subsidy.Selected), Loan: f.answers.id(f.loan.Selected),
+		Subsidy: f.answers.ID(f.subsidy.Selected), Loan: f.answers.ID(f.loan.Selected),
 		WantedProgram: strings.TrimSpace(f.wanted.Text), VisitCount: f.visit.SelectedIndex() + 1,
 	}
 	r.Note = f.note.Text
@@ -144,11 +144,11 @@ func (f *reservationForm) collect() {
 // save stores the reservation; a refusal (double booking, a missing
 // field) stays in the form with its reason. It reports success.
 func (f *reservationForm) save() bool {
-	f.form.clearErrors()
+	f.form.ClearErrors()
 	f.collect()
 	saved := f.r
 	if err := f.ctx.Office.SaveReservation(context.Background(), f.ctx.Session, &saved); err != nil {
-		f.form.showErrors(err)
+		f.form.ShowErrors(err)
 		return false
 	}
 	f.r = saved

@@ -45,9 +45,9 @@ func TestReceptionMainPath(t *testing.T) {
 	}
 	f.picker.list.Select(0)
 	f.consultant.SetSelectedIndex(0)
-	test.Tap(f.dlg.ok)
+	test.Tap(f.dlg.OK)
 	if f.r.ID == "" {
-		t.Fatalf("reservation not saved: %q", f.form.general.Text)
+		t.Fatalf("reservation not saved: %q", f.form.General.Text)
 	}
 	ctx.wait()
 	findButton(t, week.grid, "株式会社さくら…")
@@ -83,9 +83,9 @@ func TestDoubleBookingShowsReason(t *testing.T) {
 
 	f := showReservationForm(ctx, record.Reservation{Date: "2026-10-01", Start: "13:30", End: "14:30", VenueID: to.venueID}, nil)
 	f.picker.set(to.otherID, "みどり食堂")
-	test.Tap(f.dlg.ok)
-	got := f.form.general.Text
-	if !strings.Contains(got, "会場は 13:00〜14:00 に別の予約") || !f.form.general.Visible() {
+	test.Tap(f.dlg.OK)
+	got := f.form.General.Text
+	if !strings.Contains(got, "会場は 13:00〜14:00 に別の予約") || !f.form.General.Visible() {
 		t.Fatalf("reason shown = %q", got)
 	}
 	if f.r.ID != "" {
@@ -143,7 +143,7 @@ func TestDuplicateBusiness(t *testing.T) {
 	if !strings.Contains(f.similar.Text, "株式会社さくら商店") {
 		t.Fatalf("no warning while typing: %q", f.similar.Text)
 	}
-	test.Tap(f.dlg.ok)
+	test.Tap(f.dlg.OK)
 	if saved != nil {
 		t.Fatal("duplicate saved without asking")
 	}

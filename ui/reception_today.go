@@ -19,7 +19,7 @@ import (
 // check-in, cancellation and no-show, walk-ins and the printed schedule.
 type todayScreen struct {
 	ctx   *Context
-	date  *dateField
+	date  *DateField
 	list  *widget.List
 	rows  []record.Reservation
 	biz   map[string]string
@@ -35,9 +35,9 @@ var todayColumns = []float32{110, 130, 210, 110, 90}
 func newTodayScreen(ctx *Context) *todayScreen {
 	t := &todayScreen{ctx: ctx, count: widget.NewLabel("")}
 	t.sheets = widget.NewButtonWithIcon(tr("相談票を一括印刷"), theme.DocumentPrintIcon(), t.printSheets)
-	t.date = newDateField(ctx.Today(), 1, func(time.Time) { t.reload() })
+	t.date = NewDateField(ctx.Today(), 1, func(time.Time) { t.reload() })
 	t.list = widget.NewList(func() int { return len(t.rows) }, t.newRow, t.updateRow)
-	t.names = names(ctx)
+	t.names = Names(ctx)
 	t.reload()
 	return t
 }
@@ -47,13 +47,13 @@ func (t *todayScreen) object() fyne.CanvasObject {
 	walkIn := widget.NewButtonWithIcon(tr("飛び込み受付"), theme.ContentAddIcon(), t.walkIn)
 	walkIn.Importance = widget.HighImportance
 	print := widget.NewButtonWithIcon(tr("予定表を印刷"), theme.DocumentPrintIcon(), t.print)
-	bar := container.NewHBox(t.date.object(), today, layout.NewSpacer(), walkIn)
+	bar := container.NewHBox(t.date.Object(), today, layout.NewSpacer(), walkIn)
 	prints := container.NewHBox(t.count, layout.NewSpacer(), print, t.sheets)
-	head := container.New(&columns{widths: todayColumns},
-		boldLabel(tr("時間")), boldLabel(tr("会場")), boldLabel(tr("事業者")), boldLabel(tr("相談員")), boldLabel(tr("状態")), boldLabel(tr("操作")))
-	top := container.NewVBox(heading(tr("今日の予定")), bar, prints, head, widget.NewSeparator())
-	return withShortcuts(container.NewBorder(top, nil, nil, nil, t.list), map[string]func(){
-		ShortcutSearch: func() { t.ctx.Window.Canvas().Focus(t.date.entry) },
+	head := container.New(&Columns{Widths: todayColumns},
+		BoldLabel(tr("時間")), BoldLabel(tr("会場")), BoldLabel(tr("事業者")), BoldLabel(tr("相談員")), BoldLabel(tr("状態")), BoldLabel(tr("操作")))
+	top := container.NewVBox(Heading(tr("今日の予定")), bar, prints, head, widget.NewSeparator())
+	return WithShortcuts(container.NewBorder(top, nil, nil, nil, t.list), map[string]func(){
+		ShortcutSearch: func() { t.ctx.Window.Canvas().Focus(t.date.Entry) },
 		ShortcutNew:    t.walkIn,
 		ShortcutPrint:  t.print,
 	})
@@ -63,7 +63,7 @@ func (t *todayScreen) object() fyne.CanvasObject {
 func (t *todayScreen) reload() {
 	rs, err := t.ctx.Office.ReservationsOn(context.Background(), t.ctx.Session, t.date.ISO())
 	if err != nil {
-		showError(t.ctx.Window, err)
+		ShowError(t.ctx.Window, err)
 		return
 	}
 	ids := make([]string, len(rs))
@@ -72,7 +72,7 @@ func (t *todayScreen) reload() {
 	}
 	biz, err := t.ctx.Office.BusinessNames(context.Background(), t.ctx.Session, ids)
 	if err != nil {
-		showError(t.ctx.Window, err)
+		ShowError(t.ctx.Window, err)
 		return
 	}
 	t.rows, t.biz = rs, biz
@@ -90,8 +90,8 @@ func (t *todayScreen) newRow() fyne.CanvasObject {
 	visit.Importance = widget.HighImportance
 	cancel := widget.NewButton(tr("キャンセル"), nil)
 	noShow := widget.NewButton(tr("無断キャンセル"), nil)
-	return container.New(&columns{widths: todayColumns},
-		truncLabel(""), truncLabel(""), truncLabel(""), truncLabel(""), widget.NewLabel(""),
+	return container.New(&Columns{Widths: todayColumns},
+		TruncLabel(""), TruncLabel(""), TruncLabel(""), TruncLabel(""), widget.NewLabel(""),
 		container.NewHBox(visit, cancel, noShow))
 }
 
@@ -139,7 +139,7 @@ func statusImportance(st string) widget.Importance {
 func (t *todayScreen) setStatus(r record.Reservation, status string) {
 	apply := func() {
 		if _, err := t.ctx.Office.SetReservationStatus(context.Background(), t.ctx.Session, r.ID, status); err != nil {
-			showError(t.ctx.Window, err)
+			ShowError(t.ctx.Window, err)
 		}
 		t.reload()
 	}

@@ -15,54 +15,54 @@ import (
 // books from now, already checked in.
 type walkInForm struct {
 	ctx        *Context
-	form       *fieldForm
+	form       *FieldForm
 	picker     *businessPicker
-	venues     choices
-	staff      choices
+	venues     Choices
+	staff      Choices
 	venue      *widget.Select
 	consultant *widget.Select
-	minutes    choices
+	minutes    Choices
 	length     *widget.Select
-	dlg        *formDialog
+	dlg        *FormDialog
 	done       func()
 }
 
 // showWalkIn opens the walk-in dialog; done runs after a booking.
 func showWalkIn(ctx *Context, done func()) *walkInForm {
-	f := &walkInForm{ctx: ctx, form: newFieldForm(), done: done}
-	f.venues, _ = venueChoices(ctx)
-	f.staff, _ = consultantChoices(ctx)
+	f := &walkInForm{ctx: ctx, form: NewFieldForm(), done: done}
+	f.venues, _ = VenueChoices(ctx)
+	f.staff, _ = ConsultantChoices(ctx)
 	f.picker = newBusinessPicker(ctx, nil)
-	f.venue = f.venues.newSelect(nil)
-	if len(f.venues.ids) > 0 {
+	f.venue = f.venues.NewSelect(nil)
+	if len(f.venues.IDs) > 0 {
 		f.venue.SetSelectedIndex(0)
 	}
-	f.consultant = f.staff.newSelect(nil)
-	f.minutes = choices{ids: []string{"30", "60", "90"}, labels: []string{tr("30 分"), tr("60 分"), tr("90 分")}}
-	f.length = f.minutes.newSelect(nil)
+	f.consultant = f.staff.NewSelect(nil)
+	f.minutes = Choices{IDs: []string{"30", "60", "90"}, Labels: []string{tr("30 分"), tr("60 分"), tr("90 分")}}
+	f.length = f.minutes.NewSelect(nil)
 	f.length.SetSelectedIndex(1)
-	f.form.add("事業者", f.picker.object(150))
-	f.form.add("会場", f.venue)
-	f.form.add("相談員", f.consultant)
-	f.form.add("相談時間@length", f.length)
+	f.form.Add("事業者", f.picker.object(150))
+	f.form.Add("会場", f.venue)
+	f.form.Add("相談員", f.consultant)
+	f.form.Add("相談時間@length", f.length)
 	newBiz := widget.NewButtonWithIcon(tr("事業者を新規登録"), theme.ContentAddIcon(), f.newBusiness)
-	f.dlg = newFormDialog(ctx.Window, tr("飛び込み受付"), tr("受付する"), f.form.object(), f.take, newBiz)
-	f.dlg.show(fyne.NewSize(640, 600))
+	f.dlg = NewFormDialog(ctx.Window, tr("飛び込み受付"), tr("受付する"), f.form.Object(), f.take, newBiz)
+	f.dlg.Show(fyne.NewSize(640, 600))
 	ctx.Window.Canvas().Focus(f.picker.entry)
 	return f
 }
 
 // take books the walk-in; it reports whether the dialog may close.
 func (f *walkInForm) take() bool {
-	f.form.clearErrors()
-	w := office.WalkIn{BusinessID: f.picker.id(), VenueID: f.venues.id(f.venue.Selected),
-		ConsultantID: f.staff.id(f.consultant.Selected), Minutes: minutesOf(f.minutes.id(f.length.Selected))}
+	f.form.ClearErrors()
+	w := office.WalkIn{BusinessID: f.picker.id(), VenueID: f.venues.ID(f.venue.Selected),
+		ConsultantID: f.staff.ID(f.consultant.Selected), Minutes: minutesOf(f.minutes.ID(f.length.Selected))}
 	if w.BusinessID == "" {
-		f.form.showErrors(&record.FieldError{Field: "事業者", Msg: tr("事業者を検索して選んでください。")})
+		f.form.ShowErrors(&record.FieldError{Field: "事業者", Msg: tr("事業者を検索して選んでください。")})
 		return false
 	}
 	if _, err := f.ctx.Office.TakeWalkIn(context.Background(), f.ctx.Session, w); err != nil {
-		f.form.showErrors(err)
+		f.form.ShowErrors(err)
 		return false
 	}
 	if f.done != nil {

@@ -19,10 +19,10 @@ import (
 // taken one opens that reservation.
 type weekScreen struct {
 	ctx     *Context
-	week    *dateField
+	week    *DateField
 	byStaff *widget.RadioGroup
-	venues  choices
-	staff   choices
+	venues  Choices
+	staff   Choices
 	who     *widget.Select
 	slot    *widget.Select
 	grid    *fyne.Container
@@ -40,9 +40,9 @@ const (
 
 func newWeekScreen(ctx *Context) *weekScreen {
 	w := &weekScreen{ctx: ctx, grid: container.NewGridWithColumns(8)}
-	w.venues, _ = venueChoices(ctx)
-	w.staff, _ = consultantChoices(ctx)
-	w.week = newDateField(monday(ctx.Today()), 7, func(time.Time) { w.reload() })
+	w.venues, _ = VenueChoices(ctx)
+	w.staff, _ = ConsultantChoices(ctx)
+	w.week = NewDateField(monday(ctx.Today()), 7, func(time.Time) { w.reload() })
 	w.byStaff = widget.NewRadioGroup([]string{tr("会場別"), tr("相談員別")}, func(string) { w.switchWho() })
 	w.byStaff.Horizontal = true
 	w.who = widget.NewSelect(nil, func(string) { w.reload() })
@@ -54,31 +54,31 @@ func newWeekScreen(ctx *Context) *weekScreen {
 
 // monday returns the Monday of t's week as a calendar date.
 func monday(t time.Time) time.Time {
-	d := calendarDate(t)
+	d := CalendarDate(t)
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }
 
 func (w *weekScreen) object() fyne.CanvasObject {
 	thisWeek := widget.NewButton(tr("今週"), func() { w.week.SetDate(monday(w.ctx.Today())) })
-	bar := container.NewHBox(w.week.object(), thisWeek)
-	pick := container.NewHBox(w.byStaff, sized(w.who, 220), widget.NewLabel(tr("枠")), w.slot, layout.NewSpacer())
-	top := container.NewVBox(heading(tr("予約")), bar, pick, widget.NewLabel(tr("空いている枠を押すと予約を登録できます。")))
-	return withShortcuts(container.NewBorder(top, nil, nil, nil, container.NewVScroll(w.grid)), map[string]func(){
+	bar := container.NewHBox(w.week.Object(), thisWeek)
+	pick := container.NewHBox(w.byStaff, Sized(w.who, 220), widget.NewLabel(tr("枠")), w.slot, layout.NewSpacer())
+	top := container.NewVBox(Heading(tr("予約")), bar, pick, widget.NewLabel(tr("空いている枠を押すと予約を登録できます。")))
+	return WithShortcuts(container.NewBorder(top, nil, nil, nil, container.NewVScroll(w.grid)), map[string]func(){
 		ShortcutNew:    func() { w.book(w.week.Date(), dayStart, dayStart+60) },
-		ShortcutSearch: func() { w.ctx.Window.Canvas().Focus(w.week.entry) },
+		ShortcutSearch: func() { w.ctx.Window.Canvas().Focus(w.week.Entry) },
 	})
 }
 
 // switchWho fills the venue or consultant choice.
 func (w *weekScreen) switchWho() {
 	c := w.current()
-	w.who.SetOptions(c.labels)
-	if len(c.labels) > 0 {
+	w.who.SetOptions(c.Labels)
+	if len(c.Labels) > 0 {
 		w.who.SetSelectedIndex(0)
 	}
 }
 
-func (w *weekScreen) current() choices {
+func (w *weekScreen) current() Choices {
 	if w.byStaff.Selected == tr("相談員別") {
 		return w.staff
 	}
@@ -98,7 +98,7 @@ func (w *weekScreen) reload() {
 		return
 	}
 	from := w.week.Date()
-	byStaff, id := w.byStaff.Selected == tr("相談員別"), w.current().id(w.who.Selected)
+	byStaff, id := w.byStaff.Selected == tr("相談員別"), w.current().ID(w.who.Selected)
 	type week struct {
 		rs  []record.Reservation
 		biz map[string]string
@@ -120,7 +120,7 @@ func (w *weekScreen) reload() {
 		return week{shown, biz}, nil
 	}, func(wk week, err error) {
 		if err != nil {
-			showError(w.ctx.Window, err)
+			ShowError(w.ctx.Window, err)
 			return
 		}
 		w.rs, w.biz = wk.rs, wk.biz
@@ -145,7 +145,7 @@ func (w *weekScreen) draw() {
 	from := w.week.Date()
 	for d := 0; d < 7; d++ {
 		day := from.AddDate(0, 0, d)
-		objs = append(objs, boldLabel(fmt.Sprintf("%d/%d（%s）", day.Month(), day.Day(), weekdayJP(day))))
+		objs = append(objs, BoldLabel(fmt.Sprintf("%d/%d（%s）", day.Month(), day.Day(), weekdayJP(day))))
 	}
 	step := w.slotMinutes()
 	for m := dayStart; m < dayEnd; m += step {
@@ -162,7 +162,7 @@ func (w *weekScreen) draw() {
 func (w *weekScreen) cell(day time.Time, start, end int) fyne.CanvasObject {
 	iso := day.Format(time.DateOnly)
 	for _, r := range w.rs {
-		if r.Date == iso && normalClock(r.Start) < clock(end) && clock(start) < normalClock(r.End) {
+		if r.Date == iso && NormalClock(r.Start) < clock(end) && clock(start) < NormalClock(r.End) {
 			r := r
 			b := widget.NewButton(shorten(w.biz[r.BusinessID], 7), func() { w.open(r) })
 			b.Importance = widget.WarningImportance
@@ -178,7 +178,7 @@ func (w *weekScreen) cell(day time.Time, start, end int) fyne.CanvasObject {
 func (w *weekScreen) book(day time.Time, start, end int) {
 	w.ctx.Window.Canvas().Unfocus()
 	r := record.Reservation{Date: day.Format(time.DateOnly), Start: clock(start), End: clock(end)}
-	id := w.current().id(w.who.Selected)
+	id := w.current().ID(w.who.Selected)
 	if w.byStaff.Selected == tr("相談員別") {
 		r.ConsultantID = id
 	} else {
@@ -190,7 +190,7 @@ func (w *weekScreen) book(day time.Time, start, end int) {
 func (w *weekScreen) open(r record.Reservation) {
 	full, err := w.ctx.Office.Reservation(context.Background(), w.ctx.Session, r.ID)
 	if err != nil {
-		showError(w.ctx.Window, err)
+		ShowError(w.ctx.Window, err)
 		return
 	}
 	w.form = showReservationForm(w.ctx, *full, func(*record.Reservation) { w.reload() })

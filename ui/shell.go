@@ -22,14 +22,14 @@ const (
 	ShortcutPrint  = "print"
 )
 
-// shortcutTarget is implemented by a screen's content (the object its
+// ShortcutTarget is implemented by a screen's content (the object its
 // Build returns, or any object inside it reachable through containers,
 // scrolls, splits, tabs and cards) and by the content of a dialog, to
 // receive the window's keyboard shortcuts. OnShortcut gets one of the
 // Shortcut… names and reports whether it handled it. The shell asks the
 // topmost dialog first, then the current screen. withShortcuts wraps any
 // content into such a target.
-type shortcutTarget interface {
+type ShortcutTarget interface {
 	OnShortcut(name string) bool
 }
 
@@ -169,7 +169,7 @@ func (sh *shell) shortcut(name string) bool {
 func (sh *shell) typedKey(k *fyne.KeyEvent) {
 	sh.app.touch()
 	if k.Name == fyne.KeyEscape {
-		closeTopOverlay(sh.ctx.Window.Canvas())
+		CloseTopOverlay(sh.ctx.Window.Canvas())
 	}
 }
 
@@ -196,11 +196,11 @@ func (u *App) applySettings(s Settings) {
 
 // findShortcutTarget looks for a shortcutTarget in o and the objects it
 // holds, depth first.
-func findShortcutTarget(o fyne.CanvasObject, depth int) shortcutTarget {
+func findShortcutTarget(o fyne.CanvasObject, depth int) ShortcutTarget {
 	if o == nil || depth > 24 || !o.Visible() {
 		return nil
 	}
-	if t, ok := o.(shortcutTarget); ok {
+	if t, ok := o.(ShortcutTarget); ok {
 		return t
 	}
 	for _, c := range children(o) {
@@ -237,8 +237,8 @@ func children(o fyne.CanvasObject) []fyne.CanvasObject {
 	return nil
 }
 
-// closeTopOverlay hides the topmost pop-up (a dialog) of c.
-func closeTopOverlay(c fyne.Canvas) bool {
+// CloseTopOverlay hides the topmost pop-up (a dialog) of c.
+func CloseTopOverlay(c fyne.Canvas) bool {
 	top := c.Overlays().Top()
 	if top == nil {
 		return false
@@ -256,9 +256,9 @@ type shortcutBox struct {
 	handlers map[string]func()
 }
 
-// withShortcuts wraps content so that the shell routes the named shortcuts
+// WithShortcuts wraps content so that the shell routes the named shortcuts
 // (Shortcut… constants) to handlers.
-func withShortcuts(content fyne.CanvasObject, handlers map[string]func()) fyne.CanvasObject {
+func WithShortcuts(content fyne.CanvasObject, handlers map[string]func()) fyne.CanvasObject {
 	b := &shortcutBox{content: content, handlers: handlers}
 	b.ExtendBaseWidget(b)
 	return b

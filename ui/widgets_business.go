@@ -36,7 +36,7 @@ func newBusinessPicker(ctx *Context, onPick func(office.Hit)) *businessPicker {
 		}
 	}
 	p.list = widget.NewList(func() int { return len(p.hits) },
-		func() fyne.CanvasObject { return truncLabel("事業所名") },
+		func() fyne.CanvasObject { return TruncLabel("事業所名") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(p.hits[i].Title + "　" + p.hits[i].Detail)
 		})
@@ -46,7 +46,7 @@ func newBusinessPicker(ctx *Context, onPick func(office.Hit)) *businessPicker {
 
 // object is the search box, the hits (height rows tall) and the pick.
 func (p *businessPicker) object(height float32) fyne.CanvasObject {
-	hits := container.NewStack(sizedHeight(height), p.list)
+	hits := container.NewStack(SizedHeight(height), p.list)
 	return container.NewBorder(p.entry, p.chosen, nil, nil, hits)
 }
 

@@ -7,90 +7,90 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
-// choices pairs the ids of master records with the labels a Select shows.
-type choices struct {
-	ids    []string
-	labels []string
+// Choices pairs the ids of master records with the labels a Select shows.
+type Choices struct {
+	IDs    []string
+	Labels []string
 }
 
-func (c *choices) add(id, label string) {
-	c.ids = append(c.ids, id)
-	c.labels = append(c.labels, label)
+func (c *Choices) Add(id, label string) {
+	c.IDs = append(c.IDs, id)
+	c.Labels = append(c.Labels, label)
 }
 
-// id returns the id shown as label, or "".
-func (c choices) id(label string) string {
-	for i, l := range c.labels {
+// ID returns the ID shown as label, or "".
+func (c Choices) ID(label string) string {
+	for i, l := range c.Labels {
 		if l == label {
-			return c.ids[i]
+			return c.IDs[i]
 		}
 	}
 	return ""
 }
 
-// label returns the label of id, or "".
-func (c choices) label(id string) string {
-	for i, x := range c.ids {
+// Label returns the Label of id, or "".
+func (c Choices) Label(id string) string {
+	for i, x := range c.IDs {
 		if x == id {
-			return c.labels[i]
+			return c.Labels[i]
 		}
 	}
 	return ""
 }
 
-// newSelect returns a Select over c that reports the chosen id.
-func (c choices) newSelect(onChange func(id string)) *widget.Select {
-	s := widget.NewSelect(c.labels, nil)
+// NewSelect returns a Select over c that reports the chosen id.
+func (c Choices) NewSelect(onChange func(id string)) *widget.Select {
+	s := widget.NewSelect(c.Labels, nil)
 	if onChange != nil {
-		s.OnChanged = func(l string) { onChange(c.id(l)) }
+		s.OnChanged = func(l string) { onChange(c.ID(l)) }
 	}
 	s.PlaceHolder = tr("選んでください")
 	return s
 }
 
-// selectID selects id in s (which was made by c.newSelect).
-func (c choices) selectID(s *widget.Select, id string) {
-	if l := c.label(id); l != "" {
+// SelectID selects id in s (which was made by c.newSelect).
+func (c Choices) SelectID(s *widget.Select, id string) {
+	if l := c.Label(id); l != "" {
 		s.SetSelected(l)
 	}
 }
 
-// venueChoices lists the active venues.
-func venueChoices(ctx *Context) (choices, error) {
+// VenueChoices lists the active venues.
+func VenueChoices(ctx *Context) (Choices, error) {
 	vs, err := ctx.Office.Venues(context.Background(), ctx.Session)
-	var c choices
+	var c Choices
 	for _, v := range vs {
 		if v.Active {
-			c.add(v.ID, v.Name)
+			c.Add(v.ID, v.Name)
 		}
 	}
 	return c, err
 }
 
-// consultantChoices lists the active consultants (not the advisers).
-func consultantChoices(ctx *Context) (choices, error) {
+// ConsultantChoices lists the active consultants (not the advisers).
+func ConsultantChoices(ctx *Context) (Choices, error) {
 	st, err := ctx.Office.Staff(context.Background(), ctx.Session)
-	var c choices
+	var c Choices
 	for _, s := range st {
 		if s.Active && s.Role == record.StaffRoles()[0] {
-			c.add(s.ID, s.Name)
+			c.Add(s.ID, s.Name)
 		}
 	}
 	return c, err
 }
 
-// textChoices returns a Select over fixed Japanese values (record's lists),
+// TextChoices returns a Select over fixed Japanese values (record's lists),
 // showing them translated and reporting the Japanese value.
-func textChoices(values []string) choices {
-	var c choices
+func TextChoices(values []string) Choices {
+	var c Choices
 	for _, v := range values {
-		c.add(v, tr(v))
+		c.Add(v, tr(v))
 	}
 	return c
 }
 
-// names returns the venue and staff names by id.
-func names(ctx *Context) map[string]string {
+// Names returns the venue and staff Names by id.
+func Names(ctx *Context) map[string]string {
 	n, err := ctx.Office.Names(context.Background(), ctx.Session)
 	if err != nil {
 		return map[string]string{}

@@ -11,57 +11,57 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
-// dateField is a date entry with ◀ ▶ buttons (a day, or step days, back
+// DateField is a date entry with ◀ ▶ buttons (a day, or step days, back
 // and forward) and the date in 西暦 with weekday and 和暦 beside it. It
 // accepts every spelling record.ParseDate reads (2026-10-01, 令和8年10月1日,
 // R8.10.1, …). Dates are calendar dates at midnight UTC, as ParseDate
 // returns them.
-type dateField struct {
-	entry    *widget.Entry
+type DateField struct {
+	Entry    *widget.Entry
 	shown    *widget.Label
 	date     time.Time
 	step     int
 	onChange func(time.Time)
 }
 
-// newDateField returns a field holding d; onChange (may be nil) runs
+// NewDateField returns a field holding d; onChange (may be nil) runs
 // whenever the date changes.
-func newDateField(d time.Time, step int, onChange func(time.Time)) *dateField {
-	f := &dateField{entry: widget.NewEntry(), shown: widget.NewLabel(""), step: step, onChange: onChange}
-	f.entry.OnSubmitted = func(string) { f.parse() }
-	f.entry.Validator = func(s string) error {
+func NewDateField(d time.Time, step int, onChange func(time.Time)) *DateField {
+	f := &DateField{Entry: widget.NewEntry(), shown: widget.NewLabel(""), step: step, onChange: onChange}
+	f.Entry.OnSubmitted = func(string) { f.parse() }
+	f.Entry.Validator = func(s string) error {
 		_, err := record.ParseDate(tr("日付"), s)
 		return err
 	}
-	f.set(calendarDate(d), false)
+	f.set(CalendarDate(d), false)
 	return f
 }
 
-// calendarDate returns t's date in t's zone as midnight UTC.
-func calendarDate(t time.Time) time.Time {
+// CalendarDate returns t's date in t's zone as midnight UTC.
+func CalendarDate(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// object is the field with its buttons.
-func (f *dateField) object() fyne.CanvasObject {
+// Object is the field with its buttons.
+func (f *DateField) Object() fyne.CanvasObject {
 	prev := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { f.shift(-f.step) })
 	next := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { f.shift(f.step) })
-	return container.NewHBox(prev, sized(f.entry, 130), next, f.shown)
+	return container.NewHBox(prev, Sized(f.Entry, 130), next, f.shown)
 }
 
 // Date returns the date.
-func (f *dateField) Date() time.Time { return f.date }
+func (f *DateField) Date() time.Time { return f.date }
 
 // ISO returns the date as 2006-01-02.
-func (f *dateField) ISO() string { return f.date.Format(time.DateOnly) }
+func (f *DateField) ISO() string { return f.date.Format(time.DateOnly) }
 
 // SetDate changes the date and reports it.
-func (f *dateField) SetDate(d time.Time) { f.set(calendarDate(d), true) }
+func (f *DateField) SetDate(d time.Time) { f.set(CalendarDate(d), true) }
 
-func (f *dateField) shift(days int) { f.set(f.date.AddDate(0, 0, days), true) }
+func (f *DateField) shift(days int) { f.set(f.date.AddDate(0, 0, days), true) }
 
-func (f *dateField) parse() {
-	d, err := record.ParseDate(tr("日付"), f.entry.Text)
+func (f *DateField) parse() {
+	d, err := record.ParseDate(tr("日付"), f.Entry.Text)
 	if err != nil {
 		f.shown.SetText(err.Error())
 		return
@@ -69,9 +69,9 @@ func (f *dateField) parse() {
 	f.set(d, true)
 }
 
-func (f *dateField) set(d time.Time, notify bool) {
+func (f *DateField) set(d time.Time, notify bool) {
 	f.date = d
-	f.entry.SetText(d.Format(time.DateOnly))
+	f.Entry.SetText(d.Format(time.DateOnly))
 	f.shown.SetText(record.FormatDateJP(d) + "　" + record.FormatWareki(d))
 	if notify && f.onChange != nil {
 		f.onChange(d)
@@ -80,15 +80,15 @@ func (f *dateField) set(d time.Time, notify bool) {
 
 // clockField is an entry for a time of day that accepts 9:30, 930, 9時30分
 // and shows it as 09:30 once it is left or submitted.
-func newClockField(v string) *widget.Entry {
+func NewClockField(v string) *widget.Entry {
 	e := widget.NewEntry()
 	e.SetPlaceHolder("09:30")
 	e.SetText(v)
 	return e
 }
 
-// normalClock returns v as "15:04", or v unchanged when it is not a time.
-func normalClock(v string) string {
+// NormalClock returns v as "15:04", or v unchanged when it is not a time.
+func NormalClock(v string) string {
 	h, m, err := record.ParseClock("", v)
 	if err != nil {
 		return v

@@ -16,61 +16,61 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
-// fieldForm is a two-column form whose rows can show a validation message
+// FieldForm is a two-column form whose rows can show a validation message
 // under their field. Rows are keyed by their Japanese label, which is also
 // record.FieldError.Field, so record.Problems land next to their fields.
-type fieldForm struct {
-	form    *widget.Form
-	errs    map[string]*widget.Label
-	general *widget.Label
+type FieldForm struct {
+	Form    *widget.Form
+	Errs    map[string]*widget.Label
+	General *widget.Label
 }
 
-// newFieldForm returns an empty form.
-func newFieldForm() *fieldForm {
+// NewFieldForm returns an empty form.
+func NewFieldForm() *FieldForm {
 	general := widget.NewLabel("")
 	general.Wrapping = fyne.TextWrapWord
 	general.Importance = widget.DangerImportance
 	general.Hide()
-	return &fieldForm{form: widget.NewForm(), errs: map[string]*widget.Label{}, general: general}
+	return &FieldForm{Form: widget.NewForm(), Errs: map[string]*widget.Label{}, General: general}
 }
 
-// add appends a row with the translated label and a slot for its message.
+// Add appends a row with the translated label and a slot for its message.
 // label is a translation key; the message slot is keyed by its Japanese
 // text (see ContextMark), the field name record.FieldError carries.
-func (f *fieldForm) add(label string, w fyne.CanvasObject) {
+func (f *FieldForm) Add(label string, w fyne.CanvasObject) {
 	msg := widget.NewLabel("")
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance
 	msg.Hide()
-	f.errs[JapaneseText(label)] = msg
-	f.form.Append(tr(label), container.NewVBox(w, msg))
+	f.Errs[JapaneseText(label)] = msg
+	f.Form.Append(tr(label), container.NewVBox(w, msg))
 }
 
-// object is the form with the general message line under it.
-func (f *fieldForm) object() fyne.CanvasObject {
-	return container.NewVBox(f.form, f.general)
+// Object is the form with the general message line under it.
+func (f *FieldForm) Object() fyne.CanvasObject {
+	return container.NewVBox(f.Form, f.General)
 }
 
-// clearErrors hides every message.
-func (f *fieldForm) clearErrors() {
-	for _, l := range f.errs {
+// ClearErrors hides every message.
+func (f *FieldForm) ClearErrors() {
+	for _, l := range f.Errs {
 		l.SetText("")
 		l.Hide()
 	}
-	f.general.SetText("")
-	f.general.Hide()
+	f.General.SetText("")
+	f.General.Hide()
 }
 
-// showErrors puts each *record.FieldError of err next to its field and
+// ShowErrors puts each *record.FieldError of err next to its field and
 // everything else (or a field the form lacks) on the general line, as
 // office.Message words it.
-func (f *fieldForm) showErrors(err error) {
-	f.clearErrors()
+func (f *FieldForm) ShowErrors(err error) {
+	f.ClearErrors()
 	var general []string
 	for _, e := range flatten(err) {
 		var fe *record.FieldError
 		if errors.As(e, &fe) {
-			if l, ok := f.errs[fe.Field]; ok {
+			if l, ok := f.Errs[fe.Field]; ok {
 				l.SetText(fe.Msg)
 				l.Show()
 				continue
@@ -79,8 +79,8 @@ func (f *fieldForm) showErrors(err error) {
 		general = append(general, office.Message(e))
 	}
 	if len(general) > 0 {
-		f.general.SetText(strings.Join(general, "\n"))
-		f.general.Show()
+		f.General.SetText(strings.Join(general, "\n"))
+		f.General.Show()
 	}
 }
 
@@ -93,9 +93,9 @@ func flatten(err error) []error {
 	return []error{err}
 }
 
-// showError tells the person what went wrong in one Japanese sentence and
+// ShowError tells the person what went wrong in one Japanese sentence and
 // logs the full error (which never holds record content).
-func showError(win fyne.Window, err error) {
+func ShowError(win fyne.Window, err error) {
 	log.Printf("ui: %v", err)
 	if errors.Is(err, office.ErrSessionEnded) {
 		return // the window locked or logged out under the work: nothing to tell
@@ -104,36 +104,36 @@ func showError(win fyne.Window, err error) {
 	d.Show()
 }
 
-// sized gives o at least width.
-func sized(o fyne.CanvasObject, width float32) fyne.CanvasObject {
+// Sized gives o at least width.
+func Sized(o fyne.CanvasObject, width float32) fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(width, 0))
 	return container.NewStack(r, o)
 }
 
-// heading is a bold title line for a screen.
-func heading(text string) *widget.Label {
+// Heading is a bold title line for a screen.
+func Heading(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.SizeName = "subHeadingText"
 	return l
 }
 
-// newMultiLine returns a multi-line entry of a few rows.
-func newMultiLine(rows int) *widget.Entry {
+// NewMultiLine returns a multi-line entry of a few rows.
+func NewMultiLine(rows int) *widget.Entry {
 	e := widget.NewMultiLineEntry()
 	e.Wrapping = fyne.TextWrapWord
 	e.SetMinRowsVisible(rows)
 	return e
 }
 
-// sizedHeight is an invisible spacer of the given height.
-func sizedHeight(h float32) fyne.CanvasObject {
+// SizedHeight is an invisible spacer of the given height.
+func SizedHeight(h float32) fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(0, h))
 	return r
 }
 
-// asDuplicate is errors.As for a *office.DuplicateError.
-func asDuplicate(err error, dup **office.DuplicateError) bool {
+// AsDuplicate is errors.As for a *office.DuplicateError.
+func AsDuplicate(err error, dup **office.DuplicateError) bool {
 	return err != nil && errors.As(err, dup)
 }

@@ -27,7 +27,7 @@ func savePDF(ctx *Context, suggestedName string, render func(context.Context) ([
 	widgets.Run(ctx.Runner, render, func(pdf []byte, err error) {
 		wait.Hide()
 		if err != nil {
-			showError(ctx.Window, err)
+			ShowError(ctx.Window, err)
 			return
 		}
 		if ctx.pdfOut != nil {
@@ -42,7 +42,7 @@ func savePDF(ctx *Context, suggestedName string, render func(context.Context) ([
 func askSavePDF(win fyne.Window, name string, pdf []byte) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			showError(win, err)
+			ShowError(win, err)
 			return
 		}
 		if w == nil {

@@ -5,18 +5,18 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// columns lays objects out in one row: the first len(widths) objects get
+// Columns lays objects out in one row: the first len(widths) objects get
 // those widths, the last one takes what is left. Lists use it so that their
 // rows line up like a table while still holding buttons.
-type columns struct{ widths []float32 }
+type Columns struct{ Widths []float32 }
 
 // Layout implements fyne.Layout.
-func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (c *Columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	x := float32(0)
 	for i, o := range objs {
 		w := size.Width - x
-		if i < len(c.widths) {
-			w = c.widths[i]
+		if i < len(c.Widths) {
+			w = c.Widths[i]
 		}
 		h := o.MinSize().Height
 		o.Move(fyne.NewPos(x, (size.Height-h)/2))
@@ -26,12 +26,12 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize implements fyne.Layout.
-func (c *columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (c *Columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var w, h float32
 	for i, o := range objs {
 		m := o.MinSize()
-		if i < len(c.widths) {
-			w += c.widths[i]
+		if i < len(c.Widths) {
+			w += c.Widths[i]
 		} else {
 			w += m.Width
 		}
@@ -40,8 +40,8 @@ func (c *columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(w, h)
 }
 
-// truncLabel is a label that cuts off with "…" instead of growing its column.
-func truncLabel(text string) *widget.Label {
+// TruncLabel is a label that cuts off with "…" instead of growing its column.
+func TruncLabel(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l

@@ -26,22 +26,22 @@ func TestUsersScreen(t *testing.T) {
 		uf := sc.edit
 		test.Type(uf.login, "uketsuke2")
 		test.Type(uf.name, "受付 四郎")
-		tapOption(t, uf.roles.group, uf.roles.c.labels, "受付")
+		tapOption(t, uf.roles.Group, uf.roles.Choices.Labels, "受付")
 		test.Type(uf.pw1, "long-enough-pw")
 		test.Type(uf.pw2, "long-enough-px")
 		sc.pager.OnShortcut(ShortcutSave)
-		if uf.ff.errs["パスワード（確認）"].Hidden {
+		if uf.ff.Errs["パスワード（確認）"].Hidden {
 			t.Fatal("password mismatch not shown")
 		}
 		uf.pw2.SetText("long-enough-pw")
 		sc.pager.OnShortcut(ShortcutSave)
 		if sc.edit != nil || len(sc.users) != 6 {
-			t.Fatalf("user not added: %q", uf.ff.general.Text)
+			t.Fatalf("user not added: %q", uf.ff.General.Text)
 		}
 		i := indexOfUser(sc.users, "uketsuke2")
-		sc.table.list.Select(i)
-		test.Tap(workButton(t, sc.pager.top(), "無効にする"))
-		if !sc.users[i].Disabled || sc.table.rows[i][2] != "無効" {
+		sc.table.List.Select(i)
+		test.Tap(workButton(t, sc.pager.Top(), "無効にする"))
+		if !sc.users[i].Disabled || sc.table.Rows[i][2] != "無効" {
 			t.Fatalf("not disabled: %+v", sc.users[i])
 		}
 	})
@@ -59,10 +59,10 @@ func TestChangeRolesWithoutPassword(t *testing.T) {
 		sc.open(i)
 		uf := sc.edit
 		test.Tap(uf.changeRoles)
-		uf.roles.set([]string{string(office.RoleReception)})
+		uf.roles.Set([]string{string(office.RoleReception)})
 		sc.pager.OnShortcut(ShortcutSave)
 		if sc.edit != nil {
-			t.Fatalf("roles not changed: %q", uf.ff.general.Text)
+			t.Fatalf("roles not changed: %q", uf.ff.General.Text)
 		}
 		if got := sc.users[indexOfUser(sc.users, "soudan")].Roles; len(got) != 1 || got[0] != office.RoleReception {
 			t.Fatalf("roles after change: %v", got)
@@ -98,12 +98,12 @@ func TestCannotGrantMessage(t *testing.T) {
 		uf := sc.edit
 		test.Type(uf.login, "soudan2")
 		test.Type(uf.name, "相談 二")
-		tapOption(t, uf.roles.group, uf.roles.c.labels, "相談員")
+		tapOption(t, uf.roles.Group, uf.roles.Choices.Labels, "相談員")
 		uf.pw1.SetText("long-enough-pw")
 		uf.pw2.SetText("long-enough-pw")
 		uf.save()
-		if !strings.Contains(uf.ff.general.Text, "鍵を持たない管理者") {
-			t.Fatalf("ErrCannotGrant not explained: %q", uf.ff.general.Text)
+		if !strings.Contains(uf.ff.General.Text, "鍵を持たない管理者") {
+			t.Fatalf("ErrCannotGrant not explained: %q", uf.ff.General.Text)
 		}
 	})
 }
@@ -116,31 +116,31 @@ func TestMastersScreen(t *testing.T) {
 		ctx := f.ctx(s, fyne.NewSize(1000, 700))
 		m := newProgramTab(ctx)
 		m.pager.OnShortcut(ShortcutNew)
-		name := m.form.ff.errs["支援策名"]
+		name := m.form.ff.Errs["支援策名"]
 		m.pager.OnShortcut(ShortcutSave)
 		if name.Hidden || m.form == nil {
 			t.Fatal("empty program name accepted")
 		}
 		formEntry(t, m.form.ff, "支援策名").SetText("雇用調整助成金")
 		m.pager.OnShortcut(ShortcutSave)
-		if m.form != nil || len(m.table.rows) != 5 {
-			t.Fatalf("program not saved: %d rows", len(m.table.rows))
+		if m.form != nil || len(m.table.Rows) != 5 {
+			t.Fatalf("program not saved: %d rows", len(m.table.Rows))
 		}
 		v := newVenueTab(ctx)
 		v.show(v.open(0))
 		formEntry(t, v.form.ff, "同時相談数").SetText("ふたつ")
 		v.pager.OnShortcut(ShortcutSave)
-		if v.form == nil || v.form.ff.errs["同時相談数"].Hidden {
+		if v.form == nil || v.form.ff.Errs["同時相談数"].Hidden {
 			t.Fatal("bad capacity accepted")
 		}
 	})
 }
 
 // formEntry finds the first entry in the row labelled label of ff.
-func formEntry(t *testing.T, ff *fieldForm, label string) *widget.Entry {
+func formEntry(t *testing.T, ff *FieldForm, label string) *widget.Entry {
 	t.Helper()
 	var found *widget.Entry
-	for _, it := range ff.form.Items {
+	for _, it := range ff.Form.Items {
 		if it.Text != label {
 			continue
 		}

@@ -14,7 +14,7 @@ import (
 // for approval, each opened read-only to approve or send back.
 type approveScreen struct {
 	ctx     *Context
-	pager   *workPager
+	pager   *Pager
 	rows    []office.ConsultationSummary
 	list    *widget.List
 	count   *widget.Label
@@ -37,21 +37,21 @@ func newApproveScreen(ctx *Context) *approveScreen {
 	sc.list = widget.NewList(func() int { return len(sc.rows) }, sc.newRow, sc.updateRow)
 	sc.list.OnSelected = func(i widget.ListItemID) { sc.list.UnselectAll(); sc.open(sc.rows[i].ID) }
 	reload := widget.NewButtonWithIcon(tr("再読み込み"), theme.ViewRefreshIcon(), sc.refresh)
-	top := container.NewVBox(heading(tr("承認待ちの相談記録")), container.NewHBox(reload, sc.count),
-		container.New(&columns{widths: consultCols}, widget.NewLabel(tr("相談日")), widget.NewLabel(tr("時間")),
+	top := container.NewVBox(Heading(tr("承認待ちの相談記録")), container.NewHBox(reload, sc.count),
+		container.New(&Columns{Widths: consultCols}, widget.NewLabel(tr("相談日")), widget.NewLabel(tr("時間")),
 			widget.NewLabel(tr("事業者")), widget.NewLabel(tr("相談員")), widget.NewLabel(tr("形態"))))
-	sc.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, sc.list), map[string]func(){ShortcutSearch: func() { focusOn(ctx, sc.list) }})
+	sc.pager = NewPager(container.NewBorder(top, nil, nil, nil, sc.list), map[string]func(){ShortcutSearch: func() { Focus(ctx, sc.list) }})
 	sc.refresh()
 	return sc
 }
 
 func (sc *approveScreen) newRow() fyne.CanvasObject {
-	return container.New(&columns{widths: consultCols}, truncLabel(""), truncLabel(""), truncLabel(""), truncLabel(""), truncLabel(""))
+	return container.New(&Columns{Widths: consultCols}, TruncLabel(""), TruncLabel(""), TruncLabel(""), TruncLabel(""), TruncLabel(""))
 }
 
 func (sc *approveScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r := sc.rows[i]
-	vals := []string{dateLabel(r.Date), r.Start + "〜" + r.End, r.BusinessName, r.ConsultantName, tr(r.Mode)}
+	vals := []string{DateLabel(r.Date), r.Start + "〜" + r.End, r.BusinessName, r.ConsultantName, tr(r.Mode)}
 	for j, c := range o.(*fyne.Container).Objects {
 		c.(*widget.Label).SetText(vals[j])
 	}
@@ -60,7 +60,7 @@ func (sc *approveScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 func (sc *approveScreen) refresh() {
 	rows, err := sc.ctx.Office.PendingApprovals(context.Background(), sc.ctx.Session)
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 	}
 	sc.rows = rows
 	sc.count.SetText(tr("%d 件", len(rows)))
@@ -71,15 +71,15 @@ func (sc *approveScreen) refresh() {
 func (sc *approveScreen) open(id string) {
 	c, err := sc.ctx.Office.Consultation(context.Background(), sc.ctx.Session, id)
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 		return
 	}
 	cf, err := newConsultForm(sc.ctx, c, true)
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 		return
 	}
-	v := &approveView{id: id, form: cf, comment: newMultiLine(2), msg: widget.NewLabel("")}
+	v := &approveView{id: id, form: cf, comment: NewMultiLine(2), msg: widget.NewLabel("")}
 	v.comment.SetPlaceHolder(tr("差し戻す場合は理由を書いてください"))
 	v.msg.Wrapping = fyne.TextWrapWord
 	v.msg.Importance = widget.DangerImportance
@@ -92,8 +92,8 @@ func (sc *approveScreen) open(id string) {
 	bottom := container.NewVBox(widget.NewForm(widget.NewFormItem(tr("コメント"), v.comment)), v.msg,
 		container.NewHBox(approve, back, closeB))
 	approve.Importance = widget.HighImportance
-	view := container.NewBorder(cf.title, opaque(bottom), nil, nil, container.NewVScroll(consultSheet(sc.ctx, c)))
-	sc.pager.push(view, map[string]func(){ShortcutPrint: cf.print})
+	view := container.NewBorder(cf.title, Opaque(bottom), nil, nil, container.NewVScroll(consultSheet(sc.ctx, c)))
+	sc.pager.Push(view, map[string]func(){ShortcutPrint: cf.print})
 }
 
 func (sc *approveScreen) approve() {
@@ -117,6 +117,6 @@ func (sc *approveScreen) sendBack() {
 
 func (sc *approveScreen) close() {
 	sc.current = nil
-	sc.pager.pop()
+	sc.pager.Pop()
 	sc.refresh()
 }

@@ -19,11 +19,11 @@ import (
 // (findings) and the chain check.
 type auditScreen struct {
 	ctx      *Context
-	from, to *dateField
+	from, to *DateField
 	user     *widget.Entry
-	actions  choices
+	actions  Choices
 	action   *widget.Select
-	table    *workTable
+	table    *Table
 	findings *fyne.Container
 	verify   *widget.Label
 	busy     *widgets.Progress
@@ -32,8 +32,8 @@ type auditScreen struct {
 }
 
 // auditActions pairs the logged actions with Japanese names.
-func auditActions() choices {
-	var c choices
+func auditActions() Choices {
+	var c Choices
 	for _, a := range [][2]string{
 		{audit.ActLoginOK, "ログイン@audit"}, {audit.ActLoginFail, "ログイン失敗"}, {audit.ActLocked, "ロック@audit"},
 		{audit.ActUnlock, "ロック解除"}, {audit.ActView, "閲覧"}, {audit.ActViewCase, "相談内容の閲覧"},
@@ -41,7 +41,7 @@ func auditActions() choices {
 		{audit.ActExport, "書き出し"}, {audit.ActUserAdd, "利用者の追加"}, {audit.ActUserChange, "利用者の変更"},
 		{audit.ActInit, "初期化"}, {"audit.verify", "ログの検証"},
 	} {
-		c.add(a[0], tr(a[1]))
+		c.Add(a[0], tr(a[1]))
 	}
 	return c
 }
@@ -49,17 +49,17 @@ func auditActions() choices {
 // buildAudit builds the アクセスログ screen.
 func buildAudit(ctx *Context) fyne.CanvasObject {
 	sc := newAuditScreen(ctx)
-	return newWorkPager(sc.object(), map[string]func(){ShortcutSearch: func() { focusOn(ctx, sc.user) }})
+	return NewPager(sc.object(), map[string]func(){ShortcutSearch: func() { Focus(ctx, sc.user) }})
 }
 
 func newAuditScreen(ctx *Context) *auditScreen {
 	today := ctx.Today()
-	sc := &auditScreen{ctx: ctx, from: newDateField(today.AddDate(0, 0, -6), 7, nil), to: newDateField(today, 7, nil),
+	sc := &auditScreen{ctx: ctx, from: NewDateField(today.AddDate(0, 0, -6), 7, nil), to: NewDateField(today, 7, nil),
 		user: widget.NewEntry(), actions: auditActions(), findings: container.NewVBox(), verify: widget.NewLabel(""),
 		busy: widgets.NewProgress()}
 	sc.user.SetPlaceHolder(tr("ログインID"))
-	sc.action = allChoice(&sc.actions)
-	sc.table = newWorkTable([]string{"日時", "利用者", "操作@audit", "対象", "詳細"}, []float32{160, 110, 150, 150}, nil)
+	sc.action = AllChoice(&sc.actions)
+	sc.table = NewTable([]string{"日時", "利用者", "操作@audit", "対象", "詳細"}, []float32{160, 110, 150, 150}, nil)
 	sc.verify.Wrapping = fyne.TextWrapWord
 	sc.refresh()
 	return sc
@@ -70,12 +70,12 @@ func (sc *auditScreen) object() fyne.CanvasObject {
 	search.Importance = widget.HighImportance
 	check := widget.NewButtonWithIcon(tr("検証"), theme.ConfirmIcon(), sc.runVerify)
 	filters := container.NewVBox(
-		container.NewHBox(widget.NewLabel(tr("期間")), sc.from.object(), widget.NewLabel("〜"), sc.to.object()),
-		container.NewHBox(widget.NewLabel(tr("利用者")), sized(sc.user, 140), widget.NewLabel(tr("操作@audit")), sized(sc.action, 170), search))
+		container.NewHBox(widget.NewLabel(tr("期間")), sc.from.Object(), widget.NewLabel("〜"), sc.to.Object()),
+		container.NewHBox(widget.NewLabel(tr("利用者")), Sized(sc.user, 140), widget.NewLabel(tr("操作@audit")), Sized(sc.action, 170), search))
 	chain := container.NewBorder(nil, nil, check, nil, container.NewVBox(sc.verify, sc.busy))
-	top := container.NewVBox(heading(tr("アクセスログ")), filters, widget.NewCard("", tr("確認が必要な操作"), sc.findings),
+	top := container.NewVBox(Heading(tr("アクセスログ")), filters, widget.NewCard("", tr("確認が必要な操作"), sc.findings),
 		widget.NewCard("", tr("改ざんの検証"), chain))
-	return container.NewBorder(top, nil, nil, nil, sc.table.object())
+	return container.NewBorder(top, nil, nil, nil, sc.table.Object())
 }
 
 // filter is what the screen's filters select; the period is whole days in
@@ -85,8 +85,8 @@ func (sc *auditScreen) filter() audit.Filter {
 	return audit.Filter{
 		From:   time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, record.JST()),
 		To:     time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, record.JST()),
-		User:   trimmed(sc.user),
-		Action: sc.actions.id(sc.action.Selected),
+		User:   Trimmed(sc.user),
+		Action: sc.actions.ID(sc.action.Selected),
 	}
 }
 
@@ -114,20 +114,20 @@ func (sc *auditScreen) refresh() {
 // show lists the events and the findings read by refresh.
 func (sc *auditScreen) show(l auditList, err error) {
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 		return
 	}
 	evs := l.events
 	sc.events = evs
 	rows := make([][]string, len(evs))
 	for i, e := range evs {
-		act := sc.actions.label(e.Action)
+		act := sc.actions.Label(e.Action)
 		if act == "" {
 			act = e.Action
 		}
 		rows[len(evs)-1-i] = []string{e.At.In(record.JST()).Format("2006-01-02 15:04:05"), e.User, act, e.Object, e.Detail}
 	}
-	sc.table.set(rows)
+	sc.table.Set(rows)
 	sc.showFindings(l.findings, l.findingsErr)
 }
 

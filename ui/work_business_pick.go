@@ -21,7 +21,7 @@ type businessPick struct {
 	shown    *widget.Label
 	query    *widget.Entry
 	results  *widget.Select
-	hits     choices
+	hits     Choices
 	onChange func(id string)
 	running  widgets.Latest // the newest search
 }
@@ -31,7 +31,7 @@ func newBusinessPick(ctx *Context, onChange func(id string)) *businessPick {
 	p.shown.TextStyle.Bold = true
 	p.query.SetPlaceHolder(tr("事業所名・フリガナ・電話番号で検索"))
 	p.results = widget.NewSelect(nil, func(label string) {
-		if id := p.hits.id(label); id != "" {
+		if id := p.hits.ID(label); id != "" {
 			p.set(id, strings.SplitN(label, "（", 2)[0])
 		}
 	})
@@ -60,16 +60,16 @@ func (p *businessPick) search() {
 
 func (p *businessPick) found(hits []office.Hit, err error) {
 	if err != nil {
-		showError(p.ctx.Window, err)
+		ShowError(p.ctx.Window, err)
 		return
 	}
-	p.hits = choices{}
+	p.hits = Choices{}
 	for _, h := range hits {
 		if h.Kind == record.KindBusiness {
-			p.hits.add(h.ID, h.Title+"（"+h.Detail+"）")
+			p.hits.Add(h.ID, h.Title+"（"+h.Detail+"）")
 		}
 	}
-	p.results.Options = p.hits.labels
+	p.results.Options = p.hits.Labels
 	p.results.ClearSelected()
 	p.results.Refresh()
 }
@@ -78,7 +78,7 @@ func (p *businessPick) found(hits []office.Hit, err error) {
 func (p *businessPick) set(id, name string) {
 	p.id = id
 	if name == "" {
-		name = businessNames(p.ctx, []string{id})[id]
+		name = BusinessNames(p.ctx, []string{id})[id]
 	}
 	if id == "" {
 		name = tr("（未選択）")

@@ -14,24 +14,24 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
-// workPager shows one view of a screen at a time (a list, then a form over
+// Pager shows one view of a screen at a time (a list, then a form over
 // it) and routes the window's shortcuts (Ctrl+S/N/P/F) to the view on top.
 // The shell finds it as the screen's shortcut target.
-type workPager struct {
+type Pager struct {
 	widget.BaseWidget
 	stack *fyne.Container
 	keys  []map[string]func()
 }
 
-// newWorkPager returns a pager showing first, with its shortcut handlers.
-func newWorkPager(first fyne.CanvasObject, keys map[string]func()) *workPager {
-	p := &workPager{stack: container.NewStack(first), keys: []map[string]func(){keys}}
+// NewPager returns a pager showing first, with its shortcut handlers.
+func NewPager(first fyne.CanvasObject, keys map[string]func()) *Pager {
+	p := &Pager{stack: container.NewStack(first), keys: []map[string]func(){keys}}
 	p.ExtendBaseWidget(p)
 	return p
 }
 
-// push shows o over the current view until pop.
-func (p *workPager) push(o fyne.CanvasObject, keys map[string]func()) {
+// Push shows o over the current view until pop.
+func (p *Pager) Push(o fyne.CanvasObject, keys map[string]func()) {
 	for _, x := range p.stack.Objects {
 		x.Hide()
 	}
@@ -39,8 +39,8 @@ func (p *workPager) push(o fyne.CanvasObject, keys map[string]func()) {
 	p.keys = append(p.keys, keys)
 }
 
-// pop returns to the previous view.
-func (p *workPager) pop() {
+// Pop returns to the previous view.
+func (p *Pager) Pop() {
 	n := len(p.stack.Objects)
 	if n <= 1 {
 		return
@@ -51,11 +51,11 @@ func (p *workPager) pop() {
 	p.stack.Refresh()
 }
 
-// top returns the view on top.
-func (p *workPager) top() fyne.CanvasObject { return p.stack.Objects[len(p.stack.Objects)-1] }
+// Top returns the view on Top.
+func (p *Pager) Top() fyne.CanvasObject { return p.stack.Objects[len(p.stack.Objects)-1] }
 
 // OnShortcut runs the top view's handler for name (shortcutTarget).
-func (p *workPager) OnShortcut(name string) bool {
+func (p *Pager) OnShortcut(name string) bool {
 	if h := p.keys[len(p.keys)-1][name]; h != nil {
 		h()
 		return true
@@ -64,13 +64,13 @@ func (p *workPager) OnShortcut(name string) bool {
 }
 
 // CreateRenderer implements fyne.Widget.
-func (p *workPager) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.stack) }
+func (p *Pager) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.stack) }
 
-// isoToday is today's date in Japan as 2006-01-02.
-func isoToday(ctx *Context) string { return ctx.Today().Format(time.DateOnly) }
+// ISOToday is today's date in Japan as 2006-01-02.
+func ISOToday(ctx *Context) string { return ctx.Today().Format(time.DateOnly) }
 
-// parseISO reads an ISO date, or returns the zero time.
-func parseISO(s string) time.Time {
+// ParseISO reads an ISO date, or returns the zero time.
+func ParseISO(s string) time.Time {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}
@@ -78,18 +78,18 @@ func parseISO(s string) time.Time {
 	return t
 }
 
-// dateLabel shows an ISO date as 2026年10月1日（木）, or the text unchanged.
-func dateLabel(iso string) string {
-	t := parseISO(iso)
+// DateLabel shows an ISO date as 2026年10月1日（木）, or the text unchanged.
+func DateLabel(iso string) string {
+	t := ParseISO(iso)
 	if t.IsZero() {
 		return iso
 	}
 	return record.FormatDateJP(t)
 }
 
-// optionalDateEntry is an entry for a date that may stay empty; it accepts
+// OptionalDateEntry is an entry for a date that may stay empty; it accepts
 // every spelling record.ParseDate reads.
-func optionalDateEntry(label, v string) *widget.Entry {
+func OptionalDateEntry(label, v string) *widget.Entry {
 	e := widget.NewEntry()
 	e.SetPlaceHolder("2026-10-01")
 	e.SetText(v)
@@ -103,9 +103,9 @@ func optionalDateEntry(label, v string) *widget.Entry {
 	return e
 }
 
-// isoOf returns an entry's date as ISO, or the text itself when it is not a
+// ISOOf returns an entry's date as ISO, or the text itself when it is not a
 // date (validation then reports it), or "" when empty.
-func isoOf(label, s string) string {
+func ISOOf(label, s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return ""
@@ -117,99 +117,99 @@ func isoOf(label, s string) string {
 	return t.Format(time.DateOnly)
 }
 
-// choiceGroup is a check group over fixed Japanese values, shown translated.
-type choiceGroup struct {
-	c     choices
-	group *widget.CheckGroup
+// ChoiceGroup is a check group over fixed Japanese values, shown translated.
+type ChoiceGroup struct {
+	Choices     Choices
+	Group *widget.CheckGroup
 }
 
-func newChoiceGroup(values []string, horizontal bool) *choiceGroup {
-	g := &choiceGroup{c: textChoices(values)}
-	g.group = widget.NewCheckGroup(g.c.labels, nil)
-	g.group.Horizontal = horizontal
+func NewChoiceGroup(values []string, horizontal bool) *ChoiceGroup {
+	g := &ChoiceGroup{Choices: TextChoices(values)}
+	g.Group = widget.NewCheckGroup(g.Choices.Labels, nil)
+	g.Group.Horizontal = horizontal
 	return g
 }
 
-// newIDGroup is a check group over master records (ids shown by label).
-func newIDGroup(c choices) *choiceGroup {
-	g := &choiceGroup{c: c, group: widget.NewCheckGroup(c.labels, nil)}
-	g.group.Horizontal = true
+// NewIDGroup is a check group over master records (ids shown by label).
+func NewIDGroup(c Choices) *ChoiceGroup {
+	g := &ChoiceGroup{Choices: c, Group: widget.NewCheckGroup(c.Labels, nil)}
+	g.Group.Horizontal = true
 	return g
 }
 
-// values returns the checked values in the list's order.
-func (g *choiceGroup) values() []string {
+// Values returns the checked Values in the list's order.
+func (g *ChoiceGroup) Values() []string {
 	var out []string
-	for i, l := range g.c.labels {
-		for _, s := range g.group.Selected {
+	for i, l := range g.Choices.Labels {
+		for _, s := range g.Group.Selected {
 			if s == l {
-				out = append(out, g.c.ids[i])
+				out = append(out, g.Choices.IDs[i])
 			}
 		}
 	}
 	return out
 }
 
-// set checks exactly vs (values unknown to the group are ignored).
-func (g *choiceGroup) set(vs []string) {
+// Set checks exactly vs (values unknown to the group are ignored).
+func (g *ChoiceGroup) Set(vs []string) {
 	var sel []string
 	for _, v := range vs {
-		if l := g.c.label(v); l != "" {
+		if l := g.Choices.Label(v); l != "" {
 			sel = append(sel, l)
 		}
 	}
-	g.group.SetSelected(sel)
+	g.Group.SetSelected(sel)
 }
 
-// radio is a single choice over fixed Japanese values, shown translated.
-type radio struct {
-	c     choices
-	group *widget.RadioGroup
+// Radio is a single choice over fixed Japanese values, shown translated.
+type Radio struct {
+	Choices     Choices
+	Group *widget.RadioGroup
 }
 
-func newRadio(values []string) *radio {
-	r := &radio{c: textChoices(values)}
-	r.group = widget.NewRadioGroup(r.c.labels, nil)
-	r.group.Horizontal = true
+func NewRadio(values []string) *Radio {
+	r := &Radio{Choices: TextChoices(values)}
+	r.Group = widget.NewRadioGroup(r.Choices.Labels, nil)
+	r.Group.Horizontal = true
 	return r
 }
 
-func (r *radio) value() string { return r.c.id(r.group.Selected) }
+func (r *Radio) Value() string { return r.Choices.ID(r.Group.Selected) }
 
-func (r *radio) set(v string) { r.group.SetSelected(r.c.label(v)) }
+func (r *Radio) Set(v string) { r.Group.SetSelected(r.Choices.Label(v)) }
 
-// selectValue returns the Japanese value chosen in a Select made by
+// SelectValue returns the Japanese value chosen in a Select made by
 // textChoices(values).newSelect.
-func selectValue(c choices, s *widget.Select) string { return c.id(s.Selected) }
+func SelectValue(c Choices, s *widget.Select) string { return c.ID(s.Selected) }
 
-// setSelectValue selects v (or clears the Select when v is empty).
-func setSelectValue(c choices, s *widget.Select, v string) {
+// SetSelectValue selects v (or clears the Select when v is empty).
+func SetSelectValue(c Choices, s *widget.Select, v string) {
 	if v == "" {
 		s.ClearSelected()
 		return
 	}
-	c.selectID(s, v)
+	c.SelectID(s, v)
 }
 
-// staffChoicesByRole lists the active staff of one role (相談員 or 専門家),
+// StaffChoicesByRole lists the active staff of one role (相談員 or 専門家),
 // plus keep (an inactive one a record still names).
-func staffChoicesByRole(ctx *Context, role, keep string) (choices, error) {
+func StaffChoicesByRole(ctx *Context, role, keep string) (Choices, error) {
 	st, err := ctx.Office.Staff(context.Background(), ctx.Session)
-	var c choices
+	var c Choices
 	for _, s := range st {
 		if s.Role == role && (s.Active || s.ID == keep) {
 			label := s.Name
 			if s.Qualification != "" {
 				label += "（" + tr(s.Qualification) + "）"
 			}
-			c.add(s.ID, label)
+			c.Add(s.ID, label)
 		}
 	}
 	return c, err
 }
 
-// workButtons lays buttons out in a row, the first one important.
-func workButtons(bs ...*widget.Button) fyne.CanvasObject {
+// Buttons lays buttons out in a row, the first one important.
+func Buttons(bs ...*widget.Button) fyne.CanvasObject {
 	if len(bs) > 0 {
 		bs[0].Importance = widget.HighImportance
 	}
@@ -220,8 +220,8 @@ func workButtons(bs ...*widget.Button) fyne.CanvasObject {
 	return container.NewHBox(objs...)
 }
 
-// businessNames maps business ids to names (empty map on error).
-func businessNames(ctx *Context, ids []string) map[string]string {
+// BusinessNames maps business ids to names (empty map on error).
+func BusinessNames(ctx *Context, ids []string) map[string]string {
 	m, err := ctx.Office.BusinessNames(context.Background(), ctx.Session, ids)
 	if err != nil || m == nil {
 		return map[string]string{}
@@ -229,16 +229,16 @@ func businessNames(ctx *Context, ids []string) map[string]string {
 	return m
 }
 
-// opaque puts o on the theme's background, so that a scrolled form never
+// Opaque puts o on the theme's background, so that a scrolled form never
 // shows through a button bar.
-func opaque(o fyne.CanvasObject) fyne.CanvasObject {
+func Opaque(o fyne.CanvasObject) fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
 	return container.NewStack(bg, container.NewPadded(o))
 }
 
-// focusOn gives the keyboard focus to o (Ctrl+F lands on a screen's search
+// Focus gives the keyboard focus to o (Ctrl+F lands on a screen's search
 // field or list).
-func focusOn(ctx *Context, o fyne.Focusable) {
+func Focus(ctx *Context, o fyne.Focusable) {
 	if c := ctx.Window.Canvas(); c != nil {
 		c.Focus(o)
 	}

@@ -19,7 +19,7 @@ type consultForm struct {
 	ctx      *Context
 	rec      *record.Consultation
 	f        *consultFields
-	ff       *fieldForm
+	ff       *FieldForm
 	title    *widget.Label
 	notice   *widget.Label
 	readOnly bool
@@ -34,7 +34,7 @@ func newConsultForm(ctx *Context, rec *record.Consultation, readOnly bool) (*con
 	if err != nil {
 		return nil, err
 	}
-	cf := &consultForm{ctx: ctx, rec: rec, f: f, ff: newFieldForm(), title: heading(""), notice: widget.NewLabel(""), readOnly: readOnly}
+	cf := &consultForm{ctx: ctx, rec: rec, f: f, ff: NewFieldForm(), title: Heading(""), notice: widget.NewLabel(""), readOnly: readOnly}
 	cf.notice.Wrapping = fyne.TextWrapWord
 	cf.notice.Hide()
 	f.addRows(cf.ff)
@@ -65,11 +65,11 @@ func (cf *consultForm) setNotice(text string, imp widget.Importance) {
 // object is the form with its title and buttons.
 func (cf *consultForm) object() fyne.CanvasObject {
 	top := container.NewVBox(cf.title, cf.notice)
-	body := cf.ff.object()
+	body := cf.ff.Object()
 	if cf.readOnly {
 		body = consultSheet(cf.ctx, cf.rec)
 	}
-	return container.NewBorder(top, opaque(cf.buttons()), nil, nil, container.NewVScroll(body))
+	return container.NewBorder(top, Opaque(cf.buttons()), nil, nil, container.NewVScroll(body))
 }
 
 func (cf *consultForm) buttons() fyne.CanvasObject {
@@ -85,12 +85,12 @@ func (cf *consultForm) buttons() fyne.CanvasObject {
 	if cf.back != nil {
 		bs = append(bs, widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), cf.back))
 	}
-	return workButtons(bs...)
+	return Buttons(bs...)
 }
 
 // keys are the form's shortcuts: Ctrl+S saves a draft, Ctrl+P prints.
 func (cf *consultForm) keys() map[string]func() {
-	k := map[string]func(){ShortcutPrint: cf.print, ShortcutSearch: func() { focusOn(cf.ctx, cf.f.biz.query) }}
+	k := map[string]func(){ShortcutPrint: cf.print, ShortcutSearch: func() { Focus(cf.ctx, cf.f.biz.query) }}
 	if !cf.readOnly {
 		k[ShortcutSave] = func() { cf.save(record.StDraft) }
 	}
@@ -115,7 +115,7 @@ func (cf *consultForm) save(status string) bool {
 		return false
 	}
 	cf.rec = &c
-	cf.ff.clearErrors()
+	cf.ff.ClearErrors()
 	cf.showState()
 	cf.setNotice(tr("「%s」として保存しました。", tr(status)), widget.SuccessImportance)
 	if cf.onSaved != nil {
@@ -125,7 +125,7 @@ func (cf *consultForm) save(status string) bool {
 }
 
 func (cf *consultForm) failed(err error) {
-	cf.ff.showErrors(err)
+	cf.ff.ShowErrors(err)
 	var p record.Problems
 	if errors.As(err, &p) {
 		cf.setNotice(tr("入力内容を確かめてください（%d件）。", len(p)), widget.DangerImportance)

@@ -19,7 +19,7 @@ func (cf *consultForm) showHistory() {
 	}
 	vs, err := cf.ctx.Office.ConsultationHistory(context.Background(), cf.ctx.Session, cf.rec.ID)
 	if err != nil {
-		showError(cf.ctx.Window, err)
+		ShowError(cf.ctx.Window, err)
 		return
 	}
 	d := dialog.NewCustom(tr("相談記録の履歴（%d版）", len(vs)), tr("閉じる"), historyView(cf.ctx, vs), cf.ctx.Window)
@@ -34,7 +34,7 @@ func historyView(ctx *Context, vs []record.Consultation) fyne.CanvasObject {
 		func() fyne.CanvasObject { return widget.NewLabel("2026-10-01 10:00 login 下書き") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(versionLine(i, &vs[i])) })
 	list.OnSelected = func(i widget.ListItemID) {
-		title := heading(versionLine(i, &vs[i]))
+		title := Heading(versionLine(i, &vs[i]))
 		shown.Objects = []fyne.CanvasObject{container.NewBorder(title, nil, nil, nil, container.NewVScroll(consultSheet(ctx, &vs[i])))}
 		shown.Refresh()
 	}

@@ -18,12 +18,12 @@ import (
 // still need a record, the list of records with filters, and the form.
 type consultScreen struct {
 	ctx         *Context
-	pager       *workPager
+	pager       *Pager
 	visited     *fyne.Container
-	from, to    *dateField
-	consultants choices
+	from, to    *DateField
+	consultants Choices
 	consultant  *widget.Select
-	statuses    choices
+	statuses    Choices
 	status      *widget.Select
 	rows        []office.ConsultationSummary
 	list        *widget.List
@@ -53,31 +53,31 @@ func buildConsultations(ctx *Context) fyne.CanvasObject {
 func newConsultScreen(ctx *Context) *consultScreen {
 	sc := &consultScreen{ctx: ctx, visited: container.NewVBox(), count: widget.NewLabel("")}
 	today := ctx.Today()
-	sc.from = newDateField(today.AddDate(0, 0, -30), 7, nil)
-	sc.to = newDateField(today, 7, nil)
-	sc.consultants, _ = staffChoicesByRole(ctx, record.StaffRoles()[0], "")
-	sc.consultant = allChoice(&sc.consultants)
-	sc.statuses = textChoices(record.ConsultationStatuses())
-	sc.status = allChoice(&sc.statuses)
+	sc.from = NewDateField(today.AddDate(0, 0, -30), 7, nil)
+	sc.to = NewDateField(today, 7, nil)
+	sc.consultants, _ = StaffChoicesByRole(ctx, record.StaffRoles()[0], "")
+	sc.consultant = AllChoice(&sc.consultants)
+	sc.statuses = TextChoices(record.ConsultationStatuses())
+	sc.status = AllChoice(&sc.statuses)
 	sc.list = widget.NewList(func() int { return len(sc.rows) }, sc.newRow, sc.updateRow)
 	sc.list.OnSelected = func(i widget.ListItemID) { sc.list.UnselectAll(); sc.open(sc.rows[i].ID) }
 	if batchPrinter(ctx.Session) {
 		sc.printAll = widget.NewButtonWithIcon(tr("表示中の相談票をまとめて印刷"), theme.DocumentPrintIcon(), sc.printListed)
 	}
-	sc.pager = newWorkPager(sc.listView(), map[string]func(){
-		ShortcutNew: sc.newRecord, ShortcutSearch: func() { focusOn(ctx, sc.from.entry) },
+	sc.pager = NewPager(sc.listView(), map[string]func(){
+		ShortcutNew: sc.newRecord, ShortcutSearch: func() { Focus(ctx, sc.from.Entry) },
 	})
 	sc.refresh()
 	return sc
 }
 
-// allChoice prepends "すべて" (id "") to c and returns a Select over it.
-func allChoice(c *choices) *widget.Select {
-	all := choices{ids: []string{""}, labels: []string{tr("すべて")}}
-	all.ids = append(all.ids, c.ids...)
-	all.labels = append(all.labels, c.labels...)
+// AllChoice prepends "すべて" (id "") to c and returns a Select over it.
+func AllChoice(c *Choices) *widget.Select {
+	all := Choices{IDs: []string{""}, Labels: []string{tr("すべて")}}
+	all.IDs = append(all.IDs, c.IDs...)
+	all.Labels = append(all.Labels, c.Labels...)
 	*c = all
-	s := c.newSelect(nil)
+	s := c.NewSelect(nil)
 	s.SetSelectedIndex(0)
 	return s
 }
@@ -85,32 +85,32 @@ func allChoice(c *choices) *widget.Select {
 func (sc *consultScreen) listView() fyne.CanvasObject {
 	search := widget.NewButtonWithIcon(tr("絞り込む"), theme.SearchIcon(), sc.refresh)
 	add := widget.NewButtonWithIcon(tr("新規作成"), theme.ContentAddIcon(), sc.newRecord)
-	filters := container.NewHBox(widget.NewLabel(tr("期間")), sc.from.object(), widget.NewLabel("〜"), sc.to.object())
-	filters2 := container.NewHBox(widget.NewLabel(tr("相談員")), sized(sc.consultant, 160),
-		widget.NewLabel(tr("状態")), sized(sc.status, 110), search, layout.NewSpacer(), add)
+	filters := container.NewHBox(widget.NewLabel(tr("期間")), sc.from.Object(), widget.NewLabel("〜"), sc.to.Object())
+	filters2 := container.NewHBox(widget.NewLabel(tr("相談員")), Sized(sc.consultant, 160),
+		widget.NewLabel(tr("状態")), Sized(sc.status, 110), search, layout.NewSpacer(), add)
 	if sc.printAll != nil {
 		filters2.Add(sc.printAll)
 	}
 	filters2.Add(sc.count)
-	top := container.NewVBox(heading(tr("来所済みの予約（相談記録の未作成）")), sc.visited, widget.NewSeparator(),
-		heading(tr("相談記録")), filters, filters2, sc.header())
+	top := container.NewVBox(Heading(tr("来所済みの予約（相談記録の未作成）")), sc.visited, widget.NewSeparator(),
+		Heading(tr("相談記録")), filters, filters2, sc.header())
 	return container.NewBorder(top, nil, nil, nil, sc.list)
 }
 
 var consultCols = []float32{170, 110, 240, 140}
 
 func (sc *consultScreen) header() fyne.CanvasObject {
-	return container.New(&columns{widths: consultCols}, widget.NewLabel(tr("相談日")), widget.NewLabel(tr("時間")),
+	return container.New(&Columns{Widths: consultCols}, widget.NewLabel(tr("相談日")), widget.NewLabel(tr("時間")),
 		widget.NewLabel(tr("事業者")), widget.NewLabel(tr("相談員")), widget.NewLabel(tr("状態・形態")))
 }
 
 func (sc *consultScreen) newRow() fyne.CanvasObject {
-	return container.New(&columns{widths: consultCols}, truncLabel(""), truncLabel(""), truncLabel(""), truncLabel(""), truncLabel(""))
+	return container.New(&Columns{Widths: consultCols}, TruncLabel(""), TruncLabel(""), TruncLabel(""), TruncLabel(""), TruncLabel(""))
 }
 
 func (sc *consultScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r := sc.rows[i]
-	vals := []string{dateLabel(r.Date), r.Start + "〜" + r.End, r.BusinessName, r.ConsultantName, tr(r.Status) + "・" + tr(r.Mode)}
+	vals := []string{DateLabel(r.Date), r.Start + "〜" + r.End, r.BusinessName, r.ConsultantName, tr(r.Status) + "・" + tr(r.Mode)}
 	for j, c := range o.(*fyne.Container).Objects {
 		c.(*widget.Label).SetText(vals[j])
 	}
@@ -122,7 +122,7 @@ func (sc *consultScreen) refresh() {
 	sc.refreshVisited()
 	filter := office.ConsultationFilter{
 		From: sc.from.ISO(), To: sc.to.ISO(),
-		ConsultantID: sc.consultants.id(sc.consultant.Selected), Status: sc.statuses.id(sc.status.Selected),
+		ConsultantID: sc.consultants.ID(sc.consultant.Selected), Status: sc.statuses.ID(sc.status.Selected),
 	}
 	widgets.Run(sc.ctx.Runner, func(c context.Context) ([]office.ConsultationSummary, error) {
 		return sc.ctx.Office.Consultations(c, sc.ctx.Session, filter)
@@ -132,7 +132,7 @@ func (sc *consultScreen) refresh() {
 // listRows shows the records read for filter.
 func (sc *consultScreen) listRows(filter office.ConsultationFilter, rows []office.ConsultationSummary, err error) {
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 	}
 	sc.rows, sc.listed = rows, filter
 	sc.count.SetText(tr("%d 件", len(rows)))
@@ -179,7 +179,7 @@ func (sc *consultScreen) printListed() {
 func (sc *consultScreen) open(id string) {
 	c, err := sc.ctx.Office.Consultation(context.Background(), sc.ctx.Session, id)
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 		return
 	}
 	sc.show(c)
@@ -188,7 +188,7 @@ func (sc *consultScreen) open(id string) {
 // newRecord opens an empty form for today, with the person's own name as
 // consultant when the staff master links it to this login.
 func (sc *consultScreen) newRecord() {
-	c := &record.Consultation{Date: isoToday(sc.ctx), Status: record.StDraft, Mode: record.Modes()[0],
+	c := &record.Consultation{Date: ISOToday(sc.ctx), Status: record.StDraft, Mode: record.Modes()[0],
 		Case: &record.ConsultationCase{}, ConsultantID: ownStaffID(sc.ctx)}
 	sc.show(c)
 }
@@ -212,7 +212,7 @@ func (sc *consultScreen) show(c *record.Consultation) {
 	readOnly := c.Status == record.StApproved && !sc.ctx.Session.HasRole(office.RoleSupervisor)
 	cf, err := newConsultForm(sc.ctx, c, readOnly)
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 		return
 	}
 	if readOnly {
@@ -224,16 +224,16 @@ func (sc *consultScreen) show(c *record.Consultation) {
 	cf.onSaved = sc.refresh
 	cf.back = sc.closeForm
 	sc.form = cf
-	sc.pager.push(cf.object(), cf.keys())
+	sc.pager.Push(cf.object(), cf.keys())
 	if c.BusinessID == "" {
-		focusOn(sc.ctx, cf.f.biz.query)
+		Focus(sc.ctx, cf.f.biz.query)
 	} else if !readOnly {
-		focusOn(sc.ctx, cf.f.start)
+		Focus(sc.ctx, cf.f.start)
 	}
 }
 
 func (sc *consultScreen) closeForm() {
 	sc.form = nil
-	sc.pager.pop()
+	sc.pager.Pop()
 	sc.refresh()
 }

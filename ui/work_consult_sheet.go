@@ -28,8 +28,8 @@ func consultSheet(ctx *Context, c *record.Consultation) fyne.CanvasObject {
 
 // sheetRows are the label and text of each field that has a value.
 func sheetRows(ctx *Context, c *record.Consultation) [][2]string {
-	staff := names(ctx)
-	biz := businessNames(ctx, []string{c.BusinessID})[c.BusinessID]
+	staff := Names(ctx)
+	biz := BusinessNames(ctx, []string{c.BusinessID})[c.BusinessID]
 	when := c.Start + "〜" + c.End
 	if c.Minutes > 0 {
 		when += tr("（%d分）", c.Minutes)
@@ -47,7 +47,7 @@ func sheetRows(ctx *Context, c *record.Consultation) [][2]string {
 func caseRows(ctx *Context, k *record.ConsultationCase) [][2]string {
 	next := k.NextAction
 	if k.NextDue != "" {
-		next += tr("（期限：%s）", dateLabel(k.NextDue))
+		next += tr("（期限：%s）", DateLabel(k.NextDue))
 	}
 	return [][2]string{
 		{"相談内容区分", joinOther(k.Topics, k.TopicOther)},
@@ -115,7 +115,7 @@ func groupDigits(n int64) string {
 
 // dateWithWareki shows an ISO date in 西暦 with weekday and 和暦.
 func dateWithWareki(iso string) string {
-	t := parseISO(iso)
+	t := ParseISO(iso)
 	if t.IsZero() {
 		return iso
 	}

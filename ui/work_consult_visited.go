@@ -13,9 +13,9 @@ import (
 // refreshVisited lists today's reservations whose visitor came (来所) and
 // that have no record yet, each with 相談記録を作成 and 空欄の相談票.
 func (sc *consultScreen) refreshVisited() {
-	rs, err := sc.ctx.Office.VisitedWithoutRecord(context.Background(), sc.ctx.Session, isoToday(sc.ctx))
+	rs, err := sc.ctx.Office.VisitedWithoutRecord(context.Background(), sc.ctx.Session, ISOToday(sc.ctx))
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 		return
 	}
 	sc.visited.RemoveAll()
@@ -27,7 +27,7 @@ func (sc *consultScreen) refreshVisited() {
 	for i, r := range rs {
 		ids[i] = r.BusinessID
 	}
-	biz, staff := businessNames(sc.ctx, ids), names(sc.ctx)
+	biz, staff := BusinessNames(sc.ctx, ids), Names(sc.ctx)
 	for _, r := range rs {
 		sc.visited.Add(sc.visitedRow(r, biz[r.BusinessID], staff[r.ConsultantID]))
 	}
@@ -48,7 +48,7 @@ func (sc *consultScreen) visitedRow(r record.Reservation, bizName, staffName str
 func (sc *consultScreen) fromReservation(reservationID string) {
 	c, err := sc.ctx.Office.DraftFromReservation(context.Background(), sc.ctx.Session, reservationID)
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 		return
 	}
 	sc.show(c)

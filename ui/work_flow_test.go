@@ -94,18 +94,18 @@ func consultantFillsForm(t *testing.T, f *workFixture, s *office.Session) string
 	if fl.minutes.Text != "（90分）" {
 		t.Errorf("minutes not computed live: %q", fl.minutes.Text)
 	}
-	tapOption(t, fl.topics.group, fl.topics.c.labels, "利用できる支援策")
-	tapOption(t, fl.topics.group, fl.topics.c.labels, "その他")
+	tapOption(t, fl.topics.Group, fl.topics.Choices.Labels, "利用できる支援策")
+	tapOption(t, fl.topics.Group, fl.topics.Choices.Labels, "その他")
 	test.Type(fl.topicOther, "事業承継")
-	tapOption(t, fl.programs[2].group, fl.programs[2].c.labels, "持続化補助金")
-	tapOption(t, fl.troubles.group, fl.troubles.c.labels, "売上の減少")
-	tapOption(t, fl.salesDrop.group, fl.salesDrop.c.labels, "50%以上減少")
+	tapOption(t, fl.programs[2].Group, fl.programs[2].Choices.Labels, "持続化補助金")
+	tapOption(t, fl.troubles.Group, fl.troubles.Choices.Labels, "売上の減少")
+	tapOption(t, fl.salesDrop.Group, fl.salesDrop.Choices.Labels, "50%以上減少")
 	test.Type(fl.lender, "区信用金庫")
 	test.Type(fl.amount, "3,000,000")
 	fl.loanStatus.SetSelected("検討中")
 
 	test.Tap(workButton(t, cf.object(), "確定"))
-	if !strings.Contains(cf.notice.Text, "入力内容を確かめてください") || cf.ff.errs["相談の概要"].Hidden {
+	if !strings.Contains(cf.notice.Text, "入力内容を確かめてください") || cf.ff.Errs["相談の概要"].Hidden {
 		t.Fatalf("confirm without 相談の概要 not refused: %q", cf.notice.Text)
 	}
 	test.Type(fl.summary, "新聞に載っていた制度の概要が知りたい。")
@@ -146,10 +146,10 @@ func supervisorApproves(t *testing.T, f *workFixture, s *office.Session, id stri
 	if sc.current == nil || !sc.current.form.readOnly {
 		t.Fatal("record not opened read-only")
 	}
-	if !hasLabel(sc.pager.top(), "新聞に載っていた制度の概要が知りたい。") || !hasLabel(sc.pager.top(), "区信用金庫　3,000,000円　検討中") {
+	if !hasLabel(sc.pager.Top(), "新聞に載っていた制度の概要が知りたい。") || !hasLabel(sc.pager.Top(), "区信用金庫　3,000,000円　検討中") {
 		t.Error("the record's content is not shown to the supervisor")
 	}
-	top := sc.pager.top()
+	top := sc.pager.Top()
 	test.Tap(workButton(t, top, "差戻し"))
 	if !strings.Contains(sc.current.msg.Text, "コメント") && !strings.Contains(sc.current.msg.Text, "理由") {
 		t.Errorf("send back without comment: %q", sc.current.msg.Text)

@@ -20,9 +20,9 @@ func TestConsultFormGolden(t *testing.T) {
 		ctx.Window.SetContent(sc.pager)
 		sc.fromReservation(f.reservation)
 		fl := sc.form.f
-		tapOption(t, fl.topics.group, fl.topics.c.labels, "制度の詳細")
-		tapOption(t, fl.troubles.group, fl.troubles.c.labels, "売上の減少")
-		tapOption(t, fl.salesDrop.group, fl.salesDrop.c.labels, "30%以上減少")
+		tapOption(t, fl.topics.Group, fl.topics.Choices.Labels, "制度の詳細")
+		tapOption(t, fl.troubles.Group, fl.troubles.Choices.Labels, "売上の減少")
+		tapOption(t, fl.salesDrop.Group, fl.salesDrop.Choices.Labels, "30%以上減少")
 		ctx.Window.Canvas().Unfocus()
 		test.AssertImageMatches(t, "work_consult_form.png", ctx.Window.Canvas().Capture())
 	})

@@ -28,23 +28,23 @@ func newVenueTab(ctx *Context) *masterTab {
 }
 
 func venueForm(ctx *Context, v *record.Venue) *masterForm {
-	f := &masterForm{ff: newFieldForm()}
+	f := &masterForm{ff: NewFieldForm()}
 	name, addr, capa := widget.NewEntry(), widget.NewEntry(), numberEntry(v.Capacity)
 	active := widget.NewCheck(tr("使用中"), nil)
 	name.SetText(v.Name)
 	addr.SetText(v.Address)
 	active.SetChecked(v.Active)
-	f.ff.add("会場名", name)
-	f.ff.add("所在地", addr)
-	f.ff.add("同時相談数", sized(capa, 80))
-	f.ff.add("状態", active)
+	f.ff.Add("会場名", name)
+	f.ff.Add("所在地", addr)
+	f.ff.Add("同時相談数", Sized(capa, 80))
+	f.ff.Add("状態", active)
 	f.save = func() error {
 		n, ok := record.ParseWholeNumber(capa.Text)
 		if !ok {
 			return &record.FieldError{Field: "同時相談数", Msg: tr("同時相談数は数字で入力してください")}
 		}
 		x := *v
-		x.Name, x.Address, x.Capacity, x.Active = trimmed(name), trimmed(addr), int(n), active.Checked
+		x.Name, x.Address, x.Capacity, x.Active = Trimmed(name), Trimmed(addr), int(n), active.Checked
 		return ctx.Office.SaveVenue(context.Background(), ctx.Session, &x)
 	}
 	return f
@@ -69,29 +69,29 @@ func newStaffTab(ctx *Context) *masterTab {
 }
 
 func staffForm(ctx *Context, s *record.Staff) *masterForm {
-	f := &masterForm{ff: newFieldForm()}
+	f := &masterForm{ff: NewFieldForm()}
 	name, kana, login := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	role := newRadio(record.StaffRoles())
-	quals := textChoices(record.Qualifications())
-	qual := quals.newSelect(nil)
+	role := NewRadio(record.StaffRoles())
+	quals := TextChoices(record.Qualifications())
+	qual := quals.NewSelect(nil)
 	active := widget.NewCheck(tr("使用中"), nil)
 	name.SetText(s.Name)
 	kana.SetText(s.Kana)
 	login.SetText(s.Login)
-	role.set(s.Role)
-	setSelectValue(quals, qual, s.Qualification)
+	role.Set(s.Role)
+	SetSelectValue(quals, qual, s.Qualification)
 	active.SetChecked(s.Active)
 	login.SetPlaceHolder(tr("この人が使うログインID（任意）"))
-	f.ff.add("氏名", name)
-	f.ff.add("フリガナ", kana)
-	f.ff.add("区分", role.group)
-	f.ff.add("資格", qual)
-	f.ff.add("ログインID", login)
-	f.ff.add("状態", active)
+	f.ff.Add("氏名", name)
+	f.ff.Add("フリガナ", kana)
+	f.ff.Add("区分", role.Group)
+	f.ff.Add("資格", qual)
+	f.ff.Add("ログインID", login)
+	f.ff.Add("状態", active)
 	f.save = func() error {
 		x := *s
-		x.Name, x.Kana, x.Role = trimmed(name), trimmed(kana), role.value()
-		x.Qualification, x.Login, x.Active = selectValue(quals, qual), trimmed(login), active.Checked
+		x.Name, x.Kana, x.Role = Trimmed(name), Trimmed(kana), role.Value()
+		x.Qualification, x.Login, x.Active = SelectValue(quals, qual), Trimmed(login), active.Checked
 		return ctx.Office.SaveStaff(context.Background(), ctx.Session, &x)
 	}
 	return f
@@ -118,18 +118,18 @@ func newProgramTab(ctx *Context) *masterTab {
 }
 
 func programForm(ctx *Context, p *record.Program) *masterForm {
-	f := &masterForm{ff: newFieldForm()}
-	level, name := newRadio(record.ProgramLevels()), widget.NewEntry()
+	f := &masterForm{ff: NewFieldForm()}
+	level, name := NewRadio(record.ProgramLevels()), widget.NewEntry()
 	active := widget.NewCheck(tr("使用中"), nil)
-	level.set(p.Level)
+	level.Set(p.Level)
 	name.SetText(p.Name)
 	active.SetChecked(p.Active)
-	f.ff.add("実施主体", level.group)
-	f.ff.add("支援策名", name)
-	f.ff.add("状態", active)
+	f.ff.Add("実施主体", level.Group)
+	f.ff.Add("支援策名", name)
+	f.ff.Add("状態", active)
 	f.save = func() error {
 		x := *p
-		x.Level, x.Name, x.Active = level.value(), trimmed(name), active.Checked
+		x.Level, x.Name, x.Active = level.Value(), Trimmed(name), active.Checked
 		return ctx.Office.SaveProgram(context.Background(), ctx.Session, &x)
 	}
 	return f

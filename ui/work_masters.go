@@ -14,8 +14,8 @@ import (
 type masterTab struct {
 	ctx   *Context
 	title string
-	pager *workPager
-	table *workTable
+	pager *Pager
+	table *Table
 	// rows lists the records as table rows; open(i) and blank() return the
 	// form for record i or a new record.
 	rows  func() ([][]string, error)
@@ -26,7 +26,7 @@ type masterTab struct {
 
 // masterForm is a form of one master record; save stores it.
 type masterForm struct {
-	ff   *fieldForm
+	ff   *FieldForm
 	save func() error
 }
 
@@ -41,11 +41,11 @@ func buildMasters(ctx *Context) fyne.CanvasObject {
 
 // init makes the tab's list view; call after rows, open and blank are set.
 func (m *masterTab) init(headers []string, widths []float32) *masterTab {
-	m.table = newWorkTable(headers, widths, func(i int) { m.show(m.open(i)) })
+	m.table = NewTable(headers, widths, func(i int) { m.show(m.open(i)) })
 	add := widget.NewButtonWithIcon(tr("新規登録"), theme.ContentAddIcon(), func() { m.show(m.blank()) })
-	top := container.NewVBox(heading(tr(m.title)), container.NewHBox(add))
-	m.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, m.table.object()),
-		map[string]func(){ShortcutNew: func() { m.show(m.blank()) }, ShortcutSearch: func() { focusOn(m.ctx, m.table.list) }})
+	top := container.NewVBox(Heading(tr(m.title)), container.NewHBox(add))
+	m.pager = NewPager(container.NewBorder(top, nil, nil, nil, m.table.Object()),
+		map[string]func(){ShortcutNew: func() { m.show(m.blank()) }, ShortcutSearch: func() { Focus(m.ctx, m.table.List) }})
 	m.refresh()
 	return m
 }
@@ -53,28 +53,28 @@ func (m *masterTab) init(headers []string, widths []float32) *masterTab {
 func (m *masterTab) refresh() {
 	rows, err := m.rows()
 	if err != nil {
-		showError(m.ctx.Window, err)
+		ShowError(m.ctx.Window, err)
 	}
-	m.table.set(rows)
+	m.table.Set(rows)
 }
 
 func (m *masterTab) show(f *masterForm) {
 	m.form = f
 	save := func() {
 		if err := f.save(); err != nil {
-			f.ff.showErrors(err)
+			f.ff.ShowErrors(err)
 			return
 		}
 		m.back()
 	}
 	saveB := widget.NewButtonWithIcon(tr("保存"), theme.DocumentSaveIcon(), save)
 	back := widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), m.back)
-	m.pager.push(formView(heading(tr(m.title)), f.ff.object(), saveB, back), map[string]func(){ShortcutSave: save})
+	m.pager.Push(FormView(Heading(tr(m.title)), f.ff.Object(), saveB, back), map[string]func(){ShortcutSave: save})
 }
 
 func (m *masterTab) back() {
 	m.form = nil
-	m.pager.pop()
+	m.pager.Pop()
 	m.refresh()
 }
 

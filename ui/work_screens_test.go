@@ -24,14 +24,14 @@ func TestDispatchRequest(t *testing.T) {
 		sc.pager.OnShortcut(ShortcutNew)
 		df := sc.form
 		df.biz.set(f.business, "")
-		df.advisers.selectID(df.adviser, f.adviser)
+		df.advisers.SelectID(df.adviser, f.adviser)
 		if df.save(nil) {
 			t.Fatal("saved without a theme")
 		}
 		test.Type(df.theme, "販路開拓")
 		test.Type(df.hours, "2.5")
 		if !df.save(sc.refresh) {
-			t.Fatalf("save: %v", df.ff.general.Text)
+			t.Fatalf("save: %v", df.ff.General.Text)
 		}
 		if !strings.Contains(df.count.Text, "1回") || len(sc.ds) != 1 || sc.ds[0].Hours != 2.5 {
 			t.Fatalf("count %q, list %+v", df.count.Text, sc.ds)
@@ -51,12 +51,12 @@ func TestSeminarApplications(t *testing.T) {
 		sf := sc.editing
 		test.Type(sf.title, "補助金申請の基礎")
 		sf.capacity.SetText("1")
-		sf.venues.selectID(sf.venue, f.venue)
+		sf.venues.SelectID(sf.venue, f.venue)
 		sc.pager.OnShortcut(ShortcutSave)
 		if len(sc.sems) != 1 {
-			t.Fatalf("seminar not saved: %q", sf.ff.general.Text)
+			t.Fatalf("seminar not saved: %q", sf.ff.General.Text)
 		}
-		sc.table.list.Select(0)
+		sc.table.List.Select(0)
 		v := sc.detail
 		for _, who := range []string{"山田", "佐藤"} {
 			test.Type(v.bizName, "テスト商店")
@@ -116,7 +116,7 @@ func TestSendBackAndHistory(t *testing.T) {
 		sc := newApproveScreen(f.ctx(s, fyne.NewSize(1000, 700)))
 		sc.list.Select(0)
 		test.Type(sc.current.comment, "所感を書いてください")
-		test.Tap(workButton(t, sc.pager.top(), "差戻し"))
+		test.Tap(workButton(t, sc.pager.Top(), "差戻し"))
 		if sc.current != nil || len(sc.rows) != 0 {
 			t.Fatalf("not sent back: %q", sc.current.msg.Text)
 		}

@@ -20,19 +20,19 @@ type applicationsView struct {
 	apps                         []record.Application
 	list                         *widget.List
 	summary, msg                 *widget.Label
-	ff                           *fieldForm
+	ff                           *FieldForm
 	bizName, person, phone, mail *widget.Entry
 }
 
 func newApplicationsView(ctx *Context, sem *record.Seminar) *applicationsView {
-	v := &applicationsView{ctx: ctx, sem: sem, summary: widget.NewLabel(""), msg: widget.NewLabel(""), ff: newFieldForm(),
+	v := &applicationsView{ctx: ctx, sem: sem, summary: widget.NewLabel(""), msg: widget.NewLabel(""), ff: NewFieldForm(),
 		bizName: widget.NewEntry(), person: widget.NewEntry(), phone: widget.NewEntry(), mail: widget.NewEntry()}
 	v.msg.Wrapping = fyne.TextWrapWord
 	v.list = widget.NewList(func() int { return len(v.apps) }, v.newRow, v.updateRow)
-	v.ff.add("事業所名", v.bizName)
-	v.ff.add("氏名", v.person)
-	v.ff.add("電話番号", v.phone)
-	v.ff.add("メールアドレス", v.mail)
+	v.ff.Add("事業所名", v.bizName)
+	v.ff.Add("氏名", v.person)
+	v.ff.Add("電話番号", v.phone)
+	v.ff.Add("メールアドレス", v.mail)
 	v.refresh()
 	return v
 }
@@ -40,25 +40,25 @@ func newApplicationsView(ctx *Context, sem *record.Seminar) *applicationsView {
 var appCols = []float32{40, 220, 150, 140, 130}
 
 func (v *applicationsView) object() fyne.CanvasObject {
-	head := container.New(&columns{widths: appCols}, widget.NewLabel("No."), widget.NewLabel(tr("事業所名")),
+	head := container.New(&Columns{Widths: appCols}, widget.NewLabel("No."), widget.NewLabel(tr("事業所名")),
 		widget.NewLabel(tr("氏名")), widget.NewLabel(tr("申込日")), widget.NewLabel(tr("状態")), widget.NewLabel(tr("出席")))
-	title := tr("%s　%s %s〜%s", v.sem.Title, dateLabel(v.sem.Date), v.sem.Start, v.sem.End)
-	top := container.NewVBox(heading(title), v.summary, head)
+	title := tr("%s　%s %s〜%s", v.sem.Title, DateLabel(v.sem.Date), v.sem.Start, v.sem.End)
+	top := container.NewVBox(Heading(title), v.summary, head)
 	add := widget.NewButtonWithIcon(tr("申込を受け付ける"), theme.ContentAddIcon(), v.add)
 	add.Importance = widget.HighImportance
-	form := container.NewVBox(widget.NewSeparator(), heading(tr("申込の受付")), v.ff.object(), container.NewHBox(add), v.msg)
+	form := container.NewVBox(widget.NewSeparator(), Heading(tr("申込の受付")), v.ff.Object(), container.NewHBox(add), v.msg)
 	return container.NewBorder(top, form, nil, nil, v.list)
 }
 
 func (v *applicationsView) newRow() fyne.CanvasObject {
-	return container.New(&columns{widths: appCols}, truncLabel(""), truncLabel(""), truncLabel(""), truncLabel(""),
-		truncLabel(""), widget.NewCheck(tr("出席"), nil))
+	return container.New(&Columns{Widths: appCols}, TruncLabel(""), TruncLabel(""), TruncLabel(""), TruncLabel(""),
+		TruncLabel(""), widget.NewCheck(tr("出席"), nil))
 }
 
 func (v *applicationsView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	a := v.apps[i]
 	objs := o.(*fyne.Container).Objects
-	for j, s := range []string{strconv.Itoa(i + 1), a.BusinessName, a.PersonName, dateLabel(a.AppliedOn), tr(a.Status)} {
+	for j, s := range []string{strconv.Itoa(i + 1), a.BusinessName, a.PersonName, DateLabel(a.AppliedOn), tr(a.Status)} {
 		objs[j].(*widget.Label).SetText(s)
 	}
 	c := objs[5].(*widget.Check)
@@ -76,7 +76,7 @@ func (v *applicationsView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 func (v *applicationsView) refresh() {
 	apps, err := v.ctx.Office.Applications(context.Background(), v.ctx.Session, v.sem.ID)
 	if err != nil {
-		showError(v.ctx.Window, err)
+		ShowError(v.ctx.Window, err)
 	}
 	v.apps = apps
 	counts := map[string]int{}
@@ -91,20 +91,20 @@ func (v *applicationsView) refresh() {
 // mark records 出席 (on) or 欠席 (off).
 func (v *applicationsView) mark(id string, on bool) {
 	if err := v.ctx.Office.MarkAttendance(context.Background(), v.ctx.Session, id, on); err != nil {
-		showError(v.ctx.Window, err)
+		ShowError(v.ctx.Window, err)
 	}
 	v.refresh()
 }
 
 // add takes a new application; over capacity it becomes キャンセル待ち.
 func (v *applicationsView) add() {
-	a := &record.Application{SeminarID: v.sem.ID, BusinessName: trimmed(v.bizName), PersonName: trimmed(v.person),
-		Phone: trimmed(v.phone), Email: trimmed(v.mail)}
+	a := &record.Application{SeminarID: v.sem.ID, BusinessName: Trimmed(v.bizName), PersonName: Trimmed(v.person),
+		Phone: Trimmed(v.phone), Email: Trimmed(v.mail)}
 	if err := v.ctx.Office.SaveApplication(context.Background(), v.ctx.Session, a); err != nil {
-		v.ff.showErrors(err)
+		v.ff.ShowErrors(err)
 		return
 	}
-	v.ff.clearErrors()
+	v.ff.ClearErrors()
 	for _, e := range []*widget.Entry{v.bizName, v.person, v.phone, v.mail} {
 		e.SetText("")
 	}

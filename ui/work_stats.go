@@ -44,7 +44,7 @@ const maxBarWidth = 320
 // buildStats builds the 統計 screen.
 func buildStats(ctx *Context) fyne.CanvasObject {
 	sc := newStatsScreen(ctx)
-	return newWorkPager(sc.object(), map[string]func(){ShortcutPrint: sc.print, ShortcutSearch: func() { focusOn(ctx, sc.year) }})
+	return NewPager(sc.object(), map[string]func(){ShortcutPrint: sc.print, ShortcutSearch: func() { Focus(ctx, sc.year) }})
 }
 
 func newStatsScreen(ctx *Context) *statsScreen {
@@ -72,9 +72,9 @@ func newStatsScreen(ctx *Context) *statsScreen {
 
 func (sc *statsScreen) object() fyne.CanvasObject {
 	printB := widget.NewButtonWithIcon(tr("印刷"), theme.DocumentPrintIcon(), sc.print)
-	bar := container.NewHBox(sc.kind, sized(sc.year, 90), widget.NewLabel(tr("年")), sized(sc.month, 70),
+	bar := container.NewHBox(sc.kind, Sized(sc.year, 90), widget.NewLabel(tr("年")), Sized(sc.month, 70),
 		widget.NewLabel(tr(statsMonth)), sc.runB, printB)
-	top := container.NewVBox(heading(tr("統計")), bar, sc.status, sc.busy)
+	top := container.NewVBox(Heading(tr("統計")), bar, sc.status, sc.busy)
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(sc.body))
 }
 
@@ -117,11 +117,11 @@ func (sc *statsScreen) counted(st *office.Stats, err error) {
 	sc.status.Hide()
 	sc.runB.Enable()
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 		return
 	}
 	sc.stats = st
-	sc.body.Objects = append([]fyne.CanvasObject{heading(st.Title), widget.NewLabel(st.Period), statsSummary(st)}, statsTables(st.Tables)...)
+	sc.body.Objects = append([]fyne.CanvasObject{Heading(st.Title), widget.NewLabel(st.Period), statsSummary(st)}, statsTables(st.Tables)...)
 	sc.body.Refresh()
 }
 
@@ -160,7 +160,7 @@ func statsRows(rows []reports.Count) fyne.CanvasObject {
 	}
 	grid := container.NewVBox()
 	for _, r := range rows {
-		grid.Add(container.New(&columns{widths: []float32{260, 70}}, truncLabel(tr(r.Label)),
+		grid.Add(container.New(&Columns{Widths: []float32{260, 70}}, TruncLabel(tr(r.Label)),
 			widget.NewLabelWithStyle(strconv.Itoa(r.N), fyne.TextAlignTrailing, fyne.TextStyle{}), statsBar(r.N, most)))
 	}
 	if len(rows) == 0 {

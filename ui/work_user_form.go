@@ -16,9 +16,9 @@ import (
 type userForm struct {
 	ctx         *Context
 	user        *office.User
-	ff          *fieldForm
+	ff          *FieldForm
 	login, name *widget.Entry
-	roles       *choiceGroup
+	roles       *ChoiceGroup
 	changeRoles *widget.Check
 	pw1, pw2    *widget.Entry
 	msg         *widget.Label
@@ -26,26 +26,26 @@ type userForm struct {
 }
 
 func newUserForm(ctx *Context, u *office.User) *userForm {
-	uf := &userForm{ctx: ctx, user: u, ff: newFieldForm(), login: widget.NewEntry(), name: widget.NewEntry(),
+	uf := &userForm{ctx: ctx, user: u, ff: NewFieldForm(), login: widget.NewEntry(), name: widget.NewEntry(),
 		pw1: widget.NewPasswordEntry(), pw2: widget.NewPasswordEntry(), msg: widget.NewLabel("")}
 	uf.msg.Wrapping = fyne.TextWrapWord
-	var rc choices
+	var rc Choices
 	for _, r := range office.AllRoles() {
-		rc.add(string(r), tr(r.Label()))
+		rc.Add(string(r), tr(r.Label()))
 	}
-	uf.roles = newIDGroup(rc)
+	uf.roles = NewIDGroup(rc)
 	uf.changeRoles = widget.NewCheck(tr("役割も変更する"), func(on bool) { uf.syncRoles(on) })
 	if u == nil {
-		uf.ff.add("ログインID", uf.login)
-		uf.ff.add("氏名", uf.name)
-		uf.ff.add("役割", uf.roles.group)
+		uf.ff.Add("ログインID", uf.login)
+		uf.ff.Add("氏名", uf.name)
+		uf.ff.Add("役割", uf.roles.Group)
 	} else {
-		uf.roles.set(rolesToIDs(u.Roles))
-		uf.ff.add("役割", container.NewVBox(uf.changeRoles, uf.roles.group))
+		uf.roles.Set(rolesToIDs(u.Roles))
+		uf.ff.Add("役割", container.NewVBox(uf.changeRoles, uf.roles.Group))
 		uf.syncRoles(false)
 	}
-	uf.ff.add("新しいパスワード", uf.pw1)
-	uf.ff.add("パスワード（確認）", uf.pw2)
+	uf.ff.Add("新しいパスワード", uf.pw1)
+	uf.ff.Add("パスワード（確認）", uf.pw2)
 	return uf
 }
 
@@ -59,9 +59,9 @@ func rolesToIDs(rs []office.Role) []string {
 
 func (uf *userForm) syncRoles(on bool) {
 	if on {
-		uf.roles.group.Enable()
+		uf.roles.Group.Enable()
 	} else {
-		uf.roles.group.Disable()
+		uf.roles.Group.Disable()
 	}
 }
 
@@ -84,8 +84,8 @@ func (uf *userForm) object(back func()) fyne.CanvasObject {
 		buttons = append(buttons, uf.disableButton())
 	}
 	buttons = append(buttons, widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), back))
-	head := container.NewVBox(heading(title), widget.NewLabel(tr("パスワードは%d文字以上です。", office.MinPasswordLen)))
-	return formView(head, container.NewVBox(uf.ff.object(), uf.msg), buttons...)
+	head := container.NewVBox(Heading(title), widget.NewLabel(tr("パスワードは%d文字以上です。", office.MinPasswordLen)))
+	return FormView(head, container.NewVBox(uf.ff.Object(), uf.msg), buttons...)
 }
 
 func (uf *userForm) disableButton() *widget.Button {
@@ -110,23 +110,23 @@ func (uf *userForm) setDisabled(disabled bool) {
 // Japanese (office.ErrCannotGrant explains which admin may grant case roles).
 func (uf *userForm) save() {
 	if uf.pw1.Text != uf.pw2.Text {
-		uf.ff.showErrors(&record.FieldError{Field: "パスワード（確認）", Msg: tr("確認のパスワードが一致しません。")})
+		uf.ff.ShowErrors(&record.FieldError{Field: "パスワード（確認）", Msg: tr("確認のパスワードが一致しません。")})
 		return
 	}
 	pw := []byte(uf.pw1.Text)
 	defer clear(pw)
 	var roles []office.Role
-	for _, r := range uf.roles.values() {
+	for _, r := range uf.roles.Values() {
 		roles = append(roles, office.Role(r))
 	}
 	var err error
 	if uf.user == nil {
-		err = uf.ctx.Office.AddUser(context.Background(), uf.ctx.Session, office.NewUser{Login: trimmed(uf.login), Name: trimmed(uf.name), Roles: roles, Password: pw})
+		err = uf.ctx.Office.AddUser(context.Background(), uf.ctx.Session, office.NewUser{Login: Trimmed(uf.login), Name: Trimmed(uf.name), Roles: roles, Password: pw})
 	} else {
 		if !uf.changeRoles.Checked {
 			roles = nil
 		} else if len(roles) == 0 {
-			uf.ff.showErrors(&record.FieldError{Field: "役割", Msg: tr("役割を一つ以上選んでください。")})
+			uf.ff.ShowErrors(&record.FieldError{Field: "役割", Msg: tr("役割を一つ以上選んでください。")})
 			return
 		}
 		if len(pw) == 0 && roles != nil {
@@ -139,7 +139,7 @@ func (uf *userForm) save() {
 		}
 	}
 	if err != nil {
-		uf.ff.showErrors(err)
+		uf.ff.ShowErrors(err)
 		return
 	}
 	uf.pw1.SetText("")

@@ -17,8 +17,8 @@ import (
 // and enabling, and resetting a password (optionally with new roles).
 type usersScreen struct {
 	ctx   *Context
-	pager *workPager
-	table *workTable
+	pager *Pager
+	table *Table
 	users []office.User
 	edit  *userForm // the open form, if any
 }
@@ -28,11 +28,11 @@ func buildUsers(ctx *Context) fyne.CanvasObject { return newUsersScreen(ctx).pag
 
 func newUsersScreen(ctx *Context) *usersScreen {
 	sc := &usersScreen{ctx: ctx}
-	sc.table = newWorkTable([]string{"ログインID", "氏名", "状態", "役割"}, []float32{140, 160, 170}, sc.open)
+	sc.table = NewTable([]string{"ログインID", "氏名", "状態", "役割"}, []float32{140, 160, 170}, sc.open)
 	add := widget.NewButtonWithIcon(tr("利用者を追加"), theme.ContentAddIcon(), sc.add)
-	top := container.NewVBox(heading(tr("利用者")), container.NewHBox(add))
-	sc.pager = newWorkPager(container.NewBorder(top, nil, nil, nil, sc.table.object()),
-		map[string]func(){ShortcutNew: sc.add, ShortcutSearch: func() { focusOn(ctx, sc.table.list) }})
+	top := container.NewVBox(Heading(tr("利用者")), container.NewHBox(add))
+	sc.pager = NewPager(container.NewBorder(top, nil, nil, nil, sc.table.Object()),
+		map[string]func(){ShortcutNew: sc.add, ShortcutSearch: func() { Focus(ctx, sc.table.List) }})
 	sc.refresh()
 	return sc
 }
@@ -60,14 +60,14 @@ func userState(u office.User) string {
 func (sc *usersScreen) refresh() {
 	us, err := sc.ctx.Office.Users(context.Background(), sc.ctx.Session)
 	if err != nil {
-		showError(sc.ctx.Window, err)
+		ShowError(sc.ctx.Window, err)
 	}
 	sc.users = us
 	rows := make([][]string, len(us))
 	for i, u := range us {
 		rows[i] = []string{u.Login, u.Name, userState(u), roleLabels(u.Roles)}
 	}
-	sc.table.set(rows)
+	sc.table.Set(rows)
 }
 
 func (sc *usersScreen) add() { sc.show(newUserForm(sc.ctx, nil)) }
@@ -80,12 +80,12 @@ func (sc *usersScreen) open(i int) {
 func (sc *usersScreen) show(uf *userForm) {
 	sc.edit = uf
 	uf.done = sc.back
-	sc.pager.push(uf.object(sc.back), map[string]func(){ShortcutSave: uf.save})
+	sc.pager.Push(uf.object(sc.back), map[string]func(){ShortcutSave: uf.save})
 	sc.ctx.Window.Canvas().Focus(uf.first())
 }
 
 func (sc *usersScreen) back() {
 	sc.edit = nil
-	sc.pager.pop()
+	sc.pager.Pop()
 	sc.refresh()
 }
