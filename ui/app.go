@@ -58,7 +58,7 @@ func New(a fyne.App, opt Options) *App {
 	if err := LoadTranslations(u.settings.Language); err != nil {
 		log.Printf("ui: %v", err)
 	}
-	a.Settings().SetTheme(NewTheme(u.settings.FontSize))
+	a.Settings().SetTheme(widgets.NewTheme(u.settings.FontSize))
 	title := opt.Title
 	if title == "" {
 		title = "窓口 Madoguchi"

@@ -3,11 +3,11 @@ package ui
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/madoguchi-jp/madoguchi/assets"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // The languages the settings offer. Japanese is the default; the
@@ -52,32 +52,5 @@ func localeIsC() bool {
 	return true
 }
 
-// ContextMark separates a translation key's Japanese text from its context
-// ("確定@button"). One Japanese word can need two English ones (確定 is the
-// status "Confirmed" and the button "Confirm"): the plain key keeps the
-// meaning that records store as data (statuses, modes), and the other
-// meaning gets a key with a context, whose Japanese value is the same text.
-const ContextMark = "@"
-
-// JapaneseText returns key without its context: the Japanese text it shows
-// ("確定@button" → "確定").
-func JapaneseText(key string) string {
-	text, _, _ := strings.Cut(key, ContextMark)
-	return text
-}
-
-// tr translates a Japanese source string (or a key with a context, see
-// ContextMark) and formats it with args like fmt.Sprintf: tr("%d 件", n).
-func tr(key string, args ...any) string {
-	if key == "" {
-		return ""
-	}
-	s := lang.L(key)
-	if s == key {
-		s = JapaneseText(key) // no translation: show the Japanese text
-	}
-	if len(args) == 0 {
-		return s
-	}
-	return fmt.Sprintf(s, args...)
-}
+// tr translates (widgets.T).
+func tr(key string, args ...any) string { return widgets.T(key, args...) }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // TestEnglishSelectable switches to English and back; the keys that one
@@ -160,8 +161,8 @@ func TestTranslationFiles(t *testing.T) {
 		if _, ok := en[k]; !ok {
 			t.Errorf("%q is in ja.json but not in en.json", k)
 		}
-		if v != JapaneseText(k) {
-			t.Errorf("ja.json: %q reads %q, want its own text %q", k, v, JapaneseText(k))
+		if v != widgets.JapaneseText(k) {
+			t.Errorf("ja.json: %q reads %q, want its own text %q", k, v, widgets.JapaneseText(k))
 		}
 	}
 	for k, v := range en {
@@ -175,15 +176,15 @@ func TestTranslationFiles(t *testing.T) {
 }
 
 // The ways the ui code names a translation key: tr("…"), lang.L("…"),
-// widgets.T("…"), a form row (ff.add("…", …)), a screen's Title, a menu
+// widgets.T("…"), a form row (ff.Add("…", …)), a screen's Title, a menu
 // item, a table's headers and the audit actions' names, and any literal
-// with a context (ContextMark).
+// with a context (widgets.ContextMark).
 var (
-	keyCalls = regexp.MustCompile(`(?:\btr|\blang\.L|\bwidgets\.T|\b(?:ff|form)\.add|\bitem|\bheading|\bNewTable|\bnewWorkTable)\(\s*"((?:[^"\\]|\\.)*)"`)
+	keyCalls = regexp.MustCompile(`(?:\btr|\blang\.L|\bwidgets\.T|\b(?:ff|form)\.Add|\bitem|\bHeading|\bNewTable)\(\s*"((?:[^"\\]|\\.)*)"`)
 	keyTitle = regexp.MustCompile(`\bTitle:\s*"((?:[^"\\]|\\.)*)"`)
 	keyPairs = regexp.MustCompile(`\{audit\.Act\w+,\s*"((?:[^"\\]|\\.)*)"\}`)
-	keyLists = regexp.MustCompile(`(?:NewTable|newWorkTable)\(\[\]string\{([^}]*)\}`)
-	keyCtx   = regexp.MustCompile(`"([^"\\]+` + ContextMark + `[a-z]+)"`)
+	keyLists = regexp.MustCompile(`NewTable\(\[\]string\{([^}]*)\}`)
+	keyCtx   = regexp.MustCompile(`"([^"\\]+` + widgets.ContextMark + `[a-z]+)"`)
 	literal  = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
 )
 

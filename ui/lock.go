@@ -20,7 +20,7 @@ import (
 // button actions of the shell (touch), and a poll of the focused widget:
 // when the focus moved or the focused entry's text or cursor changed since
 // the last tick, the person was typing. Every method runs on the UI
-// goroutine; the session's runner ticks it (Runner.Every).
+// goroutine; the session's runner ticks it (widgets.Runner.Every).
 type idleLock struct {
 	limit  time.Duration
 	now    func() time.Time
@@ -158,7 +158,7 @@ func (u *App) endSession() {
 }
 
 func closeAllOverlays(c fyne.Canvas) {
-	for CloseTopOverlay(c) {
+	for widgets.CloseTopOverlay(c) {
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
@@ -35,11 +36,11 @@ func TestIdleLockTicks(t *testing.T) {
 // TestLockStopsRunningWork: work the screens started through the session's
 // runner stops when the window locks, and its result is dropped.
 func TestLockStopsRunningWork(t *testing.T) {
-	to := newTestOffice(t, t.TempDir())
+	to := uitest.NewOffice(t, "", uitest.Counter)
 	u := newTestApp(t, to)
 	u.Start()
-	logIn(t, u, "uketsuke", testReceptionPW)
-	r := u.shell.ctx.Runner
+	logIn(t, u, "uketsuke", uitest.Password)
+	r := u.shell.ctx.Runner()
 	started := make(chan struct{})
 	var cause error
 	delivered := false

@@ -85,13 +85,13 @@ func (f *loginForm) layout() fyne.CanvasObject {
 		side = f.demoCard()
 	}
 	body := container.NewGridWithColumns(2, card, side)
-	return container.NewPadded(container.NewVBox(layoutSpacer(), container.NewCenter(Sized(body, 1000))))
+	return container.NewPadded(container.NewVBox(layoutSpacer(), container.NewCenter(widgets.Sized(body, 1000))))
 }
 
 // demoCard lists the demo accounts; tapping one fills the form.
 func (f *loginForm) demoCard() fyne.CanvasObject {
 	rows := container.NewVBox()
-	rows.Add(container.NewGridWithColumns(3, BoldLabel(tr("ログインID")), BoldLabel(tr("パスワード")), BoldLabel(tr("役割"))))
+	rows.Add(container.NewGridWithColumns(3, widgets.BoldLabel(tr("ログインID")), widgets.BoldLabel(tr("パスワード")), widgets.BoldLabel(tr("役割"))))
 	for _, d := range f.app.demo {
 		d := d
 		use := widget.NewButton(d.Login, func() {
@@ -173,7 +173,7 @@ func (u *App) openOffice() (*office.Office, error) {
 func (u *App) showPreparing() {
 	bar := widget.NewProgressBar()
 	label := widget.NewLabel(tr("デモ用のデータを作成しています…"))
-	u.win.SetContent(container.NewCenter(Sized(container.NewVBox(label, bar), 480)))
+	u.win.SetContent(container.NewCenter(widgets.Sized(container.NewVBox(label, bar), 480)))
 	widgets.Run(u.run, func(context.Context) ([]DemoLogin, error) {
 		return u.opt.Prepare(func(done, total int) {
 			if total > 0 {
@@ -190,10 +190,6 @@ func (u *App) showPreparing() {
 		u.demo = logins
 		u.showLogin("", "")
 	})
-}
-
-func BoldLabel(s string) *widget.Label {
-	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
 func layoutSpacer() fyne.CanvasObject {
