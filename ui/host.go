@@ -71,10 +71,6 @@ func (h *host) SavePDF(name string, render func(context.Context) ([]byte, error)
 	widgets.RenderPDF(h.win, h.runner, name, render, h.ShowError, func(pdf []byte) { widgets.AskSavePDF(h.win, name, pdf) })
 }
 
-// wait blocks until the calls started through h have delivered their
-// results (tests use it).
-func (h *host) wait() { h.runner.Wait() }
-
 // Screen is one entry of the main window's navigation.
 type Screen = widgets.Screen[*host]
 
