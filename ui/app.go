@@ -2,11 +2,11 @@ package ui
 
 import (
 	"log"
-	"sync"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // DemoLogin is one demo account that the login screen lists in demo mode.
@@ -43,17 +43,23 @@ type App struct {
 	shell    *shell
 	login    *loginForm
 	idle     *idleLock
-	bg       sync.WaitGroup
+	// run carries the calls made before a session (login, demo data);
+	// sessRun those of the logged-in session, stopped when it ends.
+	run     *widgets.Runner
+	sessRun *widgets.Runner
+	// newRunner makes the runners (tests make test runners).
+	newRunner func() *widgets.Runner
 }
 
 // New creates the window of a, with the saved settings (language, font
 // size) applied. It does not show it.
 func New(a fyne.App, opt Options) *App {
-	u := &App{fyne: a, opt: opt, settings: loadSettings(a.Preferences())}
+	u := &App{fyne: a, opt: opt, settings: loadSettings(a.Preferences()), newRunner: widgets.NewRunner}
+	u.run = u.newRunner()
 	if err := LoadTranslations(u.settings.Language); err != nil {
 		log.Printf("ui: %v", err)
 	}
-	a.Settings().SetTheme(NewTheme(u.settings.FontSize))
+	a.Settings().SetTheme(widgets.NewTheme(u.settings.FontSize))
 	title := opt.Title
 	if title == "" {
 		title = windowTitle()
@@ -82,6 +88,8 @@ func (u *App) Start() {
 // goroutine.
 func (u *App) Shutdown() {
 	u.stopIdle()
+	u.stopSessionRunner()
+	u.run.Stop()
 	u.sess = nil
 	u.shell = nil
 	if u.office != nil {
@@ -91,15 +99,20 @@ func (u *App) Shutdown() {
 	}
 }
 
-// background runs work off the UI goroutine and then done on it.
-func (u *App) background(work func(), done func()) {
-	u.bg.Add(1)
-	go func() {
-		defer u.bg.Done()
-		work()
-		fyne.Do(done)
-	}()
+// stopSessionRunner stops the calls of the session that ends: they stop
+// with office.ErrSessionEnded and their results are dropped.
+func (u *App) stopSessionRunner() {
+	if u.sessRun != nil {
+		u.sessRun.Stop()
+		u.sessRun = nil
+	}
 }
 
-// wait blocks until every background job has finished (tests use it).
-func (u *App) wait() { u.bg.Wait() }
+// wait blocks until every call of the window's runners has delivered its
+// result (tests use it).
+func (u *App) wait() {
+	u.run.Wait()
+	if u.sessRun != nil {
+		u.sessRun.Wait()
+	}
+}

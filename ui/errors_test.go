@@ -10,17 +10,18 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // TestErrorsInEnglish: with English chosen in the settings, the window
 // words the office's errors in English (the login message here).
 func TestErrorsInEnglish(t *testing.T) {
 	t.Cleanup(func() { must(t, LoadTranslations(LangJapanese)) })
-	to := newTestOffice(t, t.TempDir())
+	to := uitest.NewOffice(t, "", uitest.Counter)
 	a := test.NewTempApp(t)
 	a.Preferences().SetString(prefLanguage, LangEnglish)
-	u := New(a, Options{VaultDir: to.dir, Office: to.opt})
-	t.Cleanup(func() { u.Shutdown(); u.win.Close() })
+	u := newTestAppOn(t, a, to)
 	u.Start()
 	logIn(t, u, "uketsuke", "wrong-password")
 	if got, want := u.login.message.Text, office.MessageIn(office.English, office.ErrWrongPassword); got != want {
@@ -42,7 +43,7 @@ func TestUnexpectedErrorIsLogged(t *testing.T) {
 	cause := errors.New("write index: no space left on device")
 	for _, l := range []string{LangJapanese, LangEnglish} {
 		must(t, LoadTranslations(l))
-		msg := errText(cause)
+		msg := widgets.ErrText(cause)
 		lang := officeLang()
 		if !strings.HasPrefix(msg, office.MessageIn(lang, cause)) || !strings.Contains(msg, office.LogHint(lang, path)) {
 			t.Errorf("%s: message %q", l, msg)
@@ -57,7 +58,7 @@ func TestUnexpectedErrorIsLogged(t *testing.T) {
 		t.Errorf("log file mode %v, %v", fi.Mode(), err)
 	}
 	// A wrong password is said in full by the message: nothing is logged.
-	if msg := errText(office.ErrWrongPassword); strings.Contains(msg, path) {
+	if msg := widgets.ErrText(office.ErrWrongPassword); strings.Contains(msg, path) {
 		t.Errorf("wrong password: %q", msg)
 	}
 	if after, _ := os.ReadFile(path); len(after) != len(b) {

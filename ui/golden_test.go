@@ -8,11 +8,12 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
 )
 
 // TestGoldenLogin captures the login screen in demo mode.
 func TestGoldenLogin(t *testing.T) {
-	to := newTestOffice(t, fixedDir(t, "login"))
+	to := uitest.NewOffice(t, uitest.FixedDir(t, "login"), uitest.Counter)
 	u := newTestApp(t, to)
 	u.demo = []DemoLogin{
 		{Login: "uketsuke", Password: "madoguchi-demo", Name: "受付 デモ", Role: office.RoleReception},
@@ -22,23 +23,25 @@ func TestGoldenLogin(t *testing.T) {
 	test.AssertImageMatches(t, "login.png", u.win.Canvas().Capture())
 }
 
-// TestGoldenToday captures 今日の予定 with a checked-in visitor and a booking.
+// TestGoldenToday captures the shell with 今日の予定: a checked-in visitor
+// and a booking.
 func TestGoldenToday(t *testing.T) {
-	to := newTestOffice(t, t.TempDir())
+	to := uitest.NewOffice(t, "", uitest.Counter)
 	u := newTestApp(t, to)
 	u.Start()
-	logIn(t, u, "uketsuke", testReceptionPW)
+	logIn(t, u, "uketsuke", uitest.Password)
 	ctx := u.shell.ctx
 	rs := []record.Reservation{
-		{Date: "2026-10-01", Start: "10:00", End: "11:00", VenueID: to.venueID, ConsultantID: to.staffID, BusinessID: to.businessID, Channel: "電話"},
-		{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: to.venueID, ConsultantID: to.staffID, BusinessID: to.otherID, Channel: "窓口"},
+		{Date: "2026-10-01", Start: "10:00", End: "11:00", VenueID: to.Venue, ConsultantID: to.Consultant, BusinessID: to.Business, Channel: "電話"},
+		{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: to.Venue, ConsultantID: to.Consultant, BusinessID: to.Other, Channel: "窓口"},
 	}
 	for i := range rs {
-		must(t, ctx.Office.SaveReservation(context.Background(), ctx.Session, &rs[i]))
+		must(t, ctx.Office().SaveReservation(context.Background(), ctx.Session(), &rs[i]))
 	}
-	_, err := ctx.Office.SetReservationStatus(context.Background(), ctx.Session, rs[0].ID, record.ResVisited)
+	_, err := ctx.Office().SetReservationStatus(context.Background(), ctx.Session(), rs[0].ID, record.ResVisited)
 	must(t, err)
 	u.shell.openKey("booking")
+	u.wait()
 	u.shell.openKey("today")
 	test.AssertImageMatches(t, "today.png", u.win.Canvas().Capture())
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/assets"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // The languages the settings offer. Japanese is the default; the
@@ -62,41 +63,16 @@ func language() string {
 }
 
 // officeLang is language() for office.MessageIn.
-func officeLang() office.Lang {
-	if language() == LangEnglish {
-		return office.English
-	}
-	return office.Japanese
-}
-
-// appName is the program's name, which is never translated: 窓口 in
-// Japanese, "Madoguchi (窓口)" in English. (The translation key 窓口 is the
-// reservation channel, "At the counter" in English.)
-func appName() string {
-	if language() == LangEnglish {
-		return "Madoguchi (窓口)"
-	}
-	return "窓口"
-}
+func officeLang() office.Lang { return widgets.OfficeLang() }
 
 // windowTitle is the default window title: "窓口 Madoguchi", in English
 // "Madoguchi (窓口)".
 func windowTitle() string {
 	if language() == LangEnglish {
-		return appName()
+		return "Madoguchi (窓口)"
 	}
 	return "窓口 Madoguchi"
 }
 
-// tr translates a Japanese source string and formats it with args like
-// fmt.Sprintf: tr("%d 件", n).
-func tr(key string, args ...any) string {
-	if key == "" {
-		return ""
-	}
-	s := lang.L(key)
-	if len(args) == 0 {
-		return s
-	}
-	return fmt.Sprintf(s, args...)
-}
+// tr translates (widgets.T).
+func tr(key string, args ...any) string { return widgets.T(key, args...) }

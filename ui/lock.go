@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // idleLock locks the window after a time without input. Fyne has no
@@ -18,14 +20,14 @@ import (
 // button actions of the shell (touch), and a poll of the focused widget:
 // when the focus moved or the focused entry's text or cursor changed since
 // the last tick, the person was typing. Every method runs on the UI
-// goroutine; the ticker goroutine reaches it only through fyne.Do.
+// goroutine; the session's runner ticks it (widgets.Runner.Every).
 type idleLock struct {
 	limit  time.Duration
 	now    func() time.Time
 	last   time.Time
 	seen   string
 	onLock func()
-	stop   chan struct{}
+	stop   func()
 }
 
 // idleTick is how often the idle lock looks at the window.
@@ -62,33 +64,14 @@ func (l *idleLock) tick(fingerprint string) bool {
 	return true
 }
 
-// run ticks every idleTick until stopped.
-func (l *idleLock) run(c fyne.Canvas) {
-	l.stop = make(chan struct{})
-	stop := l.stop
-	go func() {
-		t := time.NewTicker(idleTick)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				fyne.Do(func() {
-					select {
-					case <-stop:
-					default:
-						l.tick(focusFingerprint(c))
-					}
-				})
-			}
-		}
-	}()
+// run ticks every idleTick, through r, until halted or r stops.
+func (l *idleLock) run(r *widgets.Runner, c fyne.Canvas) {
+	l.stop = r.Every(idleTick, func() { l.tick(focusFingerprint(c)) })
 }
 
 func (l *idleLock) halt() {
 	if l.stop != nil {
-		close(l.stop)
+		l.stop()
 		l.stop = nil
 	}
 }
@@ -125,7 +108,7 @@ func overlayCount(c fyne.Canvas) int { return len(c.Overlays().List()) }
 func (u *App) startIdle() {
 	u.stopIdle()
 	u.idle = newIdleLock(u.settings.IdleMinutes, time.Now, u.lockNow)
-	u.idle.run(u.win.Canvas())
+	u.idle.run(u.sessRun, u.win.Canvas())
 }
 
 func (u *App) stopIdle() {
@@ -161,6 +144,7 @@ func (u *App) logout() {
 
 func (u *App) endSession() {
 	u.stopIdle()
+	u.stopSessionRunner()
 	closeAllOverlays(u.win.Canvas())
 	u.win.Canvas().SetOnTypedKey(nil)
 	u.win.Canvas().SetOnTypedRune(nil)
@@ -174,7 +158,7 @@ func (u *App) endSession() {
 }
 
 func closeAllOverlays(c fyne.Canvas) {
-	for closeTopOverlay(c) {
+	for widgets.CloseTopOverlay(c) {
 	}
 }
 

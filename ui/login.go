@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // loginForm is the login screen: the vault folder, login id, password,
@@ -61,13 +62,13 @@ func newLoginForm(u *App, id, notice string) *loginForm {
 	f.busy.Hide()
 	f.busy.Stop()
 	if _, err := u.openOffice(); err != nil {
-		f.message.SetText(errText(err))
+		f.message.SetText(widgets.ErrText(err))
 	}
 	return f
 }
 
 func (f *loginForm) layout() fyne.CanvasObject {
-	title := canvas.NewText(appName(), theme.Color(theme.ColorNamePrimary))
+	title := canvas.NewText(tr("窓口@product"), theme.Color(theme.ColorNamePrimary))
 	title.TextSize = theme.TextHeadingSize() * 1.6
 	title.TextStyle.Bold = true
 	sub := widget.NewLabel(tr("経営相談窓口の予約・相談記録"))
@@ -84,13 +85,13 @@ func (f *loginForm) layout() fyne.CanvasObject {
 		side = f.demoCard()
 	}
 	body := container.NewGridWithColumns(2, card, side)
-	return container.NewPadded(container.NewVBox(layoutSpacer(), container.NewCenter(sized(body, 1000))))
+	return container.NewPadded(container.NewVBox(layoutSpacer(), container.NewCenter(widgets.Sized(body, 1000))))
 }
 
 // demoCard lists the demo accounts; tapping one fills the form.
 func (f *loginForm) demoCard() fyne.CanvasObject {
 	rows := container.NewVBox()
-	rows.Add(container.NewGridWithColumns(3, boldLabel(tr("ログインID")), boldLabel(tr("パスワード")), boldLabel(tr("役割"))))
+	rows.Add(container.NewGridWithColumns(3, widgets.BoldLabel(tr("ログインID")), widgets.BoldLabel(tr("パスワード")), widgets.BoldLabel(tr("役割"))))
 	for _, d := range f.app.demo {
 		d := d
 		use := widget.NewButton(d.Login, func() {
@@ -115,15 +116,14 @@ func (f *loginForm) submit() {
 	}
 	o, err := f.app.openOffice()
 	if err != nil {
-		f.message.SetText(errText(err))
+		f.message.SetText(widgets.ErrText(err))
 		return
 	}
 	f.setBusy(true)
-	var sess *office.Session
-	f.app.background(func() {
-		sess, err = o.Login(context.Background(), id, pw)
-		clear(pw)
-	}, func() {
+	widgets.Run(f.app.run, func(ctx context.Context) (*office.Session, error) {
+		defer clear(pw)
+		return o.Login(ctx, id, pw)
+	}, func(sess *office.Session, err error) {
 		f.setBusy(false)
 		if err != nil {
 			f.fail(err)
@@ -148,7 +148,7 @@ func (f *loginForm) setBusy(on bool) {
 
 func (f *loginForm) fail(err error) {
 	log.Printf("ui: login: %v", err)
-	f.message.SetText(errText(err))
+	f.message.SetText(widgets.ErrText(err))
 	f.password.SetText("")
 	if errors.Is(err, office.ErrWrongPassword) {
 		f.app.win.Canvas().Focus(f.password)
@@ -173,29 +173,23 @@ func (u *App) openOffice() (*office.Office, error) {
 func (u *App) showPreparing() {
 	bar := widget.NewProgressBar()
 	label := widget.NewLabel(tr("デモ用のデータを作成しています…"))
-	u.win.SetContent(container.NewCenter(sized(container.NewVBox(label, bar), 480)))
-	var logins []DemoLogin
-	var err error
-	u.background(func() {
-		logins, err = u.opt.Prepare(func(done, total int) {
+	u.win.SetContent(container.NewCenter(widgets.Sized(container.NewVBox(label, bar), 480)))
+	widgets.Run(u.run, func(context.Context) ([]DemoLogin, error) {
+		return u.opt.Prepare(func(done, total int) {
 			if total > 0 {
 				v := float64(done) / float64(total)
 				fyne.Do(func() { bar.SetValue(v) })
 			}
 		})
-	}, func() {
+	}, func(logins []DemoLogin, err error) {
 		if err != nil {
 			log.Printf("ui: prepare: %v", err)
-			label.SetText(tr("デモ用のデータを作成できませんでした: %s", errText(err)))
+			label.SetText(tr("デモ用のデータを作成できませんでした: %s", widgets.ErrText(err)))
 			return
 		}
 		u.demo = logins
 		u.showLogin("", "")
 	})
-}
-
-func boldLabel(s string) *widget.Label {
-	return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
 func layoutSpacer() fyne.CanvasObject {

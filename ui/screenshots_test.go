@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/madoguchi-jp/madoguchi/app/demo"
+	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
 )
 
 // TestScreenshots writes the README screenshots (login, 今日の予定, 予約) of a
@@ -22,9 +23,8 @@ func TestScreenshots(t *testing.T) {
 	if out == "" {
 		t.Skip("set MADOGUCHI_SCREENSHOTS to a folder to write the screenshots")
 	}
-	to := &testOffice{dir: fixedDir(t, "demo")}
-	to.opt = newTestOfficeOptions()
-	logins, err := demo.NewVault(context.Background(), to.dir, demo.SmallSizes(), to.opt, nil)
+	to := uitest.EmptyOffice(t, uitest.FixedDir(t, "demo"))
+	logins, err := demo.NewVault(context.Background(), to.Dir, demo.SmallSizes(), to.Opt, nil)
 	must(t, err)
 	u := newTestApp(t, to)
 	u.win.Resize(fyne.NewSize(1280, 800))
@@ -37,8 +37,10 @@ func TestScreenshots(t *testing.T) {
 	u.shell.openKey("today")
 	writePNG(t, filepath.Join(out, "today.png"), u.win.Canvas().Capture())
 	u.shell.openKey("booking")
+	u.wait()
 	writePNG(t, filepath.Join(out, "booking.png"), u.win.Canvas().Capture())
 	u.shell.openKey("business")
+	u.wait()
 	writePNG(t, filepath.Join(out, "business.png"), u.win.Canvas().Capture())
 }
 

@@ -11,33 +11,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
-
-// The shortcut names the shell routes to the active screen or dialog:
-// Ctrl+F, Ctrl+N, Ctrl+S and Ctrl+P.
-const (
-	ShortcutSearch = "search"
-	ShortcutNew    = "new"
-	ShortcutSave   = "save"
-	ShortcutPrint  = "print"
-)
-
-// shortcutTarget is implemented by a screen's content (the object its
-// Build returns, or any object inside it reachable through containers,
-// scrolls, splits, tabs and cards) and by the content of a dialog, to
-// receive the window's keyboard shortcuts. OnShortcut gets one of the
-// Shortcut… names and reports whether it handled it. The shell asks the
-// topmost dialog first, then the current screen. withShortcuts wraps any
-// content into such a target.
-type shortcutTarget interface {
-	OnShortcut(name string) bool
-}
 
 // shell is the window after login: a top bar, the navigation list of the
 // screens the session may see, and the current screen.
 type shell struct {
 	app     *App
-	ctx     *Context
+	ctx     *host
 	screens []Screen
 	nav     *widget.List
 	body    *fyne.Container
@@ -49,13 +30,15 @@ type shell struct {
 func (u *App) loggedIn(s *office.Session) {
 	u.sess = s
 	u.login = nil
+	u.stopSessionRunner()
+	u.sessRun = u.newRunner()
 	u.showShell("")
 	u.startIdle()
 }
 
 // showShell (re)builds the shell, opening the screen with key (or the first).
 func (u *App) showShell(key string) {
-	ctx := &Context{Office: u.office, Session: u.sess, Window: u.win, Now: u.opt.Office.Now}
+	ctx := &host{office: u.office, session: u.sess, win: u.win, now: u.opt.Office.Now, runner: u.sessRun}
 	sh := &shell{app: u, ctx: ctx, screens: allowedScreens(u.sess)}
 	u.shell = sh
 	u.win.SetContent(newActivityArea(sh.layout(), u.touch))
@@ -89,7 +72,7 @@ func (sh *shell) layout() fyne.CanvasObject {
 }
 
 func (sh *shell) topBar() fyne.CanvasObject {
-	s := sh.ctx.Session
+	s := sh.ctx.session
 	roles := make([]string, len(s.Roles()))
 	for i, r := range s.Roles() {
 		roles[i] = tr(r.Label())
@@ -111,8 +94,8 @@ func (sh *shell) menu() *fyne.MainMenu {
 		return it
 	}
 	work := fyne.NewMenu(tr("操作"),
-		item("検索", ShortcutSearch, fyne.KeyF), item("新規", ShortcutNew, fyne.KeyN),
-		item("保存", ShortcutSave, fyne.KeyS), item("印刷", ShortcutPrint, fyne.KeyP),
+		item("検索", widgets.ShortcutSearch, fyne.KeyF), item("新規", widgets.ShortcutNew, fyne.KeyN),
+		item("保存", widgets.ShortcutSave, fyne.KeyS), item("印刷", widgets.ShortcutPrint, fyne.KeyP),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(tr("設定"), sh.settings),
 		fyne.NewMenuItem(tr("ロック"), func() { sh.app.lockNow() }),
@@ -144,13 +127,13 @@ func (sh *shell) open(i int) {
 	sh.current = sc.Build(sh.ctx)
 	sh.body.Objects = []fyne.CanvasObject{sh.current}
 	sh.body.Refresh()
-	sh.shortcut(ShortcutSearch)
+	sh.shortcut(widgets.ShortcutSearch)
 }
 
 // shortcut routes a shortcut to the topmost dialog, else the current screen.
 func (sh *shell) shortcut(name string) bool {
 	sh.app.touch()
-	if top := sh.ctx.Window.Canvas().Overlays().Top(); top != nil {
+	if top := sh.ctx.win.Canvas().Overlays().Top(); top != nil {
 		if t := findShortcutTarget(top, 0); t != nil {
 			return t.OnShortcut(name)
 		}
@@ -167,7 +150,7 @@ func (sh *shell) shortcut(name string) bool {
 func (sh *shell) typedKey(k *fyne.KeyEvent) {
 	sh.app.touch()
 	if k.Name == fyne.KeyEscape {
-		closeTopOverlay(sh.ctx.Window.Canvas())
+		widgets.CloseTopOverlay(sh.ctx.win.Canvas())
 	}
 }
 
@@ -181,7 +164,7 @@ func (u *App) applySettings(s Settings) {
 	old := u.settings
 	u.settings = s
 	s.save(u.fyne.Preferences())
-	u.fyne.Settings().SetTheme(NewTheme(s.FontSize))
+	u.fyne.Settings().SetTheme(widgets.NewTheme(s.FontSize))
 	if u.idle != nil {
 		u.idle.setLimit(s.IdleMinutes)
 	}
@@ -192,13 +175,13 @@ func (u *App) applySettings(s Settings) {
 	}
 }
 
-// findShortcutTarget looks for a shortcutTarget in o and the objects it
+// findShortcutTarget looks for a widgets.ShortcutTarget in o and the objects it
 // holds, depth first.
-func findShortcutTarget(o fyne.CanvasObject, depth int) shortcutTarget {
+func findShortcutTarget(o fyne.CanvasObject, depth int) widgets.ShortcutTarget {
 	if o == nil || depth > 24 || !o.Visible() {
 		return nil
 	}
-	if t, ok := o.(shortcutTarget); ok {
+	if t, ok := o.(widgets.ShortcutTarget); ok {
 		return t
 	}
 	for _, c := range children(o) {
@@ -229,49 +212,6 @@ func children(o fyne.CanvasObject) []fyne.CanvasObject {
 		}
 	case *activityArea:
 		return []fyne.CanvasObject{x.content}
-	case *shortcutBox:
-		return []fyne.CanvasObject{x.content}
 	}
 	return nil
-}
-
-// closeTopOverlay hides the topmost pop-up (a dialog) of c.
-func closeTopOverlay(c fyne.Canvas) bool {
-	top := c.Overlays().Top()
-	if top == nil {
-		return false
-	}
-	top.Hide()
-	c.Overlays().Remove(top)
-	return true
-}
-
-// shortcutBox wraps a screen's or dialog's content and answers shortcuts
-// with the given handlers.
-type shortcutBox struct {
-	widget.BaseWidget
-	content  fyne.CanvasObject
-	handlers map[string]func()
-}
-
-// withShortcuts wraps content so that the shell routes the named shortcuts
-// (Shortcut… constants) to handlers.
-func withShortcuts(content fyne.CanvasObject, handlers map[string]func()) fyne.CanvasObject {
-	b := &shortcutBox{content: content, handlers: handlers}
-	b.ExtendBaseWidget(b)
-	return b
-}
-
-// OnShortcut runs the handler for name, if any.
-func (b *shortcutBox) OnShortcut(name string) bool {
-	if h := b.handlers[name]; h != nil {
-		h()
-		return true
-	}
-	return false
-}
-
-// CreateRenderer implements fyne.Widget.
-func (b *shortcutBox) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(b.content)
 }

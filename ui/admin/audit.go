@@ -1,0 +1,181 @@
+package admin
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
+)
+
+// auditScreen is the アクセスログ screen: events with filters, the analysis
+// (findings) and the chain check.
+type auditScreen struct {
+	ctx      Host
+	from, to *widgets.DateField
+	user     *widget.Entry
+	actions  widgets.Choices
+	action   *widget.Select
+	table    *widgets.Table
+	findings *fyne.Container
+	verify   *widget.Label
+	busy     *widgets.Progress
+	events   []audit.Event
+	listing  widgets.Latest // the newest read of the events
+}
+
+// auditActions pairs the logged actions with Japanese names.
+func auditActions() widgets.Choices {
+	var c widgets.Choices
+	for _, a := range [][2]string{
+		{audit.ActLoginOK, "ログイン@audit"}, {audit.ActLoginFail, "ログイン失敗"}, {audit.ActLocked, "ロック@audit"},
+		{audit.ActUnlock, "ロック解除"}, {audit.ActView, "閲覧"}, {audit.ActViewCase, "相談内容の閲覧"},
+		{audit.ActCreate, "作成"}, {audit.ActUpdate, "更新"}, {audit.ActSearch, "検索"}, {audit.ActPrint, "印刷"},
+		{audit.ActExport, "書き出し"}, {audit.ActUserAdd, "利用者の追加"}, {audit.ActUserChange, "利用者の変更"},
+		{audit.ActInit, "初期化"}, {"audit.verify", "ログの検証"},
+	} {
+		c.Add(a[0], tr(a[1]))
+	}
+	return c
+}
+
+// buildAudit builds the アクセスログ screen.
+func buildAudit(ctx Host) fyne.CanvasObject {
+	sc := newAuditScreen(ctx)
+	return widgets.NewPager(sc.object(), map[string]func(){widgets.ShortcutSearch: func() { widgets.Focus(ctx, sc.user) }})
+}
+
+func newAuditScreen(ctx Host) *auditScreen {
+	today := ctx.Today()
+	sc := &auditScreen{ctx: ctx, from: widgets.NewDateField(today.AddDate(0, 0, -6), 7, nil), to: widgets.NewDateField(today, 7, nil),
+		user: widget.NewEntry(), actions: auditActions(), findings: container.NewVBox(), verify: widget.NewLabel(""),
+		busy: widgets.NewProgress()}
+	sc.user.SetPlaceHolder(tr("ログインID"))
+	sc.action = widgets.AllChoice(&sc.actions)
+	sc.table = widgets.NewTable([]string{"日時", "利用者", "操作@audit", "対象", "詳細"}, []float32{160, 110, 150, 150}, nil)
+	sc.verify.Wrapping = fyne.TextWrapWord
+	sc.refresh()
+	return sc
+}
+
+func (sc *auditScreen) object() fyne.CanvasObject {
+	search := widget.NewButtonWithIcon(tr("絞り込む"), theme.SearchIcon(), sc.refresh)
+	search.Importance = widget.HighImportance
+	check := widget.NewButtonWithIcon(tr("検証"), theme.ConfirmIcon(), sc.runVerify)
+	filters := container.NewVBox(
+		container.NewHBox(widget.NewLabel(tr("期間")), sc.from.Object(), widget.NewLabel("〜"), sc.to.Object()),
+		container.NewHBox(widget.NewLabel(tr("利用者")), widgets.Sized(sc.user, 140), widget.NewLabel(tr("操作@audit")), widgets.Sized(sc.action, 170), search))
+	chain := container.NewBorder(nil, nil, check, nil, container.NewVBox(sc.verify, sc.busy))
+	top := container.NewVBox(widgets.Heading(tr("アクセスログ")), filters, widget.NewCard("", tr("確認が必要な操作"), sc.findings),
+		widget.NewCard("", tr("改ざんの検証"), chain))
+	return container.NewBorder(top, nil, nil, nil, sc.table.Object())
+}
+
+// filter is what the screen's filters select; the period is whole days in
+// Japan time.
+func (sc *auditScreen) filter() audit.Filter {
+	from, to := sc.from.Date(), sc.to.Date()
+	return audit.Filter{
+		From:   time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, record.JST()),
+		To:     time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, record.JST()),
+		User:   widgets.Trimmed(sc.user),
+		Action: sc.actions.ID(sc.action.Selected),
+	}
+}
+
+// auditList is what refresh reads: the events and the findings.
+type auditList struct {
+	events      []audit.Event
+	findings    []audit.Finding
+	findingsErr error
+}
+
+// refresh reads the events and the findings for the filters off the UI
+// goroutine (a long period walks much of the log), then shows them.
+func (sc *auditScreen) refresh() {
+	f := sc.filter()
+	widgets.Run(sc.ctx.Runner(), func(c context.Context) (auditList, error) {
+		evs, err := sc.ctx.Office().AuditEvents(c, sc.ctx.Session(), f)
+		if err != nil {
+			return auditList{}, err
+		}
+		fs, ferr := sc.ctx.Office().AuditFindings(c, sc.ctx.Session(), f)
+		return auditList{events: evs, findings: fs, findingsErr: ferr}, nil
+	}, sc.show, widgets.OnlyLatest(&sc.listing))
+}
+
+// show lists the events and the findings read by refresh.
+func (sc *auditScreen) show(l auditList, err error) {
+	if err != nil {
+		sc.ctx.ShowError(err)
+		return
+	}
+	evs := l.events
+	sc.events = evs
+	rows := make([][]string, len(evs))
+	for i, e := range evs {
+		act := sc.actions.Label(e.Action)
+		if act == "" {
+			act = e.Action
+		}
+		rows[len(evs)-1-i] = []string{e.At.In(record.JST()).Format("2006-01-02 15:04:05"), e.User, act, e.Object, e.Detail}
+	}
+	sc.table.Set(rows)
+	sc.showFindings(l.findings, l.findingsErr)
+}
+
+func (sc *auditScreen) showFindings(fs []audit.Finding, err error) {
+	sc.findings.RemoveAll()
+	if err != nil {
+		sc.findings.Add(widget.NewLabel(widgets.ErrText(err)))
+		return
+	}
+	if len(fs) == 0 {
+		sc.findings.Add(widget.NewLabel(tr("この期間に確認が必要な操作はありません。")))
+	}
+	for _, x := range fs {
+		sc.findings.Add(widget.NewLabel(tr("%s　%s：%d件　%s", findingName(x.Kind), x.User, x.Count, x.Detail)))
+	}
+}
+
+// findingName is the Japanese name of a kind of finding.
+func findingName(kind string) string {
+	switch kind {
+	case audit.FindBulkView:
+		return tr("大量閲覧")
+	case audit.FindAfterHours:
+		return tr("時間外の操作")
+	case audit.FindFailedLogins:
+		return tr("ログイン失敗")
+	case audit.FindExports:
+		return tr("書き出し")
+	case audit.FindPrints:
+		return tr("印刷")
+	}
+	return kind
+}
+
+// runVerify re-walks the hash chain off the UI goroutine while a progress
+// bar moves, then shows 正常（N件） or where the chain is broken.
+func (sc *auditScreen) runVerify() {
+	sc.verify.SetText(tr("検証しています…"))
+	widgets.Run(sc.ctx.Runner(), func(c context.Context) (int, error) {
+		return sc.ctx.Office().VerifyAudit(c, sc.ctx.Session())
+	}, sc.verified, widgets.WithProgress(sc.busy))
+}
+
+func (sc *auditScreen) verified(n int, err error) {
+	if err != nil {
+		sc.verify.Importance = widget.DangerImportance
+		sc.verify.SetText(widgets.ErrText(err))
+		return
+	}
+	sc.verify.Importance = widget.SuccessImportance
+	sc.verify.SetText(tr("正常（%d件）", n))
+}

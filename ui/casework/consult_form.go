@@ -1,0 +1,147 @@
+package casework
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
+)
+
+// consultForm is the 相談記録 form for one record: every field of 別紙2,
+// 下書き保存, 確定, the version history and printing the 相談票.
+type consultForm struct {
+	ctx      Host
+	rec      *record.Consultation
+	f        *consultFields
+	ff       *widgets.FieldForm
+	title    *widget.Label
+	notice   *widget.Label
+	readOnly bool
+	// onSaved runs after each successful save; back (may be nil) closes the form.
+	onSaved, back func()
+}
+
+// newConsultForm builds the form showing rec. readOnly shows it without
+// editing (approval, old versions).
+func newConsultForm(ctx Host, rec *record.Consultation, readOnly bool) (*consultForm, error) {
+	f, err := newConsultFields(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	cf := &consultForm{ctx: ctx, rec: rec, f: f, ff: widgets.NewFieldForm(), title: widgets.Heading(""), notice: widget.NewLabel(""), readOnly: readOnly}
+	cf.notice.Wrapping = fyne.TextWrapWord
+	cf.notice.Hide()
+	f.addRows(cf.ff)
+	f.fill(rec)
+	cf.showState()
+	return cf, nil
+}
+
+// showState writes the title line and the review comment, if any.
+func (cf *consultForm) showState() {
+	id := cf.rec.ID
+	if id == "" {
+		id = tr("新規@id")
+	}
+	cf.title.SetText(tr("相談記録 %s（%s）", id, tr(cf.rec.Status)))
+	if k := cf.rec.Case; k != nil && k.ReviewComment != "" && cf.rec.Status == record.StReturned {
+		cf.setNotice(tr("差戻しの理由：%s", k.ReviewComment), widget.WarningImportance)
+	}
+}
+
+func (cf *consultForm) setNotice(text string, imp widget.Importance) {
+	cf.notice.SetText(text)
+	cf.notice.Importance = imp
+	cf.notice.Hidden = text == ""
+	cf.notice.Refresh()
+}
+
+// object is the form with its title and buttons.
+func (cf *consultForm) object() fyne.CanvasObject {
+	top := container.NewVBox(cf.title, cf.notice)
+	body := cf.ff.Object()
+	if cf.readOnly {
+		body = consultSheet(cf.ctx, cf.rec)
+	}
+	return container.NewBorder(top, widgets.Opaque(cf.buttons()), nil, nil, container.NewVScroll(body))
+}
+
+func (cf *consultForm) buttons() fyne.CanvasObject {
+	var bs []*widget.Button
+	if !cf.readOnly {
+		bs = append(bs,
+			widget.NewButtonWithIcon(tr("確定@button"), theme.ConfirmIcon(), func() { cf.save(record.StConfirmed) }),
+			widget.NewButtonWithIcon(tr("下書き保存"), theme.DocumentSaveIcon(), func() { cf.save(record.StDraft) }))
+	}
+	bs = append(bs,
+		widget.NewButtonWithIcon(tr("履歴"), theme.HistoryIcon(), cf.showHistory),
+		widget.NewButtonWithIcon(tr("相談票を印刷"), theme.DocumentPrintIcon(), cf.print))
+	if cf.back != nil {
+		bs = append(bs, widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), cf.back))
+	}
+	return widgets.Buttons(bs...)
+}
+
+// keys are the form's shortcuts: Ctrl+S saves a draft, Ctrl+P prints.
+func (cf *consultForm) keys() map[string]func() {
+	k := map[string]func(){widgets.ShortcutPrint: cf.print, widgets.ShortcutSearch: func() { widgets.Focus(cf.ctx, cf.f.biz.query) }}
+	if !cf.readOnly {
+		k[widgets.ShortcutSave] = func() { cf.save(record.StDraft) }
+	}
+	return k
+}
+
+// save stores the form as a draft (下書き) or confirmed (確定, checked in
+// full). Problems are shown next to their fields; it reports success.
+func (cf *consultForm) save(status string) bool {
+	c := *cf.rec
+	if cf.rec.Case != nil {
+		k := *cf.rec.Case
+		c.Case = &k
+	}
+	if err := cf.f.collect(&c); err != nil {
+		cf.failed(err)
+		return false
+	}
+	c.Status = status
+	if err := cf.ctx.Office().SaveConsultation(cf.ctx.Context(), cf.ctx.Session(), &c); err != nil {
+		cf.failed(err)
+		return false
+	}
+	cf.rec = &c
+	cf.ff.ClearErrors()
+	cf.showState()
+	cf.setNotice(tr("「%s」として保存しました。", tr(status)), widget.SuccessImportance)
+	if cf.onSaved != nil {
+		cf.onSaved()
+	}
+	return true
+}
+
+func (cf *consultForm) failed(err error) {
+	cf.ff.ShowErrors(err)
+	var p record.Problems
+	if errors.As(err, &p) {
+		cf.setNotice(tr("入力内容を確かめてください（%d件）。", len(p)), widget.DangerImportance)
+		return
+	}
+	cf.setNotice(widgets.ErrText(err), widget.DangerImportance)
+}
+
+// print renders the filled 相談票 of the saved record.
+func (cf *consultForm) print() {
+	if cf.rec.ID == "" {
+		cf.setNotice(tr("印刷する前に保存してください。"), widget.WarningImportance)
+		return
+	}
+	id := cf.rec.ID
+	cf.ctx.SavePDF("相談票_"+id+".pdf", func(rc context.Context) ([]byte, error) {
+		return cf.ctx.Office().PrintSheet(rc, cf.ctx.Session(), id)
+	})
+}

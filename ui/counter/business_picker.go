@@ -1,0 +1,88 @@
+package counter
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
+)
+
+// businessPicker searches businesses as the person types (part of the
+// name, フリガナ or phone number, through office.Search) and lets them pick
+// one from the hits.
+type businessPicker struct {
+	ctx    Host
+	entry  *widget.Entry
+	list   *widget.List
+	chosen *widget.Label
+	hits   []office.Hit
+	pick   office.Hit
+	onPick func(office.Hit)
+	query  widgets.Latest // the newest search
+}
+
+// newBusinessPicker returns a picker; onPick (may be nil) runs on a pick.
+func newBusinessPicker(ctx Host, onPick func(office.Hit)) *businessPicker {
+	p := &businessPicker{ctx: ctx, onPick: onPick, chosen: widget.NewLabel(tr("（未選択）"))}
+	p.entry = widget.NewEntry()
+	p.entry.SetPlaceHolder(tr("事業所名・フリガナ・電話番号の一部"))
+	p.entry.OnChanged = func(string) { p.search() }
+	p.entry.OnSubmitted = func(string) {
+		if len(p.hits) > 0 {
+			p.list.Select(0)
+		}
+	}
+	p.list = widget.NewList(func() int { return len(p.hits) },
+		func() fyne.CanvasObject { return widgets.TruncLabel("事業所名") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(p.hits[i].Title + "　" + p.hits[i].Detail)
+		})
+	p.list.OnSelected = func(i widget.ListItemID) { p.choose(p.hits[i]) }
+	return p
+}
+
+// object is the search box, the hits (height rows tall) and the pick.
+func (p *businessPicker) object(height float32) fyne.CanvasObject {
+	hits := container.NewStack(widgets.SizedHeight(height), p.list)
+	return container.NewBorder(p.entry, p.chosen, nil, nil, hits)
+}
+
+// search runs the query in the entry off the UI goroutine; the answer to
+// the newest query is shown.
+func (p *businessPicker) search() {
+	q := p.entry.Text
+	widgets.Run(p.ctx.Runner(), func(c context.Context) ([]office.Hit, error) {
+		return p.ctx.Office().Search(c, p.ctx.Session(), q, 30)
+	}, p.found, widgets.OnlyLatest(&p.query))
+}
+
+func (p *businessPicker) found(hits []office.Hit, err error) {
+	if err != nil {
+		p.chosen.SetText(widgets.ErrText(err))
+		return
+	}
+	p.hits = hits
+	p.list.UnselectAll()
+	p.list.Refresh()
+}
+
+func (p *businessPicker) choose(h office.Hit) {
+	p.pick = h
+	p.chosen.SetText(tr("選択中: %s", h.Title))
+	if p.onPick != nil {
+		p.onPick(h)
+	}
+}
+
+// set shows id as picked without searching.
+func (p *businessPicker) set(id, title string) {
+	p.pick = office.Hit{ID: id, Title: title}
+	p.chosen.SetText(tr("選択中: %s", title))
+}
+
+// id returns the picked business id, or "".
+func (p *businessPicker) id() string { return p.pick.ID }

@@ -1,0 +1,49 @@
+package widgets
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// FormDialog is a dialog around a form whose main button does not close it
+// until the action succeeds (a refused booking keeps the form open with
+// the reason shown). Ctrl+S runs the main action; more shortcuts can be
+// added with on.
+type FormDialog struct {
+	Dialog *dialog.CustomDialog
+	OK     *widget.Button
+	keys   *shortcutBox
+	action func() bool
+}
+
+// NewFormDialog builds the dialog; action returns true when the dialog may
+// close. extra buttons go between 閉じる and the main button.
+func NewFormDialog(win fyne.Window, title, okLabel string, content fyne.CanvasObject, action func() bool, extra ...fyne.CanvasObject) *FormDialog {
+	d := &FormDialog{action: action}
+	d.OK = widget.NewButtonWithIcon(okLabel, theme.DocumentSaveIcon(), d.run)
+	d.OK.Importance = widget.HighImportance
+	d.keys = WithShortcuts(container.NewVScroll(content), map[string]func(){ShortcutSave: d.run}).(*shortcutBox)
+	d.Dialog = dialog.NewCustomWithoutButtons(title, d.keys, win)
+	buttons := []fyne.CanvasObject{widget.NewButtonWithIcon(tr("閉じる"), theme.CancelIcon(), d.Dialog.Hide)}
+	buttons = append(buttons, extra...)
+	d.Dialog.SetButtons(append(buttons, d.OK))
+	return d
+}
+
+// On adds a shortcut handler (such as Ctrl+P) to the dialog.
+func (d *FormDialog) On(name string, h func()) { d.keys.handlers[name] = h }
+
+func (d *FormDialog) run() {
+	if d.action() {
+		d.Dialog.Hide()
+	}
+}
+
+// Show opens the dialog at size.
+func (d *FormDialog) Show(size fyne.Size) {
+	d.Dialog.Resize(size)
+	d.Dialog.Show()
+}
