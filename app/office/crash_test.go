@@ -5,6 +5,7 @@ package office
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -22,6 +23,18 @@ import (
 // and prints the id of each one whose save returned; the parent kills it
 // with SIGKILL at a random moment, then checks the vault.
 const crashChildEnv = "MADOGUCHI_CRASH_CHILD_VAULT"
+
+// The default is CI's short run; the long run, whose result README.md
+// quotes, is go test -run TestCrash ./app/office -crash.rounds 1000.
+var (
+	crashRounds = flag.Int("crash.rounds", 20, "crash test: how many times the writer is killed")
+	crashSeed   = flag.Uint64("crash.seed", 0, "crash test: replay the kill moments of this seed (0: a new seed)")
+)
+
+// crashSample is how many records acknowledged in earlier rounds are
+// checked again after each kill, besides all of the last round's; the last
+// round checks every one.
+const crashSample = 500
 
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(crashChildEnv); dir != "" {
@@ -65,45 +78,66 @@ func crashChild(dir string) int {
 
 // TestCrashLosesNoAcknowledgedRecord kills a writing process at random
 // moments; after each kill the vault must open, the access log must verify,
-// and every record whose save had returned must be there.
+// and every record whose save had returned must be there. The seed of the
+// kill moments is logged; -crash.seed replays them (the child's progress
+// within them still depends on the machine's timing).
 func TestCrashLosesNoAcknowledgedRecord(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test skipped in -short mode")
 	}
+	seed := *crashSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	rounds := *crashRounds
+	t.Logf("seed %d, %d rounds (replay: -crash.seed %d -crash.rounds %d)", seed, rounds, seed, rounds)
+	start := time.Now()
 	f := newFixture(t)
 	f.o.Close()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	rng := rand.New(rand.NewPCG(seed, 1))  // the kill moments
+	pick := rand.New(rand.NewPCG(seed, 2)) // the earlier records checked again
 	var acked []string
-	const rounds = 20
 	for round := 0; round < rounds; round++ {
 		ids := crashOnce(t, exe, f.dir, time.Duration(150+rng.IntN(350))*time.Millisecond)
+		older := acked
 		acked = append(acked, ids...)
+		check := ids
+		if round == rounds-1 || len(older) <= crashSample {
+			check = acked
+		} else {
+			for range crashSample {
+				check = append(check, older[pick.IntN(len(older))])
+			}
+		}
 		o, err := Open(f.dir, Options{KDF: vault.TestKDF()})
 		if err != nil {
-			t.Fatalf("round %d: open: %v", round, err)
+			t.Fatalf("seed %d round %d: open: %v", seed, round, err)
 		}
 		s, err := o.Login(context.Background(), "kantoku", []byte(testPassword))
 		if err != nil {
-			t.Fatalf("round %d: login after crash: %v", round, err)
+			t.Fatalf("seed %d round %d: login after crash: %v", seed, round, err)
 		}
 		if _, err := o.VerifyAudit(context.Background(), s); err != nil {
-			t.Fatalf("round %d: audit after crash: %v", round, err)
+			t.Fatalf("seed %d round %d: audit after crash: %v", seed, round, err)
 		}
-		for _, id := range acked {
+		for _, id := range check {
 			if err := present(o, s, id); err != nil {
-				t.Fatalf("round %d: acknowledged record %s lost: %v", round, id, err)
+				t.Fatalf("seed %d round %d: acknowledged record %s lost: %v", seed, round, id, err)
 			}
 		}
 		o.Close()
+		if rounds > 20 && (round+1)%100 == 0 {
+			t.Logf("%d rounds, %d acknowledged records, %s", round+1, len(acked), time.Since(start).Round(time.Second))
+		}
 	}
 	if len(acked) < rounds {
 		t.Fatalf("only %d records acknowledged in %d rounds: the child barely wrote", len(acked), rounds)
 	}
-	t.Logf("%d rounds, %d acknowledged records, all present", rounds, len(acked))
+	t.Logf("seed %d: %d rounds, %d acknowledged records, all present, %s", seed, rounds, len(acked), time.Since(start).Round(time.Second))
 }
 
 // present opens the head of a record and its case part, without writing a

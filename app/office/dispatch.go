@@ -28,7 +28,8 @@ func dispatchTerms(d *record.Dispatch) []local.Term {
 
 // SaveDispatch creates (empty ID) or updates an adviser dispatch. Consultants
 // and coordinators request; only a coordinator or supervisor may move a
-// dispatch to 承認 or beyond. The visit report is case data.
+// dispatch to 承認 or beyond, or change one that is there. The visit report
+// is case data.
 func (o *Office) SaveDispatch(ctx context.Context, s *Session, d *record.Dispatch) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -40,6 +41,16 @@ func (o *Office) SaveDispatch(ctx context.Context, s *Session, d *record.Dispatc
 	}
 	if d.Status != record.DisRequested && d.Status != record.DisCanceled && !s.May(PermDispatchApprove) {
 		return fmt.Errorf("dispatch status %s: %w", d.Status, ErrForbidden)
+	}
+	if d.ID != "" && !s.May(PermDispatchApprove) {
+		// Once approved, taking it back or cancelling it is the approver's too.
+		var old record.Dispatch
+		if _, err := o.load(s, d.ID, record.KindDispatch, &old); err != nil {
+			return err
+		}
+		if old.Status != record.DisRequested && old.Status != record.DisCanceled {
+			return fmt.Errorf("change dispatch %s: %w", old.Status, ErrForbidden)
+		}
 	}
 	if d.Status == record.DisApproved && d.ApprovedOn == "" {
 		d.ApprovedOn = o.today()

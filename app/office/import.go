@@ -3,6 +3,7 @@ package office
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -57,6 +58,35 @@ func recordParts(rec any) (*record.Meta, record.Kind, Permission, []part, error)
 	return nil, "", 0, nil, fmt.Errorf("import: unsupported record %T", rec)
 }
 
+// mayImport checks that s may write rec as its Save method would let it:
+// the permission of its kind, the case key for a business's case part, a
+// coordinator or supervisor for a dispatch past 申請, a supervisor for an
+// approved record.
+func mayImport(s *Session, rec any) error {
+	_, k, perm, _, err := recordParts(rec)
+	if err != nil {
+		return err
+	}
+	if !s.May(perm) {
+		return fmt.Errorf("%s: %w", k, ErrForbidden)
+	}
+	switch r := rec.(type) {
+	case *record.Business:
+		if r.Case != nil && !s.May(PermCase) {
+			return fmt.Errorf("business case part: %w", ErrForbidden)
+		}
+	case *record.Dispatch:
+		if r.Status != "" && r.Status != record.DisRequested && r.Status != record.DisCanceled && !s.May(PermDispatchApprove) {
+			return fmt.Errorf("dispatch status %s: %w", r.Status, ErrForbidden)
+		}
+	case *record.Consultation:
+		if r.Status == record.StApproved && !s.HasRole(RoleSupervisor) {
+			return fmt.Errorf("approve: %w", ErrForbidden)
+		}
+	}
+	return nil
+}
+
 // Import saves many new records at once (demo data, data moved from paper or
 // another system). Each is stamped, validated and sealed as by its Save
 // method, but booking conflicts and duplicates are not checked: the source
@@ -74,6 +104,16 @@ func (o *Office) Import(ctx context.Context, s *Session, recs []any, progress fu
 		return err
 	}
 	defer w.end()
+	if len(recs) == 0 {
+		return nil
+	}
+	// Every record is checked before the first is written: a refusal in a
+	// later chunk must not leave the earlier chunks written.
+	for i, rec := range recs {
+		if err := mayImport(s, rec); err != nil {
+			return fmt.Errorf("import record %d: %w", i+1, err)
+		}
+	}
 	if progress == nil {
 		progress = w.reporter(StepImport)
 	}
@@ -224,6 +264,13 @@ func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, err
 	fresh := meta.ID == ""
 	if fresh {
 		meta.ID = record.NewID(k)
+	} else if _, err := o.store.Head(meta.ID); !errors.Is(err, local.ErrNotFound) {
+		// A new version of a stored record would bypass its Save method's
+		// rules (the revision check, who may change an approved record).
+		if err == nil {
+			err = fmt.Errorf("%s is already stored: %w", meta.ID, ErrConflict)
+		}
+		return nil, k, err
 	}
 	if meta.CreatedAt.IsZero() {
 		meta.CreatedAt = now

@@ -70,8 +70,10 @@ func (o *Office) Seminars(ctx context.Context, s *Session) ([]record.Seminar, er
 }
 
 // SaveApplication creates (empty ID) or updates a seminar application. A new
-// application beyond the seminar's capacity is put on the waiting list
-// (キャンセル待ち) instead of being refused.
+// application beyond the seminar's capacity, or while others wait, is put on
+// the waiting list (キャンセル待ち) instead of being refused; moving an
+// application that holds no seat to 申込 while the seats are taken is
+// refused with a *BookingError wrapping ErrFull.
 func (o *Office) SaveApplication(ctx context.Context, s *Session, a *record.Application) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -91,13 +93,26 @@ func (o *Office) SaveApplication(ctx context.Context, s *Session, a *record.Appl
 	if _, err := o.load(s, a.SeminarID, record.KindSeminar, &sem); err != nil {
 		return err
 	}
-	if a.ID == "" && a.Status == record.AppApplied {
+	if a.Status == record.AppApplied {
 		apps, err := o.applications(ctx, s, a.SeminarID)
 		if err != nil {
 			return err
 		}
-		if seated(apps) >= sem.Capacity {
-			a.Status = record.AppWaiting
+		var others []record.Application
+		was := ""
+		for _, x := range apps {
+			if x.ID == a.ID {
+				was = x.Status
+			} else {
+				others = append(others, x)
+			}
+		}
+		full := seated(others) >= sem.Capacity
+		switch {
+		case a.ID == "" && (full || slices.ContainsFunc(others, isWaiting)):
+			a.Status = record.AppWaiting // behind those already waiting
+		case a.ID != "" && full && !holdsSeat(was):
+			return &BookingError{Err: ErrFull, What: "セミナー", Start: sem.Start, End: sem.End}
 		}
 	}
 	creating := o.stamp(s, &a.Meta, record.KindApplication)
@@ -117,12 +132,19 @@ func (o *Office) SaveApplication(ctx context.Context, s *Session, a *record.Appl
 func seated(apps []record.Application) int {
 	n := 0
 	for _, x := range apps {
-		if x.Status == record.AppApplied || x.Status == record.AppAttended || x.Status == record.AppAbsent {
+		if holdsSeat(x.Status) {
 			n++
 		}
 	}
 	return n
 }
+
+// holdsSeat reports whether an application of this status holds a seat.
+func holdsSeat(status string) bool {
+	return status == record.AppApplied || status == record.AppAttended || status == record.AppAbsent
+}
+
+func isWaiting(a record.Application) bool { return a.Status == record.AppWaiting }
 
 // Applications lists a seminar's applications in the order they came in.
 func (o *Office) Applications(ctx context.Context, s *Session, seminarID string) ([]record.Application, error) {
