@@ -51,12 +51,16 @@ step "integration tests (memory with 100k versions)"
 go test -count=1 -tags integration -run TestMemoryAfter100kVersions -v ./storage/local/ | grep -E "^(---|ok|FAIL)|MB"
 
 step "fuzzing every decoder briefly"
-# Each run starts from the seed corpus: inputs that earlier runs cached as interesting
-# are dropped, so that minimising a large one cannot outlast the fuzz time.
+# Each run starts from the seed corpus: inputs that earlier runs cached as
+# interesting are dropped, so that minimising a large one cannot outlast the
+# fuzz budget. The budget is a count of executions, not a duration: with a
+# duration, Go 1.26's fuzzing coordinator can report its own deadline as a
+# failure ("context deadline exceeded", no failing input) when the machine is
+# busy. FUZZTIME overrides every budget (e.g. FUZZTIME=2000000x, or 5m).
 go clean -fuzzcache
-fuzz() { go test -run '^$' -fuzz "^$2\$" -fuzztime "${FUZZTIME:-10s}" -fuzzminimizetime 5s "$1"; }
+fuzz() { go test -run '^$' -fuzz "^$2\$" -fuzztime "${FUZZTIME:-${3:-50000x}}" -fuzzminimizetime 200x "$1"; }
 fuzz ./app/vault FuzzUnmarshalEnvelope
-fuzz ./app/vault FuzzUnmarshalKeyring
+fuzz ./app/vault FuzzUnmarshalKeyring 20000x
 fuzz ./app/audit FuzzUnmarshal
 fuzz ./app/record FuzzNormalizeName
 fuzz ./app/record FuzzParseDate
