@@ -42,9 +42,7 @@ func (r *Renderer) ConsultationSheet(in SheetInput, f Footer) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("consultation sheet: %w", err)
 	}
-	d := r.newDoc("相談票", f)
-	s.draw(d)
-	return d.finish("consultation sheet")
+	return r.render("相談票", "consultation sheet", f, s.draw)
 }
 
 // ConsultationSheets renders many sheets into one document for printing
@@ -64,15 +62,15 @@ func (r *Renderer) ConsultationSheets(ins []SheetInput, f Footer) ([]byte, error
 		}
 		sheets[i] = s
 	}
-	d := r.newDoc("相談票", f)
-	for i, s := range sheets {
-		if i > 0 {
-			d.cont = nil
-			d.newPage()
+	return r.render("相談票", "consultation sheets", f, func(d *doc) {
+		for i, s := range sheets {
+			if i > 0 {
+				d.cont = nil
+				d.newPage()
+			}
+			s.draw(d)
 		}
-		s.draw(d)
-	}
-	return d.finish("consultation sheets")
+	})
 }
 
 // BlankSheet renders the 相談票 with no consultation: the header and business
