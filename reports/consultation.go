@@ -47,9 +47,9 @@ func (r *Renderer) ConsultationSheet(in SheetInput, f Footer) ([]byte, error) {
 
 // ConsultationSheets renders many sheets into one document for printing
 // in bulk (the session sheets of a day, for instance), each sheet starting
-// on a new page and the page numbers counting the whole document. It parses
-// the font once instead of once per sheet, so 200 sheets take a fraction of
-// 200 ConsultationSheet calls.
+// on a new page and the page numbers counting the whole document. The font
+// is cut, parsed and embedded once instead of once per sheet, so 200 sheets
+// take a fraction of 200 ConsultationSheet calls.
 func (r *Renderer) ConsultationSheets(ins []SheetInput, f Footer) ([]byte, error) {
 	if len(ins) == 0 {
 		return nil, errors.New("consultation sheets: no sheets")
