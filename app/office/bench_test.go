@@ -99,7 +99,7 @@ func benchLogin(b *testing.B, login string) (*office.Office, *office.Session) {
 // timedFloor runs op b.N times and reports its 50th and 99th percentile,
 // and runs floor, what op cannot go below, interleaved with it (right after
 // op, on floorRuns iterations spread over the run, or every iteration when
-// floorRuns is 0) so that both see the same load of a shared machine, and
+// floorRuns is 0) so that both see the same load of the machine, and
 // reports floor's median too. The timer is stopped during floor, so ns/op is
 // op's alone. It returns both medians in milliseconds.
 func timedFloor(b *testing.B, op, floor func(i int), floorRuns int) (opMS, floorMS float64) {
