@@ -39,19 +39,19 @@ func (r *Renderer) Attendance(in AttendanceInput, f Footer) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("attendance list: %w", err)
 	}
-	d := r.newDoc("セミナー出席者名簿", f)
-	d.title("セミナー出席者名簿", "")
-	seminarHeader(d, in, date)
-	d.gap(3)
-	cols := attendanceCols()
-	d.startTable("セミナー出席者名簿（続き）", "", s.Title, cols)
-	for i, a := range apps {
-		d.row(numbered(cols, strconv.Itoa(i+1), a.BusinessName, a.PersonName, a.Phone, a.AppliedOn, a.Status)...)
-	}
-	if len(apps) == 0 {
-		d.none("申込はありません。")
-	}
-	return d.finish("attendance list")
+	return r.render("セミナー出席者名簿", "attendance list", f, func(d *doc) {
+		d.title("セミナー出席者名簿", "")
+		seminarHeader(d, in, date)
+		d.gap(3)
+		cols := attendanceCols()
+		d.startTable("セミナー出席者名簿（続き）", "", s.Title, cols)
+		for i, a := range apps {
+			d.row(numbered(cols, strconv.Itoa(i+1), a.BusinessName, a.PersonName, a.Phone, a.AppliedOn, a.Status)...)
+		}
+		if len(apps) == 0 {
+			d.none("申込はありません。")
+		}
+	})
 }
 
 // seminarHeader draws the seminar's details and the application counts.

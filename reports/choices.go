@@ -62,7 +62,7 @@ func (d *doc) layoutChoices(items []choice, w float64) ([]placed, float64) {
 		if it.heading {
 			f.newline()
 			f.out = append(f.out, placed{x: cm, y: f.y, text: it.label})
-			f.x = d.pdf.GetStringWidth(it.label) + boxGap
+			f.x = d.width(it.label) + boxGap
 			continue
 		}
 		if it.br {
@@ -78,14 +78,14 @@ func (d *doc) layoutChoices(items []choice, w float64) ([]placed, float64) {
 
 // placeItem puts one box and its label on the flow.
 func (d *doc) placeItem(f *flow, it choice, cm float64) {
-	textW := d.pdf.GetStringWidth(it.label) + 2*cm
+	textW := d.width(it.label) + 2*cm
 	need := boxSize + boxGap + textW
 	if f.x > 0 && f.x+need > f.w {
 		f.newline()
 	}
 	lines := []string{it.label}
 	if need > f.w-f.x {
-		lines = WrapLines(d.pdf.GetStringWidth, it.label, f.w-f.x-boxSize-boxGap-2*cm)
+		lines = WrapLines(d.width, it.label, f.w-f.x-boxSize-boxGap-2*cm)
 	}
 	x := f.x + cm
 	f.out = append(f.out, placed{x: x, y: f.y, text: lines[0], box: true, on: it.on, indent: true})
@@ -110,7 +110,7 @@ func (d *doc) drawChoices(ps []placed, x, y float64) {
 		if p.indent {
 			tx += boxSize + boxGap
 		}
-		d.line(tx-cm, y+p.y, d.pdf.GetStringWidth(p.text)+2*cm, p.text, "L")
+		d.line(tx-cm, y+p.y, d.width(p.text)+2*cm, p.text, "L")
 	}
 }
 
@@ -124,6 +124,6 @@ func (d *doc) checkBox(x, y float64, on bool) {
 	d.pdf.SetLineWidth(0.2)
 	if on {
 		d.pdf.SetXY(x-0.3, y)
-		d.pdf.CellFormat(boxSize+0.6, lineH, "✓", "", 0, "C", false, 0, "")
+		d.text(boxSize+0.6, lineH, "✓", 0, "C")
 	}
 }

@@ -42,22 +42,22 @@ func (r *Renderer) DeletionReport(in DeletionInput, f Footer) ([]byte, error) {
 	if in.At.IsZero() {
 		return nil, fmt.Errorf("deletion report: 消去日時 is missing")
 	}
-	d := r.newDoc("消去報告書", f)
-	d.title("消去報告書", "")
-	deletionSummary(d, in)
-	d.gap(2)
-	d.paragraph(0, "本報告書には、消去した記録の識別子・種別・件数・日付のみを記載し、記録の内容は記載していない。")
-	d.gap(2)
-	cols := deletionCols()
-	d.startTable("消去報告書（続き）", "", "", cols)
-	for i, it := range in.Items {
-		d.tableRow(cols, strconv.Itoa(i+1), it.ID, kindName(it.Kind), count(it.Versions, ""), it.CreatedOn, it.DeletedAt)
-	}
-	if len(in.Items) == 0 {
-		d.none("消去した記録はありません。")
-	}
-	signatures(d)
-	return d.finish("deletion report")
+	return r.render("消去報告書", "deletion report", f, func(d *doc) {
+		d.title("消去報告書", "")
+		deletionSummary(d, in)
+		d.gap(2)
+		d.paragraph(0, "本報告書には、消去した記録の識別子・種別・件数・日付のみを記載し、記録の内容は記載していない。")
+		d.gap(2)
+		cols := deletionCols()
+		d.startTable("消去報告書（続き）", "", "", cols)
+		for i, it := range in.Items {
+			d.tableRow(cols, strconv.Itoa(i+1), it.ID, kindName(it.Kind), count(it.Versions, ""), it.CreatedOn, it.DeletedAt)
+		}
+		if len(in.Items) == 0 {
+			d.none("消去した記録はありません。")
+		}
+		signatures(d)
+	})
 }
 
 // deletionSummary draws who, when, why and how many.

@@ -12,6 +12,7 @@
 // them).
 //
 // Output is deterministic: the same input and Footer give the same bytes.
-// A Renderer holds only the font bytes; every call builds its own document,
-// so one Renderer serves concurrent callers.
+// A Renderer holds the font and what it parses from it once (widths, cmap,
+// glyph offsets), which it only reads; every call builds its own document
+// with its own font subset, so one Renderer serves concurrent callers.
 package reports

@@ -23,8 +23,10 @@ func must(t *testing.T) func([]byte, error) []byte {
 }
 
 // documents lists every document with its dummy data.
-func documents(t *testing.T) []document {
-	r := New()
+func documents(t *testing.T) []document { return documentsWith(New()) }
+
+// documentsWith lists every document rendered by r.
+func documentsWith(r *Renderer) []document {
 	f := testFooter()
 	return []document{
 		{"consultation", func(t *testing.T) []byte {

@@ -16,13 +16,13 @@ const (
 // room for the cell margin on both sides.
 func (d *doc) wrap(s string, width float64) []string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return WrapLines(d.pdf.GetStringWidth, s, width-2*d.pdf.GetCellMargin())
+	return WrapLines(d.width, s, width-2*d.pdf.GetCellMargin())
 }
 
 // line writes one line of text at (x, y) in a cell of width w.
 func (d *doc) line(x, y, w float64, s, align string) {
 	d.pdf.SetXY(x, y)
-	d.pdf.CellFormat(w, lineH, s, "", 0, align, false, 0, "")
+	d.text(w, lineH, s, 0, align)
 }
 
 // paragraph draws text wrapped to width w starting at the left margin plus
@@ -42,11 +42,11 @@ func (d *doc) title(s, note string) {
 	y := d.pdf.GetY()
 	d.font(titleSize)
 	d.pdf.SetXY(margin, y)
-	d.pdf.CellFormat(contentW, 9, s, "", 0, "C", false, 0, "")
+	d.text(contentW, 9, s, 0, "C")
 	d.font(smallSize)
 	if note != "" {
 		d.pdf.SetXY(margin, y+1.5)
-		d.pdf.CellFormat(contentW, 6, note, "", 0, "R", false, 0, "")
+		d.text(contentW, 6, note, 0, "R")
 	}
 	d.font(bodySize)
 	d.pdf.SetY(y + 11)

@@ -31,18 +31,19 @@ func ledgerCols() []column {
 // (日時 in JST, 取扱者, 情報の内容, 数量, 相手先, 方法, パスワード通知の別送 as
 // ○ or －). Many rows continue on further pages with the header repeated.
 func (r *Renderer) Ledger(title string, rows []LedgerRow, f Footer) ([]byte, error) {
-	d := r.newDoc(title, f)
-	d.title(title, "全"+strconv.Itoa(len(rows))+"件")
-	cols := ledgerCols()
-	d.startTable(title+"（続き）", "", "", cols)
-	for _, e := range sortLedger(rows) {
-		d.tableRow(cols, formatMinute(e.At), e.Handler, e.Content, count(e.Quantity, ""),
-			e.Recipient, e.Method, mark(e.PasswordSeparately))
-	}
-	if len(rows) == 0 {
-		d.none("記録はありません。")
-	}
-	return d.finish("ledger")
+	sorted := sortLedger(rows)
+	return r.render(title, "ledger", f, func(d *doc) {
+		d.title(title, "全"+strconv.Itoa(len(rows))+"件")
+		cols := ledgerCols()
+		d.startTable(title+"（続き）", "", "", cols)
+		for _, e := range sorted {
+			d.tableRow(cols, formatMinute(e.At), e.Handler, e.Content, count(e.Quantity, ""),
+				e.Recipient, e.Method, mark(e.PasswordSeparately))
+		}
+		if len(rows) == 0 {
+			d.none("記録はありません。")
+		}
+	})
 }
 
 // sortLedger returns a copy of rows in time order (stable).

@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/jung-kurt/gofpdf"
@@ -40,21 +42,36 @@ type Footer struct {
 	DocID     string
 }
 
-// Renderer renders the office's documents. It holds the font bytes only and
-// is safe for concurrent use: each call builds its own gofpdf document from
-// its own copy of the font, and never writes to the font it holds.
+// Renderer renders the office's documents. It is safe for concurrent use:
+// the font and what is parsed from it once (face) are only read, and each
+// call builds its own gofpdf document with its own small copy of the font.
 //
-// gofpdf parses the TrueType font inside every document (AddUTF8FontFromBytes,
-// about 10 ms for IPAex Gothic) and parses it again when it writes the font
-// subset (about 9 ms); it offers no way to share parsed font data between
-// documents, so this cost is paid once per call (see README.md).
+// Each document is laid out twice. The first pass only finds which
+// characters it draws (with a built-in font, nothing parsed); the second
+// draws it with a TrueType font cut to those characters (face.subset), which
+// gofpdf parses and subsets in a fraction of the time the whole 6 MB font
+// takes. Widths come from face in both passes, so the layout, and so the
+// characters drawn, do not depend on which font gofpdf holds (see README.md).
 type Renderer struct {
 	font []byte
+	face func() (*face, error)
+	// fullFont gives gofpdf the whole font instead of a subset and
+	// uncompressed leaves the page contents uncompressed: both for tests
+	// that compare the two ways.
+	fullFont, uncompressed bool
 }
+
+// bundledFace is IPAex Gothic parsed, once per process.
+var bundledFace = sync.OnceValues(func() (*face, error) { return parseFace(assets.FontIPAexGothic) })
 
 // New returns a Renderer that sets text in the bundled IPAex Gothic.
 func New() *Renderer {
-	return &Renderer{font: assets.FontIPAexGothic}
+	return &Renderer{font: assets.FontIPAexGothic, face: bundledFace}
+}
+
+// newRenderer returns a Renderer for another TrueType font.
+func newRenderer(font []byte) *Renderer {
+	return &Renderer{font: font, face: sync.OnceValues(func() (*face, error) { return parseFace(font) })}
 }
 
 // jst is Japan Standard Time, the zone every printed time is shown in.
@@ -63,20 +80,64 @@ func jst() *time.Location { return record.JST() }
 // doc is one document being built: the gofpdf value plus the running
 // header drawn at the top of every page after the first.
 type doc struct {
-	pdf  *gofpdf.Fpdf
-	cont func()
-	top  float64 // where content starts below the running header
+	pdf    *gofpdf.Fpdf
+	face   *face
+	family string  // the gofpdf font family text is set in
+	used   runeSet // every character drawn so far
+	footer func()
+	cont   func()
+	top    float64 // where content starts below the running header
 }
 
-// newDoc starts an A4 document with the font, margins, footer and
-// deterministic metadata, and adds its first page.
-func (r *Renderer) newDoc(title string, f Footer) *doc {
+// render lays out a document with draw, twice: once to find its
+// characters, then with a font of just those characters (see Renderer).
+// draw must draw the same thing each time it is called. Should the second
+// pass draw a character the first did not (it cannot while every width
+// comes from doc.width), the document is drawn a third time with the whole
+// font, which is always correct.
+func (r *Renderer) render(title, what string, f Footer, draw func(*doc)) ([]byte, error) {
+	fc, err := r.face()
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", what, err)
+	}
+	var font []byte
+	var used runeSet
+	if !r.fullFont {
+		dry := r.newDoc(title, f, fc, nil)
+		draw(dry)
+		dry.footer() // gofpdf draws the last page's footer in Output
+		used = dry.used
+		font = fc.subset(&used)
+	}
+	if font != nil {
+		d := r.newDoc(title, f, fc, font)
+		draw(d)
+		out, err := d.finish(what)
+		if err != nil || d.used.within(&used) {
+			return out, err
+		}
+	}
+	// gofpdf writes into the bytes it is given (it pads table slices in
+	// place when it subsets the font), so it gets a copy of the whole font:
+	// the Renderer's, which the UI uses too, is never written to.
+	d := r.newDoc(title, f, fc, bytes.Clone(r.font))
+	draw(d)
+	return d.finish(what)
+}
+
+// newDoc starts an A4 document with the margins, footer and deterministic
+// metadata, and adds its first page. Text is set in font, a TrueType font
+// with the glyphs of every character the document draws; with font nil it
+// is set in a built-in font, for a pass that only finds the characters.
+func (r *Renderer) newDoc(title string, f Footer, fc *face, font []byte) *doc {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	pdf.AliasNbPages("{nb}")
-	// gofpdf writes into the bytes it is given (it pads table slices in
-	// place when it subsets the font), so each document gets its own copy:
-	// the shared font, which the UI uses too, is never written to.
-	pdf.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(r.font))
+	d := &doc{pdf: pdf, face: fc, family: "Helvetica", top: contentTop}
+	if font != nil {
+		pdf.AddUTF8FontFromBytes(fontFamily, "", font)
+		d.family = fontFamily
+	}
+	pdf.SetCompression(!r.uncompressed)
 	pdf.SetMargins(margin, contentTop, margin)
 	pdf.SetAutoPageBreak(false, margin)
 	pdf.SetCreationDate(f.PrintedAt.In(jst()))
@@ -85,8 +146,8 @@ func (r *Renderer) newDoc(title string, f Footer) *doc {
 	pdf.SetProducer(producer, false)
 	pdf.SetCreator(producer, false)
 	pdf.SetTitle(title, true)
-	d := &doc{pdf: pdf, top: contentTop}
-	pdf.SetFooterFunc(func() { d.footer(f) })
+	d.footer = func() { d.drawFooter(f) }
+	pdf.SetFooterFunc(d.footer)
 	pdf.AddPage()
 	d.font(bodySize)
 	return d
@@ -101,17 +162,56 @@ func (d *doc) finish(what string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// footer draws the page footer: a rule, 取扱注意 and the page number on the
-// first line, who printed the document, when, and its number on the second.
-func (d *doc) footer(f Footer) {
+// text writes s in a cell of width w and height h, as CellFormat with no
+// border or fill; all text is drawn through it, so that used holds every
+// character of the document. A character beyond the BMP (𠮷, 𩸽, an emoji)
+// is drawn as 〓: gofpdf reads only the BMP cmap of a font, and panics
+// writing a document that has such a character.
+func (d *doc) text(w, h float64, s string, ln int, align string) {
+	s = bmpOnly(s)
+	d.used.addString(s)
+	d.pdf.CellFormat(w, h, s, "", ln, align, false, 0, "")
+}
+
+// geta (〓) is drawn in place of a character gofpdf cannot draw.
+const geta = '〓'
+
+// bmpOnly replaces the characters of s beyond the BMP with geta.
+func bmpOnly(s string) string {
+	for _, r := range s {
+		if r > 0xFFFF {
+			return strings.Map(func(r rune) rune {
+				if r > 0xFFFF {
+					return geta
+				}
+				return r
+			}, s)
+		}
+	}
+	return s
+}
+
+// width is the width of s at the current font size, exactly as gofpdf's
+// GetStringWidth gives it with the whole font loaded, whatever font the
+// document holds; a character beyond the BMP measures as the geta drawn for
+// it.
+func (d *doc) width(s string) float64 {
+	_, size := d.pdf.GetFontSize()
+	return float64(d.face.symbolWidth(s)) * size / 1000
+}
+
+// drawFooter draws the page footer: a rule, 取扱注意 and the page number on
+// the first line, who printed the document, when, and its number on the
+// second.
+func (d *doc) drawFooter(f Footer) {
 	p := d.pdf
 	p.SetDrawColor(0, 0, 0)
 	p.SetLineWidth(0.2)
 	p.Line(margin, footerY, pageW-margin, footerY)
 	d.font(footerSize)
 	p.SetXY(margin, footerY+0.8)
-	p.CellFormat(contentW/2, 4.2, "取扱注意（個人情報）", "", 0, "L", false, 0, "")
-	p.CellFormat(contentW/2, 4.2, fmt.Sprintf("%d / {nb}", p.PageNo()), "", 0, "R", false, 0, "")
+	d.text(contentW/2, 4.2, "取扱注意（個人情報）", 0, "L")
+	d.text(contentW/2, 4.2, fmt.Sprintf("%d / {nb}", p.PageNo()), 0, "R")
 	info := fmt.Sprintf("出力者 %s　出力日時 %s　文書番号 %s",
 		f.PrintedBy, formatStamp(f.PrintedAt), f.DocID)
 	p.SetXY(margin, footerY+5)
@@ -128,17 +228,17 @@ func formatStamp(t time.Time) string {
 }
 
 // font selects the document font at size pt.
-func (d *doc) font(pt float64) { d.pdf.SetFont(fontFamily, "", pt) }
+func (d *doc) font(pt float64) { d.pdf.SetFont(d.family, "", pt) }
 
 // fitCell writes s on one line of width w, shrinking the type from pt down to
 // 6 pt when it is too wide; the font size is restored afterwards.
 func (d *doc) fitCell(w, h float64, s string, pt float64) {
 	size := pt
-	for size > 6 && d.pdf.GetStringWidth(s)+2*d.pdf.GetCellMargin() > w {
+	for size > 6 && d.width(s)+2*d.pdf.GetCellMargin() > w {
 		size -= 0.5
 		d.font(size)
 	}
-	d.pdf.CellFormat(w, h, s, "", 1, "L", false, 0, "")
+	d.text(w, h, s, 1, "L")
 	d.font(pt)
 }
 

@@ -264,7 +264,7 @@ func TestConcurrentUse(t *testing.T) {
 // any write shows.
 func TestFontNotWritten(t *testing.T) {
 	font := markPadding(bytes.Clone(New().font))
-	r := &Renderer{font: font}
+	r := newRenderer(font)
 	before := bytes.Clone(font)
 	if _, err := r.ConsultationSheet(testSheetInput("概要"), testFooter()); err != nil {
 		t.Fatal(err)

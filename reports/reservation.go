@@ -28,20 +28,20 @@ func (r *Renderer) ReservationSheet(in ReservationInput, f Footer) ([]byte, erro
 	if err != nil {
 		return nil, fmt.Errorf("reservation sheet: %w", err)
 	}
-	d := r.newDoc("予約内容", f)
-	d.title("予約内容", joinNote("予約番号", res.ID, "状態", res.Status))
-	d.row(lbl(colL, "受付日"), val(colV, received), lbl(colL2, "受付者"), val(colV2, in.ReceivedByName))
-	d.gap(2)
-	d.row(lbl(colL, "予約日"), val(colV, date), lbl(colL2, "会場名"), val(colV2, in.VenueName))
-	d.row(lbl(colL, "時間帯"), val(colV, timeRange(res.Start, res.End, 0)), lbl(colL2, "相談員"), val(colV2, in.ConsultantName))
-	d.row(lbl(colL, "受付方法"), val(colV, channel(res)), lbl(colL2, "来所回数"), val(colV2, visits(res.Checks.VisitCount)))
-	d.gap(2)
-	reservationBusiness(d, in.Business)
-	d.gap(2)
-	reservationChecks(d, res.Checks)
-	d.gap(2)
-	d.row(lbl(colL, "備考"), val(colW, res.Note))
-	return d.finish("reservation sheet")
+	return r.render("予約内容", "reservation sheet", f, func(d *doc) {
+		d.title("予約内容", joinNote("予約番号", res.ID, "状態", res.Status))
+		d.row(lbl(colL, "受付日"), val(colV, received), lbl(colL2, "受付者"), val(colV2, in.ReceivedByName))
+		d.gap(2)
+		d.row(lbl(colL, "予約日"), val(colV, date), lbl(colL2, "会場名"), val(colV2, in.VenueName))
+		d.row(lbl(colL, "時間帯"), val(colV, timeRange(res.Start, res.End, 0)), lbl(colL2, "相談員"), val(colV2, in.ConsultantName))
+		d.row(lbl(colL, "受付方法"), val(colV, channel(res)), lbl(colL2, "来所回数"), val(colV2, visits(res.Checks.VisitCount)))
+		d.gap(2)
+		reservationBusiness(d, in.Business)
+		d.gap(2)
+		reservationChecks(d, res.Checks)
+		d.gap(2)
+		d.row(lbl(colL, "備考"), val(colW, res.Note))
+	})
 }
 
 // channel writes how the reservation came in, noting a walk-in.

@@ -29,23 +29,23 @@ func scheduleCols() []column {
 // 和暦. Rows may come in any order.
 func (r *Renderer) DaySchedule(date time.Time, rows []ScheduleRow, f Footer) ([]byte, error) {
 	day := record.FormatDateJP(date) + "　" + record.FormatWareki(date)
-	d := r.newDoc("本日の予定表", f)
-	d.title("本日の予定表", day)
-	d.paragraph(0, day+"　全"+strconv.Itoa(len(rows))+"件")
-	if len(rows) == 0 {
-		d.none("予定はありません。")
-		return d.finish("day schedule")
-	}
 	rows = sortSchedule(rows)
-	cols := scheduleCols()
-	for i, row := range rows {
-		newVenue := i == 0 || row.Venue != rows[i-1].Venue
-		if newVenue || row.Consultant != rows[i-1].Consultant {
-			scheduleGroup(d, day, row, newVenue, cols)
+	return r.render("本日の予定表", "day schedule", f, func(d *doc) {
+		d.title("本日の予定表", day)
+		d.paragraph(0, day+"　全"+strconv.Itoa(len(rows))+"件")
+		if len(rows) == 0 {
+			d.none("予定はありません。")
+			return
 		}
-		d.tableRow(cols, row.Start+"〜"+row.End, row.Business, row.Phone, row.Channel, row.Status, walkIn(row.WalkIn))
-	}
-	return d.finish("day schedule")
+		cols := scheduleCols()
+		for i, row := range rows {
+			newVenue := i == 0 || row.Venue != rows[i-1].Venue
+			if newVenue || row.Consultant != rows[i-1].Consultant {
+				scheduleGroup(d, day, row, newVenue, cols)
+			}
+			d.tableRow(cols, row.Start+"〜"+row.End, row.Business, row.Phone, row.Channel, row.Status, walkIn(row.WalkIn))
+		}
+	})
 }
 
 // scheduleGroup starts the rows of a consultant, under a venue heading when

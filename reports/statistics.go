@@ -45,14 +45,14 @@ func statsCols() []column {
 // A table that does not fit starts on a new page, and a long one continues
 // with its header repeated.
 func (r *Renderer) Statistics(in StatsInput, f Footer) ([]byte, error) {
-	d := r.newDoc(in.Title, f)
-	d.title(in.Title, "")
-	statsSummary(d, in)
-	for _, t := range in.Tables {
-		d.gap(4)
-		statsTable(d, in.Title, t)
-	}
-	return d.finish("statistics")
+	return r.render(in.Title, "statistics", f, func(d *doc) {
+		d.title(in.Title, "")
+		statsSummary(d, in)
+		for _, t := range in.Tables {
+			d.gap(4)
+			statsTable(d, in.Title, t)
+		}
+	})
 }
 
 // statsSummary draws the period and the headline figures.

@@ -108,8 +108,8 @@ func (o *Office) saveConsultation(s *Session, c *record.Consultation, detail str
 		detail = "consultation " + c.Status
 	}
 	writes, rev, err := o.sealWrites(s, expect(creating, c.Rev),
-		part{id: c.ID, kind: string(record.KindConsultation), value: c, terms: consultationTerms(c)},
-		part{id: c.ID + caseSuffix, kind: caseKind(record.KindConsultation), value: c.Case})
+		part{id: c.ID, kind: string(record.KindConsultation), value: c, terms: consultationTerms(c), fresh: creating},
+		part{id: c.ID + caseSuffix, kind: caseKind(record.KindConsultation), value: c.Case, fresh: creating})
 	if err == nil && c.Status == record.StApproved {
 		var w []local.Write
 		if w, err = o.signApproval(s, c.ID, rev, writes); err == nil {

@@ -103,6 +103,10 @@ type part struct {
 	kind  string
 	value any
 	terms []local.Term
+	// fresh says that the id was just made (stamp), so nothing is stored
+	// under it: its head is not looked up, and the store writes it without
+	// reading first (local.Write.Fresh).
+	fresh bool
 }
 
 // sealWrites seals the parts of one record version with a fresh revision.
@@ -113,6 +117,9 @@ type part struct {
 // observes them first.
 func (o *Office) sealWrites(s *Session, expectRev string, parts ...part) ([]local.Write, vault.Rev, error) {
 	for _, p := range parts {
+		if p.fresh {
+			continue
+		}
 		if head, err := o.store.Head(p.id); err == nil {
 			if r, err := vault.ParseRev(head.Rev); err == nil {
 				o.clock.Observe(r)
@@ -127,7 +134,10 @@ func (o *Office) sealWritesAt(s *Session, rev vault.Rev, expectRev string, parts
 	writes := make([]local.Write, 0, len(parts))
 	for i, p := range parts {
 		var parents []vault.Rev
-		head, err := o.store.Head(p.id)
+		head, err := local.Version{}, error(local.ErrNotFound)
+		if !p.fresh {
+			head, err = o.store.Head(p.id)
+		}
 		switch {
 		case err == nil:
 			pr, perr := vault.ParseRev(head.Rev)
@@ -156,6 +166,7 @@ func (o *Office) sealWritesAt(s *Session, rev vault.Rev, expectRev string, parts
 		writes = append(writes, local.Write{
 			Version: local.Version{ID: p.id, Kind: p.kind, Rev: rev.String(), Blob: env.Marshal()},
 			Terms:   p.terms,
+			Fresh:   p.fresh,
 		})
 	}
 	return writes, rev, nil
