@@ -17,7 +17,8 @@
 #              (default: a new one in a temp folder, removed afterwards)
 # Environment:
 #   BUSINESSES, CONSULTATIONS  size of a new vault (20000, 100000: ~2–4 min)
-#   SETTLE     seconds to wait after the fourth screen (default 60)
+#   SETTLE     seconds to wait after the fourth screen (default 60; the
+#              window gives memory back after 30 s without a use case)
 #   SHOTS      folder for the screenshots (default: a temp folder, kept)
 #   GEOMETRY   screen and window size (default 1366x768)
 #   MADOGUCHI_ENV  extra environment for the program, e.g. "GOGC=50"
@@ -128,7 +129,7 @@ wait_selected() {
 	fail "the navigation did not move below y=$after within 300 s (see $shots/$name.png)"
 }
 
-rss() { awk '/^(VmRSS|VmHWM)/ { printf "%s %d MB  ", $1, $2 / 1024 }' "/proc/$app_pid/status"; }
+rss() { awk '/^(VmRSS|VmHWM|RssAnon|RssFile)/ { printf "%s %d MB  ", $1, $2 / 1024 }' "/proc/$app_pid/status"; }
 
 shot 1-login
 say "logging in as the demo consultant"
@@ -139,17 +140,27 @@ xdotool key Return
 xdotool type --delay 40 madoguchi-demo
 xdotool key Return
 top=0 bottom=0
+t0=$(date +%s.%N)
+secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
 wait_selected 0 2-today
-say "screen 1 今日の予定: $(rss)"
+took=$(secs "$t0")
+# The shell sets its own size when it replaces the login screen: make the
+# window fill the screen again, as a consultant would.
+xdotool windowsize "$win" "$width" "$height"
+sleep 2
+size=$(xdotool getwindowgeometry "$win" | awk '/Geometry/ { print $2 }')
+[ "$size" = "$geometry" ] || say "note: the window is $size, not $geometry"
+shot 2-today
+say "screen 1 今日の予定 (login and screen: $took): $(rss)"
 
 n=2
 for name in booking business consultations; do
 	# Click the entry below the highlighted one, then move the pointer away.
 	xdotool mousemove --window "$win" 100 $((bottom + (bottom - top) / 2 + 4)) click 1
 	xdotool mousemove --window "$win" $((width - 20)) $((height - 20))
-	prev=$bottom
+	prev=$bottom t0=$(date +%s.%N)
 	wait_selected "$prev" "$((n + 1))-$name"
-	say "screen $n $name: $(rss)"
+	say "screen $n $name ($(secs "$t0")): $(rss)"
 	n=$((n + 1))
 done
 
@@ -162,25 +173,18 @@ status=/proc/$app_pid/status
 rss_kb=$(awk '/^VmRSS/ { print $2 }' "$status")
 hwm_kb=$(awk '/^VmHWM/ { print $2 }' "$status")
 # The resident memory by kind of mapping: Go's heap (anonymous mappings
-# that start on a 64 MiB arena boundary below the 0x7f… region, where
-# glibc puts its own 64 MiB-aligned malloc arenas), the vault's table files (Badger
+# below the 0x7f… region where mmap puts C allocations; Go places its
+# arenas lower), the vault's table files (Badger
 # maps them), the program file, shared libraries, and everything else
 # anonymous (C malloc of Mesa/llvmpipe, GLFW, X11; Go runtime metadata).
 breakdown=$(awk -v exe="$bin" -v vault="$vault/" '
-	function arena(addr, d) { # 64 MiB aligned: the low 26 bits are zero
-		if (length(addr) >= 12 && substr(addr, 1, 1) >= "7") return 0
-		if (substr(addr, length(addr) - 5) != "000000") return 0
-		d = substr(addr, length(addr) - 6, 1)
-		return d == "0" || d == "4" || d == "8" || d == "c"
-	}
+	function low(addr) { return length(addr) < 12 || substr(addr, 1, 1) < "7" }
 	/^[0-9a-f]+-[0-9a-f]+ / { split($1, a, "-"); path = $6
-		if (path == "" && $2 == "rw-p" && arena(a[1])) kind = "go"
-		else if (path == "" && kind == "go" && a[1] == last) kind = "go"
+		if (path == "" && low(a[1])) kind = "go"
 		else if (path == exe) kind = "program"
 		else if (index(path, vault) == 1) kind = "vault"
 		else if (path ~ /^\//) kind = "libraries"
 		else kind = "anon"
-		last = a[2]
 		next }
 	/^Rss:/ { kb[kind] += $2 }
 	END { printf "Go heap %d MB, C and other anonymous (Mesa, GLFW, X11, Go runtime) %d MB, vault files mapped by Badger %d MB, program %d MB, shared libraries %d MB",
