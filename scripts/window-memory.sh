@@ -4,9 +4,10 @@
 # virtual X display at 1366×768, log in as the demo consultant (soudan),
 # open four screens from the navigation list (今日の予定, 予約, 事業者,
 # 相談記録), let it settle and read VmRSS and VmHWM from /proc. It also
-# splits the resident memory by mapping (Go heap, the program, shared
-# libraries, other anonymous memory: C allocations of Mesa, GLFW and X11)
-# and prints the Go runtime's last GC line (GODEBUG=gctrace=1).
+# splits the resident memory by mapping (Go heap, the vault's files that
+# Badger maps, the program, shared libraries, other anonymous memory: C
+# allocations of Mesa, GLFW and X11) and prints the Go runtime's last GC
+# line (GODEBUG=gctrace=1).
 #
 # The window is driven like a person would: xdotool types the login and
 # clicks the entry below the highlighted one in the navigation list; each
