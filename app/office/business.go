@@ -2,6 +2,7 @@ package office
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -234,22 +235,41 @@ func (o *Office) Businesses(ctx context.Context, s *Session) ([]BusinessSummary,
 	if err != nil {
 		return nil, fmt.Errorf("list businesses: %w", err)
 	}
-	bs, err := loadAll[record.Business](w.ctx, o, s, ids, record.KindBusiness)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]BusinessSummary, 0, len(bs))
-	for i := range bs {
-		if bs[i].MergedInto == "" {
-			out = append(out, summarize(&bs[i]))
+	// One record at a time: only the summaries stay (a list of 20,000
+	// whole records would hold tens of MB at once).
+	out := make([]BusinessSummary, 0, len(ids))
+	for _, id := range ids {
+		if err := ctxErr(w.ctx); err != nil {
+			return nil, err
+		}
+		var b record.Business
+		if _, err := o.load(s, id, record.KindBusiness, &b); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		if b.MergedInto == "" {
+			out = append(out, summarize(&b))
 		}
 	}
 	sortSummaries(out)
 	return out, nil
 }
 
+// sortSummaries sorts by normalised フリガナ, then id. Each key is
+// normalised once (not at every comparison).
 func sortSummaries(out []BusinessSummary) {
-	slices.SortFunc(out, func(a, b BusinessSummary) int {
-		return strings.Compare(record.NormalizeKana(a.Kana)+a.ID, record.NormalizeKana(b.Kana)+b.ID)
-	})
+	type keyed struct {
+		key string
+		s   BusinessSummary
+	}
+	ks := make([]keyed, len(out))
+	for i, b := range out {
+		ks[i] = keyed{record.NormalizeKana(b.Kana) + b.ID, b}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	for i := range ks {
+		out[i] = ks[i].s
+	}
 }

@@ -231,6 +231,10 @@ type ConsultationFilter struct {
 	BusinessID   string
 	ConsultantID string
 	Status       string
+	// Limit, when above zero, keeps the newest Limit records that match.
+	// With a period (From or To) the older records are then not even
+	// read, which keeps a month's list of a busy office small in memory.
+	Limit int
 }
 
 // Consultations lists consultation records (without content), newest first.
@@ -241,22 +245,67 @@ func (o *Office) Consultations(ctx context.Context, s *Session, f ConsultationFi
 		return nil, err
 	}
 	defer w.end()
-	cs, err := o.consultations(w.ctx, s, f)
+	out, err := o.consultationSummaries(w.ctx, s, f)
 	if err != nil {
 		return nil, err
-	}
-	out := make([]ConsultationSummary, len(cs))
-	for i := range cs {
-		out[i] = o.consultationSummary(s, &cs[i])
 	}
 	return out, o.locked(w, o.logWarnings)
 }
 
-// consultations lists the records that match f, newest first; it reports
-// each record read (StepRead) and stops when ctx ends.
-func (o *Office) consultations(ctx context.Context, s *Session, f ConsultationFilter) ([]record.Consultation, error) {
-	var ids []string
-	var err error
+// consultationSummaries lists the summaries of the records that match f,
+// newest first, at most f.Limit of them when it is above zero. It keeps
+// only the summaries (not the records) and reads each business's and
+// consultant's name once. When the ids come with their dates (a period)
+// it reads from the newest date back and stops once f.Limit records are
+// found and the dates left are older than all of them.
+func (o *Office) consultationSummaries(ctx context.Context, s *Session, f ConsultationFilter) ([]ConsultationSummary, error) {
+	ids, dates, f, err := o.consultationIDs(f)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	var out []ConsultationSummary
+	oldest := "" // the oldest date among out
+	for i := len(ids) - 1; i >= 0; i-- {
+		if f.Limit > 0 && dates != nil && len(out) >= f.Limit && dates[i] < oldest {
+			break
+		}
+		id := ids[i]
+		if k, _ := record.KindOfID(id); k != record.KindConsultation {
+			continue
+		}
+		if err := ctxErr(ctx); err != nil {
+			return nil, err
+		}
+		report(ctx, StepRead, len(ids)-1-i, len(ids))
+		var c record.Consultation
+		rev, err := o.load(s, id, record.KindConsultation, &c)
+		if err != nil {
+			return nil, err
+		}
+		c.Rev = rev
+		o.checkApproval(s, &c)
+		if !matchConsultation(&c, f) {
+			continue
+		}
+		out = append(out, o.consultationSummaryNamed(s, &c, names))
+		if oldest == "" || c.Date < oldest {
+			oldest = c.Date
+		}
+	}
+	slices.SortFunc(out, func(a, b ConsultationSummary) int {
+		return strings.Compare(b.Date+pad(b.Start)+b.ID, a.Date+pad(a.Start)+a.ID)
+	})
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = slices.Clip(out[:f.Limit])
+	}
+	return out, nil
+}
+
+// consultationIDs returns the ids to read for f and f as it is left to
+// match on the records. With a period the ids come sorted by date, and
+// dates holds each id's date; otherwise dates is nil.
+func (o *Office) consultationIDs(f ConsultationFilter) (ids, dates []string, _ ConsultationFilter, err error) {
 	switch {
 	case f.BusinessID != "":
 		ids, err = o.idsOfBusiness(f.BusinessID)
@@ -268,12 +317,27 @@ func (o *Office) consultations(ctx context.Context, s *Session, f ConsultationFi
 		if to == "" {
 			to = "9999-12-31"
 		}
-		ids, err = o.idsInDateRange(string(record.KindConsultation), f.From, to)
+		if f.ConsultantID != "" {
+			ids, dates, err = o.staffIDsInDateRange(string(record.KindConsultation), f.ConsultantID, f.From, to)
+		} else {
+			ids, dates, err = o.datedIDsInRange(string(record.KindConsultation), f.From, to)
+		}
 	default:
 		ids, err = o.store.IDs(string(record.KindConsultation))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("list consultations: %w", err)
+		return nil, nil, f, fmt.Errorf("list consultations: %w", err)
+	}
+	return ids, dates, f, nil
+}
+
+// consultations lists the records that match f, newest first; it reports
+// each record read (StepRead) and stops when ctx ends. It reads every
+// match: f.Limit is not used.
+func (o *Office) consultations(ctx context.Context, s *Session, f ConsultationFilter) ([]record.Consultation, error) {
+	ids, _, f, err := o.consultationIDs(f)
+	if err != nil {
+		return nil, err
 	}
 	var out []record.Consultation
 	for i, id := range ids {
@@ -309,17 +373,44 @@ func matchConsultation(c *record.Consultation, f ConsultationFilter) bool {
 }
 
 func (o *Office) consultationSummary(s *Session, c *record.Consultation) ConsultationSummary {
+	return o.consultationSummaryNamed(s, c, nil)
+}
+
+// consultationSummaryNamed is consultationSummary that looks the business's
+// and consultant's names up in names first and keeps them there (names
+// may be nil).
+func (o *Office) consultationSummaryNamed(s *Session, c *record.Consultation, names map[string]string) ConsultationSummary {
 	out := ConsultationSummary{ID: c.ID, Date: c.Date, Start: c.Start, End: c.End, Status: c.Status, Mode: c.Mode,
 		BusinessID: c.BusinessID, ConsultantID: c.ConsultantID}
-	var b record.Business
-	if _, err := o.load(s, c.BusinessID, record.KindBusiness, &b); err == nil {
-		out.BusinessName = b.Name
-	}
-	var st record.Staff
-	if _, err := o.load(s, c.ConsultantID, record.KindStaff, &st); err == nil {
-		out.ConsultantName = st.Name
-	}
+	out.BusinessName = o.nameOf(s, c.BusinessID, record.KindBusiness, names)
+	out.ConsultantName = o.nameOf(s, c.ConsultantID, record.KindStaff, names)
 	return out
+}
+
+// nameOf returns the name of the business or staff member id ("" when it
+// cannot be read), from names when it is there; a name read is kept in
+// names unless names is nil.
+func (o *Office) nameOf(s *Session, id string, k record.Kind, names map[string]string) string {
+	if name, ok := names[id]; ok {
+		return name
+	}
+	name := ""
+	switch k {
+	case record.KindBusiness:
+		var b record.Business
+		if _, err := o.load(s, id, k, &b); err == nil {
+			name = b.Name
+		}
+	case record.KindStaff:
+		var st record.Staff
+		if _, err := o.load(s, id, k, &st); err == nil {
+			name = st.Name
+		}
+	}
+	if names != nil {
+		names[id] = name
+	}
+	return name
 }
 
 // PendingApprovals lists the confirmed records that wait for a supervisor.

@@ -47,6 +47,15 @@ type Options struct {
 	// Bulk opens the store for loading a large import (demo data): fast,
 	// but not crash-safe until the import returns. Never for daily work.
 	Bulk bool
+	// ReleaseAfter, when above zero, makes a logged-in office give memory
+	// back once no use case has run for that long: the pages of the
+	// store's files that reads left resident (local.Store.Release) and the
+	// Go heap's free pages (debug.FreeOSMemory, which is process-wide).
+	// The desktop window sets it; commands, which end soon, do not.
+	ReleaseAfter time.Duration
+
+	// released, when set, is called after each release (tests).
+	released func()
 }
 
 func (o Options) now() time.Time {
@@ -93,6 +102,11 @@ type Office struct {
 	// warnings are access-log warnings found by reads, written with the
 	// next commit.
 	warnings []audit.Event
+
+	// idle tells releaseWhenIdle when the office was last used (see
+	// release.go); stopRelease (o.mu) stops it at logout.
+	idle        idleClock
+	stopRelease chan struct{}
 }
 
 // Session is a logged-in person. Its login, name and roles come from the
@@ -341,6 +355,7 @@ func (o *Office) openStore(keys *vault.Keys) error {
 		return mapStoreErr(filepath.Join(o.dir, StoreDir), err)
 	}
 	o.store = st
+	o.startRelease(st)
 	o.clock = vault.NewClock(o.kr.Device, o.opt.now)
 	if b, err := st.Meta(metaHLC); err == nil {
 		if r, err := vault.ParseRev(string(b)); err == nil {
@@ -437,6 +452,7 @@ func (o *Office) closeLocked() error {
 	if o.store == nil {
 		return nil
 	}
+	o.stopReleasing()
 	err := o.store.Close()
 	o.store = nil
 	if err != nil {

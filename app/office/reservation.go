@@ -219,21 +219,51 @@ func (o *Office) ReservationsOfBusiness(ctx context.Context, s *Session, busines
 
 // idsInDateRange returns the ids of one kind whose date term lies in [from, to].
 func (o *Office) idsInDateRange(kind, from, to string) ([]string, error) {
+	ids, _, err := o.datedIDsInRange(kind, from, to)
+	return ids, err
+}
+
+// datedIDsInRange is idsInDateRange with each id's date (dates[i] is that
+// of ids[i]); both come sorted by date.
+func (o *Office) datedIDsInRange(kind, from, to string) (ids, dates []string, err error) {
 	prefix := record.IDPrefix(record.Kind(kind))
-	var ids []string
-	err := o.store.Terms(ixDate, commonPrefix(from, to), func(value, id string) bool {
+	err = o.store.Terms(ixDate, commonPrefix(from, to), func(value, id string) bool {
 		if value > to {
 			return false
 		}
 		if value >= from && strings.HasPrefix(id, prefix) {
 			ids = append(ids, id)
+			dates = append(dates, value)
 		}
 		return true
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list by date: %w", err)
+		return nil, nil, fmt.Errorf("list by date: %w", err)
 	}
-	return ids, nil
+	return ids, dates, nil
+}
+
+// staffIDsInDateRange returns the ids of one kind whose consultant or
+// adviser is staffID and whose date lies in [from, to], with their dates,
+// sorted by date (the staff term is staff id + "|" + date).
+func (o *Office) staffIDsInDateRange(kind, staffID, from, to string) (ids, dates []string, err error) {
+	prefix := record.IDPrefix(record.Kind(kind))
+	head := staffID + "|"
+	err = o.store.Terms(ixStaff, head+commonPrefix(from, to), func(value, id string) bool {
+		date, ok := strings.CutPrefix(value, head)
+		if !ok || date > to {
+			return false
+		}
+		if date >= from && strings.HasPrefix(id, prefix) {
+			ids = append(ids, id)
+			dates = append(dates, date)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("list by consultant and date: %w", err)
+	}
+	return ids, dates, nil
 }
 
 func commonPrefix(a, b string) string {

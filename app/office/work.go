@@ -63,6 +63,7 @@ func (o *Office) beginWith(ctx context.Context, s *Session, check func() error) 
 	}
 	s.works[w] = true
 	s.busy.Add(1)
+	o.idle.begin()
 	return w, nil
 }
 
@@ -72,6 +73,7 @@ func (w *work) end() {
 	delete(w.s.works, w)
 	w.o.mu.Unlock()
 	w.cancel(nil)
+	w.o.idle.end()
 	w.s.busy.Done()
 }
 
@@ -91,6 +93,7 @@ func (o *Office) current(s *Session) error {
 	case s.ending:
 		return ErrSessionEnded
 	}
+	o.idle.touch()
 	return nil
 }
 

@@ -40,6 +40,10 @@ type consultScreen struct {
 // maxSheetBatch is the most 相談票 one batch print holds.
 const maxSheetBatch = 200
 
+// maxConsultRows is the most records the list shows, the newest: a busy
+// office's month would otherwise hold thousands of rows in memory.
+const maxConsultRows = 500
+
 // batchPrinter reports whether s may print the listed records' sheets in
 // one batch: coordinators and supervisors.
 func batchPrinter(s *office.Session) bool {
@@ -113,6 +117,7 @@ func (sc *consultScreen) refresh() {
 	filter := office.ConsultationFilter{
 		From: sc.from.ISO(), To: sc.to.ISO(),
 		ConsultantID: sc.consultants.ID(sc.consultant.Selected), Status: sc.statuses.ID(sc.status.Selected),
+		Limit: maxConsultRows,
 	}
 	widgets.Run(sc.ctx.Runner(), func(c context.Context) ([]office.ConsultationSummary, error) {
 		return sc.ctx.Office().Consultations(c, sc.ctx.Session(), filter)
@@ -126,6 +131,9 @@ func (sc *consultScreen) listRows(filter office.ConsultationFilter, rows []offic
 	}
 	sc.rows, sc.listed = rows, filter
 	sc.count.SetText(tr("%d 件", len(rows)))
+	if len(rows) == maxConsultRows {
+		sc.count.SetText(tr("新しい順に %d 件（期間などで絞り込めます）", len(rows)))
+	}
 	sc.list.Refresh()
 	if sc.printAll != nil {
 		if len(rows) == 0 {

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package local
+
+// releaseMapped does nothing on systems without MADV_PAGEOUT.
+func releaseMapped(string) error { return nil }
