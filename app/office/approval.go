@@ -57,11 +57,12 @@ func (o *Office) signApproval(s *Session, id string, rev vault.Rev, writes []loc
 	if !s.HasRole(RoleSupervisor) {
 		return nil, fmt.Errorf("approve %s: %w", id, ErrForbidden)
 	}
-	if !s.signs(o.table) {
+	kr, table := o.trusted() // with or without o.mu held (Import seals outside it)
+	if !s.signs(table) {
 		return nil, fmt.Errorf("approve %s: %w", id, ErrCannotSign)
 	}
 	a := approval{By: s.login, At: o.opt.now().UTC(), Rev: rev.String()}
-	a.Sig = s.un.Identity.Sign(approvalMessage(o.kr.Office, id, a.Rev, a.By, a.At, writes[0].Version.Blob, writes[1].Version.Blob))
+	a.Sig = s.un.Identity.Sign(approvalMessage(kr.Office, id, a.Rev, a.By, a.At, writes[0].Version.Blob, writes[1].Version.Blob))
 	w, _, err := o.sealWritesAt(s, rev, "", part{id: id + approvalSuffix, kind: approvalKind, value: a})
 	return w, err
 }

@@ -290,6 +290,15 @@ func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, err
 		}
 		writes = append(writes, local.Write{Version: local.Version{ID: p.id, Kind: p.kind, Rev: rev.String(), Blob: env.Marshal()}, Terms: p.terms, Fresh: fresh})
 	}
+	if c, ok := rec.(*record.Consultation); ok && c.Status == record.StApproved {
+		// The importing supervisor (mayImport) signs the approval, as
+		// Approve would: an unsigned 承認済 reads as 確定 with a warning.
+		w, err := o.signApproval(s, meta.ID, rev, writes)
+		if err != nil {
+			return nil, k, err
+		}
+		writes = append(writes, w...)
+	}
 	meta.Rev = rev.String()
 	return writes, k, nil
 }

@@ -36,7 +36,25 @@ func (o *Office) event(action, object, detail string) audit.Event {
 // commit writes versions and access-log events in one transaction, after
 // the warnings reads found since the last commit. Call with o.mu held.
 func (o *Office) commit(writes []local.Write, meta map[string][]byte, events ...audit.Event) error {
-	events = append(o.takeWarnings(), events...)
+	warnings := o.takeWarnings()
+	// A read of many records can find many warnings (a year's statistics
+	// over approvals that do not verify): they go in transactions of their
+	// own, warningsPerCommit at a time, so that none outgrows the store's
+	// largest transaction.
+	for len(warnings) > warningsPerCommit {
+		if err := o.write(nil, nil, warnings[:warningsPerCommit]); err != nil {
+			return err
+		}
+		warnings = warnings[warningsPerCommit:]
+	}
+	return o.write(writes, meta, append(warnings, events...))
+}
+
+// warningsPerCommit is how many kept warnings one transaction writes at most.
+const warningsPerCommit = 500
+
+// write is commit without the kept warnings. Call with o.mu held.
+func (o *Office) write(writes []local.Write, meta map[string][]byte, events []audit.Event) error {
 	head := o.head
 	entries := make([]local.AuditEntry, 0, len(events))
 	for _, ev := range events {
