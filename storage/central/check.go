@@ -15,20 +15,20 @@ import (
 // Limits. Whatever is beyond them is refused with ErrInvalid before a
 // backend sees it, so both backends take the same inputs.
 const (
-	MaxID         = 256              // bytes of a record id (as in the vault's envelope)
-	MaxRev        = 128              // bytes of a rev's text form
-	MaxName       = 64               // bytes of an office or device id
-	MaxDeviceName = 256              // bytes of a device's display name
-	MaxLogin      = 128              // bytes of a login
-	MaxHash       = 64               // bytes of a chain or anchor hash
-	MaxSig        = 4096             // bytes of a link or anchor signature
-	MaxVerifier   = 1024             // bytes of a login verifier
-	MaxEnvelope   = 64<<20 + 64<<10  // bytes of one sealed envelope (64 MiB of ciphertext and its header)
-	MaxBatch      = 2000             // envelopes in one push
-	MaxBatchBytes = 128 << 20        // bytes of data in one push
-	MaxPage       = 1000             // envelopes in one page
-	MaxPageBytes  = 16 << 20         // data in one page, unless its first envelope alone is larger
-	maxSeq        = math.MaxInt64    // PostgreSQL's bigint
+	MaxID         = 256             // bytes of a record id (as in the vault's envelope)
+	MaxRev        = 128             // bytes of a rev's text form
+	MaxName       = 64              // bytes of an office or device id
+	MaxDeviceName = 256             // bytes of a device's display name
+	MaxLogin      = 128             // bytes of a login
+	MaxHash       = 64              // bytes of a chain or anchor hash
+	MaxSig        = 4096            // bytes of a link or anchor signature
+	MaxVerifier   = 1024            // bytes of a login verifier
+	MaxEnvelope   = 64<<20 + 64<<10 // bytes of one sealed envelope (64 MiB of ciphertext and its header)
+	MaxBatch      = 2000            // envelopes in one push
+	MaxBatchBytes = 128 << 20       // bytes of data in one push
+	MaxPage       = 1000            // envelopes in one page
+	MaxPageBytes  = 16 << 20        // data in one page, unless its first envelope alone is larger
+	maxSeq        = math.MaxInt64   // PostgreSQL's bigint
 	sumDomain     = "madoguchi central envelope v1"
 )
 

@@ -39,14 +39,14 @@ var (
 	tokenPfx  = []byte("t/")
 )
 
-func officeKey(office string) []byte            { return []byte("o/" + office) }
-func devicePrefix(office string) []byte         { return []byte("d/" + office + sep) }
-func deviceKey(office, id string) []byte        { return []byte("d/" + office + sep + id) }
-func cursorPrefix(office string) []byte         { return []byte("c/" + office + sep) }
+func officeKey(office string) []byte     { return []byte("o/" + office) }
+func devicePrefix(office string) []byte  { return []byte("d/" + office + sep) }
+func deviceKey(office, id string) []byte { return []byte("d/" + office + sep + id) }
+func cursorPrefix(office string) []byte  { return []byte("c/" + office + sep) }
 func indexKey(office string, k central.Key) []byte {
 	return []byte("i/" + office + sep + k.ID + sep + k.Rev)
 }
-func tokenKey(hash []byte) []byte        { return append(bytes.Clone(tokenPfx), hash...) }
+func tokenKey(hash []byte) []byte          { return append(bytes.Clone(tokenPfx), hash...) }
 func loginKey(office, login string) []byte { return []byte("l/" + office + sep + login) }
 
 func cursorKey(office string, cursor uint64) []byte {
@@ -69,11 +69,14 @@ func splitCursorKey(key []byte, office string) (uint64, error) {
 // writer builds a value.
 type writer struct{ b []byte }
 
-func (w *writer) u8(v byte)      { w.b = append(w.b, v) }
-func (w *writer) u64(v uint64)   { w.b = binary.BigEndian.AppendUint64(w.b, v) }
-func (w *writer) raw(b []byte)   { w.b = append(w.b, b...) }
-func (w *writer) bytes(b []byte) { w.b = binary.BigEndian.AppendUint32(w.b, uint32(len(b))); w.b = append(w.b, b...) }
-func (w *writer) str(s string)   { w.bytes([]byte(s)) }
+func (w *writer) u8(v byte)    { w.b = append(w.b, v) }
+func (w *writer) u64(v uint64) { w.b = binary.BigEndian.AppendUint64(w.b, v) }
+func (w *writer) raw(b []byte) { w.b = append(w.b, b...) }
+func (w *writer) bytes(b []byte) {
+	w.b = binary.BigEndian.AppendUint32(w.b, uint32(len(b)))
+	w.b = append(w.b, b...)
+}
+func (w *writer) str(s string) { w.bytes([]byte(s)) }
 func (w *writer) time(t time.Time) {
 	v := int64(zeroTime)
 	if !t.IsZero() {
