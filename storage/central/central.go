@@ -260,7 +260,7 @@ func (p Lockout) Until(failures int, now time.Time) time.Time {
 		return time.Time{}
 	}
 	d := p.Base
-	for i := p.After; i < failures && i < p.After+40 && (p.Max <= 0 || d < p.Max); i++ {
+	for i := p.After; i < failures && d < 1<<60 && (p.Max <= 0 || d < p.Max); i++ {
 		d *= 2
 	}
 	if p.Max > 0 && d > p.Max {

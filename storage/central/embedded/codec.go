@@ -71,7 +71,6 @@ type writer struct{ b []byte }
 
 func (w *writer) u8(v byte)    { w.b = append(w.b, v) }
 func (w *writer) u64(v uint64) { w.b = binary.BigEndian.AppendUint64(w.b, v) }
-func (w *writer) raw(b []byte) { w.b = append(w.b, b...) }
 func (w *writer) bytes(b []byte) {
 	w.b = binary.BigEndian.AppendUint32(w.b, uint32(len(b)))
 	w.b = append(w.b, b...)
