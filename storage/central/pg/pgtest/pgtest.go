@@ -252,7 +252,13 @@ func start() (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "madoguchi-pg-")
+	// Under /tmp: every user can reach it (the cluster's user must), and
+	// the socket's path stays short (at most 107 bytes).
+	parent := ""
+	if fi, err := os.Stat("/tmp"); err == nil && fi.IsDir() {
+		parent = "/tmp"
+	}
+	dir, err := os.MkdirTemp(parent, "madoguchi-pg-")
 	if err != nil {
 		return nil, err
 	}
