@@ -338,11 +338,11 @@ func (s *Store) Pull(ctx context.Context, officeID string, after uint64, limit i
 			if err != nil {
 				return err
 			}
-			v, err := item.ValueCopy(nil)
-			if err != nil {
+			var e central.Envelope
+			err = item.Value(func(v []byte) error {
+				e, err = decodeEnvelope(v) // copies what it keeps
 				return err
-			}
-			e, err := decodeEnvelope(v)
+			})
 			if err != nil {
 				return fmt.Errorf("cursor %d: %w", c, err)
 			}
