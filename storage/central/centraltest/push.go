@@ -407,3 +407,26 @@ func testAnchor(t *testing.T, b Backend) {
 		t.Fatalf("anchor %d, chain %d; want 9 and 3", dev.Anchor.Seq, dev.Chain.Seq)
 	}
 }
+
+// testLimits stores what the limits allow: the largest envelope, and the
+// fullest batch of envelopes just small enough to sit beside their keys.
+func testLimits(t *testing.T, b Backend) {
+	if testing.Short() {
+		t.Skip("moves 70 MB (skipped with -short)")
+	}
+	s := b.Open(t)
+	d := found(t, s)
+	big := d.batch("L", 1, central.MaxEnvelope)
+	push(t, s, big)
+	full := d.batch("F", central.MaxBatch, 2000)
+	push(t, s, full)
+	p, err := s.Pull(t.Context(), d.office, 0, 1)
+	if err != nil || len(p.Envelopes) != 1 || !bytes.Equal(p.Envelopes[0].Data, big.Envelopes[0].Data) {
+		t.Fatalf("the largest envelope came back as %d envelopes, %v", len(p.Envelopes), err)
+	}
+	wantEnvelopes(t, pullAll(t, s, d.office, 1, 0), full.Envelopes, 2)
+	over := d.batch("O", 1, central.MaxEnvelope+1)
+	if _, err := s.Push(t.Context(), over); !errors.Is(err, central.ErrInvalid) {
+		t.Fatalf("an envelope over the limit: %v", err)
+	}
+}

@@ -54,6 +54,7 @@ func Run(t *testing.T, b Backend) {
 		{"InvalidBatch", testInvalidBatch},
 		{"Paging", testPaging},
 		{"PageBytes", testPageBytes},
+		{"Limits", testLimits},
 		{"CursorPerOffice", testCursorPerOffice},
 		{"ChainContinuity", testChainContinuity},
 		{"Anchor", testAnchor},
