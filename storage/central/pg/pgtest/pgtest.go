@@ -258,6 +258,7 @@ func start() (*server, error) {
 	if fi, err := os.Stat("/tmp"); err == nil && fi.IsDir() {
 		parent = "/tmp"
 	}
+	sweep(parent)
 	dir, err := os.MkdirTemp(parent, "madoguchi-pg-")
 	if err != nil {
 		return nil, err
@@ -342,4 +343,27 @@ func start() (*server, error) {
 	}
 	ok = true
 	return s, nil
+}
+
+// sweep removes the directories of clusters left behind by test processes
+// that were killed (their cluster stopped with them): older than ten
+// minutes, and no live postmaster in them.
+func sweep(parent string) {
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	dirs, _ := filepath.Glob(filepath.Join(parent, "madoguchi-pg-*"))
+	for _, d := range dirs {
+		fi, err := os.Stat(d)
+		if err != nil || !fi.IsDir() || time.Since(fi.ModTime()) < 10*time.Minute {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(d, "data", "postmaster.pid")); err == nil {
+			line, _, _ := strings.Cut(string(b), "\n")
+			if pid, err := strconv.Atoi(strings.TrimSpace(line)); err == nil && syscall.Kill(pid, 0) == nil {
+				continue
+			}
+		}
+		os.RemoveAll(d)
+	}
 }
