@@ -313,8 +313,11 @@ func testCursorPerOffice(t *testing.T, b Backend) {
 	wantEnvelopes(t, pullAll(t, s, a.office, 0, 0), append(ba1.Envelopes, ba2.Envelopes...), 1)
 	wantEnvelopes(t, pullAll(t, s, c.office, 0, 0), bc1.Envelopes, 1)
 	// A device of one office cannot push into another.
-	_, err := s.Push(t.Context(), central.Batch{Office: c.office, Device: "dev-x", Envelopes: (&device{id: "dev-x"}).batch("X", 1, 0).Envelopes})
-	wantErr(t, err, central.ErrNotFound, "device unknown in that office")
+	only := join(t, s, a.office, "dev-only-a")
+	stray := only.batch("X", 1, 0)
+	stray.Office = c.office
+	_, err := s.Push(t.Context(), stray)
+	wantErrNaming(t, err, central.ErrNotFound, "a device of office a pushing into office c", "dev-only-a")
 }
 
 func testChainContinuity(t *testing.T, b Backend) {

@@ -256,7 +256,7 @@ func servers(tb testing.TB, b Backend, s central.Store, n int) []central.Store {
 	return out
 }
 
-// ctxWithCancel is a canceled context for the cancellation test.
+// ctxCanceled is a canceled context for the cancellation test.
 func ctxCanceled() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
