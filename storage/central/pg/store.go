@@ -93,13 +93,16 @@ func (s *Store) enter(ctx context.Context) error {
 
 func (s *Store) leave() { s.life.RUnlock() }
 
-// tx runs fn in a read-committed transaction.
+// tx runs fn in a read-committed transaction, whatever the database's
+// default: a statement that waited for a row lock then reads the row as
+// the transaction before it committed it, and every later statement sees
+// that commit (under repeatable read or serializable it would fail instead).
 func (s *Store) tx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	if err := s.enter(ctx); err != nil {
 		return err
 	}
 	defer s.leave()
-	return ctxErr(ctx, pgx.BeginFunc(ctx, s.pool, fn))
+	return ctxErr(ctx, pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, fn))
 }
 
 // ctxErr makes an error of a canceled call wrap the context's error.
