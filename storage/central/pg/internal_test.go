@@ -148,3 +148,21 @@ func TestOpenWithoutServer(t *testing.T) {
 		t.Fatal("Open without a server succeeded")
 	}
 }
+
+// TestSerializableByDefault runs concurrent pushers on a database whose
+// default isolation is serializable: the store's transactions say read
+// committed themselves, so pushes that wait for the office's row succeed.
+func TestSerializableByDefault(t *testing.T) {
+	dsn := pgtest.DB(t)
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.Exec(t.Context(), `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_isolation = serializable', current_database()); END $$`)
+	conn.Close(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := open(t, dsn), open(t, dsn)
+	centraltest.ConcurrentPushersNeverSkip(t, []central.Store{a, b}, a, 3, 8)
+}
