@@ -19,6 +19,10 @@ need_packages() {
 FYNE_PACKAGES=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 # The real-window test and the PDF tests.
 TEST_PACKAGES=(xvfb xauth x11-utils libgl1-mesa-dri imagemagick poppler-utils git)
+# The central store's PostgreSQL tests: Debian's PostgreSQL (initdb, postgres,
+# pg_dump). The tests start a throwaway cluster of their own in a temporary
+# directory, as the user madoguchi-pg when run as root (storage/central/pg/pgtest).
+PG_PACKAGES=(postgresql postgresql-client)
 
 step() { echo; echo "==> $*"; }
 

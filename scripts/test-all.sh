@@ -3,13 +3,16 @@
 # both builds (desktop and -tags nogui without cgo), the unit and
 # integration tests, the race detector, short fuzzing of every decoder, the
 # benchmarks on a small vault, and the real-window smoke test under Xvfb.
-# Installs what it needs on Debian/Ubuntu. CI runs exactly this.
+# Installs what it needs on Debian/Ubuntu, PostgreSQL included (the central
+# store's tests start their own throwaway cluster). CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 need_go
-need_packages "${FYNE_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+need_packages "${FYNE_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${PG_PACKAGES[@]}"
 export LANG=ja_JP.UTF-8 # Fyne logs an error for the C locale
+# The PostgreSQL tests skip where PostgreSQL is missing; here its absence fails.
+export MADOGUCHI_TEST_PG_REQUIRED=1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -71,6 +74,9 @@ fuzz ./storage/local FuzzDecodeTerms
 fuzz ./storage/local FuzzSplitTermKey
 fuzz ./storage/local FuzzAuditSeq
 fuzz ./storage/local FuzzCraftedPair
+fuzz ./storage/central/embedded FuzzDecodeEnvelope
+fuzz ./storage/central/embedded FuzzDecodeRecord
+fuzz ./storage/central/embedded FuzzSplitCursorKey
 
 step "benchmarks on a small vault (the full-size figures are in README.md)"
 go test -run '^$' -bench . -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh

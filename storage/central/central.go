@@ -1,0 +1,279 @@
+// Package central is the store of the central server: what the server keeps
+// for each office, behind one interface with two backends, an embedded
+// Badger store (storage/central/embedded, the default of a one-office
+// server) and PostgreSQL (storage/central/pg, for several stateless server
+// processes on one database). storage/central/centraltest is the
+// conformance suite that both backends pass.
+//
+// The server never holds a key that opens an envelope. The store sees sealed
+// envelopes as opaque bytes, with the few clear fields the protocol needs to
+// route them: record id, revision, pushing device and the device's push-chain
+// link. It stores the link's hash and signature as the client gives them and
+// verifies no signature; it checks only that each device's chain continues
+// (sequence and previous hash), which needs no key. Clients verify the
+// signatures and the hashes of everything they pull.
+//
+// Per office the store holds:
+//
+//   - envelopes, keyed by (record id, rev), each with the server cursor it
+//     was given when pushed: a per-office number that only grows, in which
+//     order Pull returns them;
+//   - devices (name, certificate fingerprint, last contact, revocation) with
+//     the head of each device's push chain and its access-log anchor;
+//   - one-time enrollment tokens, kept as hashes;
+//   - login records: a slow-hash verifier of each person's auth key, and the
+//     failure counter and lockout.
+//
+// Every method takes a context first; errors wrap the sentinels below (test
+// with errors.Is). Implementations are safe for concurrent use.
+package central
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors; errors of a Store wrap them.
+var (
+	// ErrNotFound: the office, device, token or login does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: something with that key exists with other content: an
+	// envelope (id, rev) with other bytes, a device id or token already
+	// stored, an office that a founding token would create again.
+	ErrConflict = errors.New("conflict with stored data")
+	// ErrChainBroken: a push does not continue the device's stored chain
+	// head (a gap, a replay, a fork), or an access-log anchor that goes
+	// backwards or forks.
+	ErrChainBroken = errors.New("device chain broken")
+	// ErrTokenUsed: the enrollment token was consumed before.
+	ErrTokenUsed = errors.New("enrollment token already used")
+	// ErrTokenExpired: the enrollment token's time ran out.
+	ErrTokenExpired = errors.New("enrollment token expired")
+	// ErrRevoked: the device was revoked; it may not push or contact the
+	// server any more.
+	ErrRevoked = errors.New("device revoked")
+	// ErrInvalid: an argument outside the limits (limits.go).
+	ErrInvalid = errors.New("invalid argument")
+	// ErrCorrupt: stored bytes that this program cannot have written.
+	ErrCorrupt = errors.New("central store damaged")
+	// ErrNewerSchema: the database was written by a newer program.
+	ErrNewerSchema = errors.New("central store written by a newer program version")
+	// ErrInUse: another process holds the store (the embedded backend locks
+	// its directory).
+	ErrInUse = errors.New("central store in use by another process")
+	// ErrClosed: the Store was closed.
+	ErrClosed = errors.New("central store closed")
+)
+
+// Store is what the server keeps. Both backends pass centraltest.Run.
+type Store interface {
+	// Push stores a batch of envelopes of one device, atomically: all of
+	// it or nothing. Envelopes already stored with the same content, by
+	// (id, rev), are skipped, so a retried or duplicated batch changes
+	// nothing; one with other content under a stored (id, rev) fails with
+	// ErrConflict naming it. The new envelopes must continue the device's
+	// push chain in batch order (ErrChainBroken); each gets the next
+	// cursor of the office. The batch's anchor, if any, moves the
+	// device's access-log anchor forward in the same transaction. An
+	// unknown office or device gives ErrNotFound, a revoked device
+	// ErrRevoked.
+	Push(ctx context.Context, b Batch) (PushResult, error)
+	// Pull returns up to limit envelopes of the office with a cursor above
+	// after, in cursor order (limit ≤ 0 or above MaxPage means MaxPage; a
+	// page also stops after MaxPageBytes of data). A reader that pulls
+	// with the Next of each page sees every envelope exactly once, also
+	// while others push (see the backends for why).
+	Pull(ctx context.Context, office string, after uint64, limit int) (Page, error)
+
+	// AddToken stores a new enrollment token (its hash). ErrConflict if
+	// the hash is stored; ErrNotFound if it names an office that does not
+	// exist.
+	AddToken(ctx context.Context, t Token) error
+	// Enroll consumes the token whose hash is given and adds the device,
+	// in one transaction: the token is spent exactly when the device is
+	// added. A token that names an office adds the device there (d.Office
+	// empty or the same, else ErrConflict); a founding token (Office "")
+	// creates the office d.Office, which must not exist (ErrConflict).
+	// ErrNotFound, ErrTokenUsed, ErrTokenExpired (at now), and ErrConflict
+	// for a device id the office has. The result is the stored device.
+	Enroll(ctx context.Context, tokenHash []byte, d Device, now time.Time) (Device, error)
+	// Device returns one device with its chain head and anchor.
+	Device(ctx context.Context, office, id string) (Device, error)
+	// Devices lists the office's devices by id (ErrNotFound for an
+	// unknown office).
+	Devices(ctx context.Context, office string) ([]Device, error)
+	// Revoke marks the device revoked from at on; revoking again keeps the
+	// first time.
+	Revoke(ctx context.Context, office, id string, at time.Time) error
+	// Touch records a contact of the device at at (its last contact only
+	// moves forward). ErrRevoked for a revoked device, which the server
+	// then tells to wipe its store.
+	Touch(ctx context.Context, office, id string, at time.Time) error
+
+	// SetLogin stores the verifier of a login (new, or a new password),
+	// clearing its failures and lockout. ErrNotFound for an unknown office.
+	SetLogin(ctx context.Context, office, login string, verifier []byte) error
+	// Login returns a login record.
+	Login(ctx context.Context, office, login string) (Login, error)
+	// LoginFailed counts a failed login at now, atomically, and locks the
+	// login as p says; it returns the record after the change.
+	LoginFailed(ctx context.Context, office, login string, now time.Time, p Lockout) (Login, error)
+	// LoginSucceeded clears the failures and the lockout.
+	LoginSucceeded(ctx context.Context, office, login string) error
+	// DeleteLogin removes a login (a person removed from the office).
+	DeleteLogin(ctx context.Context, office, login string) error
+
+	// Close releases the store; later calls give ErrClosed.
+	Close() error
+}
+
+// Link is an envelope's place in its device's push chain. The client
+// computes Hash over the envelope and Prev and signs it (Sig); the store
+// keeps the three as they are and checks only that Seq and Prev continue
+// the device's head.
+type Link struct {
+	Seq  uint64 // 1 for the device's first envelope, then +1 each
+	Prev []byte // the Hash of the link at Seq−1; empty at Seq 1
+	Hash []byte // this link's hash, 1–MaxHash bytes
+	Sig  []byte // the device's signature, opaque, at most MaxSig bytes
+}
+
+// Envelope is one sealed version of one record as the server sees it.
+type Envelope struct {
+	ID     string // record id
+	Rev    string // revision, vault's text form
+	Device string // the device that pushed it
+	Link   Link
+	Data   []byte // the sealed envelope, opaque
+	// Cursor is the office's server cursor given at push; zero in a Batch.
+	Cursor uint64
+}
+
+// ChainHead is the last link a device pushed: Seq 0 and no Hash before its
+// first push.
+type ChainHead struct {
+	Seq  uint64
+	Hash []byte
+}
+
+// Anchor is the head of a device's access-log chain as the device reported
+// it (sequence, hash, signature), anchored on the server: it only moves
+// forward.
+type Anchor struct {
+	Seq  uint64
+	Hash []byte
+	Sig  []byte
+	At   time.Time // when it was anchored (the batch's At)
+}
+
+// Batch is one push of one device.
+type Batch struct {
+	Office string
+	Device string
+	// Envelopes in chain order; each Envelope.Device must be Device (or
+	// empty: it is filled in) and Cursor zero.
+	Envelopes []Envelope
+	// Anchor, when not nil, is the device's access-log head to anchor.
+	Anchor *Anchor
+	// At is the time of the push; the device's last contact.
+	At time.Time
+}
+
+// PushResult says what a push changed.
+type PushResult struct {
+	Stored     int       // envelopes written
+	Duplicates int       // envelopes skipped as already stored
+	Head       ChainHead // the device's chain head after the push
+	Last       uint64    // the office's highest cursor after the push
+}
+
+// Page is one answer of Pull.
+type Page struct {
+	Envelopes []Envelope
+	// Next is the cursor to pull after next time: the last envelope's
+	// cursor, or the after of the call when the page is empty.
+	Next uint64
+	// More is true when the page stopped at its limit (of count or
+	// bytes) and more envelopes may follow.
+	More bool
+	// Last is the office's highest cursor when the page was read (for a
+	// progress bar: Next of Last).
+	Last uint64
+}
+
+// Device is an enrolled device of an office.
+type Device struct {
+	Office      string
+	ID          string
+	Name        string // shown to admins, e.g. "受付PC"
+	CertSHA256  []byte // SHA-256 of its client certificate, 32 bytes
+	Created     time.Time
+	LastContact time.Time // zero before the first contact
+	Revoked     bool
+	RevokedAt   time.Time
+	// Chain and Anchor are kept by Push; their values in Enroll's argument
+	// are ignored.
+	Chain  ChainHead
+	Anchor Anchor
+}
+
+// Token is a one-time enrollment token. The store keeps only its hash.
+type Token struct {
+	Hash    []byte // SHA-256 of the secret, 32 bytes
+	Office  string // the office it enrolls into; "" founds a new office
+	Created time.Time
+	Expires time.Time
+	UsedAt  time.Time // zero while unused
+	UsedBy  string    // the device enrolled with it
+}
+
+// Login is the server's record of one person's login.
+type Login struct {
+	Office      string
+	Login       string
+	Verifier    []byte // slow hash of the auth key, opaque
+	Failures    int    // failed logins in a row
+	LastFailure time.Time
+	LockedUntil time.Time // zero when not locked
+}
+
+// Locked reports whether the login is locked at now.
+func (l Login) Locked(now time.Time) bool { return now.Before(l.LockedUntil) }
+
+// Lockout is the policy of LoginFailed: from the After-th failure in a row
+// on, the login is locked for Base × 2^(failures−After), at most Max.
+type Lockout struct {
+	After int
+	Base  time.Duration
+	Max   time.Duration
+}
+
+// DefaultLockout matches the vault's local lockout: five failures, then
+// 30 s doubling up to an hour.
+var DefaultLockout = Lockout{After: 5, Base: 30 * time.Second, Max: time.Hour}
+
+// Until returns the end of the lockout after the given number of failures
+// in a row at now; zero when that is not (yet) locked.
+func (p Lockout) Until(failures int, now time.Time) time.Time {
+	if p.After <= 0 || failures < p.After || p.Base <= 0 {
+		return time.Time{}
+	}
+	d := p.Base
+	for i := p.After; i < failures && d < 1<<60 && (p.Max <= 0 || d < p.Max); i++ {
+		d *= 2
+	}
+	if p.Max > 0 && d > p.Max {
+		d = p.Max
+	}
+	return Time(now.Add(d))
+}
+
+// Time is how the store keeps a time: UTC, to the microsecond (what
+// PostgreSQL keeps). Both backends return times in this form.
+func Time(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}

@@ -1,0 +1,103 @@
+package embedded
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"math"
+	mrand "math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/madoguchi-jp/madoguchi/storage/central"
+	"github.com/madoguchi-jp/madoguchi/storage/central/centraltest"
+)
+
+// TestHeldPushHoldsBackLaterPushes holds a push open after it has taken its
+// cursors: a second push (another device) cannot commit before it, and a
+// reader sees neither until the first commits. So a reader never sees a
+// higher cursor before a lower one.
+func TestHeldPushHoldsBackLaterPushes(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "central"))
+	centraltest.HeldPush(t, s, s, s, func(hook func()) { testHookBeforeCommit = hook })
+}
+
+// TestSlowCommitsNeverSkip runs the concurrent pushers with every push held
+// open for up to two milliseconds between its cursors and its commit.
+func TestSlowCommitsNeverSkip(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "central"))
+	testHookBeforeCommit = func() { time.Sleep(time.Duration(mrand.IntN(2000)) * time.Microsecond) }
+	defer func() { testHookBeforeCommit = nil }()
+	centraltest.ConcurrentPushersNeverSkip(t, []central.Store{s}, s, 3, 15)
+}
+
+func TestInUse(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "central")
+	open(t, dir)
+	if _, err := Open(dir); !errors.Is(err, central.ErrInUse) {
+		t.Fatalf("second Open: %v, want ErrInUse", err)
+	}
+}
+
+func TestSchemaVersion(t *testing.T) {
+	for _, c := range []struct {
+		value string
+		want  error
+	}{{"2", central.ErrNewerSchema}, {"x", central.ErrCorrupt}, {"", nil}} {
+		dir := filepath.Join(t.TempDir(), "central")
+		db, err := badger.Open(badgerOptions(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Update(func(txn *badger.Txn) error {
+			if c.value == "" { // a store whose schema key is gone
+				return txn.Set(officeKey("o"), encodeOffice(office{}))
+			}
+			return txn.Set(schemaKey, []byte(c.value))
+		})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := c.want
+		if want == nil {
+			want = central.ErrCorrupt
+		}
+		if s, err := Open(dir); !errors.Is(err, want) {
+			if err == nil {
+				s.Close()
+			}
+			t.Errorf("schema %q: %v, want %v", c.value, err, want)
+		}
+	}
+}
+
+func TestCodecRoundTrip(t *testing.T) {
+	now := central.Time(time.Now())
+	fp := sha256.Sum256([]byte("cert"))
+	d := central.Device{Office: "o", ID: "d", Name: "相談室PC", CertSHA256: fp[:], Created: now, LastContact: now.Add(time.Second),
+		Revoked: true, RevokedAt: now.Add(time.Minute), Chain: central.ChainHead{Seq: 9, Hash: []byte("h")},
+		Anchor: central.Anchor{Seq: 3, Hash: []byte("a"), Sig: []byte("s"), At: now}}
+	got, err := decodeDevice(encodeDevice(d), "o", "d")
+	if err != nil || !bytes.Equal(encodeDevice(got), encodeDevice(d)) || !got.RevokedAt.Equal(d.RevokedAt) {
+		t.Fatalf("device round trip: %+v, %v", got, err)
+	}
+	l := central.Login{Office: "o", Login: "l", Verifier: []byte("v"), Failures: 7, LockedUntil: now}
+	if got, err := decodeLogin(encodeLogin(l), "o", "l"); err != nil || got.Failures != 7 || !got.LockedUntil.Equal(now) || !got.LastFailure.IsZero() {
+		t.Fatalf("login round trip: %+v, %v", got, err)
+	}
+	e := central.Envelope{ID: "C-1#case", Rev: "r", Device: "d", Link: central.Link{Seq: math.MaxInt64, Hash: []byte{1}}, Data: []byte("ct")}
+	if got, err := decodeEnvelope(encodeEnvelope(e)); err != nil || central.Sum(got) != central.Sum(e) {
+		t.Fatalf("envelope round trip: %+v, %v", got, err)
+	}
+	if _, err := decodeEnvelope(append(encodeEnvelope(e), 0)); !errors.Is(err, central.ErrCorrupt) {
+		t.Fatalf("trailing byte: %v", err)
+	}
+	e.Link.Seq = math.MaxInt64 + 1
+	if _, err := decodeEnvelope(encodeEnvelope(e)); !errors.Is(err, central.ErrCorrupt) {
+		t.Fatalf("sequence beyond int64: %v", err)
+	}
+}

@@ -1,0 +1,608 @@
+// Package embedded is the central store on an embedded Badger database: one
+// directory, one server process (Badger locks the directory). It is the
+// default of `madoguchi server`; storage/central/pg serves several server
+// processes from one PostgreSQL database.
+//
+// Cursors: every write goes through one mutex, and a push gives out its
+// cursors and commits inside it, so envelopes commit in cursor order.
+// Badger hands a reader a snapshot at a timestamp below which every commit
+// has finished, so a reader that sees cursor n sees every cursor below n:
+// polling with the last cursor seen never skips one.
+//
+// The directory holds only what the server may hold: sealed envelopes,
+// device records, token hashes and login verifiers. Badger's compression is
+// off (ciphertext does not compress), so a scan of the files for plaintext
+// sees the bytes as stored.
+package embedded
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+
+	"github.com/madoguchi-jp/madoguchi/storage/central"
+)
+
+// SchemaVersion is the key layout this program writes (codec.go).
+const SchemaVersion = 1
+
+// Store is a central.Store on a Badger directory.
+type Store struct {
+	db *badger.DB
+
+	// life guards closed: methods hold it for reading, Close for writing,
+	// so Close waits for running calls.
+	life   sync.RWMutex
+	closed bool
+	// mu serialises the writes, so that cursors are given out and
+	// committed in one order.
+	mu sync.Mutex
+}
+
+var _ central.Store = (*Store)(nil)
+
+// testHookBeforeCommit, when set, runs inside a push after its cursors
+// are given out and before it commits (tests widen that window with it).
+var testHookBeforeCommit func()
+
+// Open opens or creates the store in dir (mode 0700). Another process (or
+// Store) on the same directory gives ErrInUse.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open central store: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open central store: %w", err)
+	}
+	db, err := badger.Open(badgerOptions(dir))
+	if err != nil {
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+			return nil, fmt.Errorf("open central store %s: %w", dir, central.ErrInUse)
+		}
+		return nil, fmt.Errorf("open central store %s: %w", dir, err)
+	}
+	s := &Store{db: db}
+	if err := s.checkSchema(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open central store %s: %w", dir, err)
+	}
+	return s, nil
+}
+
+// badgerOptions: SyncWrites, so a push that returned is on disk; no
+// compression; values above 2 KiB in the value log, so that the largest
+// batch (MaxBatch envelopes, MaxBatchBytes) fits one transaction of a 64 MiB
+// memtable (Badger's largest is 15 % of it).
+func badgerOptions(dir string) badger.Options {
+	return badger.DefaultOptions(dir).
+		WithSyncWrites(true).
+		WithCompression(options.None).
+		WithMemTableSize(64 << 20).
+		WithValueThreshold(2 << 10).
+		WithBlockCacheSize(64 << 20).
+		WithNumVersionsToKeep(1).
+		WithLogger(nil)
+}
+
+func (s *Store) checkSchema() error {
+	return s.db.Update(func(txn *badger.Txn) error {
+		item, err := txn.Get(schemaKey)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			// A new store, or one whose schema key is gone.
+			it := txn.NewIterator(badger.IteratorOptions{})
+			defer it.Close()
+			if it.Rewind(); it.Valid() {
+				return fmt.Errorf("a store without its schema version: %w", central.ErrCorrupt)
+			}
+			return txn.Set(schemaKey, []byte(strconv.Itoa(SchemaVersion)))
+		}
+		if err != nil {
+			return err
+		}
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		n, err := strconv.Atoi(string(v))
+		switch {
+		case err != nil || n < 1:
+			return fmt.Errorf("schema version %q: %w", v, central.ErrCorrupt)
+		case n > SchemaVersion:
+			return fmt.Errorf("schema version %d, this program knows %d: %w", n, SchemaVersion, central.ErrNewerSchema)
+		}
+		return nil
+	})
+}
+
+// Close closes the database; it waits for running calls.
+func (s *Store) Close() error {
+	s.life.Lock()
+	defer s.life.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.db.Close()
+}
+
+// enter starts a call: ErrClosed after Close, the context's error when it
+// is done. The caller runs leave.
+func (s *Store) enter(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.life.RLock()
+	if s.closed {
+		s.life.RUnlock()
+		return central.ErrClosed
+	}
+	return nil
+}
+
+func (s *Store) leave() { s.life.RUnlock() }
+
+// update runs fn in a read-write transaction under the write mutex.
+func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	txn := s.db.NewTransaction(true)
+	defer txn.Discard()
+	if err := fn(txn); err != nil {
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			return fmt.Errorf("too large for one transaction: %w", central.ErrInvalid)
+		}
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return txn.Commit()
+}
+
+// view runs fn in a read-only transaction.
+func (s *Store) view(ctx context.Context, fn func(txn *badger.Txn) error) error {
+	if err := s.enter(ctx); err != nil {
+		return err
+	}
+	defer s.leave()
+	return s.db.View(fn)
+}
+
+// get returns a copy of the value of key, or ErrNotFound naming what.
+func get(txn *badger.Txn, key []byte, what string) ([]byte, error) {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, fmt.Errorf("%s: %w", what, central.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return item.ValueCopy(nil)
+}
+
+func getOffice(txn *badger.Txn, id string) (office, error) {
+	v, err := get(txn, officeKey(id), "office "+id)
+	if err != nil {
+		return office{}, err
+	}
+	return decodeOffice(v)
+}
+
+func getDevice(txn *badger.Txn, officeID, id string) (central.Device, error) {
+	if _, err := getOffice(txn, officeID); err != nil {
+		return central.Device{}, err
+	}
+	v, err := get(txn, deviceKey(officeID, id), "device "+id+" of office "+officeID)
+	if err != nil {
+		return central.Device{}, err
+	}
+	return decodeDevice(v, officeID, id)
+}
+
+func getLogin(txn *badger.Txn, officeID, login string) (central.Login, error) {
+	if _, err := getOffice(txn, officeID); err != nil {
+		return central.Login{}, err
+	}
+	v, err := get(txn, loginKey(officeID, login), "login "+login)
+	if err != nil {
+		return central.Login{}, err
+	}
+	return decodeLogin(v, officeID, login)
+}
+
+// Push stores a batch (central.Store).
+func (s *Store) Push(ctx context.Context, b central.Batch) (central.PushResult, error) {
+	b, err := central.CheckBatch(b)
+	if err != nil {
+		return central.PushResult{}, fmt.Errorf("push: %w", err)
+	}
+	var res central.PushResult
+	err = s.update(ctx, func(txn *badger.Txn) error {
+		off, err := getOffice(txn, b.Office)
+		if err != nil {
+			return err
+		}
+		dev, err := getDevice(txn, b.Office, b.Device)
+		if err != nil {
+			return err
+		}
+		if dev.Revoked {
+			return fmt.Errorf("device %s: %w", b.Device, central.ErrRevoked)
+		}
+		stored := map[central.Key][32]byte{}
+		for _, e := range b.Envelopes {
+			k := central.Key{ID: e.ID, Rev: e.Rev}
+			v, err := get(txn, indexKey(b.Office, k), "")
+			if errors.Is(err, central.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			_, sum, err := decodeIndex(v)
+			if err != nil {
+				return err
+			}
+			stored[k] = sum
+		}
+		fresh, dups, err := central.Split(b.Envelopes, stored)
+		if err != nil {
+			return err
+		}
+		head, err := central.Continue(b.Device, dev.Chain, fresh)
+		if err != nil {
+			return err
+		}
+		changed := len(fresh) > 0
+		if b.Anchor != nil {
+			var moved bool
+			if dev.Anchor, moved, err = central.Advance(b.Device, dev.Anchor, *b.Anchor); err != nil {
+				return err
+			}
+			changed = changed || moved
+		}
+		for _, e := range fresh {
+			off.Last++
+			if err := txn.Set(cursorKey(b.Office, off.Last), encodeEnvelope(e)); err != nil {
+				return err
+			}
+			if err := txn.Set(indexKey(b.Office, central.Key{ID: e.ID, Rev: e.Rev}), encodeIndex(off.Last, central.Sum(e))); err != nil {
+				return err
+			}
+		}
+		dev.Chain = head
+		if b.At.After(dev.LastContact) {
+			dev.LastContact = b.At
+			changed = true
+		}
+		res = central.PushResult{Stored: len(fresh), Duplicates: dups, Head: head, Last: off.Last}
+		if !changed {
+			return nil
+		}
+		if err := txn.Set(officeKey(b.Office), encodeOffice(off)); err != nil {
+			return err
+		}
+		if err := txn.Set(deviceKey(b.Office, b.Device), encodeDevice(dev)); err != nil {
+			return err
+		}
+		if testHookBeforeCommit != nil {
+			testHookBeforeCommit()
+		}
+		return nil
+	})
+	if err != nil {
+		return central.PushResult{}, fmt.Errorf("push of device %s to office %s: %w", b.Device, b.Office, err)
+	}
+	return res, nil
+}
+
+// Pull returns a page of envelopes (central.Store).
+func (s *Store) Pull(ctx context.Context, officeID string, after uint64, limit int) (central.Page, error) {
+	if err := central.CheckID("office", officeID); err != nil {
+		return central.Page{}, fmt.Errorf("pull: %w", err)
+	}
+	limit = central.PageLimit(limit)
+	var p central.Page
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		off, err := getOffice(txn, officeID)
+		if err != nil {
+			return err
+		}
+		p = central.Page{Next: after, Last: off.Last}
+		if after >= off.Last {
+			return nil
+		}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: cursorPrefix(officeID), PrefetchValues: true, PrefetchSize: min(limit, 100)})
+		defer it.Close()
+		size := 0
+		for it.Seek(cursorKey(officeID, after+1)); it.Valid(); it.Next() {
+			item := it.Item()
+			if len(p.Envelopes) == limit {
+				p.More = true
+				break
+			}
+			c, err := splitCursorKey(item.Key(), officeID)
+			if err != nil {
+				return err
+			}
+			var e central.Envelope
+			err = item.Value(func(v []byte) error {
+				e, err = decodeEnvelope(v) // copies what it keeps
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("cursor %d: %w", c, err)
+			}
+			if len(p.Envelopes) > 0 && size+len(e.Data) > central.MaxPageBytes {
+				p.More = true
+				break
+			}
+			e.Cursor = c
+			size += len(e.Data)
+			p.Envelopes = append(p.Envelopes, e)
+			p.Next = c
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return central.Page{}, fmt.Errorf("pull of office %s after %d: %w", officeID, after, err)
+	}
+	return p, nil
+}
+
+// AddToken stores a token (central.Store).
+func (s *Store) AddToken(ctx context.Context, t central.Token) error {
+	t, err := central.CheckToken(t)
+	if err != nil {
+		return fmt.Errorf("add token: %w", err)
+	}
+	err = s.update(ctx, func(txn *badger.Txn) error {
+		if t.Office != "" {
+			if _, err := getOffice(txn, t.Office); err != nil {
+				return err
+			}
+		}
+		if _, err := get(txn, tokenKey(t.Hash), ""); err == nil {
+			return fmt.Errorf("token stored before: %w", central.ErrConflict)
+		} else if !errors.Is(err, central.ErrNotFound) {
+			return err
+		}
+		return txn.Set(tokenKey(t.Hash), encodeToken(t))
+	})
+	if err != nil {
+		return fmt.Errorf("add token: %w", err)
+	}
+	return nil
+}
+
+// Enroll consumes a token and adds a device (central.Store).
+func (s *Store) Enroll(ctx context.Context, hash []byte, d central.Device, now time.Time) (central.Device, error) {
+	if err := central.CheckDevice(d); err != nil {
+		return central.Device{}, fmt.Errorf("enroll: %w", err)
+	}
+	now = central.Time(now)
+	var out central.Device
+	err := s.update(ctx, func(txn *badger.Txn) error {
+		v, err := get(txn, tokenKey(hash), "token")
+		if err != nil {
+			return err
+		}
+		tok, err := decodeToken(v, hash)
+		if err != nil {
+			return err
+		}
+		if err := central.TokenUsable(tok, now); err != nil {
+			return err
+		}
+		officeID, create, err := central.EnrollOffice(tok, d)
+		if err != nil {
+			return err
+		}
+		if _, err := getOffice(txn, officeID); err == nil && create {
+			return fmt.Errorf("office %s exists: %w", officeID, central.ErrConflict)
+		} else if err != nil && !(create && errors.Is(err, central.ErrNotFound)) {
+			return err
+		}
+		if create {
+			if err := txn.Set(officeKey(officeID), encodeOffice(office{Created: now})); err != nil {
+				return err
+			}
+		}
+		if _, err := get(txn, deviceKey(officeID, d.ID), ""); err == nil {
+			return fmt.Errorf("device %s exists in office %s: %w", d.ID, officeID, central.ErrConflict)
+		} else if !errors.Is(err, central.ErrNotFound) {
+			return err
+		}
+		out = central.Device{Office: officeID, ID: d.ID, Name: d.Name, CertSHA256: bytes.Clone(d.CertSHA256),
+			Created: now, LastContact: now}
+		if err := txn.Set(deviceKey(officeID, d.ID), encodeDevice(out)); err != nil {
+			return err
+		}
+		tok.UsedAt, tok.UsedBy = now, d.ID
+		return txn.Set(tokenKey(hash), encodeToken(tok))
+	})
+	if err != nil {
+		return central.Device{}, fmt.Errorf("enroll device %s: %w", d.ID, err)
+	}
+	return out, nil
+}
+
+// Device returns a device (central.Store).
+func (s *Store) Device(ctx context.Context, officeID, id string) (central.Device, error) {
+	if err := central.CheckDeviceArgs(officeID, id); err != nil {
+		return central.Device{}, err
+	}
+	var d central.Device
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		var err error
+		d, err = getDevice(txn, officeID, id)
+		return err
+	})
+	return d, err
+}
+
+// Devices lists the devices of an office (central.Store).
+func (s *Store) Devices(ctx context.Context, officeID string) ([]central.Device, error) {
+	if err := central.CheckID("office", officeID); err != nil {
+		return nil, err
+	}
+	var out []central.Device
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		if _, err := getOffice(txn, officeID); err != nil {
+			return err
+		}
+		pfx := devicePrefix(officeID)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: pfx, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			id := string(it.Item().Key()[len(pfx):])
+			if central.CheckID("device", id) != nil {
+				return fmt.Errorf("device key %q: %w", it.Item().Key(), central.ErrCorrupt)
+			}
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			d, err := decodeDevice(v, officeID, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Revoke revokes a device (central.Store).
+func (s *Store) Revoke(ctx context.Context, officeID, id string, at time.Time) error {
+	if err := central.CheckDeviceArgs(officeID, id); err != nil {
+		return err
+	}
+	return s.update(ctx, func(txn *badger.Txn) error {
+		d, err := getDevice(txn, officeID, id)
+		if err != nil || d.Revoked {
+			return err
+		}
+		d.Revoked, d.RevokedAt = true, central.Time(at)
+		return txn.Set(deviceKey(officeID, id), encodeDevice(d))
+	})
+}
+
+// Touch records a contact (central.Store).
+func (s *Store) Touch(ctx context.Context, officeID, id string, at time.Time) error {
+	if err := central.CheckDeviceArgs(officeID, id); err != nil {
+		return err
+	}
+	at = central.Time(at)
+	return s.update(ctx, func(txn *badger.Txn) error {
+		d, err := getDevice(txn, officeID, id)
+		if err != nil {
+			return err
+		}
+		if d.Revoked {
+			return fmt.Errorf("device %s: %w", id, central.ErrRevoked)
+		}
+		if !at.After(d.LastContact) {
+			return nil
+		}
+		d.LastContact = at
+		return txn.Set(deviceKey(officeID, id), encodeDevice(d))
+	})
+}
+
+// SetLogin stores a verifier (central.Store).
+func (s *Store) SetLogin(ctx context.Context, officeID, login string, verifier []byte) error {
+	if err := central.CheckLoginArgs(officeID, login); err != nil {
+		return err
+	}
+	if err := central.CheckVerifier(verifier); err != nil {
+		return err
+	}
+	return s.update(ctx, func(txn *badger.Txn) error {
+		if _, err := getOffice(txn, officeID); err != nil {
+			return err
+		}
+		return txn.Set(loginKey(officeID, login), encodeLogin(central.Login{Verifier: verifier}))
+	})
+}
+
+// Login returns a login record (central.Store).
+func (s *Store) Login(ctx context.Context, officeID, login string) (central.Login, error) {
+	if err := central.CheckLoginArgs(officeID, login); err != nil {
+		return central.Login{}, err
+	}
+	var l central.Login
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		var err error
+		l, err = getLogin(txn, officeID, login)
+		return err
+	})
+	return l, err
+}
+
+// LoginFailed counts a failure (central.Store).
+func (s *Store) LoginFailed(ctx context.Context, officeID, login string, now time.Time, p central.Lockout) (central.Login, error) {
+	if err := central.CheckLoginArgs(officeID, login); err != nil {
+		return central.Login{}, err
+	}
+	var l central.Login
+	err := s.update(ctx, func(txn *badger.Txn) error {
+		var err error
+		if l, err = getLogin(txn, officeID, login); err != nil {
+			return err
+		}
+		l.Failures++
+		l.LastFailure = central.Time(now)
+		l.LockedUntil = p.Until(l.Failures, now)
+		return txn.Set(loginKey(officeID, login), encodeLogin(l))
+	})
+	if err != nil {
+		return central.Login{}, err
+	}
+	return l, nil
+}
+
+// LoginSucceeded clears the failures (central.Store).
+func (s *Store) LoginSucceeded(ctx context.Context, officeID, login string) error {
+	if err := central.CheckLoginArgs(officeID, login); err != nil {
+		return err
+	}
+	return s.update(ctx, func(txn *badger.Txn) error {
+		l, err := getLogin(txn, officeID, login)
+		if err != nil {
+			return err
+		}
+		if l.Failures == 0 && l.LockedUntil.IsZero() {
+			return nil
+		}
+		l.Failures, l.LockedUntil = 0, time.Time{}
+		return txn.Set(loginKey(officeID, login), encodeLogin(l))
+	})
+}
+
+// DeleteLogin removes a login (central.Store).
+func (s *Store) DeleteLogin(ctx context.Context, officeID, login string) error {
+	if err := central.CheckLoginArgs(officeID, login); err != nil {
+		return err
+	}
+	return s.update(ctx, func(txn *badger.Txn) error {
+		if _, err := getLogin(txn, officeID, login); err != nil {
+			return err
+		}
+		return txn.Delete(loginKey(officeID, login))
+	})
+}
