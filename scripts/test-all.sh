@@ -73,7 +73,7 @@ fuzz ./storage/local FuzzDecodeVersion
 fuzz ./storage/local FuzzDecodeTerms
 fuzz ./storage/local FuzzSplitTermKey
 fuzz ./storage/local FuzzAuditSeq
-fuzz ./storage/local FuzzCraftedPair
+fuzz ./storage/local FuzzCraftedPair 2000x   # each input opens a Badger store
 fuzz ./storage/central/embedded FuzzDecodeEnvelope
 fuzz ./storage/central/embedded FuzzDecodeRecord
 fuzz ./storage/central/embedded FuzzSplitCursorKey
