@@ -418,6 +418,10 @@ func detailed(lang Lang, err error) (string, bool) {
 }
 
 func bookingMessage(en bool, be *BookingError) string {
+	if be.What == "セミナー" && errors.Is(be.Err, ErrFull) {
+		return pick(en, "このセミナーは定員に達しています。キャンセル待ちで受け付けるか、定員を見直してください。",
+			"This seminar is full. Put the application on the waiting list, or review the capacity.")
+	}
 	if !en {
 		if errors.Is(be.Err, ErrFull) {
 			return fmt.Sprintf("%sは %s〜%s に定員に達しています。別の時間帯か会場を選んでください。", be.What, be.Start, be.End)

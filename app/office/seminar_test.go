@@ -87,8 +87,9 @@ func TestSeminarCapacityAndWaitingList(t *testing.T) {
 		// No seat: C cannot be moved up, and stays waiting.
 		err := setStatus(s, "C", record.AppApplied)
 		var be *BookingError
-		if !errors.Is(err, ErrFull) || !errors.As(err, &be) || !strings.Contains(Message(err), "定員に達しています") {
-			t.Fatalf("promotion into a full seminar: %v (%s)", err, Message(err))
+		if !errors.Is(err, ErrFull) || !errors.As(err, &be) || !strings.Contains(Message(err), "このセミナーは定員に達しています") ||
+			strings.Contains(Message(err), "会場") || !strings.Contains(MessageIn(English, err), "seminar is full") {
+			t.Fatalf("promotion into a full seminar: %v (%s / %s)", err, Message(err), MessageIn(English, err))
 		}
 		expect(s, "A:申込 B:申込 C:キャンセル待ち D:キャンセル待ち")
 
