@@ -70,6 +70,9 @@ fuzz ./app/record FuzzParseDate
 fuzz ./app/record FuzzNormalizePhone
 fuzz ./reports FuzzWrapLines
 fuzz ./storage/local FuzzDecodeVersion
+fuzz ./app/server FuzzParseCode
+fuzz ./app/server FuzzDecodeEnrollRequest 20000x
+fuzz ./app/server FuzzDecodeTokenRequest
 fuzz ./storage/local FuzzDecodeTerms
 fuzz ./storage/local FuzzSplitTermKey
 fuzz ./storage/local FuzzAuditSeq
