@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/madoguchi-jp/madoguchi/app/server"
+	"github.com/madoguchi-jp/madoguchi/app/syncclient"
+)
+
+// syncBuffer is a bytes.Buffer safe for a command writing while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// lastLine is the last non-empty line of out.
+func lastLine(out string) string {
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	return lines[len(lines)-1]
+}
+
+// withAddr returns the code with another server address.
+func withAddr(t *testing.T, code, addr string) string {
+	t.Helper()
+	c, err := server.ParseCode(code)
+	if err != nil {
+		t.Fatalf("code %q: %v", code, err)
+	}
+	c.Addr = addr
+	return c.String()
+}
+
+func TestServerCommands(t *testing.T) {
+	data := t.TempDir()
+	code, out, errs := run(t, "", "server", "init", "--data", data, "--name", "テスト区 経営相談窓口", "--addr", "127.0.0.1:8443")
+	if code != ExitOK || !strings.Contains(out, "ピン") {
+		t.Fatalf("server init: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := run(t, "", "server", "init", "--data", data, "--name", "x", "--addr", "127.0.0.1:8443"); code != ExitInvalidInput || !strings.Contains(errs, "すでにサーバーの鍵") {
+		t.Errorf("second server init: %d %s", code, errs)
+	}
+	// A code made while the server is stopped goes straight into the store.
+	code, out, errs = run(t, "", "server", "enroll", "--data", data, "--expires", "1h")
+	if code != ExitOK {
+		t.Fatalf("server enroll: %d %s", code, errs)
+	}
+	offline := lastLine(out)
+
+	// The server on loopback, stopped by its context (Ctrl+C).
+	ctx, cancel := context.WithCancel(context.Background())
+	var sout, serr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run([]string{"server", "--data", data, "--listen", "127.0.0.1:0"}, &Env{Stdin: strings.NewReader(""), Stdout: &sout, Stderr: &serr, ctx: ctx})
+	}()
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			cancel()
+			if code := <-done; code != ExitOK {
+				t.Errorf("server exit %d: %s", code, serr.String())
+			}
+		}
+	}
+	defer stop()
+	listening := regexp.MustCompile(`待ち受け: (127\.0\.0\.1:\d+)`)
+	var addr string
+	for deadline := time.Now().Add(10 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(sout.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("server did not start: %s %s", sout.String(), serr.String())
+	}
+
+	c1, err := syncclient.Enroll(context.Background(), t.TempDir(), withAddr(t, offline, addr), "受付PC")
+	if err != nil {
+		t.Fatalf("enroll with the offline code: %v", err)
+	}
+	// While the server runs, the store is locked: the token goes through
+	// the tokens folder.
+	code, out, errs = run(t, "", "server", "enroll", "--data", data, "--addr", addr)
+	if code != ExitOK {
+		t.Fatalf("server enroll while running: %d %s", code, errs)
+	}
+	c2, err := syncclient.Enroll(context.Background(), t.TempDir(), lastLine(out), "相談PC")
+	if err != nil {
+		t.Fatalf("enroll with the online code: %v", err)
+	}
+	for _, c := range []syncclient.Creds{c1, c2} {
+		cl := syncclient.New(c)
+		ans, err := cl.Ping(context.Background())
+		cl.Close()
+		if err != nil || ans.Name != "テスト区 経営相談窓口" {
+			t.Errorf("ping: %+v %v", ans, err)
+		}
+	}
+	if _, err := syncclient.Enroll(context.Background(), t.TempDir(), lastLine(out), "PC3"); err == nil {
+		t.Error("a code used twice")
+	}
+	stop()
+	if !strings.Contains(sout.String(), "サーバーを終了しました") {
+		t.Errorf("no clean stop: %s", sout.String())
+	}
+}
+
+func TestServerErrors(t *testing.T) {
+	data := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		exit int
+		msg  string
+	}{
+		{[]string{"server", "--data", data}, ExitNoVault, "server init"},
+		{[]string{"server", "enroll", "--data", data}, ExitNoVault, "server init"},
+		{[]string{"server", "init", "--data", data, "--name", "x", "--addr", "no-port"}, ExitInvalidInput, "ホスト名:ポート番号"},
+		{[]string{"server", "init", "--data", data}, ExitUsage, "--name"},
+		{[]string{"server", "enroll", "--data", data, "--expires", "1s"}, ExitUsage, "--expires"},
+		{[]string{"server", "--data", data, "--database", "mysql://x"}, ExitNoVault, "server init"},
+	} {
+		code, _, errs := run(t, "", tc.args...)
+		if code != tc.exit || !strings.Contains(errs, tc.msg) {
+			t.Errorf("%v: exit %d, %s", tc.args, code, errs)
+		}
+	}
+}
