@@ -118,6 +118,52 @@ func TestServerCommands(t *testing.T) {
 	if _, err := syncclient.Enroll(context.Background(), t.TempDir(), lastLine(out), "PC3"); err == nil {
 		t.Error("a code used twice")
 	}
+
+	// A PC's vault joins with madoguchi enroll: an administrator only.
+	vdir, adminPw := newVault(t)
+	_, out, _ = run(t, "", "server", "enroll", "--data", data, "--addr", addr)
+	pcCode := lastLine(out)
+	recPw := writePw(t, t.TempDir(), "rec.pw", "reception-pw-1")
+	if code, _, errs := run(t, "", "enroll", "--vault", vdir, "--as", "uketsuke", "--password-file", recPw, pcCode); code != ExitForbidden {
+		t.Errorf("enroll by reception: %d %s", code, errs)
+	}
+	other := t.TempDir()
+	if code, _, errs := run(t, "", "server", "init", "--data", other, "--name", "別の窓口", "--addr", addr); code != ExitOK {
+		t.Fatalf("second identity: %d %s", code, errs)
+	}
+	c, _ := server.ParseCode(pcCode)
+	otherID, err := server.Load(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Pin = otherID.Pin()
+	if code, _, errs := run(t, "", "enroll", "--vault", vdir, "--as", "kanri", "--password-file", adminPw, c.String()); code != ExitForbidden || !strings.Contains(errs, "鍵が一致しません") {
+		t.Errorf("enroll with another server's pin: %d %s", code, errs)
+	}
+	if code, _, errs := run(t, "", "enroll", "--vault", vdir, "--as", "kanri", "--password-file", adminPw, "MDG1.garbage"); code != ExitInvalidInput || !strings.Contains(errs, "登録コードが正しくありません") {
+		t.Errorf("enroll with a bad code: %d %s", code, errs)
+	}
+	code, out, errs = run(t, "", "enroll", "--vault", vdir, "--as", "kanri", "--password-file", adminPw, "--name", "受付PC", pcCode)
+	if code != ExitOK || !strings.Contains(out, "テスト区 経営相談窓口 のサーバーに登録しました") {
+		t.Fatalf("enroll: %d %s %s", code, out, errs)
+	}
+	creds, err := syncclient.Load(vdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := syncclient.New(creds)
+	if _, err := cl.Ping(context.Background()); err != nil {
+		t.Errorf("ping with the vault's credentials: %v", err)
+	}
+	cl.Close()
+	_, out, _ = run(t, "", "server", "enroll", "--data", data, "--addr", addr)
+	if code, _, errs := run(t, "", "enroll", "--vault", vdir, "--as", "kanri", "--password-file", adminPw, lastLine(out)); code != ExitInvalidInput || !strings.Contains(errs, "すでにサーバーに登録") {
+		t.Errorf("enrolling twice: %d %s", code, errs)
+	}
+	if code, _, errs := run(t, "", "enroll", "--vault", vdir, "--as", "kanri", "--password-file", adminPw, pcCode); code != ExitInvalidInput {
+		t.Errorf("enrolling twice with a used code: %d %s", code, errs)
+	}
+
 	stop()
 	if !strings.Contains(sout.String(), "サーバーを終了しました") {
 		t.Errorf("no clean stop: %s", sout.String())
