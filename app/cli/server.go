@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -92,9 +91,6 @@ var errListen = errors.New("cannot listen")
 // the embedded store in DATA/store.
 func openCentral(ctx context.Context, data, dsn string) (central.Store, error) {
 	if dsn != "" {
-		if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
-			return nil, usagef("--database は postgres:// で始まる接続先にしてください。")
-		}
 		return pg.Open(ctx, dsn)
 	}
 	return embedded.Open(filepath.Join(data, storeDir))

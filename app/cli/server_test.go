@@ -182,7 +182,6 @@ func TestServerErrors(t *testing.T) {
 		{[]string{"server", "init", "--data", data, "--name", "x", "--addr", "no-port"}, ExitInvalidInput, "ホスト名:ポート番号"},
 		{[]string{"server", "init", "--data", data}, ExitUsage, "--name"},
 		{[]string{"server", "enroll", "--data", data, "--expires", "1s"}, ExitUsage, "--expires"},
-		{[]string{"server", "--data", data, "--database", "mysql://x"}, ExitNoVault, "server init"},
 	} {
 		code, _, errs := run(t, "", tc.args...)
 		if code != tc.exit || !strings.Contains(errs, tc.msg) {

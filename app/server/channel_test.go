@@ -349,3 +349,29 @@ func TestTokenRequestFile(t *testing.T) {
 		t.Errorf("duplicate token request: %v", err)
 	}
 }
+
+func TestCodesBeforeFirstEnrollment(t *testing.T) {
+	r := startServer(t)
+	codes := []string{r.code(t, time.Hour), r.code(t, time.Hour), r.code(t, time.Hour)}
+	for i := len(codes) - 1; i >= 0; i-- {
+		c, err := syncclient.Enroll(context.Background(), t.TempDir(), codes[i], "PC")
+		if err != nil {
+			t.Fatalf("code %d: %v", i, err)
+		}
+		if err := ping(c); err != nil {
+			t.Errorf("ping %d: %v", i, err)
+		}
+	}
+	ds, err := r.store.Devices(context.Background(), r.id.Office)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 4 {
+		t.Errorf("%d devices, want 3 and the office's placeholder", len(ds))
+	}
+	for _, d := range ds {
+		if d.ID == server.OfficeDevice && !d.Revoked {
+			t.Errorf("placeholder device not revoked: %+v", d)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,17 +46,48 @@ func (id *Identity) NewTokenFor(now, expires time.Time) ([32]byte, central.Token
 	return tok, central.Token{Hash: TokenHash(tok), Office: id.Office, Created: now, Expires: expires}
 }
 
-// AddToken stores a token in st for the identity's office. While the
-// office has no device yet the token founds it (the store creates the
-// office at the first enrollment).
+// AddToken stores a token in st for the identity's office, creating the
+// office first when the store has none (EnsureOffice).
 func AddToken(ctx context.Context, st central.Store, id *Identity, t central.Token) error {
-	t.Office = id.Office
-	if _, err := st.Devices(ctx, id.Office); errors.Is(err, central.ErrNotFound) {
-		t.Office = ""
-	} else if err != nil {
+	if err := EnsureOffice(ctx, st, id, t.Created); err != nil {
 		return err
 	}
+	t.Office = id.Office
 	return st.AddToken(ctx, t)
+}
+
+// OfficeDevice is the id of the placeholder device that creates the
+// office in the central store: the store creates an office only when a
+// device enrolls with a founding token, and every code the server issues
+// must name the office, so that two codes issued before the first PC
+// enrolled both work. It carries the server certificate's fingerprint, is
+// revoked at once and can never connect (its id is no certificate's
+// subject, and the server certificate is not one for client auth).
+const OfficeDevice = "server"
+
+// EnsureOffice creates the identity's office in st if it does not exist.
+func EnsureOffice(ctx context.Context, st central.Store, id *Identity, now time.Time) error {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if _, err := st.Devices(ctx, id.Office); !errors.Is(err, central.ErrNotFound) {
+		return err
+	}
+	tok := NewToken()
+	if err := st.AddToken(ctx, central.Token{Hash: TokenHash(tok), Created: now, Expires: now.Add(time.Minute)}); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(id.Cert.Certificate[0])
+	_, err := st.Enroll(ctx, TokenHash(tok), central.Device{
+		Office: id.Office, ID: OfficeDevice, Name: "サーバー（窓口の作成）", CertSHA256: sum[:], Created: now,
+	}, now)
+	if errors.Is(err, central.ErrConflict) {
+		return nil // another process created it first
+	}
+	if err != nil {
+		return err
+	}
+	return st.Revoke(ctx, id.Office, OfficeDevice, now)
 }
 
 // RequestToken writes a token request for the running server of dataDir
