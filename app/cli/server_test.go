@@ -3,11 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/syncclient"
@@ -65,33 +63,7 @@ func TestServerCommands(t *testing.T) {
 	offline := lastLine(out)
 
 	// The server on loopback, stopped by its context (Ctrl+C).
-	ctx, cancel := context.WithCancel(context.Background())
-	var sout, serr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Run([]string{"server", "--data", data, "--listen", "127.0.0.1:0"}, &Env{Stdin: strings.NewReader(""), Stdout: &sout, Stderr: &serr, ctx: ctx})
-	}()
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			cancel()
-			if code := <-done; code != ExitOK {
-				t.Errorf("server exit %d: %s", code, serr.String())
-			}
-		}
-	}
-	defer stop()
-	listening := regexp.MustCompile(`待ち受け: (127\.0\.0\.1:\d+)`)
-	var addr string
-	for deadline := time.Now().Add(10 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := listening.FindStringSubmatch(sout.String()); m != nil {
-			addr = m[1]
-		}
-	}
-	if addr == "" {
-		t.Fatalf("server did not start: %s %s", sout.String(), serr.String())
-	}
+	addr, stop := startCLIServer(t, "--data", data)
 
 	c1, err := syncclient.Enroll(context.Background(), t.TempDir(), withAddr(t, offline, addr), "受付PC")
 	if err != nil {
@@ -164,9 +136,8 @@ func TestServerCommands(t *testing.T) {
 		t.Errorf("enrolling twice with a used code: %d %s", code, errs)
 	}
 
-	stop()
-	if !strings.Contains(sout.String(), "サーバーを終了しました") {
-		t.Errorf("no clean stop: %s", sout.String())
+	if out := stop(); !strings.Contains(out, "サーバーを終了しました") {
+		t.Errorf("no clean stop: %s", out)
 	}
 }
 
