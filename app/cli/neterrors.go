@@ -51,6 +51,8 @@ var netTable = []netRow{
 		"この登録コードは有効期限が切れています。管理者に新しいコードを発行してもらってください。"},
 	{syncclient.ErrTokenRefused, ExitForbidden, false,
 		"サーバーがこの登録コードを受け付けませんでした。管理者に新しいコードを発行してもらってください。"},
+	{syncclient.ErrRevoked, ExitForbidden, false,
+		"このパソコンの登録は管理者によって取り消されました。管理者に連絡してください。"},
 	{syncclient.ErrRefused, ExitForbidden, false,
 		"サーバーがこのパソコンからの接続を拒否しました。登録が取り消されたか期限が切れた可能性があります。管理者に連絡してください。"},
 	{syncclient.ErrUnreachable, ExitError, false,

@@ -263,9 +263,19 @@ func TestRevokedRefused(t *testing.T) {
 	if err := r.store.Revoke(context.Background(), r.id.Office, c.Device, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	cl.Close() // the next connection
-	if _, err := cl.Ping(context.Background()); !errors.Is(err, syncclient.ErrRefused) {
-		t.Errorf("ping after revocation: %v, want ErrRefused", err)
+	// The kept-alive connection, then a new one: refused, and told why.
+	for i := range 2 {
+		if _, err := cl.Ping(context.Background()); !errors.Is(err, syncclient.ErrRefused) || !errors.Is(err, syncclient.ErrRevoked) {
+			t.Errorf("ping %d after revocation: %v, want ErrRevoked", i, err)
+		}
+		cl.Close()
+	}
+	d, err := r.store.Device(context.Background(), r.id.Office, c.Device)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.LastContact.After(d.RevokedAt) {
+		t.Errorf("contact recorded after revocation: %+v", d)
 	}
 }
 

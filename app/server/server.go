@@ -65,6 +65,7 @@ const (
 	ReasonTokenExpired = "token_expired"
 	ReasonBadRequest   = "bad_request"
 	ReasonNoCert       = "certificate_required"
+	ReasonRevoked      = "device_revoked" // the device is to wipe its store
 	ReasonInternal     = "internal"
 )
 
@@ -95,10 +96,12 @@ func (s *Server) logf(format string, args ...any) {
 }
 
 // TLSConfig is the server's TLS: 1.3 only; a client certificate is
-// verified against the office CA whenever one is sent, and the connection
-// is refused unless the certificate's device is enrolled in the store,
-// with this certificate, and not revoked. Only the enroll endpoint serves
-// a connection without a certificate.
+// verified against the office CA whenever one is sent, and the handshake
+// is refused unless the certificate names this office and its device is
+// enrolled with exactly this certificate. Only the enroll endpoint serves
+// a connection without a certificate. A revoked device still completes
+// the handshake so that every request can tell it it was revoked (and is
+// to wipe its store); it gets nothing else.
 func (s *Server) TLSConfig() *tls.Config {
 	pool := x509.NewCertPool()
 	pool.AddCert(s.ID.CA)
@@ -113,18 +116,22 @@ func (s *Server) TLSConfig() *tls.Config {
 			if len(cs.PeerCertificates) == 0 {
 				return nil // the handlers refuse all but enroll
 			}
-			if _, err := s.checkDevice(context.Background(), cs.PeerCertificates[0]); err != nil {
+			d, err := s.device(context.Background(), cs.PeerCertificates[0])
+			if err != nil {
 				s.logf("refused client certificate: %v", err)
 				return err
+			}
+			if d.Revoked {
+				s.logf("revoked device %s connected", d.ID)
 			}
 			return nil
 		},
 	}
 }
 
-// checkDevice looks the certificate's device up, checks that it is the
-// enrolled one and not revoked, and records the contact.
-func (s *Server) checkDevice(ctx context.Context, c *x509.Certificate) (central.Device, error) {
+// device looks the certificate's device up and checks that it is the
+// enrolled one; it records the contact of a device that is not revoked.
+func (s *Server) device(ctx context.Context, c *x509.Certificate) (central.Device, error) {
 	if len(c.Subject.Organization) != 1 || c.Subject.Organization[0] != s.ID.Office {
 		return central.Device{}, fmt.Errorf("certificate of another office")
 	}
@@ -139,9 +146,11 @@ func (s *Server) checkDevice(ctx context.Context, c *x509.Certificate) (central.
 		return central.Device{}, fmt.Errorf("device %s: not its enrolled certificate", d.ID)
 	}
 	if d.Revoked {
-		return central.Device{}, fmt.Errorf("device %s: %w", d.ID, central.ErrRevoked)
+		return d, nil
 	}
-	if err := s.Store.Touch(ctx, s.ID.Office, d.ID, s.now()); err != nil {
+	if err := s.Store.Touch(ctx, s.ID.Office, d.ID, s.now()); errors.Is(err, central.ErrRevoked) {
+		d.Revoked = true
+	} else if err != nil {
 		return central.Device{}, fmt.Errorf("device %s: %w", d.ID, err)
 	}
 	return d, nil
@@ -155,15 +164,27 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
-// authenticated refuses a request whose connection has no verified client
-// certificate (VerifyConnection has checked the device).
+// authenticated serves a request only on a connection with a verified
+// client certificate of a device that is enrolled and, checked again at
+// each request (a revocation also ends a kept-alive connection's service),
+// not revoked; a revoked device is told so (ReasonRevoked).
 func (s *Server) authenticated(h func(w http.ResponseWriter, r *http.Request, device string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.PeerCertificates) == 0 {
 			refuse(w, http.StatusUnauthorized, ReasonNoCert)
 			return
 		}
-		h(w, r, r.TLS.PeerCertificates[0].Subject.CommonName)
+		d, err := s.device(r.Context(), r.TLS.PeerCertificates[0])
+		if err != nil {
+			s.logf("refused request: %v", err)
+			refuse(w, http.StatusUnauthorized, ReasonNoCert)
+			return
+		}
+		if d.Revoked {
+			refuse(w, http.StatusForbidden, ReasonRevoked)
+			return
+		}
+		h(w, r, d.ID)
 	}
 }
 

@@ -42,6 +42,9 @@ var (
 	// ErrRefused: the server refused this device (revoked, unknown, or its
 	// certificate expired), or answered with an error.
 	ErrRefused = errors.New("refused by the server")
+	// ErrRevoked: the server says this device was revoked; it is to wipe
+	// its store. Errors that wrap it wrap ErrRefused too.
+	ErrRevoked = errors.New("device revoked by the office")
 	// ErrUnreachable: no connection to the server.
 	ErrUnreachable = errors.New("server unreachable")
 	// ErrNotEnrolled: the folder has no device credentials.
@@ -289,6 +292,8 @@ func call(ctx context.Context, hc *http.Client, method, addr, path string, body 
 			return fmt.Errorf("%w: %w", ErrTokenRefused, ErrTokenUsed)
 		case server.ReasonTokenExpired:
 			return fmt.Errorf("%w: %w", ErrTokenRefused, ErrTokenExpired)
+		case server.ReasonRevoked:
+			return fmt.Errorf("%w: %w", ErrRefused, ErrRevoked)
 		case server.ReasonTokenUnknown:
 			return fmt.Errorf("unknown token: %w", ErrTokenRefused)
 		}
