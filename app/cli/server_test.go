@@ -3,9 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/syncclient"
@@ -159,4 +161,43 @@ func TestServerErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, %s", tc.args, code, errs)
 		}
 	}
+}
+
+// startCLIServer runs `madoguchi server` with args on 127.0.0.1:0 and
+// returns its address and a function that stops it (Ctrl+C) and checks
+// its exit; the test's end stops it too.
+func startCLIServer(t *testing.T, args ...string) (addr string, stop func() string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var sout, serr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(append([]string{"server", "--listen", "127.0.0.1:0"}, args...), &Env{Stdin: strings.NewReader(""), Stdout: &sout, Stderr: &serr, ctx: ctx})
+	}()
+	stopped := false
+	stop = func() string {
+		if !stopped {
+			stopped = true
+			cancel()
+			if code := <-done; code != ExitOK {
+				t.Errorf("server exit %d: %s", code, serr.String())
+			}
+		}
+		return sout.String()
+	}
+	t.Cleanup(func() { stop() })
+	listening := regexp.MustCompile(`待ち受け: (127\.0\.0\.1:\d+)`)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(sout.String()); m != nil {
+			return m[1], stop
+		}
+		select {
+		case code := <-done:
+			stopped = true
+			t.Fatalf("server exited %d: %s %s", code, sout.String(), serr.String())
+		default:
+		}
+	}
+	t.Fatalf("server did not start: %s %s", sout.String(), serr.String())
+	return "", nil
 }
