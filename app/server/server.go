@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -218,7 +219,7 @@ func DecodeEnrollRequest(body io.Reader) (EnrollRequest, any, error) {
 	if len(raw) > MaxEnrollRequest {
 		return req, nil, fmt.Errorf("request over %d bytes", MaxEnrollRequest)
 	}
-	dec := json.NewDecoder(bytesReader(raw))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		return req, nil, fmt.Errorf("request: %v", err)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -197,7 +198,7 @@ func DecodeTokenRequest(raw []byte) (tokenRequest, error) {
 	if len(raw) > maxTokenFile {
 		return req, fmt.Errorf("token request of %d bytes", len(raw))
 	}
-	dec := json.NewDecoder(bytesReader(raw))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
 		return req, fmt.Errorf("token request: %v", err)
