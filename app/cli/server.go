@@ -67,7 +67,7 @@ func runServer(e *Env, args []string) error {
 	defer st.Close()
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		return fmt.Errorf("listen %s: %w", listen, errListen)
+		return fmt.Errorf("listen %s: %v: %w", listen, err, errListen)
 	}
 	srv := &server.Server{ID: id, Store: st, Log: log.New(e.Stderr, "madoguchi server: ", log.LstdFlags)}
 	wctx, wstop := context.WithCancel(ctx)

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net"
 	"regexp"
 	"strings"
 	"sync"
@@ -145,6 +146,15 @@ func TestServerCommands(t *testing.T) {
 
 func TestServerErrors(t *testing.T) {
 	data := t.TempDir()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	withID := t.TempDir()
+	if code, _, errs := run(t, "", "server", "init", "--data", withID, "--name", "x", "--addr", "127.0.0.1:8443"); code != ExitOK {
+		t.Fatalf("server init: %d %s", code, errs)
+	}
 	for _, tc := range []struct {
 		args []string
 		exit int
@@ -155,6 +165,9 @@ func TestServerErrors(t *testing.T) {
 		{[]string{"server", "init", "--data", data, "--name", "x", "--addr", "no-port"}, ExitInvalidInput, "ホスト名:ポート番号"},
 		{[]string{"server", "init", "--data", data}, ExitUsage, "--name"},
 		{[]string{"server", "enroll", "--data", data, "--expires", "1s"}, ExitUsage, "--expires"},
+		{[]string{"server", "--data", withID, "--listen", busy.Addr().String()}, ExitInUse, "待ち受けできません"},
+		{[]string{"server", "enroll", "--data", withID, "--addr", "bad"}, ExitInvalidInput, "ホスト名:ポート番号"},
+		{[]string{"enroll", "--vault", data, "--as", "kanri"}, ExitUsage, "登録コード"},
 	} {
 		code, _, errs := run(t, "", tc.args...)
 		if code != tc.exit || !strings.Contains(errs, tc.msg) {

@@ -152,7 +152,9 @@ func Enroll(ctx context.Context, dir, codeText, name string) (Creds, error) {
 		return Creds{}, err
 	}
 	var ans server.EnrollResponse
-	if err := call(ctx, httpClient(code.Pin, nil), http.MethodPost, code.Addr, server.PathEnroll, body, &ans); err != nil {
+	hc := httpClient(code.Pin, nil)
+	defer hc.CloseIdleConnections()
+	if err := call(ctx, hc, http.MethodPost, code.Addr, server.PathEnroll, body, &ans); err != nil {
 		return Creds{}, err
 	}
 	cert, err := x509.ParseCertificate(ans.Cert)
