@@ -8,11 +8,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"errors"
+	"io/fs"
 	"math/big"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -383,5 +386,54 @@ func TestCodesBeforeFirstEnrollment(t *testing.T) {
 		if d.ID == server.OfficeDevice && !d.Revoked {
 			t.Errorf("placeholder device not revoked: %+v", d)
 		}
+	}
+}
+
+func TestTokenRequestFolderMode(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("mode bits")
+	}
+	r := startServer(t)
+	dir := filepath.Join(r.data, "tokens")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// A request that others could have written is not imported.
+	now := time.Now()
+	_, ct := r.id.NewTokenFor(now, now.Add(time.Hour))
+	raw := []byte(`{"hash":"` + base64.StdEncoding.EncodeToString(ct.Hash) + `","expires":"` + ct.Expires.UTC().Format(time.RFC3339) + `"}`)
+	path := filepath.Join(dir, "x.tok")
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o622); err != nil {
+		t.Fatal(err)
+	}
+	r.srv.ImportTokens(context.Background(), r.data)
+	if _, err := os.Stat(path + ".failed"); err != nil {
+		t.Errorf("a 0622 request was not set aside: %v", err)
+	}
+	if err := os.Rename(path+".failed", path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	r.srv.ImportTokens(context.Background(), r.data)
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("a request in a 0777 folder was touched: %v", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r.srv.ImportTokens(context.Background(), r.data)
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the request was not imported: %v", err)
+	}
+	if _, err := os.Stat(path + ".failed"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the request failed: %v", err)
 	}
 }

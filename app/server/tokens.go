@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -157,11 +158,20 @@ func (s *Server) WatchTokens(ctx context.Context, dataDir string, interval time.
 // ImportTokens imports the token requests waiting in dataDir once.
 func (s *Server) ImportTokens(ctx context.Context, dataDir string) {
 	dir := filepath.Join(dataDir, tokensDir)
-	ents, err := os.ReadDir(dir)
+	fi, err := os.Stat(dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.logf("token requests: %v", err)
 		}
+		return
+	}
+	if othersMayWrite(fi) {
+		s.logf("token requests: %s may be written by other users (mode %v); ignored until it is 0700", dir, fi.Mode().Perm())
+		return
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		s.logf("token requests: %v", err)
 		return
 	}
 	for _, e := range ents {
@@ -181,6 +191,13 @@ func (s *Server) ImportTokens(ctx context.Context, dataDir string) {
 }
 
 func (s *Server) importToken(ctx context.Context, path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() || othersMayWrite(fi) {
+		return fmt.Errorf("not a regular file of mode 0600 (%v)", fi.Mode())
+	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -210,4 +227,10 @@ func DecodeTokenRequest(raw []byte) (tokenRequest, error) {
 		return req, errors.New("token request without a 32-byte hash and an expiry")
 	}
 	return req, nil
+}
+
+// othersMayWrite reports whether users other than the owner may write the
+// file or folder (on Windows, whose mode bits say nothing of that, never).
+func othersMayWrite(fi fs.FileInfo) bool {
+	return runtime.GOOS != "windows" && fi.Mode().Perm()&0o022 != 0
 }
