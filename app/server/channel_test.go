@@ -13,9 +13,11 @@ import (
 	"io/fs"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -435,5 +437,39 @@ func TestTokenRequestFolderMode(t *testing.T) {
 	}
 	if _, err := os.Stat(path + ".failed"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the request failed: %v", err)
+	}
+}
+
+func TestEnrollEndpointRefusesBadRequests(t *testing.T) {
+	r := startServer(t)
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: syncclient.TLSConfig(r.id.Pin(), nil)}}
+	defer hc.CloseIdleConnections()
+	url := "https://" + r.id.Addr + server.PathEnroll
+	for _, tc := range []struct {
+		method string
+		body   string
+		status int
+	}{
+		{http.MethodGet, "", http.StatusMethodNotAllowed},
+		{http.MethodPost, "", http.StatusBadRequest},
+		{http.MethodPost, `{"token":"AAAA"}`, http.StatusBadRequest},
+		{http.MethodPost, `{"token":"` + strings.Repeat("A", 1<<20) + `"}`, http.StatusBadRequest},
+	} {
+		req, err := http.NewRequest(tc.method, url, strings.NewReader(tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatalf("%s %d bytes: %v", tc.method, len(tc.body), err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s %d bytes: %d, want %d", tc.method, len(tc.body), resp.StatusCode, tc.status)
+		}
+	}
+	// No device was added.
+	if ds, err := r.store.Devices(context.Background(), r.id.Office); err == nil && len(ds) != 0 {
+		t.Errorf("devices after bad requests: %+v", ds)
 	}
 }

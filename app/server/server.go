@@ -30,6 +30,9 @@ const (
 // MaxEnrollRequest is the largest body of an enroll request, in bytes.
 const MaxEnrollRequest = 16 << 10
 
+// enrollReadTimeout is how long an enroll request's body may take.
+const enrollReadTimeout = 30 * time.Second
+
 // EnrollRequest is the body of POST /v1/enroll.
 type EnrollRequest struct {
 	Token []byte `json:"token"` // the code's 32-byte token
@@ -256,6 +259,8 @@ func DecodeEnrollRequest(body io.Reader) (EnrollRequest, any, error) {
 }
 
 func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
+	// The body is small: a client that drips it is cut off.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(enrollReadTimeout))
 	req, pub, err := DecodeEnrollRequest(http.MaxBytesReader(w, r.Body, MaxEnrollRequest))
 	if err != nil {
 		s.logf("enroll: bad request: %v", err)
