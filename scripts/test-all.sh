@@ -77,6 +77,9 @@ fuzz ./storage/local FuzzCraftedPair 2000x   # each input opens a Badger store
 fuzz ./storage/central/embedded FuzzDecodeEnvelope
 fuzz ./storage/central/embedded FuzzDecodeRecord
 fuzz ./storage/central/embedded FuzzSplitCursorKey
+fuzz ./app/server FuzzParseCode
+fuzz ./app/server FuzzDecodeEnrollRequest 20000x
+fuzz ./app/server FuzzDecodeTokenRequest
 
 step "benchmarks on a small vault (the full-size figures are in README.md)"
 go test -run '^$' -bench . -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh

@@ -74,6 +74,8 @@ func commands() []command {
 		{"audit", "アクセスログの検証・表示 (audit verify|log)", runAudit},
 		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
+		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
+		{"server", "中央サーバー (server init|enroll、または server --data フォルダ --listen :8443 で起動)", runServer},
 		{"help", "この説明を表示する", nil},
 	}
 }
@@ -84,7 +86,11 @@ func Run(args []string, e *Env) int {
 		e.Stdin = os.Stdin
 	}
 	e.lines = bufio.NewReader(e.Stdin)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	parent := e.ctx // set by tests
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt)
 	defer stop()
 	e.ctx = ctx
 	args, e.verbose = cutVerbose(args)
@@ -154,6 +160,18 @@ func (e *Env) report(cmd string, args []string, err error) int {
 		fmt.Fprintf(w, "エラー: %s madoguchi help で使い方を確かめてください。\n", ue.msg)
 		return ExitUsage
 	}
+	if r, ok := netRowOf(err); ok {
+		fmt.Fprintf(w, "エラー: %s\n", r.ja)
+		if r.logged {
+			if path := e.logError(operation(cmd, args), err); path != "" {
+				fmt.Fprintf(w, "ヒント: %s\n", office.LogHint(office.Japanese, path))
+			}
+		}
+		if e.verbose {
+			fmt.Fprintf(w, "詳細: %v\n", err)
+		}
+		return r.exit
+	}
 	fmt.Fprintf(w, "エラー: %s\n", strings.ReplaceAll(office.Message(err), "\n", " / "))
 	if h := hint(err); h != "" {
 		fmt.Fprintf(w, "ヒント: %s\n", h)
@@ -184,6 +202,7 @@ var subcommands = map[string]map[string]bool{
 	"audit":  {"verify": true, "log": true},
 	"print":  {"sheet": true, "blank-sheet": true, "day-sheets": true, "reservation": true, "schedule": true, "attendance": true, "ledger": true},
 	"report": {"monthly": true, "yearly": true},
+	"server": {"init": true, "enroll": true},
 }
 
 // logError writes err to the support log and returns its path, or "" when

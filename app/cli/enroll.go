@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/syncclient"
+)
+
+// runEnroll registers this PC's vault with the central server of a code:
+// an administrator logs in, the PC makes its device key, and the
+// credentials go to VAULT/device. Nothing of the vault is sent yet (that
+// is sync's work).
+func runEnroll(e *Env, args []string) error {
+	var c common
+	fs := flag.NewFlagSet("enroll", flag.ContinueOnError)
+	c.register(fs)
+	var name string
+	fs.StringVar(&name, "name", "", "このパソコンの名前（省略時はコンピューター名）")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("登録コードを1つ指定してください。")
+	}
+	if name == "" {
+		if name, err = os.Hostname(); err != nil || name == "" {
+			name = "PC"
+		}
+	}
+	o, s, err := e.open(&c)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	if !s.HasRole(office.RoleAdmin) {
+		return office.ErrForbidden
+	}
+	creds, err := syncclient.Enroll(e.ctx, o.Dir(), pos[0], name)
+	if err != nil {
+		return err
+	}
+	cl := syncclient.New(creds)
+	defer cl.Close()
+	ans, err := cl.Ping(e.ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "このパソコン（%s）を %s のサーバーに登録しました。端末番号: %s\n", name, ans.Name, creds.Device)
+	return nil
+}

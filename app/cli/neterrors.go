@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"errors"
+
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/server"
+	"github.com/madoguchi-jp/madoguchi/app/syncclient"
+	"github.com/madoguchi-jp/madoguchi/storage/central"
+)
+
+// netRow is what the command line says about an error of the central
+// server or of the channel to it, in the style of office's error table:
+// one Japanese line that says what to do, and the exit status.
+type netRow struct {
+	err    error
+	exit   int
+	logged bool // the details belong in the support log
+	ja     string
+}
+
+// netTable: the first row whose error matches wins.
+var netTable = []netRow{
+	{server.ErrNoIdentity, ExitNoVault, false,
+		"指定したフォルダにサーバーの鍵がありません。madoguchi server init で作ってください。"},
+	{server.ErrIdentityExists, ExitInvalidInput, false,
+		"このフォルダにはすでにサーバーの鍵があります。作り直すと登録済みのパソコンがつながらなくなるため、別のフォルダを指定してください。"},
+	{server.ErrBadIdentity, ExitDamaged, true,
+		"サーバーの鍵のファイルが壊れているため読めません。バックアップから戻してください。"},
+	{server.ErrBadName, ExitInvalidInput, false,
+		"窓口の名前は1〜256バイトの文字で、改行などを含めずに指定してください。"},
+	{server.ErrBadAddr, ExitInvalidInput, false,
+		"サーバーのアドレスは「ホスト名:ポート番号」の形で指定してください（例: madoguchi.example.jp:8443）。"},
+	{server.ErrBadCode, ExitInvalidInput, false,
+		"登録コードが正しくありません。コード全体を1行のまま、もう一度貼り付けてください。"},
+	{server.ErrTokenNotImported, ExitError, true,
+		"動作中のサーバーが登録コードを受け付けませんでした。サーバーが動いているか確かめて、もう一度やり直してください。"},
+	{errListen, ExitInUse, false,
+		"指定したアドレスで待ち受けできません。ほかのプログラムが同じポートを使っていないか確かめてください。"},
+	{central.ErrInUse, ExitInUse, false,
+		"サーバーのデータは別のプログラムが使っています。そちらを終了してからやり直してください。"},
+	{central.ErrNewerSchema, ExitNewer, false,
+		"サーバーのデータは新しい版の窓口で作られています。プログラムを更新してください。"},
+	{central.ErrCorrupt, ExitDamaged, true,
+		"サーバーのデータが壊れているため使えません。バックアップから戻してください。"},
+	{syncclient.ErrPinMismatch, ExitForbidden, false,
+		"接続先のサーバーが登録コードのサーバーと違います（鍵が一致しません）。つなぎません。管理者に連絡してください。"},
+	{syncclient.ErrTokenUsed, ExitForbidden, false,
+		"この登録コードはすでに使われています。管理者に新しいコードを発行してもらってください。"},
+	{syncclient.ErrTokenExpired, ExitForbidden, false,
+		"この登録コードは有効期限が切れています。管理者に新しいコードを発行してもらってください。"},
+	{syncclient.ErrTokenRefused, ExitForbidden, false,
+		"サーバーがこの登録コードを受け付けませんでした。管理者に新しいコードを発行してもらってください。"},
+	{syncclient.ErrRevoked, ExitForbidden, false,
+		"このパソコンの登録は管理者によって取り消されました。管理者に連絡してください。"},
+	{syncclient.ErrRefused, ExitForbidden, false,
+		"サーバーがこのパソコンからの接続を拒否しました。登録が取り消されたか期限が切れた可能性があります。管理者に連絡してください。"},
+	{syncclient.ErrUnreachable, ExitError, false,
+		"サーバーに接続できません。ネットワークとサーバーが動いているかを確かめてください。"},
+	{syncclient.ErrNotEnrolled, ExitNoVault, false,
+		"このパソコンはまだサーバーに登録されていません。"},
+	{syncclient.ErrEnrolled, ExitInvalidInput, false,
+		"このパソコンはすでにサーバーに登録されています。"},
+	{syncclient.ErrBadCreds, ExitDamaged, true,
+		"このパソコンのサーバー接続用の鍵のファイルが壊れています。管理者に連絡してください。"},
+}
+
+// netRowOf returns the row of err, if any. Errors of office's own table
+// keep their office message.
+func netRowOf(err error) (netRow, bool) {
+	if office.ClassOf(err) != office.ClassUnexpected {
+		return netRow{}, false
+	}
+	for _, r := range netTable {
+		if errors.Is(err, r.err) {
+			return r, true
+		}
+	}
+	return netRow{}, false
+}
