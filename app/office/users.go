@@ -89,28 +89,36 @@ func (o *Office) adminSession(ctx context.Context, s *Session) error {
 // the office keys of the roles wrapped to the person, all in the signed
 // table. Only an admin may, and only with keys the admin holds.
 func (o *Office) AddUser(ctx context.Context, s *Session, nu NewUser) error {
+	check := func() error {
+		if err := o.adminSession(ctx, s); err != nil {
+			return err
+		}
+		if err := CheckLogin(nu.Login); err != nil {
+			return err
+		}
+		if strings.TrimSpace(nu.Name) == "" {
+			return ErrNoName
+		}
+		if len(nu.Roles) == 0 {
+			return ErrUnknownRole
+		}
+		return checkPassword(nu.Password)
+	}
+	k, err := o.passwordKey(check, nu.Password)
+	if err != nil {
+		return err
+	}
+	defer k.Zero()
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.adminSession(ctx, s); err != nil {
-		return err
-	}
-	if err := CheckLogin(nu.Login); err != nil {
-		return err
-	}
-	if strings.TrimSpace(nu.Name) == "" {
-		return ErrNoName
-	}
-	if len(nu.Roles) == 0 {
-		return ErrUnknownRole
-	}
-	if err := checkPassword(nu.Password); err != nil {
+	if err := check(); err != nil { // again: the session may have ended meanwhile
 		return err
 	}
 	p, err := person(s, nu.Login, nu.Name, nu.Roles)
 	if err != nil {
 		return err
 	}
-	err = o.updateKeyring(func(kr *vault.Keyring) error { return kr.AddUser(s.un, p, nu.Password, o.opt.kdf()) })
+	err = o.updateKeyring(func(kr *vault.Keyring) error { return kr.AddUserKEK(s.un, p, k) })
 	if err != nil {
 		return fmt.Errorf("add user %s: %w", nu.Login, err)
 	}
@@ -126,12 +134,20 @@ func (o *Office) tableChanged(evs ...audit.Event) error {
 // roles is not nil, new roles. Office keys of classes the account loses are
 // rotated.
 func (o *Office) ResetPassword(ctx context.Context, s *Session, login string, roles []Role, password []byte) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if err := o.adminSession(ctx, s); err != nil {
+	check := func() error {
+		if err := o.adminSession(ctx, s); err != nil {
+			return err
+		}
+		return checkPassword(password)
+	}
+	k, err := o.passwordKey(check, password)
+	if err != nil {
 		return err
 	}
-	if err := checkPassword(password); err != nil {
+	defer k.Zero()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := check(); err != nil { // again: the session may have ended meanwhile
 		return err
 	}
 	u, ok := o.table.Find(login)
@@ -147,7 +163,7 @@ func (o *Office) ResetPassword(ctx context.Context, s *Session, login string, ro
 	}
 	lost := lostClasses(u, p.Classes)
 	err = o.updateKeyring(func(kr *vault.Keyring) error {
-		return kr.ResetPassword(s.un, p, password, o.opt.kdf(), o.opt.now())
+		return kr.ResetPasswordKEK(s.un, p, k, o.opt.now())
 	})
 	if err != nil {
 		return fmt.Errorf("reset password of %s: %w", login, err)
@@ -246,3 +262,23 @@ func (o *Office) SetDisabled(ctx context.Context, s *Session, login string, disa
 	}
 	return o.rotate(s, held, []audit.Event{o.event(audit.ActUserChange, "", fmt.Sprintf("user %s disabled=%v", login, disabled))})
 }
+
+// passwordKey runs check under the office lock, then derives the key of a
+// new password without it: Argon2id takes about a second at the production
+// cost, and searches and saves of other windows go on meanwhile.
+func (o *Office) passwordKey(check func() error, password []byte) (*vault.PasswordKEK, error) {
+	o.mu.Lock()
+	err := check()
+	o.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if passwordKeyHook != nil {
+		passwordKeyHook()
+	}
+	return vault.NewPasswordKEK(password, o.opt.kdf())
+}
+
+// passwordKeyHook, when set (tests), runs before a new password's key is
+// derived.
+var passwordKeyHook func()

@@ -139,6 +139,18 @@ func cloneTable(t *UserTable) *UserTable {
 // login, ErrNoKey when a lacks a class to grant, ErrMalformed for an
 // invalid login or KDF parameters.
 func (kr *Keyring) AddUser(a *Unlocked, person Person, password []byte, p KDFParams) error {
+	k, err := NewPasswordKEK(password, p)
+	if err != nil {
+		return fmt.Errorf("add user: %w", err)
+	}
+	defer k.Zero()
+	return kr.AddUserKEK(a, person, k)
+}
+
+// AddUserKEK is AddUser with the password's key derived beforehand
+// (NewPasswordKEK), so that a caller can run the slow derivation without
+// holding its locks.
+func (kr *Keyring) AddUserKEK(a *Unlocked, person Person, k *PasswordKEK) error {
 	if !validLogin(person.Login) || len(person.Name) > maxNameLen {
 		return fmt.Errorf("add user: login: %w", ErrMalformed)
 	}
@@ -148,7 +160,7 @@ func (kr *Keyring) AddUser(a *Unlocked, person Person, password []byte, p KDFPar
 		}
 		t.Users = append(t.Users, TableUser{Login: person.Login})
 		u := &t.Users[len(t.Users)-1]
-		if err := kr.issue(a, u, person, password, p); err != nil {
+		if err := kr.issue(a, u, person, k); err != nil {
 			return fmt.Errorf("add user: %w", err)
 		}
 		return nil
@@ -159,6 +171,17 @@ func (kr *Keyring) AddUser(a *Unlocked, person Person, password []byte, p KDFPar
 // the person's classes anew. Earlier signing keys stay listed, so the
 // person's earlier approvals still verify. It clears the local lockout.
 func (kr *Keyring) ResetPassword(a *Unlocked, person Person, password []byte, p KDFParams, now time.Time) error {
+	k, err := NewPasswordKEK(password, p)
+	if err != nil {
+		return fmt.Errorf("reset password: %w", err)
+	}
+	defer k.Zero()
+	return kr.ResetPasswordKEK(a, person, k, now)
+}
+
+// ResetPasswordKEK is ResetPassword with the password's key derived
+// beforehand (NewPasswordKEK).
+func (kr *Keyring) ResetPasswordKEK(a *Unlocked, person Person, k *PasswordKEK, now time.Time) error {
 	err := kr.edit(a, func(t *UserTable) error {
 		u := t.find(person.Login)
 		if u == nil {
@@ -169,7 +192,7 @@ func (kr *Keyring) ResetPassword(a *Unlocked, person Person, password []byte, p 
 		}
 		markDemotion(u, person.Roles, now)
 		u.Disabled = false
-		return kr.issue(a, u, person, password, p)
+		return kr.issue(a, u, person, k)
 	})
 	if err != nil {
 		return fmt.Errorf("reset password: %w", err)
@@ -179,18 +202,16 @@ func (kr *Keyring) ResetPassword(a *Unlocked, person Person, password []byte, p 
 }
 
 // issue makes u a full format-2 entry for person with a new identity.
-func (kr *Keyring) issue(a *Unlocked, u *TableUser, person Person, password []byte, p KDFParams) error {
-	if !p.valid() {
-		return fmt.Errorf("kdf params out of range: %w", ErrMalformed)
+func (kr *Keyring) issue(a *Unlocked, u *TableUser, person Person, k *PasswordKEK) error {
+	if k == nil || k.kek == nil {
+		return fmt.Errorf("password key: %w", ErrMalformed)
 	}
 	id, err := NewIdentity()
 	if err != nil {
 		return err
 	}
 	defer id.Zero()
-	salt := randomBytes(SaltSize)
-	kek := userKEK(password, salt, p)
-	defer clear(kek)
+	salt, kek, p := k.salt, k.kek, k.p
 	pt, err := json.Marshal(bundleV2{SignSeed: id.signSeed, KEMSeed: id.kemSeed, AdminPub: a.AdminPub})
 	if err != nil {
 		return err
@@ -428,7 +449,12 @@ func (kr *Keyring) Convert(a *Unlocked, person Person, password []byte, p KDFPar
 			return ErrUnknownUser
 		}
 		person.Admin = true
-		return kr.issue(a, u, person, password, p)
+		k, err := NewPasswordKEK(password, p)
+		if err != nil {
+			return err
+		}
+		defer k.Zero()
+		return kr.issue(a, u, person, k)
 	}); err != nil {
 		a.Zero()
 		return fmt.Errorf("convert: %w", err)
@@ -616,4 +642,30 @@ func (kr *Keyring) TakePending(a *Unlocked) (opened []PendingEvent, numbers []ui
 	}
 	kr.Pending = keep
 	return opened, numbers
+}
+
+// PasswordKEK is the key-encryption key of a new password with its salt and
+// Argon2id parameters. Deriving it is the slow part of adding a person or
+// resetting a password; it is made before the keyring is edited. Zero
+// clears it; a zeroed PasswordKEK is refused.
+type PasswordKEK struct {
+	salt, kek []byte
+	p         KDFParams
+}
+
+// NewPasswordKEK derives the key of password under a new random salt.
+func NewPasswordKEK(password []byte, p KDFParams) (*PasswordKEK, error) {
+	if !p.valid() {
+		return nil, fmt.Errorf("kdf params out of range: %w", ErrMalformed)
+	}
+	salt := randomBytes(SaltSize)
+	return &PasswordKEK{salt: salt, kek: userKEK(password, salt, p), p: p}, nil
+}
+
+// Zero clears the key.
+func (k *PasswordKEK) Zero() {
+	if k != nil {
+		clear(k.kek)
+		k.kek = nil
+	}
 }
