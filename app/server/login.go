@@ -417,7 +417,11 @@ func (s *Server) rateLimited(w http.ResponseWriter, device, login string, now ti
 	if ok {
 		return false
 	}
-	s.logf("login rate limited: %s device %s login %s", now.UTC().Format(time.RFC3339), device, s.loginTag(login))
+	if login == "" {
+		s.logf("login rate limited: %s device %s", now.UTC().Format(time.RFC3339), device)
+	} else {
+		s.logf("login rate limited: %s device %s login %s", now.UTC().Format(time.RFC3339), device, s.loginTag(login))
+	}
 	retryAfter(w, wait)
 	refuse(w, http.StatusTooManyRequests, ReasonRateLimited)
 	return true
