@@ -80,6 +80,9 @@ fuzz ./storage/central/embedded FuzzSplitCursorKey
 fuzz ./app/server FuzzParseCode
 fuzz ./app/server FuzzDecodeEnrollRequest 20000x
 fuzz ./app/server FuzzDecodeTokenRequest
+fuzz ./app/server FuzzDecodeLoginSaltRequest
+fuzz ./app/server FuzzDecodeLoginRequest
+fuzz ./app/server FuzzDecodeSetLoginRequest
 
 step "benchmarks on a small vault (the full-size figures are in README.md)"
 go test -run '^$' -bench . -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh

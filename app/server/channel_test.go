@@ -39,7 +39,7 @@ type running struct {
 
 // startServer makes an identity in a new folder and serves it on
 // 127.0.0.1 until the test ends.
-func startServer(t *testing.T) *running {
+func startServer(t *testing.T, opts ...func(*server.Server)) *running {
 	t.Helper()
 	data := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -55,6 +55,9 @@ func startServer(t *testing.T) *running {
 		t.Fatal(err)
 	}
 	srv := &server.Server{ID: id, Store: st}
+	for _, o := range opts {
+		o(srv)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()

@@ -9,6 +9,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/central"
 )
 
 func FuzzParseCode(f *testing.F) {
@@ -121,4 +124,88 @@ func FuzzDecodeTokenRequest(f *testing.F) {
 			t.Fatalf("accepted %q", b)
 		}
 	})
+}
+
+func FuzzDecodeLoginSaltRequest(f *testing.F) {
+	f.Add([]byte(`{"login":"tanaka"}`))
+	f.Add([]byte(`{"login":"田中 太郎"}`))
+	f.Add([]byte(`{"login":""}{}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, err := DecodeLoginSaltRequest(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		if len(b) > MaxLoginRequest || central.CheckLogin(req.Login) != nil {
+			t.Fatalf("accepted %q", b)
+		}
+	})
+}
+
+func FuzzDecodeLoginRequest(f *testing.F) {
+	f.Add([]byte(`{"login":"tanaka","auth_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}`))
+	f.Add([]byte(`{"login":"tanaka","auth_key":"AAAA"}`))
+	f.Add([]byte(`{"login":"tanaka","auth_key":null,"x":1}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, err := DecodeLoginRequest(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		if len(b) > MaxLoginRequest || central.CheckLogin(req.Login) != nil || len(req.AuthKey) != 32 {
+			t.Fatalf("accepted %q", b)
+		}
+	})
+}
+
+func FuzzDecodeSetLoginRequest(f *testing.F) {
+	f.Add([]byte(`{"login":"suzuki","salt":"AAAAAAAAAAAAAAAAAAAAAA==","kdf":{"time":3,"memory_kib":65536,"threads":4},"auth_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","admin":false}`))
+	f.Add([]byte(`{"login":"suzuki","salt":"AAAA","kdf":{"time":0,"memory_kib":0,"threads":0},"auth_key":""}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, err := DecodeSetLoginRequest(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		if len(b) > MaxLoginRequest || central.CheckLogin(req.Login) != nil || len(req.AuthKey) != 32 ||
+			len(req.Salt) != 16 || !req.KDF.Valid() {
+			t.Fatalf("accepted %q", b)
+		}
+	})
+}
+
+func TestDecodeLoginRequests(t *testing.T) {
+	key := `"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="`
+	if _, err := DecodeLoginRequest(strings.NewReader(`{"login":"tanaka","auth_key":` + key + `}`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{
+		"", "{}", `{"login":"tanaka"}`, `{"login":"","auth_key":` + key + `}`,
+		`{"login":"a b","auth_key":` + key + `}`, `{"login":"tanaka","auth_key":"AAAA"}`,
+		`{"login":"tanaka","auth_key":` + key + `,"password":"x"}`,
+		`{"login":"tanaka","auth_key":` + key + `}{}`,
+		`{"login":"` + strings.Repeat("a", MaxLoginRequest) + `","auth_key":` + key + `}`,
+	} {
+		if _, err := DecodeLoginRequest(strings.NewReader(bad)); err == nil {
+			t.Errorf("accepted %.80q", bad)
+		}
+	}
+	if _, err := DecodeLoginSaltRequest(strings.NewReader(`{"login":"tanaka","x":1}`)); err == nil {
+		t.Error("salt request with an unknown field accepted")
+	}
+	if _, err := DecodeSetLoginRequest(strings.NewReader(`{"login":"tanaka","salt":"AAAAAAAAAAAAAAAAAAAAAA==","kdf":{"time":99,"memory_kib":1024,"threads":1},"auth_key":` + key + `}`)); err == nil {
+		t.Error("parameters out of range accepted")
+	}
+}
+
+func TestVerifierRoundTrip(t *testing.T) {
+	v := verifier{admin: true, kdf: vault.DefaultKDF, serverKDF: DefaultVerifierKDF}
+	v.salt[0], v.ssalt[1], v.hash[31] = 1, 2, 3
+	got, err := decodeVerifier(v.encode())
+	if err != nil || got != v {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	b := v.encode()
+	for _, bad := range [][]byte{nil, b[:len(b)-1], append(bytes.Clone(b), 0), append([]byte("MLV2"), b[4:]...)} {
+		if _, err := decodeVerifier(bad); !errors.Is(err, central.ErrCorrupt) {
+			t.Errorf("decodeVerifier(%x): %v", bad, err)
+		}
+	}
 }

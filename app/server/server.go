@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/central"
 )
 
@@ -84,6 +85,24 @@ type Server struct {
 	Log *log.Logger
 	// Validity of new client certificates; zero means DeviceValidity.
 	Validity time.Duration
+
+	// LoginKDF are the Argon2id parameters the salt endpoint gives for an
+	// unknown login (zero: vault.DefaultKDF); a client registering a login
+	// should use them too, so that the two look alike.
+	LoginKDF vault.KDFParams
+	// VerifierKDF is the server's slow hash of auth keys (zero:
+	// DefaultVerifierKDF).
+	VerifierKDF vault.KDFParams
+	// Lockout is the policy after failed logins (zero:
+	// central.DefaultLockout).
+	Lockout central.Lockout
+	// LoginPerMinute and DevicePerMinute limit login attempts per login
+	// and per device (zero: the defaults; negative: no limit).
+	LoginPerMinute, DevicePerMinute int
+	// SessionTTL is the life of a session (zero: SessionTTL).
+	SessionTTL time.Duration
+
+	login loginState
 }
 
 func (s *Server) now() time.Time {
@@ -167,6 +186,10 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathEnroll, s.enroll)
 	mux.HandleFunc("GET "+PathPing, s.authenticated(s.ping))
+	mux.HandleFunc("POST "+PathLoginSalt, s.authenticated(s.loginSalt))
+	mux.HandleFunc("POST "+PathLogin, s.authenticated(s.doLogin))
+	mux.HandleFunc("GET "+PathSession, s.authenticated(s.withSession(s.sessionInfo)))
+	mux.HandleFunc("POST "+PathLogins, s.authenticated(s.withSession(s.setLogin)))
 	return mux
 }
 

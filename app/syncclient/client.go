@@ -53,6 +53,17 @@ var (
 	ErrEnrolled = errors.New("device already enrolled")
 	// ErrBadCreds: device files this program cannot have written.
 	ErrBadCreds = errors.New("device credentials damaged")
+	// ErrLoginFailed: wrong login or password (the server does not say
+	// which).
+	ErrLoginFailed = errors.New("login failed")
+	// ErrLoginLocked: too many failed logins; wait and try again.
+	ErrLoginLocked = errors.New("login locked after repeated failures")
+	// ErrRateLimited: too many attempts from this device or for this
+	// login; wait and try again.
+	ErrRateLimited = errors.New("too many login attempts")
+	// ErrSession: the session is unknown to the server, expired, or of
+	// another device; log in again.
+	ErrSession = errors.New("session invalid")
 )
 
 // Files of the credentials, in DIR/device (folder 0700, files 0600).
@@ -263,6 +274,11 @@ func (c *Client) Ping(ctx context.Context) (server.PingResponse, error) {
 
 // call makes one request and decodes its JSON answer into out.
 func call(ctx context.Context, hc *http.Client, method, addr, path string, body []byte, out any) error {
+	return callAuth(ctx, hc, method, addr, path, nil, body, out)
+}
+
+// callAuth is call with a session token (nil: none).
+func callAuth(ctx context.Context, hc *http.Client, method, addr, path string, token, body []byte, out any) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -273,6 +289,9 @@ func call(ctx context.Context, hc *http.Client, method, addr, path string, body 
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != nil {
+		req.Header.Set("Authorization", "Bearer "+base64.RawURLEncoding.EncodeToString(token))
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -298,6 +317,14 @@ func call(ctx context.Context, hc *http.Client, method, addr, path string, body 
 			return fmt.Errorf("%w: %w", ErrRefused, ErrRevoked)
 		case server.ReasonTokenUnknown:
 			return fmt.Errorf("unknown token: %w", ErrTokenRefused)
+		case server.ReasonLoginFailed:
+			return ErrLoginFailed
+		case server.ReasonLoginLocked:
+			return fmt.Errorf("%w (retry after %s s)", ErrLoginLocked, resp.Header.Get("Retry-After"))
+		case server.ReasonRateLimited:
+			return fmt.Errorf("%w (retry after %s s)", ErrRateLimited, resp.Header.Get("Retry-After"))
+		case server.ReasonSessionInvalid:
+			return ErrSession
 		}
 		return fmt.Errorf("HTTP %d %q: %w", resp.StatusCode, er.Error, ErrRefused)
 	}

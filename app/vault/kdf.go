@@ -87,3 +87,27 @@ func hkdfKey(secret []byte, info string) []byte {
 // deriveKey returns HKDF-SHA256(secret, salt nil, info), 32 bytes, for keys
 // derived from an office key (the blind index keys).
 func deriveKey(secret []byte, info string) []byte { return hkdfKey(secret, info) }
+
+// infoLogin is the HKDF info of the login key (DeriveLoginKey).
+const infoLogin = "madoguchi login key v1"
+
+// LoginSaltSize is the length of a login salt.
+const LoginSaltSize = 16
+
+// Valid reports whether p lies in the range this package accepts (the caps
+// of FORMAT.md), for parameters that come from elsewhere, such as a
+// server's answer.
+func (p KDFParams) Valid() bool { return p.valid() }
+
+// DeriveLoginKey returns the key a client sends to the central server at
+// login instead of the password:
+// HKDF-SHA256(Argon2id(password, salt, p), salt nil, info "madoguchi login key v1"),
+// 32 bytes. salt is the login's own salt, kept by the server and never the
+// salt of the person's bundle, so what the server holds (a slow hash of this
+// key) is unrelated to the master key that opens the bundle: it allows a
+// guess of the password at the cost of Argon2id with p and no more.
+// The caller validates p.
+func DeriveLoginKey(password, salt []byte, p KDFParams) []byte {
+	m := argon2.IDKey(password, salt, p.Time, p.MemoryKiB, p.Threads, KeySize)
+	return hkdfKey(m, infoLogin)
+}

@@ -1,0 +1,87 @@
+package syncclient
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/madoguchi-jp/madoguchi/app/server"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+)
+
+// Session is a login session with the server: a bearer token that the
+// server accepts only from this device, until Expires.
+type Session struct {
+	Login   string
+	Token   []byte
+	Expires time.Time
+	Admin   bool
+}
+
+// LoginKey asks the server for login's salt and parameters and derives
+// the auth key from the password (vault.DeriveLoginKey). The password
+// never leaves this function.
+func (c *Client) LoginKey(ctx context.Context, login, password string) ([]byte, error) {
+	body, err := json.Marshal(server.LoginSaltRequest{Login: login})
+	if err != nil {
+		return nil, err
+	}
+	var salt server.LoginSaltResponse
+	if err := call(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathLoginSalt, body, &salt); err != nil {
+		return nil, err
+	}
+	if len(salt.Salt) != vault.LoginSaltSize || !salt.KDF.Valid() {
+		return nil, fmt.Errorf("salt of %d bytes, kdf %+v from the server: %w", len(salt.Salt), salt.KDF, ErrRefused)
+	}
+	return vault.DeriveLoginKey([]byte(password), salt.Salt, salt.KDF), nil
+}
+
+// Login logs login in: salt, derivation of the auth key, login. A wrong
+// login or password gives ErrLoginFailed; ErrLoginLocked and
+// ErrRateLimited say to wait.
+func (c *Client) Login(ctx context.Context, login, password string) (Session, error) {
+	key, err := c.LoginKey(ctx, login, password)
+	if err != nil {
+		return Session{}, err
+	}
+	body, err := json.Marshal(server.LoginRequest{Login: login, AuthKey: key})
+	if err != nil {
+		return Session{}, err
+	}
+	var ans server.LoginResponse
+	if err := call(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathLogin, body, &ans); err != nil {
+		return Session{}, err
+	}
+	if len(ans.Token) != 32 {
+		return Session{}, fmt.Errorf("session token of %d bytes: %w", len(ans.Token), ErrRefused)
+	}
+	return Session{Login: login, Token: ans.Token, Expires: ans.Expires, Admin: ans.Admin}, nil
+}
+
+// Session asks the server what it knows of the session s.
+func (c *Client) Session(ctx context.Context, s Session) (server.SessionResponse, error) {
+	var ans server.SessionResponse
+	err := callAuth(ctx, c.hc, http.MethodGet, c.creds.Addr, server.PathSession, s.Token, nil, &ans)
+	return ans, err
+}
+
+// SetLogin registers login with password on the server (a new login, or a
+// new password), under the session s: an admin's session for any login,
+// anyone's for its own. A fresh salt is drawn; p are the Argon2id
+// parameters (vault.DefaultKDF unless there is a reason).
+func (c *Client) SetLogin(ctx context.Context, s Session, login, password string, p vault.KDFParams, admin bool) error {
+	salt := make([]byte, vault.LoginSaltSize)
+	if _, err := rand.Read(salt); err != nil {
+		return err
+	}
+	body, err := json.Marshal(server.SetLoginRequest{Login: login, Salt: salt, KDF: p,
+		AuthKey: vault.DeriveLoginKey([]byte(password), salt, p), Admin: admin})
+	if err != nil {
+		return err
+	}
+	var ans struct{}
+	return callAuth(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathLogins, s.Token, body, &ans)
+}
