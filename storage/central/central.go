@@ -98,6 +98,8 @@ type Store interface {
 	// ErrNotFound, ErrTokenUsed, ErrTokenExpired (at now), and ErrConflict
 	// for a device id the office has. The result is the stored device.
 	Enroll(ctx context.Context, tokenHash []byte, d Device, now time.Time) (Device, error)
+	// Token returns the stored token of a hash (ErrNotFound).
+	Token(ctx context.Context, tokenHash []byte) (Token, error)
 	// Device returns one device with its chain head and anchor.
 	Device(ctx context.Context, office, id string) (Device, error)
 	// Devices lists the office's devices by id (ErrNotFound for an
@@ -226,6 +228,9 @@ type Token struct {
 	Expires time.Time
 	UsedAt  time.Time // zero while unused
 	UsedBy  string    // the device enrolled with it
+	// FirstAdmin lets the device enrolled with it register the office's
+	// first admin login (the server checks that none exists yet).
+	FirstAdmin bool
 }
 
 // Login is the server's record of one person's login.

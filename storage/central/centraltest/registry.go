@@ -91,6 +91,27 @@ func testTokens(t *testing.T, b Backend) {
 		wantErr(t, s.AddToken(ctx, bad), central.ErrInvalid, name)
 	}
 
+	// A token's first-admin right is stored and read back, also once used.
+	fa := sha256.Sum256(randBytes(32))
+	if err := s.AddToken(ctx, central.Token{Hash: fa[:], Office: office, Created: now, Expires: now.Add(time.Hour), FirstAdmin: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Token(ctx, fa[:]); err != nil || !got.FirstAdmin || got.Office != office || !bytes.Equal(got.Hash, fa[:]) ||
+		!got.UsedAt.IsZero() || !got.Expires.Equal(central.Time(now.Add(time.Hour))) {
+		t.Fatalf("first-admin token %+v, %v", got, err)
+	}
+	if _, err := s.Enroll(ctx, fa[:], newDevice(office, "dev-6"), now); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Token(ctx, fa[:]); err != nil || !got.FirstAdmin || got.UsedBy != "dev-6" || !got.UsedAt.Equal(central.Time(now)) {
+		t.Fatalf("used first-admin token %+v, %v", got, err)
+	}
+	if got, err := s.Token(ctx, join); err != nil || got.FirstAdmin || got.UsedBy != "dev-2" {
+		t.Fatalf("ordinary token %+v, %v", got, err)
+	}
+	_, err = s.Token(ctx, unknown[:])
+	wantErr(t, err, central.ErrNotFound, "Token of an unknown hash")
+
 	devs, err := s.Devices(ctx, office)
 	if err != nil {
 		t.Fatal(err)
@@ -99,8 +120,8 @@ func testTokens(t *testing.T, b Backend) {
 	for _, d := range devs {
 		ids = append(ids, d.ID)
 	}
-	if fmt.Sprint(ids) != "[dev-1 dev-2 dev-4]" {
-		t.Fatalf("devices %v, want dev-1 dev-2 dev-4", ids)
+	if fmt.Sprint(ids) != "[dev-1 dev-2 dev-4 dev-6]" {
+		t.Fatalf("devices %v, want dev-1 dev-2 dev-4 dev-6", ids)
 	}
 }
 

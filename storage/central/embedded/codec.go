@@ -292,6 +292,9 @@ func encodeToken(t central.Token) []byte {
 	w.time(t.Expires)
 	w.time(t.UsedAt)
 	w.str(t.UsedBy)
+	if t.FirstAdmin {
+		w.u8(1) // absent in tokens stored before the field: false
+	}
 	return w.b
 }
 
@@ -299,6 +302,15 @@ func decodeToken(b []byte, hash []byte) (central.Token, error) {
 	r := newReader("token", b)
 	t := central.Token{Hash: bytes.Clone(hash), Office: r.str(central.MaxName), Created: r.time(), Expires: r.time(),
 		UsedAt: r.time(), UsedBy: r.str(central.MaxName)}
+	if r.err == nil && len(r.b) > 0 {
+		switch r.u8() {
+		case 0:
+		case 1:
+			t.FirstAdmin = true
+		default:
+			r.fail("token flags")
+		}
+	}
 	return t, r.end()
 }
 

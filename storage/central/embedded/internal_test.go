@@ -101,3 +101,27 @@ func TestCodecRoundTrip(t *testing.T) {
 		t.Fatalf("sequence beyond int64: %v", err)
 	}
 }
+
+// TestTokenCompat reads a token stored before FirstAdmin existed (no flags
+// byte) as an ordinary token, and refuses unknown flags.
+func TestTokenCompat(t *testing.T) {
+	now := central.Time(time.Now())
+	old := central.Token{Office: "office-a", Created: now, Expires: now.Add(time.Hour)}
+	b := encodeToken(old)
+	got, err := decodeToken(b, []byte("h"))
+	if err != nil || got.FirstAdmin || got.Office != "office-a" || !got.Expires.Equal(old.Expires) {
+		t.Fatalf("old token %+v, %v", got, err)
+	}
+	old.FirstAdmin = true
+	nb := encodeToken(old)
+	if len(nb) != len(b)+1 {
+		t.Fatalf("first-admin token of %d bytes, old %d", len(nb), len(b))
+	}
+	if got, err := decodeToken(nb, []byte("h")); err != nil || !got.FirstAdmin {
+		t.Fatalf("first-admin token %+v, %v", got, err)
+	}
+	nb[len(nb)-1] = 2
+	if _, err := decodeToken(nb, []byte("h")); !errors.Is(err, central.ErrCorrupt) {
+		t.Fatalf("unknown token flags: %v", err)
+	}
+}

@@ -388,6 +388,23 @@ func (s *Store) AddToken(ctx context.Context, t central.Token) error {
 	return nil
 }
 
+// Token returns a stored token (central.Store).
+func (s *Store) Token(ctx context.Context, hash []byte) (central.Token, error) {
+	var t central.Token
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		v, err := get(txn, tokenKey(hash), "token")
+		if err != nil {
+			return err
+		}
+		t, err = decodeToken(v, hash)
+		return err
+	})
+	if err != nil {
+		return central.Token{}, fmt.Errorf("token: %w", err)
+	}
+	return t, nil
+}
+
 // Enroll consumes a token and adds a device (central.Store).
 func (s *Store) Enroll(ctx context.Context, hash []byte, d central.Device, now time.Time) (central.Device, error) {
 	if err := central.CheckDevice(d); err != nil {

@@ -78,6 +78,8 @@ CREATE TABLE central_logins (
 	PRIMARY KEY (office, login)
 );
 `,
+	// 2: a token may let its device register the office's first admin.
+	`ALTER TABLE central_tokens ADD COLUMN first_admin boolean NOT NULL DEFAULT false;`,
 }
 
 // SchemaVersion is the schema this program writes.

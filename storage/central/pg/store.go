@@ -25,6 +25,7 @@
 package pg
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -346,8 +347,8 @@ func (s *Store) AddToken(ctx context.Context, t central.Token) error {
 		office = t.Office
 	}
 	err = s.do(ctx, func() error {
-		tag, err := s.pool.Exec(ctx, `INSERT INTO central_tokens (hash, office, created, expires) VALUES ($1, $2, $3, $4)
-ON CONFLICT (hash) DO NOTHING`, t.Hash, office, ts(t.Created), ts(t.Expires))
+		tag, err := s.pool.Exec(ctx, `INSERT INTO central_tokens (hash, office, created, expires, first_admin) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (hash) DO NOTHING`, t.Hash, office, ts(t.Created), ts(t.Expires), t.FirstAdmin)
 		switch {
 		case isCode(err, foreignKeyViolation):
 			return fmt.Errorf("office %s: %w", t.Office, central.ErrNotFound)
@@ -362,6 +363,26 @@ ON CONFLICT (hash) DO NOTHING`, t.Hash, office, ts(t.Created), ts(t.Expires))
 		return fmt.Errorf("add token: %w", err)
 	}
 	return nil
+}
+
+// Token returns a stored token (central.Store).
+func (s *Store) Token(ctx context.Context, hash []byte) (central.Token, error) {
+	var (
+		tok                  central.Token
+		office               pgtype.Text
+		created, exp, usedAt pgtype.Timestamptz
+	)
+	err := s.do(ctx, func() error {
+		err := s.pool.QueryRow(ctx, `SELECT office, created, expires, used_at, used_by, first_admin FROM central_tokens WHERE hash = $1`,
+			hash).Scan(&office, &created, &exp, &usedAt, &tok.UsedBy, &tok.FirstAdmin)
+		return notFound(err, "token")
+	})
+	if err != nil {
+		return central.Token{}, fmt.Errorf("token: %w", err)
+	}
+	tok.Hash = bytes.Clone(hash)
+	tok.Office, tok.Created, tok.Expires, tok.UsedAt = office.String, tm(created), tm(exp), tm(usedAt)
+	return tok, nil
 }
 
 // Enroll consumes a token and adds a device (central.Store).
