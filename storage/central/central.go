@@ -116,6 +116,9 @@ type Store interface {
 	// SetLogin stores the verifier of a login (new, or a new password),
 	// clearing its failures and lockout. ErrNotFound for an unknown office.
 	SetLogin(ctx context.Context, office, login string, verifier []byte) error
+	// Logins lists the office's logins by login (none for an office
+	// without logins or unknown).
+	Logins(ctx context.Context, office string) ([]Login, error)
 	// Login returns a login record.
 	Login(ctx context.Context, office, login string) (Login, error)
 	// LoginFailed counts a failed login at now, atomically, and locks the

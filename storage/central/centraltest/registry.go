@@ -248,6 +248,14 @@ func testLogins(t *testing.T, b Backend) {
 	if err != nil || !bytes.Equal(l.Verifier, v) || l.Failures != 0 || !l.LockedUntil.IsZero() || l.Office != o || l.Login != "yamada" {
 		t.Fatalf("login %+v, %v", l, err)
 	}
+	all, err := s.Logins(ctx, o)
+	if err != nil || len(all) != 2 || all[0].Login != "yamada" || !bytes.Equal(all[0].Verifier, v) || all[0].Office != o ||
+		all[1].Login != "受付の佐藤" || string(all[1].Verifier) != "other" {
+		t.Fatalf("Logins %+v, %v", all, err)
+	}
+	if none, err := s.Logins(ctx, "no-such-office"); err != nil || len(none) != 0 {
+		t.Fatalf("Logins of an unknown office: %+v, %v", none, err)
+	}
 
 	p := central.Lockout{After: 3, Base: 30 * time.Second, Max: 90 * time.Second}
 	now := time.Now()

@@ -504,6 +504,33 @@ func (s *Store) Devices(ctx context.Context, officeID string) ([]central.Device,
 	return out, err
 }
 
+// Logins lists an office's logins (central.Store).
+func (s *Store) Logins(ctx context.Context, officeID string) ([]central.Login, error) {
+	if err := central.CheckID("office", officeID); err != nil {
+		return nil, err
+	}
+	var out []central.Login
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		pfx := loginKey(officeID, "")
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: pfx, PrefetchValues: true})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			login := string(it.Item().Key()[len(pfx):])
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			l, err := decodeLogin(v, officeID, login)
+			if err != nil {
+				return err
+			}
+			out = append(out, l)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Revoke revokes a device (central.Store).
 func (s *Store) Revoke(ctx context.Context, officeID, id string, at time.Time) error {
 	if err := central.CheckDeviceArgs(officeID, id); err != nil {

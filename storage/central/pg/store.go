@@ -595,6 +595,34 @@ func scanLogin(row pgx.Row, office, login string) (central.Login, error) {
 	return l, nil
 }
 
+// Logins lists an office's logins (central.Store).
+func (s *Store) Logins(ctx context.Context, office string) ([]central.Login, error) {
+	if err := central.CheckID("office", office); err != nil {
+		return nil, err
+	}
+	var out []central.Login
+	err := s.do(ctx, func() error {
+		out = nil
+		rows, err := s.pool.Query(ctx, `SELECT login, `+loginColumns+` FROM central_logins WHERE office = $1 ORDER BY login COLLATE "C"`, office)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l := central.Login{Office: office}
+			var last, locked pgtype.Timestamptz
+			var failures int32
+			if err := rows.Scan(&l.Login, &l.Verifier, &failures, &last, &locked); err != nil {
+				return err
+			}
+			l.Failures, l.LastFailure, l.LockedUntil = int(failures), tm(last), tm(locked)
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
 // Login returns a login record (central.Store).
 func (s *Store) Login(ctx context.Context, office, login string) (central.Login, error) {
 	if err := central.CheckLoginArgs(office, login); err != nil {
