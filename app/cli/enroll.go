@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -31,11 +32,12 @@ func runEnroll(e *Env, args []string) error {
 			name = "PC"
 		}
 	}
-	o, s, err := e.open(&c)
+	o, s, pw, err := e.openKeep(&c)
 	if err != nil {
 		return err
 	}
 	defer o.Close()
+	defer clear(pw)
 	if !s.HasRole(office.RoleAdmin) {
 		return office.ErrForbidden
 	}
@@ -50,5 +52,17 @@ func runEnroll(e *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "このパソコン（%s）を %s のサーバーに登録しました。端末番号: %s\n", name, ans.Name, creds.Device)
+	// A first-admin code also registers this admin's server login; with
+	// an ordinary code the server refuses and nothing more happens.
+	err = cl.RegisterFirstAdmin(e.ctx, pos[0], c.as, string(pw), e.loginKDF())
+	switch {
+	case err == nil:
+		fmt.Fprintf(e.Stdout, "%s をこの窓口の最初の管理者としてサーバーに登録しました。\n", c.as)
+	case errors.Is(err, syncclient.ErrForbidden):
+	case errors.Is(err, syncclient.ErrAdminExists):
+		fmt.Fprintln(e.Stdout, "この窓口のサーバーにはすでに管理者がいるため、管理者の登録はしませんでした。")
+	default:
+		return err
+	}
 	return nil
 }

@@ -137,6 +137,7 @@ func runServerEnroll(e *Env, args []string) error {
 	fs.StringVar(&addr, "addr", "", "登録コードに入れるアドレス（省略時は server init の --addr）")
 	fs.StringVar(&dsn, "database", "", "PostgreSQL の接続先（postgres://…）")
 	fs.DurationVar(&expires, "expires", 24*time.Hour, "登録コードの有効期間（例: 24h, 30m）")
+	firstAdmin := fs.Bool("first-admin", false, "最初の管理者を登録できるコードにする（管理者がまだいないときだけ）")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -159,6 +160,7 @@ func runServerEnroll(e *Env, args []string) error {
 	}
 	now := time.Now()
 	tok, t := id.NewTokenFor(now, now.Add(expires))
+	t.FirstAdmin = *firstAdmin
 	st, err := openCentral(e.ctx, data, dsn)
 	switch {
 	case err == nil:
@@ -174,6 +176,9 @@ func runServerEnroll(e *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "%s への登録コードを作りました。有効期限: %s（1回だけ使えます）\n", id.Name, now.Add(expires).Format("2006-01-02 15:04"))
+	if *firstAdmin {
+		fmt.Fprintln(e.Stdout, "このコードで登録する人が、この窓口の最初の管理者になります。")
+	}
 	fmt.Fprintln(e.Stdout, "このコードは登録するパソコンだけに伝え、使い終わったら破棄してください。")
 	fmt.Fprintln(e.Stdout, server.Code{Addr: id.Addr, Pin: id.Pin(), Token: tok})
 	return nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 // common holds the flags every vault command takes.
@@ -59,23 +60,41 @@ func (e *Env) readSecret(file, what string) ([]byte, error) {
 // open logs in and returns the office and the session; close the office
 // when done.
 func (e *Env) open(c *common) (*office.Office, *office.Session, error) {
+	o, s, pw, err := e.openKeep(c)
+	clear(pw)
+	return o, s, err
+}
+
+// openKeep is open that also returns the password (clear it when done),
+// for a command that logs in to the server too.
+func (e *Env) openKeep(c *common) (*office.Office, *office.Session, []byte, error) {
 	if err := c.check(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	o, err := office.Open(c.vault, e.options())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	pw, err := e.readSecret(c.passwordFile, "パスワード")
 	if err != nil {
-		return nil, nil, err
+		o.Close()
+		return nil, nil, nil, err
 	}
 	s, err := o.Login(e.ctx, c.as, pw)
-	clear(pw)
 	if err != nil {
-		return nil, nil, err
+		clear(pw)
+		o.Close()
+		return nil, nil, nil, err
 	}
-	return o, s, nil
+	return o, s, pw, nil
+}
+
+// loginKDF is the Argon2id cost of a login key registered on the server.
+func (e *Env) loginKDF() vault.KDFParams {
+	if e.KDF != (vault.KDFParams{}) {
+		return e.KDF
+	}
+	return vault.DefaultKDF
 }
 
 func (e *Env) options() office.Options { return office.Options{KDF: e.KDF} }

@@ -190,6 +190,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+PathLogin, s.authenticated(s.doLogin))
 	mux.HandleFunc("GET "+PathSession, s.authenticated(s.withSession(s.sessionInfo)))
 	mux.HandleFunc("POST "+PathLogins, s.authenticated(s.withSession(s.setLogin)))
+	mux.HandleFunc("POST "+PathFirstAdmin, s.authenticated(s.firstAdmin))
 	return mux
 }
 

@@ -39,6 +39,9 @@ const (
 type tokenRequest struct {
 	Hash    []byte    `json:"hash"`
 	Expires time.Time `json:"expires"`
+	// FirstAdmin asks for a first-admin token (refused once the office
+	// has an admin).
+	FirstAdmin bool `json:"first_admin,omitempty"`
 }
 
 // NewTokenFor makes a new token for this server's office, valid until
@@ -53,6 +56,15 @@ func (id *Identity) NewTokenFor(now, expires time.Time) ([32]byte, central.Token
 func AddToken(ctx context.Context, st central.Store, id *Identity, t central.Token) error {
 	if err := EnsureOffice(ctx, st, id, t.Created); err != nil {
 		return err
+	}
+	if t.FirstAdmin {
+		has, err := HasAdmin(ctx, st, id.Office)
+		if err != nil {
+			return err
+		}
+		if has {
+			return ErrAdminExists
+		}
 	}
 	t.Office = id.Office
 	return st.AddToken(ctx, t)
@@ -99,7 +111,7 @@ func RequestToken(ctx context.Context, dataDir string, t central.Token) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	raw, err := json.Marshal(tokenRequest{Hash: t.Hash, Expires: t.Expires.UTC()})
+	raw, err := json.Marshal(tokenRequest{Hash: t.Hash, Expires: t.Expires.UTC(), FirstAdmin: t.FirstAdmin})
 	if err != nil {
 		return err
 	}
@@ -206,7 +218,7 @@ func (s *Server) importToken(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	return AddToken(ctx, s.Store, s.ID, central.Token{Hash: req.Hash, Created: s.now(), Expires: req.Expires})
+	return AddToken(ctx, s.Store, s.ID, central.Token{Hash: req.Hash, Created: s.now(), Expires: req.Expires, FirstAdmin: req.FirstAdmin})
 }
 
 // DecodeTokenRequest decodes a token request file strictly.

@@ -64,6 +64,12 @@ var (
 	// ErrSession: the session is unknown to the server, expired, or of
 	// another device; log in again.
 	ErrSession = errors.New("session invalid")
+	// ErrForbidden: the session may not do this (an admin's only). Errors
+	// that wrap it, or ErrAdminExists, wrap ErrRefused too.
+	ErrForbidden = errors.New("not allowed to this login")
+	// ErrAdminExists: a first admin was asked for, but the office has an
+	// admin already.
+	ErrAdminExists = errors.New("the office has an admin already")
 )
 
 // Files of the credentials, in DIR/device (folder 0700, files 0600).
@@ -325,6 +331,10 @@ func callAuth(ctx context.Context, hc *http.Client, method, addr, path string, t
 			return fmt.Errorf("%w (retry after %s s)", ErrRateLimited, resp.Header.Get("Retry-After"))
 		case server.ReasonSessionInvalid:
 			return ErrSession
+		case server.ReasonForbidden:
+			return fmt.Errorf("%w: %w", ErrRefused, ErrForbidden)
+		case server.ReasonAdminExists:
+			return fmt.Errorf("%w: %w", ErrRefused, ErrAdminExists)
 		}
 		return fmt.Errorf("HTTP %d %q: %w", resp.StatusCode, er.Error, ErrRefused)
 	}

@@ -85,3 +85,25 @@ func (c *Client) SetLogin(ctx context.Context, s Session, login, password string
 	var ans struct{}
 	return callAuth(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathLogins, s.Token, body, &ans)
 }
+
+// RegisterFirstAdmin registers login with password as the office's first
+// admin, right after Enroll with codeText (whose token must carry the
+// first-admin right). ErrAdminExists once the office has an admin,
+// ErrForbidden for a token without the right.
+func (c *Client) RegisterFirstAdmin(ctx context.Context, codeText, login, password string, p vault.KDFParams) error {
+	code, err := server.ParseCode(codeText)
+	if err != nil {
+		return err
+	}
+	salt := make([]byte, vault.LoginSaltSize)
+	if _, err := rand.Read(salt); err != nil {
+		return err
+	}
+	body, err := json.Marshal(server.FirstAdminRequest{Token: code.Token[:], Login: login, Salt: salt, KDF: p,
+		AuthKey: vault.DeriveLoginKey([]byte(password), salt, p)})
+	if err != nil {
+		return err
+	}
+	var ans struct{}
+	return call(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathFirstAdmin, body, &ans)
+}
