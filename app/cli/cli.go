@@ -75,6 +75,7 @@ func commands() []command {
 		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
+		{"devices", "中央サーバーに登録された端末の一覧・登録取消（管理者） (devices list|revoke)", runDevices},
 		{"server", "中央サーバー (server init|enroll、または server --data フォルダ --listen :8443 で起動)", runServer},
 		{"help", "この説明を表示する", nil},
 	}
@@ -198,11 +199,12 @@ func operation(cmd string, args []string) string {
 
 // subcommands are the words that may follow a command.
 var subcommands = map[string]map[string]bool{
-	"user":   {"add": true, "list": true, "roles": true, "disable": true, "enable": true, "reset": true},
-	"audit":  {"verify": true, "log": true},
-	"print":  {"sheet": true, "blank-sheet": true, "day-sheets": true, "reservation": true, "schedule": true, "attendance": true, "ledger": true},
-	"report": {"monthly": true, "yearly": true},
-	"server": {"init": true, "enroll": true},
+	"user":    {"add": true, "list": true, "roles": true, "disable": true, "enable": true, "reset": true},
+	"audit":   {"verify": true, "log": true},
+	"print":   {"sheet": true, "blank-sheet": true, "day-sheets": true, "reservation": true, "schedule": true, "attendance": true, "ledger": true},
+	"report":  {"monthly": true, "yearly": true},
+	"server":  {"init": true, "enroll": true},
+	"devices": {"list": true, "revoke": true},
 }
 
 // logError writes err to the support log and returns its path, or "" when

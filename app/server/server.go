@@ -191,6 +191,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+PathSession, s.authenticated(s.withSession(s.sessionInfo)))
 	mux.HandleFunc("POST "+PathLogins, s.authenticated(s.withSession(s.setLogin)))
 	mux.HandleFunc("POST "+PathFirstAdmin, s.authenticated(s.firstAdmin))
+	mux.HandleFunc("GET "+PathDevices, s.authenticated(s.withSession(s.listDevices)))
+	mux.HandleFunc("POST "+PathDeviceRevoke, s.authenticated(s.withSession(s.revokeDevice)))
 	return mux
 }
 

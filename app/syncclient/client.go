@@ -70,6 +70,10 @@ var (
 	// ErrAdminExists: a first admin was asked for, but the office has an
 	// admin already.
 	ErrAdminExists = errors.New("the office has an admin already")
+	// ErrOwnDevice: an admin cannot revoke the device it is working on.
+	ErrOwnDevice = errors.New("cannot revoke the device in use")
+	// ErrUnknownDevice: no such device in the office.
+	ErrUnknownDevice = errors.New("no such device")
 )
 
 // Files of the credentials, in DIR/device (folder 0700, files 0600).
@@ -333,6 +337,10 @@ func callAuth(ctx context.Context, hc *http.Client, method, addr, path string, t
 			return ErrSession
 		case server.ReasonForbidden:
 			return fmt.Errorf("%w: %w", ErrRefused, ErrForbidden)
+		case server.ReasonOwnDevice:
+			return ErrOwnDevice
+		case server.ReasonDeviceUnknown:
+			return ErrUnknownDevice
 		case server.ReasonAdminExists:
 			return fmt.Errorf("%w: %w", ErrRefused, ErrAdminExists)
 		}

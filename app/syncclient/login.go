@@ -107,3 +107,26 @@ func (c *Client) RegisterFirstAdmin(ctx context.Context, codeText, login, passwo
 	var ans struct{}
 	return call(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathFirstAdmin, body, &ans)
 }
+
+// Devices lists the office's devices (an admin's session; ErrForbidden
+// otherwise).
+func (c *Client) Devices(ctx context.Context, s Session) ([]server.DeviceInfo, error) {
+	var ans []server.DeviceInfo
+	err := callAuth(ctx, c.hc, http.MethodGet, c.creds.Addr, server.PathDevices, s.Token, nil, &ans)
+	return ans, err
+}
+
+// RevokeDevice revokes a device of the office: its certificate is refused
+// from its next request on (an admin's session; ErrOwnDevice for this
+// device, ErrUnknownDevice for an id the office does not have).
+func (c *Client) RevokeDevice(ctx context.Context, s Session, device string) error {
+	body, err := json.Marshal(server.RevokeRequest{Device: device})
+	if err != nil {
+		return err
+	}
+	var ans struct{}
+	return callAuth(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathDeviceRevoke, s.Token, body, &ans)
+}
+
+// Device is this client's device id.
+func (c *Client) Device() string { return c.creds.Device }
