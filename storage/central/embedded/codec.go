@@ -303,11 +303,12 @@ func decodeToken(b []byte, hash []byte) (central.Token, error) {
 	t := central.Token{Hash: bytes.Clone(hash), Office: r.str(central.MaxName), Created: r.time(), Expires: r.time(),
 		UsedAt: r.time(), UsedBy: r.str(central.MaxName)}
 	if r.err == nil && len(r.b) > 0 {
-		switch r.u8() {
-		case 0:
-		case 1:
+		// The flags byte is written only when a flag is set: a zero byte
+		// is not how this codec writes a token, so it is refused (one
+		// encoding per value).
+		if r.u8() == 1 {
 			t.FirstAdmin = true
-		default:
+		} else {
 			r.fail("token flags")
 		}
 	}
