@@ -39,10 +39,7 @@ const SchemaVersion = 1
 type Store struct {
 	db *badger.DB
 
-	// life guards closed: methods hold it for reading, Close for writing,
-	// so Close waits for running calls.
-	life   sync.RWMutex
-	closed bool
+	life central.Life // open until Close, which waits for running calls
 	// mu serialises the writes, so that cursors are given out and
 	// committed in one order.
 	mu sync.Mutex
@@ -125,30 +122,12 @@ func (s *Store) checkSchema() error {
 
 // Close closes the database; it waits for running calls.
 func (s *Store) Close() error {
-	s.life.Lock()
-	defer s.life.Unlock()
-	if s.closed {
-		return nil
-	}
-	s.closed = true
-	return s.db.Close()
+	return s.life.Close(s.db.Close)
 }
 
-// enter starts a call: ErrClosed after Close, the context's error when it
-// is done. The caller runs leave.
-func (s *Store) enter(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.life.RLock()
-	if s.closed {
-		s.life.RUnlock()
-		return central.ErrClosed
-	}
-	return nil
-}
+func (s *Store) enter(ctx context.Context) error { return s.life.Enter(ctx) }
 
-func (s *Store) leave() { s.life.RUnlock() }
+func (s *Store) leave() { s.life.Leave() }
 
 // update runs fn in a read-write transaction under the write mutex.
 func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) error {

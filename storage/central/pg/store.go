@@ -29,7 +29,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,8 +43,7 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 
-	life   sync.RWMutex
-	closed bool
+	life central.Life // open until Close, which waits for running calls
 }
 
 var _ central.Store = (*Store)(nil)
@@ -71,28 +69,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 
 // Close closes the pool; it waits for running calls.
 func (s *Store) Close() error {
-	s.life.Lock()
-	defer s.life.Unlock()
-	if !s.closed {
-		s.closed = true
-		s.pool.Close()
-	}
-	return nil
+	return s.life.Close(func() error { s.pool.Close(); return nil })
 }
 
-func (s *Store) enter(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.life.RLock()
-	if s.closed {
-		s.life.RUnlock()
-		return central.ErrClosed
-	}
-	return nil
-}
+func (s *Store) enter(ctx context.Context) error { return s.life.Enter(ctx) }
 
-func (s *Store) leave() { s.life.RUnlock() }
+func (s *Store) leave() { s.life.Leave() }
 
 // tx runs fn in a read-committed transaction, whatever the database's
 // default: a statement that waited for a row lock then reads the row as
