@@ -118,6 +118,9 @@ type Session struct {
 	roles []Role
 	keys  *vault.Keys
 	un    *vault.Unlocked
+	// retired are office keys replaced by a newer user table during the
+	// session (AdoptTable); zeroed at logout.
+	retired []*vault.Keys
 
 	// works is the work running outside o.mu (o.mu); Logout cancels it.
 	works map[*work]bool
@@ -297,6 +300,10 @@ func (o *Office) Login(ctx context.Context, login string, password []byte) (*Ses
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", err)
 	}
+	if err := o.initStoreKey(un.Keys); err != nil {
+		un.Zero()
+		return nil, err
+	}
 	if err := o.openStore(un.Keys); err != nil {
 		un.Zero()
 		return nil, err
@@ -341,6 +348,31 @@ func (o *Office) updateKeyring(fn func(*vault.Keyring) error) error {
 		o.setTrusted(kr, t)
 	}
 	return ferr
+}
+
+// initStoreKey makes the device store key of a vault that joined an
+// office (Join) at its first login; a vault with a store key is left as
+// it is. Call with o.mu held.
+func (o *Office) initStoreKey(keys *vault.Keys) error {
+	if o.kr.HasStoreKey() {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(o.dir, StoreDir)); err == nil {
+		// A store without its key: the keyring was replaced.
+		return fmt.Errorf("open store: keyring.json has no store key: %w", ErrWrongStoreKey)
+	}
+	err := o.updateKeyring(func(kr *vault.Keyring) error {
+		if kr.HasStoreKey() {
+			return nil
+		}
+		sk, err := kr.InitStoreKey(keys)
+		clear(sk)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("make store key: %w", err)
+	}
+	return nil
 }
 
 func (o *Office) openStore(keys *vault.Keys) error {
@@ -443,6 +475,9 @@ func (o *Office) closeLocked() error {
 		o.sess.stopWork()
 		o.sess.un.Zero()
 		o.sess.keys.Zero()
+		for _, k := range o.sess.retired {
+			k.Zero()
+		}
 		o.sess = nil
 		o.setTrusted(o.kr, nil)
 		o.cmu.Lock()

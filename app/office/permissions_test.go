@@ -31,6 +31,7 @@ func TestPermissionTable(t *testing.T) {
 		PermUsers:           "--- -A",
 		PermAudit:           "--- SA",
 		PermLedger:          "--O SA",
+		PermSync:            "RCO SA",
 	}
 	if len(permRoles) != len(want) {
 		t.Fatalf("permRoles has %d rows, the matrix %d", len(permRoles), len(want))
@@ -361,6 +362,17 @@ func permCases() []permCase {
 		}},
 		{method: "PrintStatistics", perm: PermStats, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.PrintStatistics(bg(e), e.s, "2026-10"))
+		}},
+		{method: "SignedTable", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
+			_, _, err := e.f.o.SignedTable(bg(e), e.s)
+			return "", err
+		}},
+		{method: "AdoptTable", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
+			b, _, err := e.f.o.SignedTable(context.Background(), e.s)
+			if err != nil {
+				return "", err
+			}
+			return err2(e.f.o.AdoptTable(bg(e), e.s, b)) // the same table: no change
 		}},
 		{method: "Ledger", perm: PermLedger, event: noEvent, call: func(e *permEnv) (string, error) { return err2(e.f.o.Ledger(bg(e), e.s)) }},
 		{method: "PrintLedger", perm: PermLedger, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {

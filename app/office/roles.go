@@ -114,6 +114,7 @@ const (
 	PermUsers                             // user accounts
 	PermAudit                             // read and verify the access log
 	PermLedger                            // read and print the handover ledger
+	PermSync                              // sync this PC with the central server (everyone)
 )
 
 var permRoles = map[Permission][]Role{
@@ -128,6 +129,7 @@ var permRoles = map[Permission][]Role{
 	PermUsers:           {RoleAdmin},
 	PermAudit:           {RoleSupervisor, RoleAdmin},
 	PermLedger:          {RoleSupervisor, RoleAdmin, RoleCoordinator},
+	PermSync:            {RoleReception, RoleConsultant, RoleCoordinator, RoleSupervisor, RoleAdmin},
 }
 
 // May reports whether the person may do p. Case work also needs the case key
