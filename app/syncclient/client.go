@@ -74,6 +74,18 @@ var (
 	ErrOwnDevice = errors.New("cannot revoke the device in use")
 	// ErrUnknownDevice: no such device in the office.
 	ErrUnknownDevice = errors.New("no such device")
+	// ErrChainBroken: the server refused a push that does not continue
+	// this device's chain as the server has it. Errors that wrap it wrap
+	// ErrRefused too.
+	ErrChainBroken = errors.New("push does not continue the device's chain on the server")
+	// ErrEnvelopeConflict: the server holds one of the pushed versions with
+	// other bytes.
+	ErrEnvelopeConflict = errors.New("a version is stored on the server with other bytes")
+	// ErrTableStale: the server holds a user table with the same or a
+	// higher serial.
+	ErrTableStale = errors.New("the server has a newer user table")
+	// ErrNoTable: the office has no user table on the server yet.
+	ErrNoTable = errors.New("no user table on the server")
 )
 
 // Files of the credentials, in DIR/device (folder 0700, files 0600).
@@ -289,67 +301,98 @@ func call(ctx context.Context, hc *http.Client, method, addr, path string, body 
 
 // callAuth is call with a session token (nil: none).
 func callAuth(ctx context.Context, hc *http.Client, method, addr, path string, token, body []byte, out any) error {
+	raw, err := do(ctx, hc, method, addr, path, token, "application/json", body, maxAnswer)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("answer: %v: %w", err, ErrRefused)
+	}
+	return nil
+}
+
+// do makes one request with body of the content type (none when body is
+// nil) and returns the answer's body, at most max bytes, or the refusal
+// mapped to this package's errors.
+func do(ctx context.Context, hc *http.Client, method, addr, path string, token []byte, ctype string, body []byte, max int) ([]byte, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, "https://"+addr+path, rd)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", ctype)
 	}
 	if token != nil {
 		req.Header.Set("Authorization", "Bearer "+base64.RawURLEncoding.EncodeToString(token))
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return classify(ctx, err)
+		return nil, classify(ctx, err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
-	if err != nil {
-		return fmt.Errorf("%v: %w", err, ErrUnreachable)
+	if resp.StatusCode != http.StatusOK {
+		max = maxAnswer
 	}
-	if len(raw) > maxAnswer {
-		return fmt.Errorf("answer over %d bytes: %w", maxAnswer, ErrRefused)
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, int64(max)+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%v: %w", err, ErrUnreachable)
+	}
+	if len(raw) > max {
+		return nil, fmt.Errorf("answer over %d bytes: %w", max, ErrRefused)
 	}
 	if resp.StatusCode != http.StatusOK {
-		var er server.ErrorResponse
-		_ = json.Unmarshal(raw, &er)
-		switch er.Error {
-		case server.ReasonTokenUsed:
-			return fmt.Errorf("%w: %w", ErrTokenRefused, ErrTokenUsed)
-		case server.ReasonTokenExpired:
-			return fmt.Errorf("%w: %w", ErrTokenRefused, ErrTokenExpired)
-		case server.ReasonRevoked:
-			return fmt.Errorf("%w: %w", ErrRefused, ErrRevoked)
-		case server.ReasonTokenUnknown:
-			return fmt.Errorf("unknown token: %w", ErrTokenRefused)
-		case server.ReasonLoginFailed:
-			return ErrLoginFailed
-		case server.ReasonLoginLocked:
-			return fmt.Errorf("%w (retry after %s s)", ErrLoginLocked, resp.Header.Get("Retry-After"))
-		case server.ReasonRateLimited:
-			return fmt.Errorf("%w (retry after %s s)", ErrRateLimited, resp.Header.Get("Retry-After"))
-		case server.ReasonSessionInvalid:
-			return ErrSession
-		case server.ReasonForbidden:
-			return fmt.Errorf("%w: %w", ErrRefused, ErrForbidden)
-		case server.ReasonOwnDevice:
-			return ErrOwnDevice
-		case server.ReasonDeviceUnknown:
-			return ErrUnknownDevice
-		case server.ReasonAdminExists:
-			return fmt.Errorf("%w: %w", ErrRefused, ErrAdminExists)
-		}
-		return fmt.Errorf("HTTP %d %q: %w", resp.StatusCode, er.Error, ErrRefused)
+		return nil, refusal(resp, raw)
 	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("answer: %v: %w", err, ErrRefused)
+	return raw, nil
+}
+
+// refusal maps the server's answer to a refused request to this package's
+// errors.
+func refusal(resp *http.Response, raw []byte) error {
+	var er server.ErrorResponse
+	_ = json.Unmarshal(raw, &er)
+	switch er.Error {
+	case server.ReasonTokenUsed:
+		return fmt.Errorf("%w: %w", ErrTokenRefused, ErrTokenUsed)
+	case server.ReasonTokenExpired:
+		return fmt.Errorf("%w: %w", ErrTokenRefused, ErrTokenExpired)
+	case server.ReasonRevoked:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrRevoked)
+	case server.ReasonTokenUnknown:
+		return fmt.Errorf("unknown token: %w", ErrTokenRefused)
+	case server.ReasonLoginFailed:
+		return ErrLoginFailed
+	case server.ReasonLoginLocked:
+		return fmt.Errorf("%w (retry after %s s)", ErrLoginLocked, resp.Header.Get("Retry-After"))
+	case server.ReasonRateLimited:
+		return fmt.Errorf("%w (retry after %s s)", ErrRateLimited, resp.Header.Get("Retry-After"))
+	case server.ReasonSessionInvalid:
+		return ErrSession
+	case server.ReasonForbidden:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrForbidden)
+	case server.ReasonOwnDevice:
+		return ErrOwnDevice
+	case server.ReasonDeviceUnknown:
+		return ErrUnknownDevice
+	case server.ReasonAdminExists:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrAdminExists)
+	case server.ReasonChainBroken:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrChainBroken)
+	case server.ReasonEnvelopeConflict:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrEnvelopeConflict)
+	case server.ReasonTableStale:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrTableStale)
+	case server.ReasonNoTable:
+		return ErrNoTable
 	}
-	return nil
+	return fmt.Errorf("HTTP %d %q: %w", resp.StatusCode, er.Error, ErrRefused)
 }
 
 // classify names a transport error: a pin mismatch, a refusal by the

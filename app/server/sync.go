@@ -1,0 +1,154 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/madoguchi-jp/madoguchi/app/syncproto"
+	"github.com/madoguchi-jp/madoguchi/storage/central"
+)
+
+// Paths of sync (a person's session on an enrolled device).
+const (
+	PathPush  = "/v1/push"
+	PathPull  = "/v1/pull"
+	PathTable = "/v1/table"
+)
+
+// Reasons of a refused sync request.
+const (
+	// ReasonChainBroken: the push does not continue the device's chain as
+	// the server has it (the client's state and the server's differ).
+	ReasonChainBroken = "chain_broken"
+	// ReasonEnvelopeConflict: an envelope (id, rev) is stored with other
+	// bytes.
+	ReasonEnvelopeConflict = "envelope_conflict"
+	// ReasonTableStale: the offered user table's serial is not above the
+	// stored one's.
+	ReasonTableStale = "table_stale"
+	// ReasonNoTable: the office has no user table on the server yet.
+	ReasonNoTable = "no_table"
+)
+
+// maxPushBody bounds a push request: the batch's data and its framing.
+const maxPushBody = central.MaxBatchBytes + central.MaxBatch*(central.MaxID+central.MaxRev+central.MaxHash*2+central.MaxSig+64) + 1<<16
+
+// TableMessage is the body of GET and PUT /v1/table: the office's signed
+// user table as the PCs keep it (opaque to the server) and its serial.
+type TableMessage struct {
+	Serial uint64 `json:"serial"`
+	Data   []byte `json:"data"`
+}
+
+// maxTableBody bounds a table message (base64 of MaxTable and framing).
+const maxTableBody = central.MaxTable*4/3 + 1<<10
+
+func (s *Server) push(w http.ResponseWriter, r *http.Request, se session) {
+	raw, err := io.ReadAll(io.LimitReader(http.MaxBytesReader(w, r.Body, maxPushBody), maxPushBody+1))
+	if err != nil {
+		refuse(w, http.StatusBadRequest, ReasonBadRequest)
+		return
+	}
+	req, err := syncproto.UnmarshalPushRequest(raw)
+	if err != nil {
+		s.logf("push refused: device %s: %v", se.device, err)
+		refuse(w, http.StatusBadRequest, ReasonBadRequest)
+		return
+	}
+	b := central.Batch{Office: s.ID.Office, Device: se.device, Envelopes: req.Envelopes, Anchor: req.Anchor, At: s.now()}
+	if b.Anchor != nil {
+		b.Anchor.At = b.At
+	}
+	res, err := s.Store.Push(r.Context(), b)
+	if err != nil {
+		s.storeRefusal(w, "push", se, err)
+		return
+	}
+	out := syncproto.PushResponse{Stored: res.Stored, Duplicates: res.Duplicates,
+		Head: syncproto.Head{Seq: res.Head.Seq, Hash: res.Head.Hash}, Last: res.Last}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	_, _ = w.Write(out.Marshal())
+}
+
+func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
+	q := r.URL.Query()
+	after, err1 := strconv.ParseUint(q.Get("after"), 10, 63)
+	limit, err2 := strconv.Atoi(q.Get("limit"))
+	if q.Get("limit") == "" {
+		limit, err2 = 0, nil
+	}
+	if err1 != nil || err2 != nil || limit < 0 || limit > central.MaxPage {
+		refuse(w, http.StatusBadRequest, ReasonBadRequest)
+		return
+	}
+	p, err := s.Store.Pull(r.Context(), s.ID.Office, after, limit)
+	if err != nil {
+		s.storeRefusal(w, "pull", se, err)
+		return
+	}
+	out := syncproto.PullResponse{Envelopes: p.Envelopes, Next: p.Next, Last: p.Last}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	_, _ = w.Write(out.Marshal())
+}
+
+func (s *Server) getTable(w http.ResponseWriter, r *http.Request, se session) {
+	t, err := s.Store.Table(r.Context(), s.ID.Office)
+	if errors.Is(err, central.ErrNotFound) {
+		refuse(w, http.StatusNotFound, ReasonNoTable)
+		return
+	}
+	if err != nil {
+		s.storeRefusal(w, "table", se, err)
+		return
+	}
+	reply(w, TableMessage{Serial: t.Serial, Data: t.Data})
+}
+
+func (s *Server) putTable(w http.ResponseWriter, r *http.Request, se session) {
+	var m TableMessage
+	if err := decodeStrict(http.MaxBytesReader(w, r.Body, maxTableBody), maxTableBody, &m); err != nil {
+		refuse(w, http.StatusBadRequest, ReasonBadRequest)
+		return
+	}
+	// Only an admin changes the user table (on a PC, signed with the
+	// office admin key, which the server does not have): a person without
+	// the admin role cannot park a table with a huge serial here.
+	if !se.admin {
+		s.logf("table refused: device %s login %s is not an admin", se.device, s.loginTag(se.login))
+		refuse(w, http.StatusForbidden, ReasonForbidden)
+		return
+	}
+	err := s.Store.PutTable(r.Context(), s.ID.Office, central.Table{Serial: m.Serial, Data: m.Data, Device: se.device, At: s.now()})
+	if errors.Is(err, central.ErrConflict) {
+		refuse(w, http.StatusConflict, ReasonTableStale)
+		return
+	}
+	if err != nil {
+		s.storeRefusal(w, "table", se, err)
+		return
+	}
+	reply(w, struct{}{})
+}
+
+// storeRefusal answers a store error of a sync request.
+func (s *Server) storeRefusal(w http.ResponseWriter, what string, se session, err error) {
+	switch {
+	case errors.Is(err, central.ErrRevoked):
+		refuse(w, http.StatusForbidden, ReasonRevoked)
+	case errors.Is(err, central.ErrChainBroken):
+		s.logf("%s refused: device %s: %v", what, se.device, err)
+		refuse(w, http.StatusConflict, ReasonChainBroken)
+	case errors.Is(err, central.ErrConflict):
+		s.logf("%s refused: device %s: %v", what, se.device, err)
+		refuse(w, http.StatusConflict, ReasonEnvelopeConflict)
+	case errors.Is(err, central.ErrInvalid):
+		s.logf("%s refused: device %s: %v", what, se.device, err)
+		refuse(w, http.StatusBadRequest, ReasonBadRequest)
+	default:
+		s.logf("%s: device %s: %v", what, se.device, fmt.Errorf("store: %w", err))
+		refuse(w, http.StatusInternalServerError, ReasonInternal)
+	}
+}

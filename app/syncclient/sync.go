@@ -1,0 +1,120 @@
+package syncclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/madoguchi-jp/madoguchi/app/server"
+	"github.com/madoguchi-jp/madoguchi/app/syncer"
+	"github.com/madoguchi-jp/madoguchi/app/syncproto"
+	"github.com/madoguchi-jp/madoguchi/storage/central"
+)
+
+// maxPullAnswer bounds a pull answer: a page of MaxPageBytes, or one
+// envelope of MaxEnvelope, and the framing of MaxPage envelopes.
+const maxPullAnswer = central.MaxEnvelope + central.MaxPageBytes + central.MaxPage*(1<<10)
+
+// maxTableAnswer bounds the answer of GET /v1/table.
+const maxTableAnswer = central.MaxTable*4/3 + 1<<10
+
+// Push sends one batch of this device's chain under the session s. The
+// server stores it atomically; a batch it holds already changes nothing.
+func (c *Client) Push(ctx context.Context, s Session, req *syncproto.PushRequest) (*syncproto.PushResponse, error) {
+	raw, err := do(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathPush, s.Token, "application/octet-stream", req.Marshal(), maxAnswer)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := syncproto.UnmarshalPushResponse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("push answer: %w", err)
+	}
+	return resp, nil
+}
+
+// Pull asks for up to limit envelopes after the cursor (limit 0: the
+// server's page size). The answer is decoded, not checked: the caller runs
+// it through a syncproto.Checker.
+func (c *Client) Pull(ctx context.Context, s Session, after uint64, limit int) (*syncproto.PullResponse, error) {
+	q := url.Values{"after": {strconv.FormatUint(after, 10)}}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	raw, err := do(ctx, c.hc, http.MethodGet, c.creds.Addr, server.PathPull+"?"+q.Encode(), s.Token, "", nil, maxPullAnswer)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := syncproto.UnmarshalPullResponse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("pull answer: %w", err)
+	}
+	return resp, nil
+}
+
+// Table returns the office's signed user table as the server keeps it
+// (ErrNoTable when none). The caller verifies it (office.AdoptTable).
+func (c *Client) Table(ctx context.Context, s Session) (server.TableMessage, error) {
+	var m server.TableMessage
+	raw, err := do(ctx, c.hc, http.MethodGet, c.creds.Addr, server.PathTable, s.Token, "", nil, maxTableAnswer)
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return m, fmt.Errorf("table answer: %v: %w", err, ErrRefused)
+	}
+	return m, nil
+}
+
+// PutTable offers the server a newer signed user table (an admin's
+// session); ErrTableStale when the server's is as new.
+func (c *Client) PutTable(ctx context.Context, s Session, m server.TableMessage) error {
+	body, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = do(ctx, c.hc, http.MethodPut, c.creds.Addr, server.PathTable, s.Token, "application/json", body, maxAnswer)
+	return err
+}
+
+// Remote is the server as app/syncer sees it: this client under the
+// session s.
+func (c *Client) Remote(s Session) syncer.Remote { return remote{c: c, s: s} }
+
+type remote struct {
+	c *Client
+	s Session
+}
+
+func (r remote) Office() string { return r.c.creds.Office }
+func (r remote) Device() string { return r.c.creds.Device }
+
+func (r remote) Push(ctx context.Context, req *syncproto.PushRequest) (*syncproto.PushResponse, error) {
+	return r.c.Push(ctx, r.s, req)
+}
+
+func (r remote) Pull(ctx context.Context, after uint64, limit int) (*syncproto.PullResponse, error) {
+	return r.c.Pull(ctx, r.s, after, limit)
+}
+
+func (r remote) Table(ctx context.Context) (uint64, []byte, bool, error) {
+	m, err := r.c.Table(ctx, r.s)
+	if errors.Is(err, ErrNoTable) {
+		return 0, nil, false, nil
+	}
+	return m.Serial, m.Data, err == nil, err
+}
+
+func (r remote) PutTable(ctx context.Context, serial uint64, data []byte) error {
+	if !r.s.Admin {
+		return syncer.ErrNotAdmin
+	}
+	err := r.c.PutTable(ctx, r.s, server.TableMessage{Serial: serial, Data: data})
+	if errors.Is(err, ErrForbidden) {
+		return fmt.Errorf("%w: %w", syncer.ErrNotAdmin, err)
+	}
+	return err
+}

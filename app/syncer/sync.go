@@ -1,0 +1,331 @@
+package syncer
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/madoguchi-jp/madoguchi/app/syncproto"
+	"github.com/madoguchi-jp/madoguchi/storage/central"
+)
+
+// Remote is the central server as sync sees it, bound to this device and a
+// person's session on it.
+type Remote interface {
+	// Office and Device are this device's office and device ids on the
+	// server: they are hashed into every link of the chain.
+	Office() string
+	Device() string
+	Push(ctx context.Context, req *syncproto.PushRequest) (*syncproto.PushResponse, error)
+	Pull(ctx context.Context, after uint64, limit int) (*syncproto.PullResponse, error)
+	// Table returns the server's signed user table; ok false when the
+	// office has none yet.
+	Table(ctx context.Context) (serial uint64, data []byte, ok bool, err error)
+	// PutTable offers a newer table; the server takes it from an admin's
+	// session only (ErrNotAdmin otherwise).
+	PutTable(ctx context.Context, serial uint64, data []byte) error
+}
+
+// Tables is the vault's signed user table as sync carries it: offered to
+// the server when newer, taken from it when the server's is newer (the
+// vault verifies it with the admin key pinned in the person's bundle).
+type Tables interface {
+	SignedTable(ctx context.Context) (data []byte, serial uint64, err error)
+	AdoptTable(ctx context.Context, data []byte) (bool, error)
+}
+
+// ErrNotAdmin is what a Remote's PutTable returns when the session may not
+// store the table (not an admin's); sync goes on without it.
+var ErrNotAdmin = errors.New("only an admin's session stores the user table")
+
+// State keys (Local.State, written by Apply and Acknowledge).
+const (
+	stateCursor  = "cursor"  // the server cursor pulled up to, 8 bytes
+	stateChecker = "checker" // syncproto.Checker.State
+	stateAcked   = "acked"   // this device's chain head the server acknowledged
+	statePending = "pending" // the push in flight: its size and heads claim
+)
+
+// Step names what Progress reports.
+type Step string
+
+// The steps of a sync.
+const (
+	StepTable Step = "table"
+	StepPull  Step = "pull"
+	StepPush  Step = "push"
+)
+
+// Progress is one report of a running sync: for pull, Done and Total are
+// server cursors (envelopes of the office); for push, versions.
+type Progress struct {
+	Step        Step
+	Done, Total uint64
+}
+
+// Options tune a sync.
+type Options struct {
+	// Tables, when set, carries the user table both ways first.
+	Tables Tables
+	// PageSize is the pull page (0: the server's).
+	PageSize int
+	// BatchSize is the most versions of one push (0: central.MaxBatch−1;
+	// one place is kept for the heads claim).
+	BatchSize int
+	// Progress, when set, is called after each page and batch.
+	Progress func(Progress)
+}
+
+// Result says what one sync did.
+type Result struct {
+	Applied      Applied // summed over the pages
+	Pulled       int     // envelopes of other devices pulled
+	Pushed       int     // versions of this device the server stored
+	Duplicates   int     // versions the server had already (a retried push)
+	TableTaken   bool    // a newer user table came from the server
+	TableOffered bool    // this vault's newer table went to the server
+	Cursor       uint64  // the server cursor after the sync
+}
+
+// Run syncs once: the user table, then pull until caught up (every page
+// checked against every device's chain and applied with the new cursor in
+// one local transaction), then push this device's new versions (each batch
+// acknowledged locally in one transaction). A crash or a cut connection at
+// any point is resumed by the next Run without loss or double apply. An
+// error wrapping one of syncproto's detection errors (ErrWithheld,
+// ErrDropped, …) means the server misbehaved: nothing of the offending
+// page was applied.
+func Run(ctx context.Context, l Local, r Remote, opt Options) (Result, error) {
+	var res Result
+	if opt.Tables != nil {
+		if err := syncTable(ctx, opt.Tables, r, &res, opt); err != nil {
+			return res, err
+		}
+	}
+	checker, acked, err := loadState(ctx, l, r)
+	if err != nil {
+		return res, err
+	}
+	if err := pull(ctx, l, r, checker, acked, opt, &res); err != nil {
+		return res, err
+	}
+	if err := push(ctx, l, r, checker, acked, opt, &res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func syncTable(ctx context.Context, t Tables, r Remote, res *Result, opt Options) error {
+	report(opt, Progress{Step: StepTable})
+	mine, serial, err := t.SignedTable(ctx)
+	if err != nil {
+		return fmt.Errorf("user table: %w", err)
+	}
+	theirs, data, ok, err := r.Table(ctx)
+	if err != nil {
+		return fmt.Errorf("user table from the server: %w", err)
+	}
+	switch {
+	case ok && theirs > serial:
+		if res.TableTaken, err = t.AdoptTable(ctx, data); err != nil {
+			return fmt.Errorf("user table from the server: %w", err)
+		}
+	case !ok || theirs < serial:
+		err := r.PutTable(ctx, serial, mine)
+		if err != nil && !errors.Is(err, ErrNotAdmin) {
+			return fmt.Errorf("user table to the server: %w", err)
+		}
+		res.TableOffered = err == nil
+	}
+	return nil
+}
+
+func loadState(ctx context.Context, l Local, r Remote) (*syncproto.Checker, syncproto.Head, error) {
+	st, err := l.State(ctx, stateChecker)
+	if err != nil {
+		return nil, syncproto.Head{}, err
+	}
+	c, err := syncproto.NewChecker(r.Office(), r.Device(), st)
+	if err != nil {
+		return nil, syncproto.Head{}, fmt.Errorf("sync state: %w", err)
+	}
+	b, err := l.State(ctx, stateAcked)
+	if err != nil {
+		return nil, syncproto.Head{}, err
+	}
+	acked, err := decodeHead(b)
+	if err != nil {
+		return nil, syncproto.Head{}, fmt.Errorf("sync state: %w", err)
+	}
+	return c, acked, nil
+}
+
+func pull(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked syncproto.Head, opt Options, res *Result) error {
+	b, err := l.State(ctx, stateCursor)
+	if err != nil {
+		return err
+	}
+	var after uint64
+	if len(b) == 8 {
+		after = binary.BigEndian.Uint64(b)
+	} else if b != nil {
+		return fmt.Errorf("sync state: cursor of %d bytes: %w", len(b), syncproto.ErrMalformed)
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		resp, err := r.Pull(ctx, after, opt.PageSize)
+		if err != nil {
+			return fmt.Errorf("pull after %d: %w", after, err)
+		}
+		page := central.Page{Envelopes: resp.Envelopes, Next: resp.Next, Last: resp.Last}
+		envs, err := c.Page(after, page, l.SignKeys)
+		if err != nil {
+			return fmt.Errorf("pull after %d: %w", after, err)
+		}
+		in := make([]Incoming, 0, len(envs))
+		for _, e := range envs {
+			if e.Device == r.Device() {
+				continue // this device's own versions, stored here already
+			}
+			in = append(in, Incoming{ID: e.ID, Rev: e.Rev, Data: e.Data})
+		}
+		if len(resp.Envelopes) > 0 {
+			state := map[string][]byte{stateCursor: binary.BigEndian.AppendUint64(nil, resp.Next), stateChecker: c.State()}
+			a, err := l.Apply(ctx, in, state)
+			if err != nil {
+				return fmt.Errorf("apply after %d: %w", after, err)
+			}
+			res.Applied.add(a)
+			res.Pulled += len(in)
+			after = resp.Next
+		}
+		res.Cursor = after
+		report(opt, Progress{Step: StepPull, Done: after, Total: max(resp.Last, after)})
+		if len(resp.Envelopes) == 0 || after >= resp.Last {
+			break
+		}
+	}
+	if err := c.CaughtUp(acked); err != nil {
+		return fmt.Errorf("pull: %w", err)
+	}
+	return nil
+}
+
+func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked syncproto.Head, opt Options, res *Result) error {
+	size := opt.BatchSize
+	if size <= 0 || size > central.MaxBatch-1 {
+		size = central.MaxBatch - 1
+	}
+	login, sign := l.Signer()
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// A push whose answer was lost is sent again byte for byte: the
+		// same versions and the same heads claim, so the server finds it
+		// stored. Its size and claim were kept before it was sent.
+		n, claim, err := pending(ctx, l)
+		if err != nil {
+			return err
+		}
+		limit := size
+		if claim != nil {
+			limit = n
+		}
+		out, err := l.Outbox(ctx, limit)
+		if err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		if claim != nil && len(out) != n {
+			return fmt.Errorf("sync state: the push in flight had %d versions, the outbox has %d: %w", n, len(out), syncproto.ErrMalformed)
+		}
+		if claim == nil {
+			claim = syncproto.HeadsItem(r.Device(), acked.Seq+uint64(len(out))+1, c.Heads()).Data
+			p := encodePending(len(out), claim)
+			if err := l.Acknowledge(ctx, nil, map[string][]byte{statePending: p}); err != nil {
+				return fmt.Errorf("push: %w", err)
+			}
+		}
+		items := make([]syncproto.Item, 0, len(out)+1)
+		for _, o := range out {
+			items = append(items, syncproto.Item{ID: o.ID, Rev: o.Rev, Data: o.Data})
+		}
+		hi := syncproto.HeadsItem(r.Device(), acked.Seq+uint64(len(out))+1, nil)
+		hi.Data = claim
+		items = append(items, hi)
+		envs, head := syncproto.Links(r.Office(), r.Device(), acked, login, sign, items)
+		req := &syncproto.PushRequest{Envelopes: envs}
+		if a, ok, err := l.Anchor(ctx); err != nil {
+			return fmt.Errorf("push: %w", err)
+		} else if ok {
+			req.Anchor = &central.Anchor{Seq: a.Seq, Hash: a.Hash, Sig: a.Sig}
+		}
+		resp, err := r.Push(ctx, req)
+		if err != nil {
+			return fmt.Errorf("push of %d versions: %w", len(out), err)
+		}
+		if err := c.Pushed(resp.Head, head); err != nil {
+			return fmt.Errorf("push: %w", err)
+		}
+		if err := l.Acknowledge(ctx, out, map[string][]byte{stateAcked: encodeHead(head), statePending: nil}); err != nil {
+			return fmt.Errorf("push: %w", err)
+		}
+		acked = head
+		res.Pushed += max(resp.Stored-1, 0) // the heads claim is not a version
+		res.Duplicates += resp.Duplicates
+		report(opt, Progress{Step: StepPush, Done: uint64(res.Pushed + res.Duplicates), Total: uint64(res.Pushed + res.Duplicates)})
+	}
+}
+
+func report(opt Options, p Progress) {
+	if opt.Progress != nil {
+		opt.Progress(p)
+	}
+}
+
+func (a *Applied) add(b Applied) {
+	a.New += b.New
+	a.Known += b.Known
+	a.Merged += b.Merged
+	a.Conflicts += b.Conflicts
+	a.Unopened += b.Unopened
+}
+
+// encodeHead encodes a chain head as state: 8 bytes of sequence and the
+// hash.
+func encodeHead(h syncproto.Head) []byte {
+	return append(binary.BigEndian.AppendUint64(nil, h.Seq), h.Hash...)
+}
+
+func decodeHead(b []byte) (syncproto.Head, error) {
+	switch {
+	case b == nil:
+		return syncproto.Head{}, nil
+	case len(b) < 8 || len(b) > 8+central.MaxHash || (len(b) == 8) != (binary.BigEndian.Uint64(b) == 0):
+		return syncproto.Head{}, fmt.Errorf("chain head of %d bytes: %w", len(b), syncproto.ErrMalformed)
+	}
+	return syncproto.Head{Seq: binary.BigEndian.Uint64(b), Hash: append([]byte(nil), b[8:]...)}, nil
+}
+
+// encodePending is the push in flight: its number of versions and the
+// heads claim it carries.
+func encodePending(n int, claim []byte) []byte {
+	return append(binary.BigEndian.AppendUint32(nil, uint32(n)), claim...)
+}
+
+func pending(ctx context.Context, l Local) (int, []byte, error) {
+	b, err := l.State(ctx, statePending)
+	if err != nil || len(b) == 0 {
+		return 0, nil, err
+	}
+	if len(b) < 4 || binary.BigEndian.Uint32(b) == 0 || binary.BigEndian.Uint32(b) >= central.MaxBatch {
+		return 0, nil, fmt.Errorf("sync state: push in flight of %d bytes: %w", len(b), syncproto.ErrMalformed)
+	}
+	return int(binary.BigEndian.Uint32(b)), b[4:], nil
+}
