@@ -22,7 +22,10 @@
 //     the head of each device's push chain and its access-log anchor;
 //   - one-time enrollment tokens, kept as hashes;
 //   - login records: a slow-hash verifier of each person's auth key, and the
-//     failure counter and lockout.
+//     failure counter and lockout;
+//   - the office's newest signed user table, as opaque bytes with the serial
+//     its client declared (the server has no admin key to verify it; clients
+//     do, and refuse a lower serial).
 //
 // Every method takes a context first; errors wrap the sentinels below (test
 // with errors.Is). Implementations are safe for concurrent use.
@@ -40,7 +43,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: something with that key exists with other content: an
 	// envelope (id, rev) with other bytes, a device id or token already
-	// stored, an office that a founding token would create again.
+	// stored, an office that a founding token would create again, a user
+	// table whose serial is below the stored one's or equal to it with
+	// other bytes.
 	ErrConflict = errors.New("conflict with stored data")
 	// ErrChainBroken: a push does not continue the device's stored chain
 	// head (a gap, a replay, a fork), or an access-log anchor that goes
@@ -128,6 +133,17 @@ type Store interface {
 	LoginSucceeded(ctx context.Context, office, login string) error
 	// DeleteLogin removes a login (a person removed from the office).
 	DeleteLogin(ctx context.Context, office, login string) error
+
+	// PutTable stores t as the office's table when t.Serial is above the
+	// stored one's; the same serial with the same bytes changes nothing
+	// (no error); a lower serial, or the same serial with other bytes,
+	// fails with ErrConflict (wrapping it with the stored serial).
+	// ErrNotFound for an unknown office. The compare and the store are
+	// one atomic step, also between server processes: racing puts never
+	// lower the serial.
+	PutTable(ctx context.Context, office string, t Table) error
+	// Table returns the office's table; ErrNotFound when none was stored.
+	Table(ctx context.Context, office string) (Table, error)
 
 	// Close releases the store; later calls give ErrClosed.
 	Close() error
@@ -244,6 +260,21 @@ type Login struct {
 	Failures    int    // failed logins in a row
 	LastFailure time.Time
 	LockedUntil time.Time // zero when not locked
+}
+
+// Table is the office's newest signed user table as the server keeps it:
+// opaque bytes with the serial the client declared.
+//
+// The table (logins, roles, public keys, each person's sealed key bundle,
+// wrapped office keys) is signed by the office admin key on the PCs. The
+// server cannot open the bundles nor verify the signature; it keeps the
+// newest table so that a new PC can join and every PC learns changes, and
+// its only rule is that the serial never goes down.
+type Table struct {
+	Serial uint64 // 1 or more, at most 2^63−1 (PostgreSQL's bigint)
+	Data   []byte // at most MaxTable bytes
+	Device string // the device that stored it
+	At     time.Time
 }
 
 // Locked reports whether the login is locked at now.

@@ -28,6 +28,7 @@ const (
 	MaxBatchBytes = 128 << 20       // bytes of data in one push
 	MaxPage       = 1000            // envelopes in one page
 	MaxPageBytes  = 16 << 20        // data in one page, unless its first envelope alone is larger
+	MaxTable      = 16 << 20        // bytes of an office's signed user table
 	maxSeq        = math.MaxInt64   // PostgreSQL's bigint
 	sumDomain     = "madoguchi central envelope v1"
 )
@@ -343,4 +344,41 @@ func CheckDeviceArgs(office, id string) error {
 		return err
 	}
 	return CheckID("device", id)
+}
+
+// CheckTable checks the arguments of a PutTable and returns the table in
+// the store's form (its time as Time gives it): serial 1–2^63−1, data of
+// 1–MaxTable bytes, the device a valid id.
+func CheckTable(office string, t Table) (Table, error) {
+	if err := CheckID("office", office); err != nil {
+		return Table{}, err
+	}
+	if t.Serial == 0 || t.Serial > maxSeq {
+		return Table{}, fmt.Errorf("table serial %d (1–%d): %w", t.Serial, uint64(maxSeq), ErrInvalid)
+	}
+	if err := checkBytes("table", t.Data, 1, MaxTable); err != nil {
+		return Table{}, err
+	}
+	if err := CheckID("device", t.Device); err != nil {
+		return Table{}, err
+	}
+	t.At = Time(t.At)
+	return t, nil
+}
+
+// ReplaceTable decides a PutTable of serial over the stored table of the
+// office, whose serial is stored (0 when none is stored) and whose bytes
+// are the new ones when same: true to store the new table; false and nil
+// for the stored table again (no change); ErrConflict, naming the stored
+// serial, for a lower serial or the same serial with other bytes.
+func ReplaceTable(office string, stored, serial uint64, same bool) (bool, error) {
+	switch {
+	case serial > stored:
+		return true, nil
+	case serial < stored:
+		return false, fmt.Errorf("office %s: table serial %d is below the stored serial %d: %w", office, serial, stored, ErrConflict)
+	case same:
+		return false, nil
+	}
+	return false, fmt.Errorf("office %s: table serial %d is stored with other bytes (stored serial %d): %w", office, serial, stored, ErrConflict)
 }

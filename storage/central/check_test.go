@@ -2,6 +2,7 @@ package central
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -110,6 +111,53 @@ func TestSumCoversEveryField(t *testing.T) {
 		ch(&e)
 		if Sum(e) == Sum(base) {
 			t.Errorf("change %d keeps the sum", i)
+		}
+	}
+}
+
+func TestCheckTable(t *testing.T) {
+	at := time.Date(2026, 4, 1, 9, 0, 0, 999, time.Local)
+	got, err := CheckTable("o", Table{Serial: 1, Data: []byte{1}, Device: "d", At: at})
+	if err != nil || !got.At.Equal(Time(at)) || got.At.Location() != time.UTC {
+		t.Fatalf("CheckTable: %+v, %v", got, err)
+	}
+	if _, err := CheckTable("o", Table{Serial: maxSeq, Data: make([]byte, MaxTable), Device: "d"}); err != nil {
+		t.Fatalf("the largest table: %v", err)
+	}
+	for name, c := range map[string]struct {
+		office string
+		t      Table
+	}{
+		"serial 0":          {"o", Table{Data: []byte{1}, Device: "d"}},
+		"serial past int64": {"o", Table{Serial: maxSeq + 1, Data: []byte{1}, Device: "d"}},
+		"no data":           {"o", Table{Serial: 1, Device: "d"}},
+		"too much data":     {"o", Table{Serial: 1, Data: make([]byte, MaxTable+1), Device: "d"}},
+		"no device":         {"o", Table{Serial: 1, Data: []byte{1}}},
+		"bad device":        {"o", Table{Serial: 1, Data: []byte{1}, Device: "a b"}},
+		"no office":         {"", Table{Serial: 1, Data: []byte{1}, Device: "d"}},
+	} {
+		if _, err := CheckTable(c.office, c.t); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestReplaceTable(t *testing.T) {
+	for _, c := range []struct {
+		stored, serial uint64
+		same           bool
+		replace        bool
+		err            error
+	}{
+		{0, 1, false, true, nil}, {3, 4, false, true, nil}, {3, 4, true, true, nil},
+		{3, 3, true, false, nil}, {3, 3, false, false, ErrConflict}, {3, 2, true, false, ErrConflict}, {3, 2, false, false, ErrConflict},
+	} {
+		replace, err := ReplaceTable("o", c.stored, c.serial, c.same)
+		if replace != c.replace || !errors.Is(err, c.err) || (err == nil) != (c.err == nil) {
+			t.Errorf("stored %d, put %d, same %v: %v, %v", c.stored, c.serial, c.same, replace, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "stored serial 3") {
+			t.Errorf("conflict %q does not name the stored serial", err)
 		}
 	}
 }

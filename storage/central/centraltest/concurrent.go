@@ -181,6 +181,19 @@ func testTwoServers(t *testing.T, b Backend) {
 	wantErr(t, err, central.ErrRevoked, "a device revoked through the other server")
 	wantErr(t, a.Touch(ctx, d1.office, "dev-2", time.Now()), central.ErrRevoked, "contact of a revoked device")
 
+	// A table stored through one server binds the other.
+	if err := a.PutTable(ctx, d1.office, tableOf(3, "", d1.id, time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, c.PutTable(ctx, d1.office, tableOf(2, "", d2.id, time.Now())), central.ErrConflict, "a lower table through the other server")
+	wantErr(t, c.PutTable(ctx, d1.office, tableOf(3, "fork", d2.id, time.Now())), central.ErrConflict, "another table at its serial through the other server")
+	if err := c.PutTable(ctx, d1.office, tableOf(4, "", d2.id, time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.Table(ctx, d1.office); err != nil || got.Serial != 4 || got.Device != d2.id {
+		t.Fatalf("table through server a: %+v, %v", got, err)
+	}
+
 	// Login failures through both count together.
 	if err := a.SetLogin(ctx, d1.office, "suzuki", []byte("v")); err != nil {
 		t.Fatal(err)
@@ -216,8 +229,14 @@ func testReopen(t *testing.T, b Backend) {
 	if err := s.SetLogin(t.Context(), d.office, "ito", []byte("v")); err != nil {
 		t.Fatal(err)
 	}
+	tbl := tableOf(7, "before reopening", d.id, time.Now())
+	if err := s.PutTable(t.Context(), d.office, tbl); err != nil {
+		t.Fatal(err)
+	}
 	before, _ := s.Device(t.Context(), d.office, d.id)
 	s = b.Reopen(t, s)
+	wantTable(t, s, d.office, tbl)
+	wantErr(t, s.PutTable(t.Context(), d.office, tableOf(6, "", d.id, time.Now())), central.ErrConflict, "a lower table after reopening")
 	after, err := s.Device(t.Context(), d.office, d.id)
 	if err != nil || !sameDevice(before, after) {
 		t.Fatalf("device after reopening: %+v, %v; before %+v", after, err, before)
@@ -250,11 +269,16 @@ func testCanceled(t *testing.T, b Backend) {
 	wantErr(t, err, context.Canceled, "enroll with a canceled context")
 	_, err = s.LoginFailed(ctx, d.office, "x", time.Now(), central.DefaultLockout)
 	wantErr(t, err, context.Canceled, "login failure with a canceled context")
+	wantErr(t, s.PutTable(ctx, d.office, tableOf(1, "", d.id, time.Now())), context.Canceled, "put table with a canceled context")
+	_, err = s.Table(ctx, d.office)
+	wantErr(t, err, context.Canceled, "table with a canceled context")
 	// Nothing happened.
 	*d = saved
 	if r := push(t, s, d.batch("B", 3, 0)); r.Stored != 3 || r.Last != 3 {
 		t.Fatalf("push after a canceled one: %+v", r)
 	}
+	_, err = s.Table(t.Context(), d.office)
+	wantErr(t, err, central.ErrNotFound, "the table after a canceled put")
 	if _, err := s.Enroll(t.Context(), tok, newDevice("", "dev-2"), time.Now()); err != nil {
 		t.Fatalf("token after a canceled enrollment: %v", err)
 	}
@@ -270,6 +294,9 @@ func testClosed(t *testing.T, b Backend) {
 	wantErr(t, err, central.ErrClosed, "pull after close")
 	_, err = s.Push(t.Context(), d.batch("B", 1, 0))
 	wantErr(t, err, central.ErrClosed, "push after close")
+	wantErr(t, s.PutTable(t.Context(), d.office, tableOf(1, "", d.id, time.Now())), central.ErrClosed, "put table after close")
+	_, err = s.Table(t.Context(), d.office)
+	wantErr(t, err, central.ErrClosed, "table after close")
 	wantErr(t, s.Touch(t.Context(), d.office, d.id, time.Now()), central.ErrClosed, "touch after close")
 	if err := s.Close(); err != nil && !errors.Is(err, central.ErrClosed) {
 		t.Fatalf("second close: %v", err)

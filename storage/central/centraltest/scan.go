@@ -45,8 +45,9 @@ func people(n int) []person {
 }
 
 // testScan pushes envelopes that seal generated names and phone numbers
-// under a random key of the test's own, and looks for each of them in the
-// backend's bytes at rest: none may be there. A device name, which the
+// under a random key of the test's own, and stores a user table that
+// seals them too, and looks for each of them in the backend's bytes at
+// rest: none may be there. A device name and the table's header, which the
 // store keeps in the clear, must be found, so the scan is shown to see
 // what is stored.
 func testScan(t *testing.T, b Backend) {
@@ -79,6 +80,21 @@ func testScan(t *testing.T, b Backend) {
 	if err := s.SetLogin(t.Context(), office, "sato", randBytes(48)); err != nil {
 		t.Fatal(err)
 	}
+	// The user table: a clear header (a canary the scan must find) and the
+	// people's data sealed, as a table holds sealed key bundles.
+	tableCanary := randID("table-canary-")
+	tbl := []byte(tableCanary)
+	for _, p := range ps {
+		pt, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nonce := randBytes(aead.NonceSize())
+		tbl = append(tbl, aead.Seal(nonce, nonce, pt, []byte(tableCanary))...)
+	}
+	if err := s.PutTable(t.Context(), office, central.Table{Serial: 1, Data: tbl, Device: d.id, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
 	got := pullAll(t, s, office, 0, 0)
 	// The test's key opens what comes back: the store kept the sealed bytes.
 	for i, e := range got {
@@ -96,6 +112,9 @@ func testScan(t *testing.T, b Backend) {
 	raw := b.Raw(t, s)
 	if !inRaw(raw, canary) {
 		t.Fatalf("the scan does not find the device name %q that the store keeps in the clear (%d bytes scanned)", canary, len(raw))
+	}
+	if !inRaw(raw, tableCanary) {
+		t.Fatalf("the scan does not find the user table's clear header %q (%d bytes scanned)", tableCanary, len(raw))
 	}
 	for _, p := range ps {
 		for _, needle := range []string{p.Name, p.Kana, p.Business, p.Phone, p.Note} {

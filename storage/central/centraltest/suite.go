@@ -63,6 +63,8 @@ func Run(t *testing.T, b Backend) {
 		{"Devices", testDevices},
 		{"Logins", testLogins},
 		{"LoginFailuresConcurrent", testLoginConcurrent},
+		{"Table", testTable},
+		{"TableConcurrent", testTableConcurrent},
 		{"ConcurrentPushersPollingReader", testConcurrentPull},
 		{"TwoServersConverge", testTwoServers},
 		{"Reopen", testReopen},

@@ -20,6 +20,7 @@ import (
 //	i/<office>\x00<id>\x00<rev>        index by (id, rev): cursor (u64 BE) | Sum (32 bytes)
 //	t/<token hash, 32 bytes>           token record
 //	l/<office>\x00<login>              login record
+//	u/<office>                         the office's signed user table
 //
 // Values start with a format byte (1), except the index's 40 bytes;
 // integers are big-endian, byte strings and texts u32 length | bytes, times
@@ -48,6 +49,7 @@ func indexKey(office string, k central.Key) []byte {
 }
 func tokenKey(hash []byte) []byte          { return append(bytes.Clone(tokenPfx), hash...) }
 func loginKey(office, login string) []byte { return []byte("l/" + office + sep + login) }
+func tableKey(office string) []byte        { return []byte("u/" + office) }
 
 func cursorKey(office string, cursor uint64) []byte {
 	return binary.BigEndian.AppendUint64(cursorPrefix(office), cursor)
@@ -336,4 +338,25 @@ func decodeLogin(b []byte, office, login string) (central.Login, error) {
 	l.LastFailure = r.time()
 	l.LockedUntil = r.time()
 	return l, r.end()
+}
+
+// encodeTable stores an office's user table: serial, device, time, then
+// the table's bytes.
+func encodeTable(t central.Table) []byte {
+	w := writer{b: make([]byte, 0, 32+len(t.Device)+len(t.Data))}
+	w.u8(valueV1)
+	w.u64(t.Serial)
+	w.str(t.Device)
+	w.time(t.At)
+	w.bytes(t.Data)
+	return w.b
+}
+
+func decodeTable(b []byte) (central.Table, error) {
+	r := newReader("user table", b)
+	t := central.Table{Serial: r.seq(), Device: r.str(central.MaxName), At: r.time(), Data: r.bytes(central.MaxTable)}
+	if r.err == nil && (t.Serial == 0 || len(t.Data) == 0 || central.CheckID("device", t.Device) != nil) {
+		r.fail("serial %d, device %q, %d bytes", t.Serial, t.Device, len(t.Data))
+	}
+	return t, r.end()
 }

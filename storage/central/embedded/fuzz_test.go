@@ -103,3 +103,25 @@ func FuzzSplitCursorKey(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeTable(f *testing.F) {
+	now := central.Time(time.Unix(1_700_000_000, 123_456_000))
+	f.Add(encodeTable(central.Table{Serial: 3, Data: []byte("signed table"), Device: "dev-1", At: now}))
+	f.Add(encodeTable(central.Table{Serial: 1, Data: []byte{0}, Device: "d"}))
+	f.Add(encodeTable(central.Table{Serial: 0, Data: []byte{0}, Device: "d"}))
+	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tb, err := decodeTable(b)
+		if err != nil {
+			wantCorrupt(t, err)
+			return
+		}
+		if tb.Serial == 0 || len(tb.Data) == 0 || central.CheckID("device", tb.Device) != nil {
+			t.Fatalf("decode(%x) accepted %+v", b, tb)
+		}
+		if !bytes.Equal(encodeTable(tb), b) {
+			t.Fatalf("decode(%x) does not encode back", b)
+		}
+	})
+}

@@ -100,6 +100,30 @@ func TestCodecRoundTrip(t *testing.T) {
 	if _, err := decodeEnvelope(encodeEnvelope(e)); !errors.Is(err, central.ErrCorrupt) {
 		t.Fatalf("sequence beyond int64: %v", err)
 	}
+
+	tb := central.Table{Serial: math.MaxInt64, Data: bytes.Repeat([]byte{0xa5}, central.MaxTable), Device: "dev-1", At: now}
+	if got, err := decodeTable(encodeTable(tb)); err != nil || got.Serial != tb.Serial || !bytes.Equal(got.Data, tb.Data) ||
+		got.Device != tb.Device || !got.At.Equal(now) {
+		t.Fatalf("table round trip: serial %d, device %q, %d bytes, at %v: %v", got.Serial, got.Device, len(got.Data), got.At, err)
+	}
+	tb.At = time.Time{}
+	if got, err := decodeTable(encodeTable(tb)); err != nil || !got.At.IsZero() {
+		t.Fatalf("table without a time: %v, %v", got.At, err)
+	}
+	for name, bad := range map[string]central.Table{
+		"serial 0":            {Data: []byte{1}, Device: "d"},
+		"serial beyond int64": {Serial: math.MaxInt64 + 1, Data: []byte{1}, Device: "d"},
+		"no data":             {Serial: 1, Device: "d"},
+		"no device":           {Serial: 1, Data: []byte{1}},
+		"too much data":       {Serial: 1, Data: make([]byte, central.MaxTable+1), Device: "d"},
+	} {
+		if _, err := decodeTable(encodeTable(bad)); !errors.Is(err, central.ErrCorrupt) {
+			t.Errorf("table %s: %v", name, err)
+		}
+	}
+	if _, err := decodeTable(append(encodeTable(central.Table{Serial: 1, Data: []byte{1}, Device: "d"}), 0)); !errors.Is(err, central.ErrCorrupt) {
+		t.Fatalf("table with a trailing byte: %v", err)
+	}
 }
 
 // TestTokenCompat reads a token stored before FirstAdmin existed (no flags

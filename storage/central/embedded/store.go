@@ -10,7 +10,8 @@
 // polling with the last cursor seen never skips one.
 //
 // The directory holds only what the server may hold: sealed envelopes,
-// device records, token hashes and login verifiers. Badger's compression is
+// device records, token hashes, login verifiers and the offices' signed
+// user tables (whose key bundles are sealed). Badger's compression is
 // off (ciphertext does not compress), so a scan of the files for plaintext
 // sees the bytes as stored.
 package embedded
@@ -628,4 +629,65 @@ func (s *Store) DeleteLogin(ctx context.Context, officeID, login string) error {
 		}
 		return txn.Delete(loginKey(officeID, login))
 	})
+}
+
+// PutTable stores the office's user table if its serial is higher
+// (central.Store). The read of the stored serial and the write are one
+// transaction under the write mutex, which every write of the Store takes
+// and Badger's directory lock keeps to one process: no write can commit
+// between them, so the commit meets no conflict and the serial never goes
+// down.
+func (s *Store) PutTable(ctx context.Context, officeID string, t central.Table) error {
+	t, err := central.CheckTable(officeID, t)
+	if err != nil {
+		return fmt.Errorf("put user table: %w", err)
+	}
+	err = s.update(ctx, func(txn *badger.Txn) error {
+		if _, err := getOffice(txn, officeID); err != nil {
+			return err
+		}
+		var stored central.Table
+		v, err := get(txn, tableKey(officeID), "")
+		switch {
+		case err == nil:
+			if stored, err = decodeTable(v); err != nil {
+				return err
+			}
+		case !errors.Is(err, central.ErrNotFound):
+			return err
+		}
+		replace, err := central.ReplaceTable(officeID, stored.Serial, t.Serial,
+			t.Serial == stored.Serial && bytes.Equal(t.Data, stored.Data))
+		if err != nil || !replace {
+			return err
+		}
+		return txn.Set(tableKey(officeID), encodeTable(t))
+	})
+	if err != nil {
+		return fmt.Errorf("put user table %d of office %s: %w", t.Serial, officeID, err)
+	}
+	return nil
+}
+
+// Table returns the office's user table (central.Store).
+func (s *Store) Table(ctx context.Context, officeID string) (central.Table, error) {
+	if err := central.CheckID("office", officeID); err != nil {
+		return central.Table{}, fmt.Errorf("user table: %w", err)
+	}
+	var t central.Table
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		if _, err := getOffice(txn, officeID); err != nil {
+			return err
+		}
+		v, err := get(txn, tableKey(officeID), "user table of office "+officeID)
+		if err != nil {
+			return err
+		}
+		t, err = decodeTable(v)
+		return err
+	})
+	if err != nil {
+		return central.Table{}, fmt.Errorf("user table: %w", err)
+	}
+	return t, nil
 }

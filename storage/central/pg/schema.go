@@ -80,6 +80,18 @@ CREATE TABLE central_logins (
 `,
 	// 2: a token may let its device register the office's first admin.
 	`ALTER TABLE central_tokens ADD COLUMN first_admin boolean NOT NULL DEFAULT false;`,
+	// 3: each office's newest signed user table, opaque.
+	`
+CREATE TABLE central_tables (
+	office text PRIMARY KEY REFERENCES central_offices (id),
+	serial bigint NOT NULL CHECK (serial > 0),
+	data   bytea NOT NULL,
+	device text NOT NULL,
+	at     timestamptz
+);
+-- Mostly sealed key bundles: kept out of line without compressing.
+ALTER TABLE central_tables ALTER COLUMN data SET STORAGE EXTERNAL;
+`,
 }
 
 // SchemaVersion is the schema this program writes.

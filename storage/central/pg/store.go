@@ -20,13 +20,16 @@
 // 1, 2, 3, … without gaps. Pushes to other offices do not wait.
 //
 // Lock order: a push locks the office row, then the device row; Revoke and
-// Touch lock the device row only; Enroll locks the token row, then inserts.
-// No two of them wait for each other in opposite orders.
+// Touch lock the device row only; Enroll locks the token row, then inserts;
+// PutTable locks the office's row in central_tables only (its foreign key
+// check takes a key-share lock on the office row, which a push's lock does
+// not block). No two of them wait for each other in opposite orders.
 package pg
 
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"time"
@@ -669,4 +672,72 @@ func (s *Store) DeleteLogin(ctx context.Context, office, login string) error {
 		}
 		return err
 	})
+}
+
+// PutTable stores the office's user table if its serial is higher
+// (central.Store). One statement inserts the row or, when the office has
+// one, updates it only where its serial is lower: PostgreSQL's INSERT …
+// ON CONFLICT DO UPDATE is atomic under concurrency, and it locks the
+// conflicting row even when the WHERE refuses the update, re-checking the
+// WHERE against the newest committed version. So of racing puts, through
+// any servers, a lower serial never overwrites a higher one. When nothing
+// was written, the row (locked to the commit) says why.
+func (s *Store) PutTable(ctx context.Context, office string, t central.Table) error {
+	t, err := central.CheckTable(office, t)
+	if err != nil {
+		return fmt.Errorf("put user table: %w", err)
+	}
+	err = s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO central_tables AS t (office, serial, data, device, at) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (office) DO UPDATE SET serial = EXCLUDED.serial, data = EXCLUDED.data, device = EXCLUDED.device, at = EXCLUDED.at
+WHERE t.serial < EXCLUDED.serial`, office, int64(t.Serial), t.Data, t.Device, ts(t.At))
+		switch {
+		case isCode(err, foreignKeyViolation):
+			return fmt.Errorf("office %s: %w", office, central.ErrNotFound)
+		case err != nil:
+			return err
+		case tag.RowsAffected() == 1:
+			return nil
+		}
+		// The stored table's serial is not below: compare its bytes by
+		// their SHA-256, so that they need not travel again.
+		var stored int64
+		var sum []byte
+		if err := tx.QueryRow(ctx, `SELECT serial, sha256(data) FROM central_tables WHERE office = $1`, office).Scan(&stored, &sum); err != nil {
+			return notFound(err, "user table of office "+office)
+		}
+		want := sha256.Sum256(t.Data)
+		_, err = central.ReplaceTable(office, uint64(stored), t.Serial, int64(t.Serial) == stored && bytes.Equal(sum, want[:]))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("put user table %d of office %s: %w", t.Serial, office, err)
+	}
+	return nil
+}
+
+// Table returns the office's user table (central.Store).
+func (s *Store) Table(ctx context.Context, office string) (central.Table, error) {
+	if err := central.CheckID("office", office); err != nil {
+		return central.Table{}, fmt.Errorf("user table: %w", err)
+	}
+	var t central.Table
+	err := s.do(ctx, func() error {
+		var serial int64
+		var at pgtype.Timestamptz
+		err := s.pool.QueryRow(ctx, `SELECT serial, data, device, at FROM central_tables WHERE office = $1`, office).Scan(
+			&serial, &t.Data, &t.Device, &at)
+		if err != nil {
+			return notFound(err, "user table of office "+office)
+		}
+		if serial <= 0 {
+			return fmt.Errorf("user table of office %s with serial %d: %w", office, serial, central.ErrCorrupt)
+		}
+		t.Serial, t.At = uint64(serial), tm(at)
+		return nil
+	})
+	if err != nil {
+		return central.Table{}, fmt.Errorf("user table: %w", err)
+	}
+	return t, nil
 }
