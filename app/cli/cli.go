@@ -75,6 +75,8 @@ func commands() []command {
 		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
+		{"join", "中央サーバーから窓口データを作り、このパソコンを参加させる（登録コードは server enroll で発行）", runJoin},
+		{"sync", "中央サーバーと一度同期する（利用者一覧、受信、送信）", runSync},
 		{"devices", "中央サーバーに登録された端末の一覧・登録取消（管理者） (devices list|revoke)", runDevices},
 		{"server", "中央サーバー (server init|enroll、または server --data フォルダ --listen :8443 で起動)", runServer},
 		{"help", "この説明を表示する", nil},

@@ -31,6 +31,9 @@ const (
 	ReasonTableStale = "table_stale"
 	// ReasonNoTable: the office has no user table on the server yet.
 	ReasonNoTable = "no_table"
+	// ReasonTableForged: the offered table does not verify with the
+	// office's admin key, or its serial is not the one declared.
+	ReasonTableForged = "table_forged"
 )
 
 // maxPushBody bounds a push request: the batch's data and its framing.
@@ -94,14 +97,16 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 	_, _ = w.Write(out.Marshal())
 }
 
-func (s *Server) getTable(w http.ResponseWriter, r *http.Request, se session) {
+// getTable answers any enrolled device, before anyone logs in on it: a PC
+// that joins needs the table to let people log in.
+func (s *Server) getTable(w http.ResponseWriter, r *http.Request, device string) {
 	t, err := s.Store.Table(r.Context(), s.ID.Office)
 	if errors.Is(err, central.ErrNotFound) {
 		refuse(w, http.StatusNotFound, ReasonNoTable)
 		return
 	}
 	if err != nil {
-		s.storeRefusal(w, "table", se, err)
+		s.storeRefusal(w, "table", session{device: device}, err)
 		return
 	}
 	reply(w, TableMessage{Serial: t.Serial, Data: t.Data})
@@ -113,12 +118,26 @@ func (s *Server) putTable(w http.ResponseWriter, r *http.Request, se session) {
 		refuse(w, http.StatusBadRequest, ReasonBadRequest)
 		return
 	}
-	// Only an admin changes the user table (on a PC, signed with the
-	// office admin key, which the server does not have): a person without
-	// the admin role cannot park a table with a huge serial here.
+	// Only an admin's session offers the user table, and it must verify
+	// with the office admin key (the key of the first table, which an
+	// admin's session stored): no one can park a forged table with a huge
+	// serial here. The server holds no private admin key; PCs check the
+	// table again themselves.
 	if !se.admin {
 		s.logf("table refused: device %s login %s is not an admin", se.device, s.loginTag(se.login))
 		refuse(w, http.StatusForbidden, ReasonForbidden)
+		return
+	}
+	var stored *central.Table
+	if t, err := s.Store.Table(r.Context(), s.ID.Office); err == nil {
+		stored = &t
+	} else if !errors.Is(err, central.ErrNotFound) {
+		s.storeRefusal(w, "table", se, err)
+		return
+	}
+	if err := checkTable(stored, m); err != nil {
+		s.logf("table refused: device %s login %s: %v", se.device, s.loginTag(se.login), err)
+		refuse(w, http.StatusBadRequest, ReasonTableForged)
 		return
 	}
 	err := s.Store.PutTable(r.Context(), s.ID.Office, central.Table{Serial: m.Serial, Data: m.Data, Device: se.device, At: s.now()})

@@ -86,6 +86,9 @@ var (
 	ErrTableStale = errors.New("the server has a newer user table")
 	// ErrNoTable: the office has no user table on the server yet.
 	ErrNoTable = errors.New("no user table on the server")
+	// ErrTableForged: the server refused a user table that does not
+	// verify with the office's admin key.
+	ErrTableForged = errors.New("the server refused the user table as not signed by the office admin key")
 )
 
 // Files of the credentials, in DIR/device (folder 0700, files 0600).
@@ -391,6 +394,10 @@ func refusal(resp *http.Response, raw []byte) error {
 		return fmt.Errorf("%w: %w", ErrRefused, ErrTableStale)
 	case server.ReasonNoTable:
 		return ErrNoTable
+	case server.ReasonRegisterRefused:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrRegisterRefused)
+	case server.ReasonTableForged:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrTableForged)
 	}
 	return fmt.Errorf("HTTP %d %q: %w", resp.StatusCode, er.Error, ErrRefused)
 }

@@ -56,10 +56,12 @@ func (c *Client) Pull(ctx context.Context, s Session, after uint64, limit int) (
 }
 
 // Table returns the office's signed user table as the server keeps it
-// (ErrNoTable when none). The caller verifies it (office.AdoptTable).
-func (c *Client) Table(ctx context.Context, s Session) (server.TableMessage, error) {
+// (ErrNoTable when none), on the device's certificate alone: a PC that
+// joins needs it before anyone can log in there. The caller verifies it
+// (office.AdoptTable, or the first login after office.Join).
+func (c *Client) Table(ctx context.Context) (server.TableMessage, error) {
 	var m server.TableMessage
-	raw, err := do(ctx, c.hc, http.MethodGet, c.creds.Addr, server.PathTable, s.Token, "", nil, maxTableAnswer)
+	raw, err := do(ctx, c.hc, http.MethodGet, c.creds.Addr, server.PathTable, nil, "", nil, maxTableAnswer)
 	if err != nil {
 		return m, err
 	}
@@ -101,7 +103,7 @@ func (r remote) Pull(ctx context.Context, after uint64, limit int) (*syncproto.P
 }
 
 func (r remote) Table(ctx context.Context) (uint64, []byte, bool, error) {
-	m, err := r.c.Table(ctx, r.s)
+	m, err := r.c.Table(ctx)
 	if errors.Is(err, ErrNoTable) {
 		return 0, nil, false, nil
 	}

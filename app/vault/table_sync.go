@@ -121,3 +121,25 @@ func (kr *Keyring) Regrant(un *Unlocked) error {
 // HasStoreKey reports whether the keyring holds a sealed device store key
 // (a vault that joined an office has none before its first login).
 func (kr *Keyring) HasStoreKey() bool { return !kr.StoreKey.isZero() }
+
+// VerifySignedTable decodes the stored form of a signed table (as the
+// central server keeps it) and checks its signature with adminPub, or,
+// when adminPub is nil, with the admin key the table names (the server's
+// first table of an office: trust on first use, by an admin's session). It
+// fails with ErrMalformed for what does not decode and ErrForged for a
+// signature that does not verify or a table that names another admin key.
+// The server uses it to refuse a forged table and to check people's
+// signatures at self-registration; it opens no bundle.
+func VerifySignedTable(data, adminPub []byte) (*UserTable, error) {
+	st, t, err := decodeSignedTable(data)
+	if err != nil {
+		return nil, err
+	}
+	if adminPub == nil {
+		adminPub = t.AdminPub
+	}
+	if !st.verify(adminPub) || !bytes.Equal(t.AdminPub, adminPub) {
+		return nil, fmt.Errorf("user table: %w", ErrForged)
+	}
+	return t, nil
+}
