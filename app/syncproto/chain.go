@@ -223,7 +223,7 @@ func appendTable(b []byte, m map[string]Head) []byte {
 		}
 	}
 	sort.Strings(ids)
-	b = put32(b, uint32(len(ids)))
+	b = putLen(b, 4, len(ids))
 	for _, d := range ids {
 		b = putBytes(b, 1, []byte(d))
 		b = put64(b, m[d].Seq)

@@ -14,19 +14,32 @@ func put16(b []byte, v uint16) []byte { return binary.BigEndian.AppendUint16(b, 
 func put32(b []byte, v uint32) []byte { return binary.BigEndian.AppendUint32(b, v) }
 func put64(b []byte, v uint64) []byte { return binary.BigEndian.AppendUint64(b, v) }
 
-// putBytes appends a length of width bytes (1, 2 or 4) and then p. Lengths
-// that do not fit are the caller's to avoid (the decoder refuses what it
-// would read back).
-func putBytes(b []byte, width int, p []byte) []byte {
+// putLen appends a length or count n in width bytes (1, 2 or 4). A value
+// that does not fit, or is negative, is written as all ones, which is above
+// every limit of the package, so that a decoder refuses it rather than
+// reading something else.
+func putLen(b []byte, width int, n int) []byte {
 	switch width {
 	case 1:
-		b = put8(b, uint8(len(p)))
+		if n < 0 || n > 0xff {
+			n = 0xff
+		}
+		return put8(b, uint8(n))
 	case 2:
-		b = put16(b, uint16(len(p)))
-	default:
-		b = put32(b, uint32(len(p)))
+		if n < 0 || n > 0xffff {
+			n = 0xffff
+		}
+		return put16(b, uint16(n))
 	}
-	return append(b, p...)
+	if n < 0 || uint64(n) > 0xffffffff {
+		return put32(b, 0xffffffff)
+	}
+	return put32(b, uint32(n))
+}
+
+// putBytes appends the length of p in width bytes (putLen) and then p.
+func putBytes(b []byte, width int, p []byte) []byte {
+	return append(putLen(b, width, len(p)), p...)
 }
 
 // reader reads the fixed-width fields; the first failure sticks in err
