@@ -152,6 +152,9 @@ func (c *Checker) link(heads map[string]Head, envs []central.Envelope, i int, ke
 				return fmt.Errorf("%s: before seq %d (cursor %d): %w", envName(e), h.Seq+1, f.Cursor, ErrReordered)
 			}
 		}
+		if l.Seq == h.Seq+2 {
+			return fmt.Errorf("%s: seq %d missing: %w", envName(e), h.Seq+1, ErrDropped)
+		}
 		return fmt.Errorf("%s: seq %d to %d missing: %w", envName(e), h.Seq+1, l.Seq-1, ErrDropped)
 	case !bytes.Equal(l.Prev, h.Hash):
 		return fmt.Errorf("%s: does not link to the head seen at seq %d: %w", envName(e), h.Seq, ErrForked)
