@@ -64,7 +64,7 @@ func (c *Checker) Heads() map[string]Head {
 
 // envName names an envelope in errors.
 func envName(e central.Envelope) string {
-	return fmt.Sprintf("device %s seq %d (record %s rev %s, cursor %d)", e.Device, e.Link.Seq, e.ID, e.Rev, e.Cursor)
+	return fmt.Sprintf("device %q seq %d (record %q rev %q, cursor %d)", e.Device, e.Link.Seq, e.ID, e.Rev, e.Cursor)
 }
 
 // Page checks a page that the server returned for a Pull after the cursor
@@ -140,6 +140,8 @@ func (c *Checker) link(heads map[string]Head, envs []central.Envelope, i int, ke
 	}
 	h := heads[e.Device]
 	switch {
+	case l.Seq == 0:
+		return fmt.Errorf("%s: chain sequence 0: %w", envName(e), ErrTampered)
 	case l.Seq == h.Seq && bytes.Equal(l.Hash, h.Hash):
 		return fmt.Errorf("%s: the chain's head, seen before: %w", envName(e), ErrReplayed)
 	case l.Seq == h.Seq:
@@ -179,9 +181,9 @@ func (c *Checker) claim(heads map[string]Head, e central.Envelope) error {
 		have := heads[d]
 		switch {
 		case have.Seq < want.Seq:
-			return fmt.Errorf("%s: claims device %s at seq %d, seen here only up to %d: %w", envName(e), d, want.Seq, have.Seq, ErrWithheld)
+			return fmt.Errorf("%s: claims device %q at seq %d, seen here only up to %d: %w", envName(e), d, want.Seq, have.Seq, ErrWithheld)
 		case have.Seq == want.Seq && !bytes.Equal(have.Hash, want.Hash):
-			return fmt.Errorf("%s: claims device %s at seq %d with another hash than seen here: %w", envName(e), d, want.Seq, ErrForked)
+			return fmt.Errorf("%s: claims device %q at seq %d with another hash than seen here: %w", envName(e), d, want.Seq, ErrForked)
 		}
 	}
 	return nil

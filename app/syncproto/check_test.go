@@ -311,6 +311,9 @@ func TestCheckerMalicious(t *testing.T) {
 		{"withheld: B's last link, claimed by C", func(l []central.Envelope) []pull {
 			return pages(append(l[:7:7], l[8:]...))
 		}, nil, ErrWithheld},
+		{"seq 0", func(l []central.Envelope) []pull {
+			return pages([]central.Envelope{craft("pc-a", a, 0, nil, "rec-0", "r1", []byte("zero"), 1)})
+		}, nil, ErrTampered},
 		{"heads item of another device", func(l []central.Envelope) []pull {
 			claim := HeadsItem("pc-a", 3, nil)
 			l[7] = craft("pc-b", b, 3, l[6].Link.Hash, claim.ID, claim.Rev, claim.Data, 8)
