@@ -49,6 +49,26 @@
 //
 // Japanese gives the sentence to show a person for each of them.
 //
+// # Wire format
+//
+// The HTTP bodies of push and pull (PushRequest, PushResponse,
+// PullResponse) are binary: "MDGP", a type byte (1, 2, 3) and a version
+// byte (1), then fixed-width big-endian fields; a byte string is its length
+// (1, 2 or 4 bytes) and its bytes. An envelope is id (2-byte length), rev
+// (1), [device (1), cursor (8): pull only], seq (8), prev (1), hash (1),
+// sig (2), data (4). A push request is a 4-byte count, the envelopes, and an
+// anchor flag (0, or 1 followed by seq, hash (1), sig (2) and the time in
+// Unix nanoseconds, 0 for the zero time); a push response is stored (4),
+// duplicates (4), head seq (8), head hash (1), last cursor (8); a pull
+// response is next (8), last (8), a 4-byte count and the envelopes. Every
+// value has one encoding: a decoder that accepts some bytes re-encodes
+// them to the same bytes. Decoders give ErrMalformed (naming the field and
+// the byte offset) for truncated input, trailing bytes, an unknown type or
+// version, and any length beyond the limits of storage/central; they never
+// allocate more than the input can fill, and what they return does not
+// alias the input. Values beyond the limits encode to bytes that the
+// decoders refuse.
+//
 // The package imports only the standard library and storage/central, and
 // panics on no input.
 package syncproto

@@ -6,18 +6,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/storage/central"
 )
 
-// The bodies of push and pull over HTTP. Each message starts with "MDGP", a
-// type byte and a version byte; then fixed-width big-endian fields, byte
-// strings preceded by their length. Every value has one encoding: a decoder
-// that accepts some bytes re-encodes them to the same bytes. Decoders give
-// ErrMalformed (naming the field and the byte offset) for truncated input,
-// trailing bytes, an unknown type or version, and any length beyond the
-// limits of storage/central; they never allocate more than the input can
-// fill. Decoded byte slices are copies: they do not alias the input.
-//
-// Values beyond the limits (a record id of more than central.MaxID bytes,
-// more than central.MaxBatch envelopes, …) encode to bytes that the
-// decoder refuses.
+// The encodings are described in the package doc (Wire format).
 
 const (
 	wireMagic   = "MDGP"
