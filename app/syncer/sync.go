@@ -259,7 +259,10 @@ func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 		hi := syncproto.HeadsItem(r.Device(), acked.Seq+uint64(len(out))+1, nil)
 		hi.Data = claim
 		items = append(items, hi)
-		envs, head := syncproto.Links(r.Office(), r.Device(), acked, login, sign, items)
+		envs, head, err := syncproto.Links(r.Office(), r.Device(), acked, login, sign, items)
+		if err != nil {
+			return fmt.Errorf("push: %w", err)
+		}
 		req := &syncproto.PushRequest{Envelopes: envs}
 		if a, ok, err := l.Anchor(ctx); err != nil {
 			return fmt.Errorf("push: %w", err)
