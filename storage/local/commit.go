@@ -63,6 +63,9 @@ type Batch struct {
 	// Acked lists outbox entries to delete in the same transaction (the
 	// server acknowledged them); an entry that is not there is skipped.
 	Acked []OutboxRef
+	// DropMeta lists meta keys to delete in the same transaction, before
+	// Meta is set.
+	DropMeta []string
 }
 
 // maxConflictRetries bounds the retries of a transaction that lost a race
@@ -110,6 +113,11 @@ func applyBatch(txn *badger.Txn, b Batch) error {
 	}
 	if err := ackOutbox(txn, b.Acked); err != nil {
 		return err
+	}
+	for _, k := range b.DropMeta {
+		if err := txn.Delete(metaKey(k)); err != nil {
+			return fmt.Errorf("delete meta %q: %w", k, err)
+		}
 	}
 	for k, v := range b.Meta {
 		if err := txn.Set(metaKey(k), v); err != nil {

@@ -147,3 +147,18 @@ func ackOutbox(txn *badger.Txn, refs []OutboxRef) error {
 	}
 	return nil
 }
+
+// MetaKeys returns up to limit meta keys (all when limit <= 0) that start
+// with prefix, in order, without their values.
+func (s *Store) MetaKeys(prefix string, limit int) ([]string, error) {
+	var out []string
+	p := metaKey(prefix)
+	err := s.scanKeys(p, func(key []byte) (bool, error) {
+		out = append(out, prefix+string(key[len(p):]))
+		return limit <= 0 || len(out) < limit, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("meta keys %q: %w", prefix, err)
+	}
+	return out, nil
+}

@@ -203,3 +203,22 @@ func TestPageFitsOneTransaction(t *testing.T) {
 		t.Fatalf("a too big transaction left writes: %v", herr)
 	}
 }
+
+func TestMetaKeys(t *testing.T) {
+	s := openTest(t)
+	if err := s.Commit(Batch{Meta: map[string][]byte{"sync/u/b": nil, "sync/u/a": []byte("x"), "sync/v": nil, "other": nil}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.MetaKeys("sync/u/", 0); !reflect.DeepEqual(got, []string{"sync/u/a", "sync/u/b"}) {
+		t.Fatalf("keys %v", got)
+	}
+	if got, _ := s.MetaKeys("sync/", 1); !reflect.DeepEqual(got, []string{"sync/u/a"}) {
+		t.Fatalf("limit 1: %v", got)
+	}
+	if err := s.Commit(Batch{DropMeta: []string{"sync/u/a", "sync/u/zz"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.MetaKeys("sync/u/", 0); !reflect.DeepEqual(got, []string{"sync/u/b"}) {
+		t.Fatalf("after DropMeta: %v", got)
+	}
+}
