@@ -31,6 +31,7 @@ func TestPermissionTable(t *testing.T) {
 		PermUsers:           "--- -A",
 		PermAudit:           "--- SA",
 		PermLedger:          "--O SA",
+		PermSync:            "RCO SA",
 	}
 	if len(permRoles) != len(want) {
 		t.Fatalf("permRoles has %d rows, the matrix %d", len(permRoles), len(want))
@@ -361,6 +362,9 @@ func permCases() []permCase {
 		}},
 		{method: "PrintStatistics", perm: PermStats, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.PrintStatistics(bg(e), e.s, "2026-10"))
+		}},
+		{method: "Replica", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.Replica(e.s).State(bg(e), "cursor"))
 		}},
 		{method: "Ledger", perm: PermLedger, event: noEvent, call: func(e *permEnv) (string, error) { return err2(e.f.o.Ledger(bg(e), e.s)) }},
 		{method: "PrintLedger", perm: PermLedger, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
