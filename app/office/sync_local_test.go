@@ -76,7 +76,9 @@ func TestSyncRecordAppearsOnTheOtherDevice(t *testing.T) {
 func TestSyncRefusesAHeaderOfAnotherRecord(t *testing.T) {
 	a := newFixture(t)
 	b := syncDevice(t, a, "devB")
-	a.as("uketsuke", func(s *Session) { a.business(s, "改ざん確認商店", "カイザンカクニンショウテン", "03-5555-0202") })
+	a.as("uketsuke", func(s *Session) {
+		a.business(s, "改ざん確認商店", "カイザンカクニンショウテン", "03-5555-0202")
+	})
 	out := outboxOf(t, a, "uketsuke")
 	bad := slices.Clone(out)
 	if bad[len(bad)-1].ID == out[0].ID {
