@@ -361,7 +361,11 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 			res.Conflicts++
 		}
 		if indexing && len(rs.writes) > 0 && rs.writes[0].Version.Kind == caseKind(record.KindConsultation) {
-			if err := indexCase(bb, strings.TrimSuffix(id, caseSuffix), rs.oldPlain, rs.newPlain); err != nil {
+			old := rs.oldPlain
+			if wasUnopened[id] {
+				old = nil // stored unopened: nothing of it is indexed yet
+			}
+			if err := indexCase(bb, strings.TrimSuffix(id, caseSuffix), old, rs.newPlain); err != nil {
 				return syncer.Applied{}, err
 			}
 		}

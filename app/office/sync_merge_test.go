@@ -32,7 +32,9 @@ func editBusiness(t *testing.T, f *fixture, login, id string, change func(b *rec
 func sharedBusiness(t *testing.T, a *fixture, others ...*fixture) string {
 	t.Helper()
 	var id string
-	a.as("soudan", func(s *Session) { id = a.business(s, "併合確認商店", "ヘイゴウカクニンショウテン", "03-5555-0303").ID })
+	a.as("soudan", func(s *Session) {
+		id = a.business(s, "併合確認商店", "ヘイゴウカクニンショウテン", "03-5555-0303").ID
+	})
 	for _, o := range others {
 		pull(t, a, o, "soudan")
 	}
