@@ -257,3 +257,40 @@ func TestSyncThreeDevicesConverge(t *testing.T) {
 type syncerOut = syncer.Outgoing
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func TestSyncCasePartsMergeOnTheirOwn(t *testing.T) {
+	a := newFixture(t)
+	b := syncDevice(t, a, "devB")
+	id := sharedBusiness(t, a, b)
+	later(a)
+	editBusiness(t, a, "soudan", id, func(b *record.Business) { b.City = "めぐろ区"; b.Case.RepBirth = "1971-01-01" })
+	editBusiness(t, b, "soudan", id, func(b *record.Business) { b.Case.RepBirth = "1972-02-02" })
+	caseA, _ := headOf(t, a, "soudan", id+caseSuffix)
+	pull(t, a, b, "soudan")
+	pull(t, b, a, "soudan")
+	sameHead(t, a, b, "soudan", id)
+	sameHead(t, a, b, "soudan", id+caseSuffix)
+	b.as("uketsuke", func(s *Session) {
+		if list, err := b.o.Conflicts(bg0, s); err != nil || len(list) != 0 {
+			t.Fatalf("reception sees %+v %v", list, err)
+		}
+		if _, err := b.o.Conflict(bg0, s, id); !errors.Is(err, ErrNoConflict) {
+			t.Fatalf("reception's detail: %v", err)
+		}
+	})
+	b.as("soudan", func(s *Session) {
+		list, err := b.o.Conflicts(bg0, s)
+		if err != nil || len(list) != 1 || !list[0].Case || !reflect.DeepEqual(list[0].Fields, []string{"rep_birth"}) {
+			t.Fatalf("Conflicts: %+v %v", list, err)
+		}
+		if err := b.o.ResolveConflict(bg0, s, id, map[string]string{"case.rep_birth": caseA.Rev}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := b.o.Business(bg0, s, id)
+		if err != nil || got.Case.RepBirth != "1971-01-01" || got.City != "めぐろ区" {
+			t.Fatalf("resolved %+v %v", got, err)
+		}
+	})
+	pull(t, b, a, "soudan")
+	sameHead(t, a, b, "soudan", id+caseSuffix)
+}
