@@ -352,6 +352,13 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 		if wasUnopened[id] {
 			drop = append(drop, unopenedPrefix+id)
 		}
+		if len(stored[id]) == 0 && len(rs.writes) > 0 && rs.writes[0].Version.Kind == string(record.KindBusiness) {
+			dups, err := o.probableDuplicates(s, rs.newPlain)
+			if err != nil {
+				return syncer.Applied{}, err
+			}
+			rs.writes[0].Terms = append(rs.writes[0].Terms, dups...)
+		}
 		writes = append(writes, rs.writes...)
 		heads++
 		if rs.merged {
@@ -394,6 +401,31 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 		bb.committed()
 	}
 	return res, nil
+}
+
+// ixDup holds, on a business that arrived by sync, the id of a business
+// stored here before with the same normalised name or phone number: a
+// probable duplicate registered on two devices, for a person to look at
+// (MergeBusiness). A later save of the business drops it.
+const ixDup = "dup"
+
+// probableDuplicates returns the dup terms of a business that arrived by
+// sync (its plaintext): the businesses stored here that look like it
+// (similar). Call with o.mu held.
+func (o *Office) probableDuplicates(s *Session, plain []byte) ([]local.Term, error) {
+	var b record.Business
+	if err := json.Unmarshal(plain, &b); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", record.KindBusiness, err)
+	}
+	matches, err := o.similar(s, &b)
+	if err != nil {
+		return nil, err
+	}
+	var ts []local.Term
+	for _, m := range matches {
+		ts = append(ts, local.Term{Index: ixDup, Value: m.ID})
+	}
+	return ts, nil
 }
 
 // indexCase adds a consultation's content that arrived by sync to the
