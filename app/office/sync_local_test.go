@@ -318,8 +318,12 @@ func TestSyncMarksProbableDuplicates(t *testing.T) {
 	a := newFixture(t)
 	b := syncDevice(t, a, "devB")
 	var onA, onB string
-	a.as("uketsuke", func(s *Session) { onA = a.business(s, "重複確認商店", "ジュウフクカクニンショウテン", "03-5555-0808").ID })
-	b.as("uketsuke", func(s *Session) { onB = b.business(s, "重複確認商店", "ジュウフクカクニンショウテン", "03-5555-0909").ID })
+	a.as("uketsuke", func(s *Session) {
+		onA = a.business(s, "重複確認商店", "ジュウフクカクニンショウテン", "03-5555-0808").ID
+	})
+	b.as("uketsuke", func(s *Session) {
+		onB = b.business(s, "重複確認商店", "ジュウフクカクニンショウテン", "03-5555-0909").ID
+	})
 	pull(t, a, b, "uketsuke")
 	b.as("uketsuke", func(s *Session) {
 		if ids, _ := b.o.store.Find(ixDup, onB); !reflect.DeepEqual(ids, []string{onA}) {
