@@ -20,6 +20,20 @@ import (
 
 // The vault as the sync engine sees it (syncer.Local), bound to a session.
 //
+// Crash safety: each method that writes does so in one store transaction
+// (local.Batch, all or nothing). Outbox entries are written by the same
+// transaction as the version they name (local.Write.Outbox) and removed by
+// the same one as the engine's state (Acknowledge); Apply writes the
+// pulled versions, the heads, terms and merge versions, the blind-index
+// entries, the remembered unopened records, the state and its access-log
+// event in one Batch, so a crash leaves the vault before or after the
+// whole page and the engine pulls the page again from its old cursor
+// (what was stored is then Known). Only seeding the outbox spans several
+// transactions; it is idempotent and sync/seeded is set after it.
+// Badger's largest transaction (15% of the 8 MB memtable) holds about 500
+// versions of 1.5 KB with their terms, not 1000 (see storage/local's
+// TestPageFitsOneTransaction): a bigger page fails whole, storing nothing.
+//
 // Store meta used here:
 //
 //	sync/<key>            the engine's state (Acknowledge, Apply)
