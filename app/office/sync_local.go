@@ -317,7 +317,14 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 		}
 		res.New++
 		arriving[x.ID] = append(arriving[x.ID], p)
-		writes = append(writes, local.Write{Version: p.v})
+		for _, q := range stored[x.ID] {
+			if q.v.Kind != p.v.Kind {
+				return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): a %s under a %s: %w", i+1, x.ID, x.Rev, p.v.Kind, q.v.Kind, ErrSyncDamaged)
+			}
+		}
+		if prev := arriving[x.ID]; len(prev) > 0 && prev[0].v.Kind != p.v.Kind {
+			return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): a %s under a %s: %w", i+1, x.ID, x.Rev, p.v.Kind, prev[0].v.Kind, ErrSyncDamaged)
+		}
 		if p.rev.Compare(newest) > 0 {
 			newest = p.rev
 		}
@@ -359,6 +366,10 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 			return syncer.Applied{}, err
 		}
 		if rs.unopened {
+			// Stored as the store orders versions: the greatest rev is head.
+			for _, p := range arriving[id] {
+				writes = append(writes, local.Write{Version: p.v})
+			}
 			res.Unopened += len(arriving[id])
 			meta[unopenedPrefix+id] = nil
 			continue
@@ -372,6 +383,10 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 				return syncer.Applied{}, err
 			}
 			rs.writes[0].Terms = append(rs.writes[0].Terms, dups...)
+		}
+		// Stored as history, then the head with its terms once.
+		for _, p := range arriving[id] {
+			writes = append(writes, local.Write{Version: p.v, History: true})
 		}
 		writes = append(writes, rs.writes...)
 		heads++
@@ -408,7 +423,11 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 	if len(writes) == 0 && len(meta) == 0 && len(drop) == 0 {
 		return res, nil
 	}
-	if err := o.writeBatch(local.Batch{Writes: writes, Meta: meta, DropMeta: drop}, append(o.takeWarnings(), events...)); err != nil {
+	batch := local.Batch{Writes: writes, Meta: meta, DropMeta: drop}
+	if applyHook != nil {
+		applyHook(&batch)
+	}
+	if err := o.writeBatch(batch, append(o.takeWarnings(), events...)); err != nil {
 		return syncer.Applied{}, fmt.Errorf("sync apply: %w", err)
 	}
 	if bb != nil {
@@ -441,6 +460,10 @@ func (o *Office) probableDuplicates(s *Session, plain []byte) ([]local.Term, err
 	}
 	return ts, nil
 }
+
+// applyHook, when set (by tests), changes Apply's batch before it is
+// committed.
+var applyHook func(b *local.Batch)
 
 // indexCase adds a consultation's content that arrived by sync to the
 // blind index, as a save does: the bigrams not in the previous head's.

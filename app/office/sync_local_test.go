@@ -114,7 +114,7 @@ func TestSyncRefusesAHeaderOfAnotherRecord(t *testing.T) {
 	})
 }
 
-func TestSyncApplyIsOneTransaction(t *testing.T) {
+func TestSyncApplyIsOneTransactionAndChecksKinds(t *testing.T) {
 	a := newFixture(t)
 	b := syncDevice(t, a, "devB")
 	var x string
@@ -126,9 +126,7 @@ func TestSyncApplyIsOneTransaction(t *testing.T) {
 	var forged syncer.Incoming
 	a.as("uketsuke", func(s *Session) {
 		y = a.business(s, "途中確認商店", "トチュウカクニンショウテン", "03-5555-0505").ID
-		// A validly sealed version of x that says it is a reservation:
-		// the store refuses it in the middle of the transaction, after
-		// y's versions were written in it.
+		// A validly sealed version of x that says it is a reservation.
 		rev := a.o.clock.Next()
 		env, err := vault.Seal(s.keys, vault.ClassContact, x, string(record.KindReservation), rev, nil, []byte(`{}`))
 		if err != nil {
@@ -144,8 +142,17 @@ func TestSyncApplyIsOneTransaction(t *testing.T) {
 	b.as("uketsuke", func(s *Session) {
 		before := storeStateOf(t, b.o)
 		_, err := b.o.Replica(s).Apply(bg0, in, map[string][]byte{"cursor": []byte("2")})
-		if err == nil {
-			t.Fatal("a page with a version the store refuses was applied")
+		if !errors.Is(err, ErrSyncDamaged) {
+			t.Fatalf("a record of another kind: %v", err)
+		}
+		// A write the store refuses at the end of the batch, after every
+		// version, head, term and meta of the page was written in the
+		// transaction: nothing of it stays.
+		applyHook = func(b *local.Batch) { b.Writes = append(b.Writes, local.Write{Version: local.Version{ID: x}}) }
+		defer func() { applyHook = nil }()
+		_, err = b.o.Replica(s).Apply(bg0, in[:len(in)-1], map[string][]byte{"cursor": []byte("2")})
+		if !errors.Is(err, local.ErrInvalid) {
+			t.Fatalf("injected failure: %v", err)
 		}
 		after := storeStateOf(t, b.o)
 		if before.records != after.records || before.hlc != after.hlc || before.head != after.head {

@@ -46,6 +46,11 @@ type Write struct {
 	// than every rev, or a stored version made head again. The version may
 	// be stored already (the same bytes: only the head and terms change).
 	ForceHead bool
+	// History stores the version without looking at the head: the head
+	// and the terms stay as they are (the caller writes the head in the
+	// same batch, e.g. with ForceHead). The record must exist or get its
+	// head in the same batch. It excludes ForceHead and Fresh.
+	History bool
 }
 
 // AuditEntry is one encoded audit event under its sequence number.
@@ -154,6 +159,19 @@ func applyWrite(txn *badger.Txn, w Write) error {
 		if err := txn.Set(outboxKey(v.Rev, v.ID), nil); err != nil {
 			return err
 		}
+	}
+	if w.History {
+		if w.ForceHead || w.Fresh {
+			return fmt.Errorf("record %q: a history write cannot be head: %w", v.ID, ErrInvalid)
+		}
+		head, headKind, err := currentHead(txn, v.ID)
+		if err != nil {
+			return err
+		}
+		if head != "" && headKind != v.Kind {
+			return fmt.Errorf("record %q is %q, not %q: %w", v.ID, headKind, v.Kind, ErrInvalid)
+		}
+		return putVersion(txn, v)
 	}
 	if w.Fresh {
 		return applyFresh(txn, w)

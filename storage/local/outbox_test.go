@@ -222,3 +222,63 @@ func TestMetaKeys(t *testing.T) {
 		t.Fatalf("after DropMeta: %v", got)
 	}
 }
+
+func TestHistoryWrite(t *testing.T) {
+	s := openTest(t)
+	mustCommit(t, s, write("r", "k", "0002", Term{"x", "two"}))
+	h := write("r", "k", "0005", Term{"x", "five"})
+	h.History = true
+	m := write("r", "k", "0004~m", Term{"x", "merged"})
+	m.ForceHead = true
+	mustCommit(t, s, h, m)
+	if v, _ := s.Head("r"); v.Rev != "0004~m" {
+		t.Fatalf("head %s", v.Rev)
+	}
+	if ids, _ := s.Find("x", "merged"); len(ids) != 1 {
+		t.Fatalf("terms %v", ids)
+	}
+	if hist, _ := s.History("r"); len(hist) != 3 {
+		t.Fatalf("history %v", revs(hist))
+	}
+	h.ForceHead = true
+	if err := s.Commit(Batch{Writes: []Write{h}}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("history and head: %v", err)
+	}
+}
+
+// TestRealisticPage measures a page of new businesses as Apply writes it:
+// per business a contact version (~1.5 KB, ~30 terms: name, kana and
+// phone windows) and a case version, each stored as history and then made
+// head with its terms.
+func TestRealisticPage(t *testing.T) {
+	s := openTest(t)
+	page := func(n, base int) []Write {
+		var ws []Write
+		for i := range n {
+			id := fmt.Sprintf("B-%06d", base+i)
+			var ts []Term
+			for j := range 30 {
+				ts = append(ts, Term{Index: fmt.Sprintf("ix%d", j%5), Value: fmt.Sprintf("%s-%02d", id, j)})
+			}
+			c := Version{ID: id, Kind: "business", Rev: "0000000000000001-00000000-devB", Blob: bytes.Repeat([]byte{1}, 1500)}
+			k := Version{ID: id + "#case", Kind: "business.case", Rev: c.Rev, Blob: bytes.Repeat([]byte{2}, 300)}
+			ws = append(ws, Write{Version: c, History: true}, Write{Version: k, History: true},
+				Write{Version: c, ForceHead: true, Terms: ts}, Write{Version: k, ForceHead: true})
+		}
+		return ws
+	}
+	fits := 0
+	for _, n := range []int{100, 200, 300, 400, 500, 1000} {
+		if err := s.Commit(Batch{Writes: page(n, n*10)}); err != nil {
+			if !errors.Is(err, badger.ErrTxnTooBig) {
+				t.Fatal(err)
+			}
+			break
+		}
+		fits = n
+	}
+	t.Logf("a page of %d new businesses (contact and case part) fits one transaction", fits)
+	if fits < 100 {
+		t.Fatalf("only %d businesses fit", fits)
+	}
+}
