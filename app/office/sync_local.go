@@ -154,10 +154,17 @@ func (r *replica) State(ctx context.Context, key string) ([]byte, error) {
 	return b, nil
 }
 
-// Signer implements syncer.Local.
+// Signer implements syncer.Local. The function signs while the session
+// lasts; for a person carried over from format 1 without a signing key
+// yet (ErrCannotSign elsewhere) it returns nil, which no server accepts.
 func (r *replica) Signer() (string, func(msg []byte) []byte) {
 	un := r.s.un
-	return r.s.login, func(msg []byte) []byte { return un.Identity.Sign(msg) }
+	return r.s.login, func(msg []byte) []byte {
+		if un == nil || un.Identity == nil {
+			return nil
+		}
+		return un.Identity.Sign(msg)
+	}
 }
 
 // SignKeys implements syncer.Local.
