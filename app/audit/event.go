@@ -43,6 +43,9 @@ const (
 	// ActCheckpoint is a person's signature over the chain head before it
 	// (see CheckpointMessage).
 	ActCheckpoint = "checkpoint"
+	// ActSync records one page of versions pulled from the sync server and
+	// applied (the detail counts them).
+	ActSync = "sync"
 	// ActKeyChange records a key rotation, a table change or a conversion.
 	ActKeyChange = "key.change"
 	// ActWarning records something a supervisor must look at: an approval
@@ -80,6 +83,10 @@ func CheckpointMessage(office, device string, h Head, signer string, at time.Tim
 
 // CheckpointDetail is the Detail of a checkpoint event carrying sig.
 func CheckpointDetail(sig []byte) string { return "sig=" + base64.StdEncoding.EncodeToString(sig) }
+
+// CheckpointSig returns the signature that CheckpointDetail put in a
+// checkpoint event's Detail; ok is false for any other detail.
+func CheckpointSig(detail string) (sig []byte, ok bool) { return checkpointSig(detail) }
 
 // checkpointSig returns the signature in a checkpoint event's Detail.
 func checkpointSig(detail string) ([]byte, bool) {

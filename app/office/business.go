@@ -51,6 +51,9 @@ func businessTerms(b *record.Business) []local.Term {
 	if name != "" {
 		t = append(t, local.Term{Index: ixNameExact, Value: name})
 	}
+	if b.MergedInto != "" {
+		t = append(t, local.Term{Index: ixMerged, Value: b.MergedInto})
+	}
 	if p := record.NormalizePhone(b.Phone); p != "" {
 		t = append(t, local.Term{Index: ixPhone, Value: p})
 		for _, w := range windows(p, 4) {

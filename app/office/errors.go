@@ -66,6 +66,13 @@ var (
 	// ErrCanceled is the caller's own cancellation (Ctrl+C on the command
 	// line, 中止 in the window): context.Canceled.
 	ErrCanceled = context.Canceled
+	// ErrSyncDamaged is returned by the sync replica's Apply for a version
+	// whose sealed header does not name the id and rev it came under, or
+	// that differs from the stored version of the same id and rev; nothing
+	// of the page is stored.
+	ErrSyncDamaged = errors.New("synced version does not match its id and rev")
+	// ErrNoConflict is returned for a record that is not in 競合.
+	ErrNoConflict = errors.New("record has no conflict")
 )
 
 // ErrDamagedStore is matched by *StoreDamagedError.
@@ -200,6 +207,9 @@ var errorTable = []errorRow{
 	{ErrWrongStoreKey, ClassDamage, ExitDamaged,
 		"データの鍵が合いません。鍵ファイルとデータのフォルダの組み合わせを確かめてください。",
 		"The key does not fit the data. Check that the key file and the data folder belong together."},
+	{ErrSyncDamaged, ClassDamage, ExitDamaged,
+		"同期で受け取ったデータが壊れているか書き換えられているため、取り込みませんでした。管理者に連絡してください。",
+		"Data received by sync is damaged or altered and was not taken in. Contact the administrator."},
 	{ErrTampered, ClassDamage, ExitDamaged,
 		"データが改ざんされているか壊れているため開けません。管理者に連絡してください。",
 		"The data has been altered or is damaged and cannot be opened. Contact the administrator."},
@@ -239,6 +249,9 @@ var errorTable = []errorRow{
 	{ErrConflict, ClassState, ExitInvalid,
 		"この記録は他の職員が先に更新しました。開き直してから編集してください。",
 		"Another person updated this record first. Open it again, then edit."},
+	{ErrNoConflict, ClassState, ExitInvalid,
+		"この記録に競合はありません。",
+		"This record has no conflict."},
 	{ErrNeedsReset, ClassState, ExitInvalid,
 		"無効にした利用者の鍵は削除されています。有効に戻すには、パスワードを再設定してください。",
 		"The keys of a disabled user were deleted. To enable the user again, reset the password."},

@@ -24,30 +24,30 @@ func recordParts(rec any) (*record.Meta, record.Kind, Permission, []part, error)
 	}
 	switch r := rec.(type) {
 	case *record.Business:
-		ps := []part{contact(r.ID, record.KindBusiness, r, businessTerms(r))}
+		ps := []part{contact(r.ID, record.KindBusiness, r, recordTerms(r))}
 		if r.Case != nil {
 			ps = append(ps, secret(r.ID, record.KindBusiness, r.Case, nil))
 		}
 		return &r.Meta, record.KindBusiness, PermFrontDesk, ps, nil
 	case *record.Reservation:
-		return &r.Meta, record.KindReservation, PermFrontDesk, []part{contact(r.ID, record.KindReservation, r, reservationTerms(r))}, nil
+		return &r.Meta, record.KindReservation, PermFrontDesk, []part{contact(r.ID, record.KindReservation, r, recordTerms(r))}, nil
 	case *record.Consultation:
 		if r.Case == nil {
 			r.Case = &record.ConsultationCase{}
 		}
-		return &r.Meta, record.KindConsultation, PermCase, []part{contact(r.ID, record.KindConsultation, r, consultationTerms(r)),
+		return &r.Meta, record.KindConsultation, PermCase, []part{contact(r.ID, record.KindConsultation, r, recordTerms(r)),
 			secret(r.ID, record.KindConsultation, r.Case, nil)}, nil
 	case *record.Dispatch:
 		if r.Case == nil {
 			r.Case = &record.DispatchCase{}
 		}
-		return &r.Meta, record.KindDispatch, PermCase, []part{contact(r.ID, record.KindDispatch, r, dispatchTerms(r)),
+		return &r.Meta, record.KindDispatch, PermCase, []part{contact(r.ID, record.KindDispatch, r, recordTerms(r)),
 			secret(r.ID, record.KindDispatch, r.Case, nil)}, nil
 	case *record.Seminar:
-		return &r.Meta, record.KindSeminar, PermSeminar, []part{contact(r.ID, record.KindSeminar, r, []local.Term{{Index: ixDate, Value: r.Date}})}, nil
+		return &r.Meta, record.KindSeminar, PermSeminar, []part{contact(r.ID, record.KindSeminar, r, recordTerms(r))}, nil
 	case *record.Application:
 		return &r.Meta, record.KindApplication, PermApplications, []part{contact(r.ID, record.KindApplication, r,
-			[]local.Term{{Index: ixSeminar, Value: r.SeminarID}, {Index: ixBusiness, Value: r.BusinessID}})}, nil
+			recordTerms(r))}, nil
 	case *record.Venue:
 		return &r.Meta, record.KindVenue, PermMasters, []part{contact(r.ID, record.KindVenue, r, nil)}, nil
 	case *record.Staff:
@@ -288,7 +288,7 @@ func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, err
 		if err != nil {
 			return nil, k, fmt.Errorf("seal %s: %w", p.kind, err)
 		}
-		writes = append(writes, local.Write{Version: local.Version{ID: p.id, Kind: p.kind, Rev: rev.String(), Blob: env.Marshal()}, Terms: p.terms, Fresh: fresh})
+		writes = append(writes, local.Write{Version: local.Version{ID: p.id, Kind: p.kind, Rev: rev.String(), Blob: env.Marshal()}, Terms: p.terms, Fresh: fresh, Outbox: true})
 	}
 	if c, ok := rec.(*record.Consultation); ok && c.Status == record.StApproved {
 		// The importing supervisor (mayImport) signs the approval, as

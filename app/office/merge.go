@@ -7,7 +7,6 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
-	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // ixMerged holds, on a merged business, the id of the business it was merged into.
@@ -40,9 +39,8 @@ func (o *Office) MergeBusiness(ctx context.Context, s *Session, from, into strin
 	}
 	b.MergedInto = into
 	o.stamp(s, &b.Meta, record.KindBusiness)
-	terms := append(businessTerms(b), local.Term{Index: ixMerged, Value: into})
 	rev, err := o.saveParts(s, b.Rev, audit.ActUpdate, "business merged into "+into,
-		part{id: b.ID, kind: string(record.KindBusiness), value: b, terms: terms})
+		part{id: b.ID, kind: string(record.KindBusiness), value: b, terms: businessTerms(b)})
 	if err != nil {
 		return fmt.Errorf("merge %s into %s: %w", from, into, err)
 	}

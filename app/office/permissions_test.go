@@ -144,6 +144,14 @@ func (e *permEnv) newReservation(start, end string) *record.Reservation {
 		Checks: record.ReservationChecks{Subsidy: "している", Loan: "していない", VisitCount: 1}}
 }
 
+// noConflict turns ErrNoConflict into success.
+func noConflict[T any](v T, err error) (T, error) {
+	if errors.Is(err, ErrNoConflict) {
+		return v, nil
+	}
+	return v, err
+}
+
 // err2 drops a result and keeps the error, naming no object.
 func err2[T any](_ T, err error) (string, error) { return "", err }
 
@@ -373,6 +381,21 @@ func permCases() []permCase {
 				return "", err
 			}
 			return err2(e.f.o.AdoptTable(bg(e), e.s, b)) // the same table: no change
+		}},
+		{method: "Replica", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.Replica(e.s).State(bg(e), "cursor"))
+		}},
+		{method: "Conflicts", perm: PermSync, event: action(audit.ActView), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.Conflicts(bg(e), e.s))
+		}},
+		// A business without conflicts: allowed is ErrNoConflict, after the
+		// permission check and before anything is logged or written.
+		{method: "Conflict", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(noConflict(e.f.o.Conflict(bg(e), e.s, e.biz)))
+		}},
+		{method: "ResolveConflict", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
+			_, err := noConflict(0, e.f.o.ResolveConflict(bg(e), e.s, e.biz, nil))
+			return "", err
 		}},
 		{method: "Ledger", perm: PermLedger, event: noEvent, call: func(e *permEnv) (string, error) { return err2(e.f.o.Ledger(bg(e), e.s)) }},
 		{method: "PrintLedger", perm: PermLedger, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {

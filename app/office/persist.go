@@ -55,6 +55,12 @@ const warningsPerCommit = 500
 
 // write is commit without the kept warnings. Call with o.mu held.
 func (o *Office) write(writes []local.Write, meta map[string][]byte, events []audit.Event) error {
+	return o.writeBatch(local.Batch{Writes: writes, Meta: meta}, events)
+}
+
+// writeBatch is write of a whole batch (outbox acknowledgements, meta to
+// drop) with events. Call with o.mu held.
+func (o *Office) writeBatch(b local.Batch, events []audit.Event) error {
 	head := o.head
 	entries := make([]local.AuditEntry, 0, len(events))
 	for _, ev := range events {
@@ -62,7 +68,8 @@ func (o *Office) write(writes []local.Write, meta map[string][]byte, events []au
 		entries = append(entries, local.AuditEntry{Seq: e.Seq, Data: e.Marshal()})
 		head = e.HeadAfter()
 	}
-	if err := o.store.Commit(local.Batch{Writes: writes, Audit: entries, Meta: meta}); err != nil {
+	b.Audit = entries
+	if err := o.store.Commit(b); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	o.head = head
@@ -166,6 +173,14 @@ func (o *Office) sealWritesAt(s *Session, rev vault.Rev, expectRev string, parts
 				return nil, rev, ErrConflict
 			}
 			parents = []vault.Rev{pr}
+			if isMergeRev(pr) {
+				// A merge version is this device's view of concurrent
+				// versions, never pushed: the save follows the versions
+				// it merged (sync_merge.go).
+				if parents, err = mergeParents(head); err != nil {
+					return nil, rev, fmt.Errorf("read head of %s: %w", p.id, err)
+				}
+			}
 		case errors.Is(err, local.ErrNotFound):
 			if i == 0 && expectRev != "" {
 				return nil, rev, ErrNotFound
@@ -185,6 +200,7 @@ func (o *Office) sealWritesAt(s *Session, rev vault.Rev, expectRev string, parts
 			Version: local.Version{ID: p.id, Kind: p.kind, Rev: rev.String(), Blob: env.Marshal()},
 			Terms:   p.terms,
 			Fresh:   p.fresh,
+			Outbox:  true, // made here: sync pushes it
 		})
 	}
 	return writes, rev, nil

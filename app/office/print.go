@@ -9,7 +9,6 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/reports"
-	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // Printing is an office action: the role is checked, the document rendered,
@@ -50,7 +49,7 @@ func (o *Office) print(w *work, p printed, render func(reports.Footer) ([]byte, 
 	entry.Meta = record.Meta{ID: docID, CreatedAt: entry.At, CreatedBy: s.login, UpdatedAt: entry.At, UpdatedBy: s.login}
 	err = o.locked(w, func() error {
 		writes, rev, err := o.sealWrites(s, "", part{id: docID, kind: string(record.KindLedger), value: entry,
-			terms: []local.Term{{Index: ixDate, Value: entry.At.In(jst).Format("2006-01-02")}}})
+			terms: recordTerms(entry)})
 		if err != nil {
 			return err
 		}

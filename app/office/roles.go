@@ -114,7 +114,7 @@ const (
 	PermUsers                             // user accounts
 	PermAudit                             // read and verify the access log
 	PermLedger                            // read and print the handover ledger
-	PermSync                              // sync this PC with the central server (everyone)
+	PermSync                              // sync this PC's vault with the server while logged in
 )
 
 var permRoles = map[Permission][]Role{
@@ -129,7 +129,9 @@ var permRoles = map[Permission][]Role{
 	PermUsers:           {RoleAdmin},
 	PermAudit:           {RoleSupervisor, RoleAdmin},
 	PermLedger:          {RoleSupervisor, RoleAdmin, RoleCoordinator},
-	PermSync:            {RoleReception, RoleConsultant, RoleCoordinator, RoleSupervisor, RoleAdmin},
+	// Every person syncs what the session can open; the keys, not the
+	// role, decide what of the versions it opens and indexes.
+	PermSync: {RoleReception, RoleConsultant, RoleCoordinator, RoleSupervisor, RoleAdmin},
 }
 
 // May reports whether the person may do p. Case work also needs the case key

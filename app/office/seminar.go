@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/madoguchi-jp/madoguchi/app/record"
-	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // SaveSeminar creates (empty ID) or updates a seminar.
@@ -23,7 +22,7 @@ func (o *Office) SaveSeminar(ctx context.Context, s *Session, sem *record.Semina
 	creating := o.stamp(s, &sem.Meta, record.KindSeminar)
 	rev, err := o.saveParts(s, expect(creating, sem.Rev), actionFor(creating), "seminar",
 		part{id: sem.ID, kind: string(record.KindSeminar), value: sem,
-			terms: []local.Term{{Index: ixDate, Value: sem.Date}}})
+			terms: recordTerms(sem)})
 	if err != nil {
 		if creating {
 			sem.ID = ""
@@ -118,7 +117,7 @@ func (o *Office) SaveApplication(ctx context.Context, s *Session, a *record.Appl
 	creating := o.stamp(s, &a.Meta, record.KindApplication)
 	rev, err := o.saveParts(s, expect(creating, a.Rev), actionFor(creating), "application "+a.Status,
 		part{id: a.ID, kind: string(record.KindApplication), value: a,
-			terms: []local.Term{{Index: ixSeminar, Value: a.SeminarID}, {Index: ixBusiness, Value: a.BusinessID}}})
+			terms: recordTerms(a)})
 	if err != nil {
 		if creating {
 			a.ID = ""

@@ -37,6 +37,20 @@ type Write struct {
 	// assertion would leave the old version's terms in the index, so only
 	// writers that just made the id set it.
 	Fresh bool
+	// Outbox also puts the version in the outbox (see outbox.go), in the
+	// same transaction: a version made on this device, for sync to push.
+	Outbox bool
+	// ForceHead makes this version the record's head even when a stored
+	// version has a greater rev, replacing the terms: a merge of concurrent
+	// versions, which is later than its parents but need not be greater
+	// than every rev, or a stored version made head again. The version may
+	// be stored already (the same bytes: only the head and terms change).
+	ForceHead bool
+	// History stores the version without looking at the head: the head
+	// and the terms stay as they are (the caller writes the head in the
+	// same batch, e.g. with ForceHead). The record must exist or get its
+	// head in the same batch. It excludes ForceHead and Fresh.
+	History bool
 }
 
 // AuditEntry is one encoded audit event under its sequence number.
@@ -51,6 +65,12 @@ type Batch struct {
 	Audit  []AuditEntry
 	// Meta keys to set in the same transaction.
 	Meta map[string][]byte
+	// Acked lists outbox entries to delete in the same transaction (the
+	// server acknowledged them); an entry that is not there is skipped.
+	Acked []OutboxRef
+	// DropMeta lists meta keys to delete in the same transaction, before
+	// Meta is set.
+	DropMeta []string
 }
 
 // maxConflictRetries bounds the retries of a transaction that lost a race
@@ -60,8 +80,9 @@ const maxConflictRetries = 5
 // Commit applies the whole batch in one transaction: all of it or nothing.
 //
 // For each write it stores the version, and makes it the record's head if its
-// rev is not older than the current head, replacing the record's terms. An
-// older rev is kept as history only. Writing the same (id, rev) again with
+// rev is not older than the current head (or it says ForceHead), replacing
+// the record's terms. An older rev is kept as history only. A write with
+// Outbox also enters the outbox, and the Acked entries leave it. Writing the same (id, rev) again with
 // the same kind and blob is a no-op; with other content it fails with
 // ErrRevExists. Audit entries are appended; a seq that already exists fails
 // with ErrAuditSeqExists. Invalid arguments fail with ErrInvalid.
@@ -95,6 +116,14 @@ func applyBatch(txn *badger.Txn, b Batch) error {
 			return err
 		}
 	}
+	if err := ackOutbox(txn, b.Acked); err != nil {
+		return err
+	}
+	for _, k := range b.DropMeta {
+		if err := txn.Delete(metaKey(k)); err != nil {
+			return fmt.Errorf("delete meta %q: %w", k, err)
+		}
+	}
 	for k, v := range b.Meta {
 		if err := txn.Set(metaKey(k), v); err != nil {
 			return fmt.Errorf("set meta %q: %w", k, err)
@@ -126,6 +155,24 @@ func applyWrite(txn *badger.Txn, w Write) error {
 		return err
 	}
 	v := w.Version
+	if w.Outbox {
+		if err := txn.Set(outboxKey(v.Rev, v.ID), nil); err != nil {
+			return err
+		}
+	}
+	if w.History {
+		if w.ForceHead || w.Fresh {
+			return fmt.Errorf("record %q: a history write cannot be head: %w", v.ID, ErrInvalid)
+		}
+		head, headKind, err := currentHead(txn, v.ID)
+		if err != nil {
+			return err
+		}
+		if head != "" && headKind != v.Kind {
+			return fmt.Errorf("record %q is %q, not %q: %w", v.ID, headKind, v.Kind, ErrInvalid)
+		}
+		return putVersion(txn, v)
+	}
 	if w.Fresh {
 		return applyFresh(txn, w)
 	}
@@ -139,7 +186,7 @@ func applyWrite(txn *badger.Txn, w Write) error {
 	if err := putVersion(txn, v); err != nil {
 		return err
 	}
-	if head > v.Rev {
+	if head > v.Rev && !w.ForceHead {
 		return nil
 	}
 	if err := txn.Set(headKey(v.ID), []byte(v.Rev)); err != nil {
