@@ -222,9 +222,19 @@ func (p *pc) sync(login string) (syncer.Result, error) {
 	return p.syncWith(login, func(r syncer.Remote) syncer.Remote { return r })
 }
 
+// syncOpt is sync with options (the harness sets Tables and small pages
+// and batches unless given).
+func (p *pc) syncOpt(login string, opt syncer.Options) (syncer.Result, error) {
+	return p.run(login, func(r syncer.Remote) syncer.Remote { return r }, opt)
+}
+
 // syncWith is sync through a Remote that wrap may replace (a misbehaving
 // server, a cut connection).
 func (p *pc) syncWith(login string, wrap func(syncer.Remote) syncer.Remote) (syncer.Result, error) {
+	return p.run(login, wrap, syncer.Options{})
+}
+
+func (p *pc) run(login string, wrap func(syncer.Remote) syncer.Remote, opt syncer.Options) (syncer.Result, error) {
 	p.t.Helper()
 	ctx := context.Background()
 	s := p.login(login)
@@ -235,7 +245,14 @@ func (p *pc) syncWith(login string, wrap func(syncer.Remote) syncer.Remote) (syn
 	if err != nil {
 		return syncer.Result{}, err
 	}
-	return syncer.Run(ctx, p.o.Replica(s), wrap(r), syncer.Options{Tables: tables{p.o, s}, PageSize: 7, BatchSize: 5})
+	opt.Tables = tables{p.o, s}
+	if opt.PageSize == 0 {
+		opt.PageSize = 7
+	}
+	if opt.BatchSize == 0 {
+		opt.BatchSize = 5
+	}
+	return syncer.Run(ctx, p.o.Replica(s), wrap(r), opt)
 }
 
 type tables struct {

@@ -47,6 +47,10 @@ const (
 	statePending = "pending" // the push in flight: its size and heads claim
 )
 
+// DefaultPageSize is the pull page when Options.PageSize is zero: a page
+// of versions and their index entries fits one local transaction.
+const DefaultPageSize = 250
+
 // Step names what Progress reports.
 type Step string
 
@@ -68,13 +72,20 @@ type Progress struct {
 type Options struct {
 	// Tables, when set, carries the user table both ways first.
 	Tables Tables
-	// PageSize is the pull page (0: the server's).
+	// PageSize is the pull page (0: DefaultPageSize). A page is applied
+	// in one local transaction, which bounds it.
 	PageSize int
 	// BatchSize is the most versions of one push (0: central.MaxBatch−1;
 	// one place is kept for the heads claim).
 	BatchSize int
 	// Progress, when set, is called after each page and batch.
 	Progress func(Progress)
+	// Rescan pulls everything again from the start with a fresh check of
+	// every chain (applying what is stored already changes nothing), and
+	// then requires every device's chain to reach at least the head seen
+	// before. It is how a PC recovers after it caught the server
+	// withholding versions: the server, once honest again, serves them.
+	Rescan bool
 }
 
 // Result says what one sync did.
@@ -88,10 +99,10 @@ type Result struct {
 	Cursor       uint64  // the server cursor after the sync
 }
 
-// Run syncs once: the user table, then pull until caught up (every page
-// checked against every device's chain and applied with the new cursor in
-// one local transaction), then push this device's new versions (each batch
-// acknowledged locally in one transaction). A crash or a cut connection at
+// Run syncs once: the user table, then push this device's new versions
+// (each batch acknowledged locally in one transaction), then pull until
+// caught up (every page checked against every device's chain and applied
+// with the new cursor in one local transaction). A crash or a cut connection at
 // any point is resumed by the next Run without loss or double apply. An
 // error wrapping one of syncproto's detection errors (ErrWithheld,
 // ErrDropped, …) means the server misbehaved: nothing of the offending
@@ -107,11 +118,29 @@ func Run(ctx context.Context, l Local, r Remote, opt Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	var floor map[string]syncproto.Head
+	if opt.Rescan {
+		floor = checker.Heads()
+		if checker, err = syncproto.NewChecker(r.Office(), r.Device(), nil); err != nil {
+			return res, err
+		}
+		if err := l.Acknowledge(ctx, nil, map[string][]byte{stateCursor: make([]byte, 8)}); err != nil {
+			return res, err
+		}
+	}
+	// Push first: a push whose answer was lost is sent again before the
+	// pull would see its versions come back (and take them for a fork).
+	if acked, err = push(ctx, l, r, checker, acked, opt, &res); err != nil {
+		return res, err
+	}
 	if err := pull(ctx, l, r, checker, acked, opt, &res); err != nil {
 		return res, err
 	}
-	if err := push(ctx, l, r, checker, acked, opt, &res); err != nil {
-		return res, err
+	heads := checker.Heads()
+	for d, h := range floor {
+		if heads[d].Seq < h.Seq {
+			return res, fmt.Errorf("rescan: device %s at %d, seen before at %d: %w", d, heads[d].Seq, h.Seq, syncproto.ErrRolledBack)
+		}
 	}
 	return res, nil
 }
@@ -169,14 +198,18 @@ func pull(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 	var after uint64
 	if len(b) == 8 {
 		after = binary.BigEndian.Uint64(b)
-	} else if b != nil {
+	} else if len(b) != 0 {
 		return fmt.Errorf("sync state: cursor of %d bytes: %w", len(b), syncproto.ErrMalformed)
 	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		resp, err := r.Pull(ctx, after, opt.PageSize)
+		size := opt.PageSize
+		if size <= 0 {
+			size = DefaultPageSize
+		}
+		resp, err := r.Pull(ctx, after, size)
 		if err != nil {
 			return fmt.Errorf("pull after %d: %w", after, err)
 		}
@@ -214,7 +247,7 @@ func pull(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 	return nil
 }
 
-func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked syncproto.Head, opt Options, res *Result) error {
+func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked syncproto.Head, opt Options, res *Result) (syncproto.Head, error) {
 	size := opt.BatchSize
 	if size <= 0 || size > central.MaxBatch-1 {
 		size = central.MaxBatch - 1
@@ -222,14 +255,14 @@ func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 	login, sign := l.Signer()
 	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return acked, err
 		}
 		// A push whose answer was lost is sent again byte for byte: the
 		// same versions and the same heads claim, so the server finds it
 		// stored. Its size and claim were kept before it was sent.
 		n, claim, err := pending(ctx, l)
 		if err != nil {
-			return err
+			return acked, err
 		}
 		limit := size
 		if claim != nil {
@@ -237,19 +270,19 @@ func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 		}
 		out, err := l.Outbox(ctx, limit)
 		if err != nil {
-			return fmt.Errorf("outbox: %w", err)
+			return acked, fmt.Errorf("outbox: %w", err)
 		}
 		if len(out) == 0 {
-			return nil
+			return acked, nil
 		}
 		if claim != nil && len(out) != n {
-			return fmt.Errorf("sync state: the push in flight had %d versions, the outbox has %d: %w", n, len(out), syncproto.ErrMalformed)
+			return acked, fmt.Errorf("sync state: the push in flight had %d versions, the outbox has %d: %w", n, len(out), syncproto.ErrMalformed)
 		}
 		if claim == nil {
 			claim = syncproto.HeadsItem(r.Device(), acked.Seq+uint64(len(out))+1, c.Heads()).Data
 			p := encodePending(len(out), claim)
 			if err := l.Acknowledge(ctx, nil, map[string][]byte{statePending: p}); err != nil {
-				return fmt.Errorf("push: %w", err)
+				return acked, fmt.Errorf("push: %w", err)
 			}
 		}
 		items := make([]syncproto.Item, 0, len(out)+1)
@@ -261,23 +294,23 @@ func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 		items = append(items, hi)
 		envs, head, err := syncproto.Links(r.Office(), r.Device(), acked, login, sign, items)
 		if err != nil {
-			return fmt.Errorf("push: %w", err)
+			return acked, fmt.Errorf("push: %w", err)
 		}
 		req := &syncproto.PushRequest{Envelopes: envs}
 		if a, ok, err := l.Anchor(ctx); err != nil {
-			return fmt.Errorf("push: %w", err)
+			return acked, fmt.Errorf("push: %w", err)
 		} else if ok {
 			req.Anchor = &central.Anchor{Seq: a.Seq, Hash: a.Hash, Sig: a.Sig}
 		}
 		resp, err := r.Push(ctx, req)
 		if err != nil {
-			return fmt.Errorf("push of %d versions: %w", len(out), err)
+			return acked, fmt.Errorf("push of %d versions: %w", len(out), err)
 		}
 		if err := c.Pushed(resp.Head, head); err != nil {
-			return fmt.Errorf("push: %w", err)
+			return acked, fmt.Errorf("push: %w", err)
 		}
 		if err := l.Acknowledge(ctx, out, map[string][]byte{stateAcked: encodeHead(head), statePending: nil}); err != nil {
-			return fmt.Errorf("push: %w", err)
+			return acked, fmt.Errorf("push: %w", err)
 		}
 		acked = head
 		res.Pushed += max(resp.Stored-1, 0) // the heads claim is not a version
@@ -308,7 +341,7 @@ func encodeHead(h syncproto.Head) []byte {
 
 func decodeHead(b []byte) (syncproto.Head, error) {
 	switch {
-	case b == nil:
+	case len(b) == 0:
 		return syncproto.Head{}, nil
 	case len(b) < 8 || len(b) > 8+central.MaxHash || (len(b) == 8) != (binary.BigEndian.Uint64(b) == 0):
 		return syncproto.Head{}, fmt.Errorf("chain head of %d bytes: %w", len(b), syncproto.ErrMalformed)
