@@ -3,6 +3,7 @@ package syncer_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"path/filepath"
 	"sort"
@@ -94,14 +95,20 @@ func (c *centralServer) code(firstAdmin bool) string {
 	return server.Code{Addr: c.id.Addr, Pin: c.id.Pin(), Token: tok}.String()
 }
 
-// pc is one PC's vault, enrolled with the server.
+// pc is one PC's vault, enrolled with the server. It keeps its person
+// logged in between steps (a login opens the store, which is slow), and
+// its server session.
 type pc struct {
-	t     *testing.T
-	name  string
-	dir   string
-	o     *office.Office
-	creds syncclient.Creds
-	now   func() time.Time
+	t      *testing.T
+	name   string
+	dir    string
+	o      *office.Office
+	creds  syncclient.Creds
+	s      *office.Session
+	sLogin string
+	cl     *syncclient.Client
+	remote syncer.Remote
+	rLogin string
 }
 
 func testOptions() office.Options { return office.Options{KDF: vault.TestKDF()} }
@@ -175,7 +182,12 @@ func (p *pc) open() {
 		p.t.Fatal(err)
 	}
 	p.o = o
-	p.t.Cleanup(func() { o.Close() })
+	p.t.Cleanup(func() {
+		o.Close()
+		if p.cl != nil {
+			p.cl.Close()
+		}
+	})
 }
 
 func pwOf(login string) string {
@@ -185,17 +197,32 @@ func pwOf(login string) string {
 	return staffPW
 }
 
+// login returns login's session on this PC, logging in when another
+// person (or nobody) is.
 func (p *pc) login(login string) *office.Session {
 	p.t.Helper()
+	if p.s != nil && p.sLogin == login {
+		return p.s
+	}
+	p.close()
 	s, err := p.o.Login(context.Background(), login, []byte(pwOf(login)))
 	if err != nil {
 		p.t.Fatalf("%s: login %s: %v", p.name, login, err)
 	}
+	p.s, p.sLogin = s, login
 	return s
 }
 
-func (p *pc) logout() {
+// logout keeps the session for the next step (see login).
+func (p *pc) logout() {}
+
+// close logs out for real.
+func (p *pc) close() {
 	p.t.Helper()
+	if p.s == nil {
+		return
+	}
+	p.s = nil
 	if err := p.o.Logout(); err != nil {
 		p.t.Fatalf("%s: logout: %v", p.name, err)
 	}
@@ -203,7 +230,7 @@ func (p *pc) logout() {
 
 // remote logs login in on the server (registering the login with the
 // person's key the first time) and returns the Remote.
-func (p *pc) remote(ctx context.Context, cl *syncclient.Client, s *office.Session, login string) (syncer.Remote, error) {
+func (p *pc) serverLogin(ctx context.Context, cl *syncclient.Client, s *office.Session, login string) (syncer.Remote, error) {
 	se, err := cl.Login(ctx, login, pwOf(login))
 	if err != nil {
 		_, sign := p.o.Replica(s).Signer()
@@ -238,13 +265,17 @@ func (p *pc) run(login string, wrap func(syncer.Remote) syncer.Remote, opt synce
 	p.t.Helper()
 	ctx := context.Background()
 	s := p.login(login)
-	defer p.logout()
-	cl := syncclient.New(p.creds)
-	defer cl.Close()
-	r, err := p.remote(ctx, cl, s, login)
-	if err != nil {
-		return syncer.Result{}, err
+	if p.cl == nil {
+		p.cl = syncclient.New(p.creds)
 	}
+	if p.remote == nil || p.rLogin != login {
+		r, err := p.serverLogin(ctx, p.cl, s, login)
+		if err != nil {
+			return syncer.Result{}, err
+		}
+		p.remote, p.rLogin = r, login
+	}
+	r := p.remote
 	opt.Tables = tables{p.o, s}
 	if opt.PageSize == 0 {
 		opt.PageSize = 7
@@ -252,7 +283,13 @@ func (p *pc) run(login string, wrap func(syncer.Remote) syncer.Remote, opt synce
 	if opt.BatchSize == 0 {
 		opt.BatchSize = 5
 	}
-	return syncer.Run(ctx, p.o.Replica(s), wrap(r), opt)
+	res, err := syncer.Run(ctx, p.o.Replica(s), wrap(r), opt)
+	if errors.Is(err, syncclient.ErrSession) {
+		// The server restarted and forgot its sessions: log in again.
+		p.remote = nil
+		return p.run(login, wrap, opt)
+	}
+	return res, err
 }
 
 type tables struct {
