@@ -12,9 +12,9 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/syncclient"
 	"github.com/madoguchi-jp/madoguchi/app/syncer"
 	"github.com/madoguchi-jp/madoguchi/app/syncproto"
-	"github.com/madoguchi-jp/madoguchi/app/syncclient"
 )
 
 var (
@@ -86,7 +86,6 @@ type faulty struct {
 	pulls    int
 	replayed bool
 }
-
 
 var errCut = errors.New("connection cut (test)")
 
