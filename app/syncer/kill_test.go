@@ -1,0 +1,220 @@
+package syncer_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/server"
+	"github.com/madoguchi-jp/madoguchi/app/syncclient"
+	"github.com/madoguchi-jp/madoguchi/app/syncer"
+	"github.com/madoguchi-jp/madoguchi/app/syncproto"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/central/embedded"
+)
+
+var kills = flag.Int("sync.kills", 16, "kill -9 rounds of TestKill (long mode: hundreds)")
+
+// Environment of the child processes of TestKill: the test binary runs as
+// a server, or as one client's sync, and is killed with SIGKILL.
+const (
+	envServer = "MADOGUCHI_SYNCTEST_SERVER" // the server's data folder
+	envClient = "MADOGUCHI_SYNCTEST_CLIENT" // vault folder, "|", login
+)
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(envServer); dir != "" {
+		os.Exit(childServer(dir))
+	}
+	if v := os.Getenv(envClient); v != "" {
+		os.Exit(childClient(v))
+	}
+	os.Exit(m.Run())
+}
+
+func childServer(data string) int {
+	id, err := server.Load(data)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	st, err := embedded.Open(filepath.Join(data, "store"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", id.Addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	srv := &server.Server{ID: id, Store: st, LoginPerMinute: -1, DevicePerMinute: -1,
+		LoginKDF: vault.TestKDF(), VerifierKDF: vault.TestKDF()}
+	fmt.Println("serving")
+	if err := srv.Serve(context.Background(), ln); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+func childClient(arg string) int {
+	dir, login, _ := strings.Cut(arg, "|")
+	ctx := context.Background()
+	o, err := office.Open(dir, testOptions())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	s, err := o.Login(ctx, login, []byte(pwOf(login)))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	creds, err := syncclient.Load(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	cl := syncclient.New(creds)
+	se, err := cl.Login(ctx, login, pwOf(login))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println("syncing")
+	if _, err := syncer.Run(ctx, o.Replica(s), cl.Remote(se), syncer.Options{Tables: tables{o, s}, PageSize: 3, BatchSize: 2}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// child starts the test binary in a child mode and waits for its first
+// line (it is ready).
+func child(t *testing.T, env string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{})
+	go func() {
+		b := make([]byte, 64)
+		_, _ = out.Read(b)
+		close(ready)
+		for {
+			if _, err := out.Read(b); err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("child did not start")
+	}
+	return cmd
+}
+
+func kill9(cmd *exec.Cmd) {
+	_ = cmd.Process.Kill() // SIGKILL on Unix
+	_ = cmd.Wait()
+}
+
+// TestKill kills the server and the clients with SIGKILL in the middle of
+// syncs: the server is a child process on the office's data, a client's
+// sync runs in a child process on its vault. Whatever was cut, the next
+// syncs converge and nothing saved is lost (the oracle of TestSchedules).
+func TestKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills processes")
+	}
+	seed := *seedFlag
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("seed %d, %d kill rounds (-sync.kills N for more)", seed, *kills)
+	rng := rand.New(rand.NewPCG(seed, ^seed))
+
+	c := startCentral(t)
+	a := founder(t, c)
+	pcs := []*pc{a, join(t, c, "B"), join(t, c, "C")}
+	logins := map[*pc]string{pcs[0]: "kanri", pcs[1]: "soudan", pcs[2]: "soudan"}
+	for _, p := range pcs[1:] {
+		mustSync(t, p, logins[p])
+	}
+	c.stop()
+	srv := child(t, envServer+"="+c.data)
+	defer func() { kill9(srv) }()
+
+	var ids []string
+	var saves []editRec
+	counter := 0
+	for round := range *kills {
+		for range 1 + rng.IntN(3) {
+			p := pcs[rng.IntN(len(pcs))]
+			id := ""
+			if len(ids) > 0 && rng.IntN(3) > 0 {
+				id = ids[rng.IntN(len(ids))]
+			}
+			counter++
+			if e, ok := saveRandom(t, p, logins[p], id, rng, seed, counter); ok {
+				if id == "" {
+					ids = append(ids, e.id)
+				}
+				saves = append(saves, e)
+			}
+		}
+		p := pcs[rng.IntN(len(pcs))]
+		delay := time.Duration(rng.IntN(40)) * time.Millisecond
+		if rng.IntN(2) == 0 {
+			// The server dies in the middle of p's sync.
+			done := make(chan error, 1)
+			go func() { _, err := p.sync(logins[p]); done <- err }()
+			time.Sleep(delay)
+			kill9(srv)
+			err := <-done
+			if err != nil && !errors.Is(err, syncclient.ErrUnreachable) && !errors.Is(err, syncclient.ErrRefused) {
+				var ne net.Error
+				if !errors.As(err, &ne) {
+					t.Logf("round %d: %s's sync when the server died: %v", round, p.name, err)
+				}
+			}
+			if errors.Is(err, syncproto.ErrMalformed) || errors.Is(err, syncproto.ErrForked) || errors.Is(err, syncproto.ErrRolledBack) {
+				t.Fatalf("round %d: %s: %v", round, p.name, err)
+			}
+			srv = child(t, envServer+"="+c.data)
+		} else {
+			// p's own sync process dies.
+			p.close()
+			cl := child(t, envClient+"="+p.dir+"|"+logins[p])
+			time.Sleep(delay)
+			kill9(cl)
+		}
+	}
+	for range 2 {
+		for _, p := range pcs {
+			mustSync(t, p, logins[p])
+		}
+	}
+	snap := sameSnapshots(t, pcs...)
+	checkOracle(t, pcs[1], ids, saves, snap)
+}
