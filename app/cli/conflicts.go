@@ -149,7 +149,7 @@ func checkPicks(d office.ConflictDetail, picks map[string]string) error {
 	for _, f := range slices.Sorted(maps.Keys(picks)) {
 		fc, ok := byName[f]
 		if !ok {
-			return &record.FieldError{Field: f, Msg: fmt.Sprintf("%s の「%s」は競合していません。競合している項目: %s", d.ID, f, strings.Join(names, ", "))}
+			return &record.FieldError{Field: f, Msg: fmt.Sprintf("%s の%s（%s）は競合していません。競合している項目: %s", d.ID, fieldLabel(f), f, strings.Join(names, ", "))}
 		}
 		var revs []string
 		for _, v := range fc.Values {
