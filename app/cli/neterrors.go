@@ -105,7 +105,7 @@ var netTable = []netRow{
 	{syncclient.ErrUnreachable, ExitError, false,
 		"サーバーに接続できません。ネットワークとサーバーが動いているかを確かめてください。"},
 	{syncclient.ErrNotEnrolled, ExitNoVault, false,
-		"このパソコンはまだサーバーに登録されていません。"},
+		"このパソコンはまだサーバーに登録されていません。管理者が madoguchi enroll で登録するか、新しいパソコンでは madoguchi join で参加してください。"},
 	{syncclient.ErrEnrolled, ExitInvalidInput, false,
 		"このパソコンはすでにサーバーに登録されています。"},
 	{syncclient.ErrBadCreds, ExitDamaged, true,

@@ -31,6 +31,10 @@ func runSync(e *Env, args []string) error {
 	if err := c.check(); err != nil {
 		return err
 	}
+	if !office.Exists(c.vault) {
+		// Not "not enrolled": there is no vault to enroll.
+		return office.ErrNoVault
+	}
 	creds, err := syncclient.Load(c.vault)
 	if err != nil {
 		return err

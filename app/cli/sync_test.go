@@ -230,4 +230,7 @@ func TestSyncJoinConflicts(t *testing.T) {
 	if c, _, errs := run(t, "", "sync", "--vault", vc, "--as", "kanri", "--password-file", pwv); c != ExitNoVault || !strings.Contains(errs, "まだサーバーに登録されていません") {
 		t.Errorf("sync of a vault not enrolled: %d %s", c, errs)
 	}
+	if c, _, errs := run(t, "", "sync", "--vault", filepath.Join(tmp, "nowhere"), "--as", "kanri", "--password-file", pwa); c != ExitNoVault || strings.Contains(errs, "サーバーに登録") {
+		t.Errorf("sync of a folder without a vault: %d %s", c, errs)
+	}
 }
