@@ -47,7 +47,7 @@ var netTable = []netRow{
 	{syncclient.ErrTableForged, ExitDamaged, true,
 		"サーバーが、この窓口の管理者の署名が確認できない利用者一覧として受け付けませんでした。管理者に連絡してください。"},
 	{syncclient.ErrRegisterRefused, ExitForbidden, false,
-		"サーバーがこのIDの登録を受け付けませんでした。管理者が先に同期して利用者一覧をサーバーに送ってから、もう一度やり直してください。"},
+		"サーバーがこのIDの登録を受け付けませんでした。管理者が先に同期して利用者一覧をサーバーに送ってから、もう一度やり直してください。パソコンの時計が合っているかも確かめてください。"},
 	{syncclient.ErrSession, ExitError, true,
 		"サーバーとの接続の有効期限が切れました。もう一度 madoguchi sync を実行してください。"},
 	{syncer.ErrNotAdmin, ExitForbidden, false,

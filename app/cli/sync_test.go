@@ -91,17 +91,23 @@ func TestSyncJoinConflicts(t *testing.T) {
 		}
 		return out
 	}
+	// A PC that joins before the admin's first sync: enrolled, but no user
+	// table to make its vault from yet; it goes on later in the same folder.
+	_, out, _ = run(t, "", "server", "enroll", "--data", data, "--addr", addr)
+	code := lastLine(out)
+	vb := filepath.Join(t.TempDir(), "office")
+	if c, out, errs := run(t, "", "join", "--vault", vb, "--as", "soudan", "--password-file", pwc, "--name", "相談PC", code); c != ExitNotFound ||
+		!strings.Contains(errs, "サーバーに利用者一覧がまだありません。管理者が先に madoguchi sync を実行してください。") {
+		t.Fatalf("join before the admin's first sync: %d %s %s", c, out, errs)
+	}
 	if out := syncA("kanri", pwa); !strings.Contains(out, "送信 1 件") || !strings.Contains(out, "利用者一覧をサーバーに送りました") {
 		t.Fatalf("the admin's first sync: %s", out)
 	}
 
 	// The consultant's PC joins: its first sync registers soudan's
 	// server login and brings the business.
-	_, out, _ = run(t, "", "server", "enroll", "--data", data, "--addr", addr)
-	code := lastLine(out)
-	vb := filepath.Join(t.TempDir(), "office")
 	c, out, errs := run(t, "", "join", "--vault", vb, "--as", "soudan", "--password-file", pwc, "--name", "相談PC", "--quiet", code)
-	if c != ExitOK || !strings.Contains(out, "参加させました") || !strings.Contains(out, "同期しました") {
+	if c != ExitOK || !strings.Contains(out, "前回の続き") || !strings.Contains(out, "参加させました") || !strings.Contains(out, "同期しました") {
 		t.Fatalf("join: %d %s %s", c, out, errs)
 	}
 	asB := []string{"--vault", vb, "--as", "soudan", "--password-file", pwc}
@@ -225,6 +231,14 @@ func TestSyncJoinConflicts(t *testing.T) {
 	_, out, _ = run(t, "", "server", "enroll", "--data", data, "--addr", addr)
 	if c, _, errs := run(t, "", "join", "--vault", va, "--as", "soudan", "--password-file", pwc, lastLine(out)); c != ExitInvalidInput || !strings.Contains(errs, "すでに窓口のデータ") {
 		t.Errorf("join into a vault: %d %s", c, errs)
+	}
+	// A wrong password in join: the PC has joined, and it is told how to
+	// go on.
+	_, out, _ = run(t, "", "server", "enroll", "--data", data, "--addr", addr)
+	vd := filepath.Join(t.TempDir(), "office")
+	if c, out, errs := run(t, "", "join", "--vault", vd, "--as", "soudan", "--password-file", bad, lastLine(out)); c != ExitWrongPass ||
+		!strings.Contains(out, "参加は済んでいます。記録は madoguchi sync --vault "+vd+" --as soudan で") {
+		t.Errorf("join with a wrong password: %d %s %s", c, out, errs)
 	}
 	vc, pwv := newVault(t)
 	if c, _, errs := run(t, "", "sync", "--vault", vc, "--as", "kanri", "--password-file", pwv); c != ExitNoVault || !strings.Contains(errs, "まだサーバーに登録されていません") {
