@@ -121,7 +121,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "コマンドなしで起動すると画面を開きます（--demo でダミーデータの試用画面）。")
 	fmt.Fprintln(w, "\nコマンド:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nパスワードは --password-file ファイル か標準入力（1行）で渡します。")
 	fmt.Fprintln(w, "--verbose を付けると、エラーの詳しい内容も表示します。")
