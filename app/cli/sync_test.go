@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,9 +80,10 @@ func TestSyncJoinConflicts(t *testing.T) {
 		"--login", "soudan", "--name", "相談 次郎", "--role", "consultant", "--new-password-file", pwc); code != ExitOK {
 		t.Fatalf("user add: %d %s %s", code, out, errs)
 	}
-	var x string
+	var x, z string
 	withOffice(t, va, "uketsuke", "reception-pw-1", func(o *office.Office, s *office.Session) {
 		x = newBusiness(t, o, s, "青空商店", "アオゾラショウテン", "03-5555-0101")
+		z = newBusiness(t, o, s, "三日月製作所", "ミカヅキセイサクショ", "03-5555-0303")
 	})
 	syncA := func(login, pw string) string {
 		t.Helper()
@@ -100,7 +102,7 @@ func TestSyncJoinConflicts(t *testing.T) {
 		!strings.Contains(errs, "サーバーに利用者一覧がまだありません。管理者が先に madoguchi sync を実行してください。") {
 		t.Fatalf("join before the admin's first sync: %d %s %s", c, out, errs)
 	}
-	if out := syncA("kanri", pwa); !strings.Contains(out, "送信 1 件") || !strings.Contains(out, "利用者一覧をサーバーに送りました") {
+	if out := syncA("kanri", pwa); !strings.Contains(out, "送信 2 件") || !strings.Contains(out, "利用者一覧をサーバーに送りました") {
 		t.Fatalf("the admin's first sync: %s", out)
 	}
 
@@ -135,10 +137,14 @@ func TestSyncJoinConflicts(t *testing.T) {
 
 	// The same field edited on both PCs; the consultant also registers a
 	// business, which reaches the admin's PC.
-	withOffice(t, va, "uketsuke", "reception-pw-1", func(o *office.Office, s *office.Session) { setCity(t, o, s, x, "しながわ区") })
+	withOffice(t, va, "uketsuke", "reception-pw-1", func(o *office.Office, s *office.Session) {
+		setCity(t, o, s, x, "しながわ区")
+		setCity(t, o, s, z, "おおた区")
+	})
 	var y string
 	withOffice(t, vb, "soudan", "consultant-pw-1", func(o *office.Office, s *office.Session) {
 		setCity(t, o, s, x, "めぐろ区")
+		setCity(t, o, s, z, "せたがや区")
 		y = newBusiness(t, o, s, "若葉工業", "ワカバコウギョウ", "03-5555-0202")
 	})
 	syncA("kanri", pwa) // sends A's edit
@@ -153,12 +159,13 @@ func TestSyncJoinConflicts(t *testing.T) {
 	}
 	for _, as := range [][]string{asA, asB} {
 		c, out, errs := run(t, "", append([]string{"conflicts", "list"}, as...)...)
-		if c != ExitOK || !strings.Contains(out, x) || !strings.Contains(out, "事業者") || !strings.Contains(out, "市区町村") || !strings.Contains(out, "1 件") {
+		if c != ExitOK || !strings.Contains(out, x) || !strings.Contains(out, "事業者") || !strings.Contains(out, z) || !strings.Contains(out, "市区町村") || !strings.Contains(out, "2 件") {
 			t.Fatalf("conflicts list: %d %s %s", c, out, errs)
 		}
 		c, out, errs = run(t, "", append([]string{"conflicts", "list", "--json"}, as...)...)
 		var rows []conflictRow
-		if c != ExitOK || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 1 || rows[0].ID != x || len(rows[0].Fields) != 1 || rows[0].Fields[0] != "city" {
+		if c != ExitOK || json.Unmarshal([]byte(out), &rows) != nil || len(rows) != 2 || len(rows[0].Fields) != 1 || rows[0].Fields[0] != "city" ||
+			!(rows[0].ID == x && rows[1].ID == z || rows[0].ID == z && rows[1].ID == x) {
 			t.Fatalf("conflicts list --json: %d %s %s", c, out, errs)
 		}
 		c, out, errs = run(t, "", append([]string{"conflicts", "show", x}, as...)...)
@@ -207,10 +214,30 @@ func TestSyncJoinConflicts(t *testing.T) {
 	if c != ExitOK || !strings.Contains(out, "競合を解決しました") || !strings.Contains(out, "しながわ区") {
 		t.Fatalf("conflicts resolve: %d %s %s", c, out, errs)
 	}
-	syncB()
+	// The other record on the admin's PC, keeping the value shown now.
+	c, out, errs = run(t, "", append([]string{"conflicts", "show", "--json", z}, asA...)...)
+	var dz conflictDetailJSON
+	if c != ExitOK || json.Unmarshal([]byte(out), &dz) != nil || len(dz.Fields) != 1 || len(dz.Fields[0].Values) != 3 {
+		t.Fatalf("conflicts show --json %s: %d %s %s", z, c, out, errs)
+	}
+	keptCity := string(dz.Fields[0].Values[2].Value)
+	if keptCity != `"おおた区"` && keptCity != `"せたがや区"` || !dz.Fields[0].Values[2].Current {
+		t.Fatalf("the value shown now: %+v", dz.Fields[0].Values)
+	}
+	c, out, errs = run(t, "", append([]string{"conflicts", "resolve", z, "--keep-current"}, asA...)...)
+	if c != ExitOK || !strings.Contains(out, "競合を解決しました") || !strings.Contains(out, "のままにしました") {
+		t.Fatalf("conflicts resolve --keep-current: %d %s %s", c, out, errs)
+	}
+	syncA("kanri", pwa) // sends the resolution of z
+	syncB()             // sends x's, takes z's
 	syncA("uketsuke", pwr)
 	for _, as := range [][]string{asA, asB} {
-		c, out, errs := run(t, "", append([]string{"conflicts", "list"}, as...)...)
+		c, out, errs = run(t, "", append([]string{"show", "--json", z}, as...)...)
+		var mz map[string]any
+		if c != ExitOK || json.Unmarshal([]byte(out), &mz) != nil || `"`+fmt.Sprint(mz["city"])+`"` != keptCity {
+			t.Fatalf("show %s after resolving: %d %s %s (kept %s)", z, c, out, errs, keptCity)
+		}
+		c, out, errs = run(t, "", append([]string{"conflicts", "list"}, as...)...)
 		if c != ExitOK || strings.TrimSpace(out) != "競合はありません。" {
 			t.Fatalf("conflicts list after resolving: %d %s %s", c, out, errs)
 		}
