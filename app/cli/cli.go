@@ -77,6 +77,7 @@ func commands() []command {
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
 		{"join", "中央サーバーから窓口データを作り、このパソコンを参加させる（登録コードは server enroll で発行）", runJoin},
 		{"sync", "中央サーバーと一度同期する（利用者一覧、受信、送信）", runSync},
+		{"conflicts", "同期で競合した記録の一覧・表示・解決 (conflicts list|show|resolve)", runConflicts},
 		{"devices", "中央サーバーに登録された端末の一覧・登録取消（管理者） (devices list|revoke)", runDevices},
 		{"server", "中央サーバー (server init|enroll、または server --data フォルダ --listen :8443 で起動)", runServer},
 		{"help", "この説明を表示する", nil},
@@ -120,7 +121,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "コマンドなしで起動すると画面を開きます（--demo でダミーデータの試用画面）。")
 	fmt.Fprintln(w, "\nコマンド:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nパスワードは --password-file ファイル か標準入力（1行）で渡します。")
 	fmt.Fprintln(w, "--verbose を付けると、エラーの詳しい内容も表示します。")
@@ -201,12 +202,13 @@ func operation(cmd string, args []string) string {
 
 // subcommands are the words that may follow a command.
 var subcommands = map[string]map[string]bool{
-	"user":    {"add": true, "list": true, "roles": true, "disable": true, "enable": true, "reset": true},
-	"audit":   {"verify": true, "log": true},
-	"print":   {"sheet": true, "blank-sheet": true, "day-sheets": true, "reservation": true, "schedule": true, "attendance": true, "ledger": true},
-	"report":  {"monthly": true, "yearly": true},
-	"server":  {"init": true, "enroll": true},
-	"devices": {"list": true, "revoke": true},
+	"user":      {"add": true, "list": true, "roles": true, "disable": true, "enable": true, "reset": true},
+	"audit":     {"verify": true, "log": true},
+	"print":     {"sheet": true, "blank-sheet": true, "day-sheets": true, "reservation": true, "schedule": true, "attendance": true, "ledger": true},
+	"report":    {"monthly": true, "yearly": true},
+	"server":    {"init": true, "enroll": true},
+	"devices":   {"list": true, "revoke": true},
+	"conflicts": {"list": true, "show": true, "resolve": true},
 }
 
 // logError writes err to the support log and returns its path, or "" when

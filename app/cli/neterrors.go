@@ -6,6 +6,8 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/syncclient"
+	"github.com/madoguchi-jp/madoguchi/app/syncer"
+	"github.com/madoguchi-jp/madoguchi/app/syncproto"
 	"github.com/madoguchi-jp/madoguchi/storage/central"
 )
 
@@ -19,8 +21,37 @@ type netRow struct {
 	ja     string
 }
 
-// netTable: the first row whose error matches wins.
+// stopSync is what a person does when the server is caught lying.
+const stopSync = "同期を止めました。管理者に連絡してください。"
+
+// netTable: the first row whose error matches wins (the refusals that
+// wrap syncclient.ErrRefused come before its own row).
 var netTable = []netRow{
+	// A lie of the server, caught by this PC: nothing after it was applied.
+	{syncproto.ErrWithheld, ExitDamaged, true, syncproto.Japanese(syncproto.ErrWithheld) + stopSync},
+	{syncproto.ErrDropped, ExitDamaged, true, syncproto.Japanese(syncproto.ErrDropped) + stopSync},
+	{syncproto.ErrReordered, ExitDamaged, true, syncproto.Japanese(syncproto.ErrReordered) + stopSync},
+	{syncproto.ErrReplayed, ExitDamaged, true, syncproto.Japanese(syncproto.ErrReplayed) + stopSync},
+	{syncproto.ErrRolledBack, ExitDamaged, true, syncproto.Japanese(syncproto.ErrRolledBack) + stopSync},
+	{syncproto.ErrForked, ExitDamaged, true, syncproto.Japanese(syncproto.ErrForked) + stopSync},
+	{syncproto.ErrTampered, ExitDamaged, true, syncproto.Japanese(syncproto.ErrTampered) + stopSync},
+	{syncproto.ErrMalformed, ExitDamaged, true, syncproto.Japanese(syncproto.ErrMalformed) + stopSync},
+	{syncclient.ErrChainBroken, ExitDamaged, true,
+		"サーバーにあるこのパソコンの変更履歴と、このパソコンの記録が一致しません。同期を止めました。管理者に連絡してください。"},
+	{syncclient.ErrEnvelopeConflict, ExitDamaged, true,
+		"サーバーにある記録と、このパソコンの同じ記録の内容が一致しません。同期を止めました。管理者に連絡してください。"},
+	{syncclient.ErrTableStale, ExitError, true,
+		"サーバーにはこのパソコンより新しい利用者一覧があります。もう一度 madoguchi sync を実行して受け取ってください。"},
+	{syncclient.ErrNoTable, ExitNotFound, false,
+		"サーバーに利用者一覧がまだありません。管理者が先に madoguchi sync を実行してください。"},
+	{syncclient.ErrTableForged, ExitDamaged, true,
+		"サーバーが、この窓口の管理者の署名が確認できない利用者一覧として受け付けませんでした。管理者に連絡してください。"},
+	{syncclient.ErrRegisterRefused, ExitForbidden, false,
+		"サーバーがこのIDの登録を受け付けませんでした。管理者が先に同期して利用者一覧をサーバーに送ってから、もう一度やり直してください。パソコンの時計が合っているかも確かめてください。"},
+	{syncclient.ErrSession, ExitError, true,
+		"サーバーとの接続の有効期限が切れました。もう一度 madoguchi sync を実行してください。"},
+	{syncer.ErrNotAdmin, ExitForbidden, false,
+		"利用者一覧をサーバーに送れるのは管理者だけです。"},
 	{server.ErrNoIdentity, ExitNoVault, false,
 		"指定したフォルダにサーバーの鍵がありません。madoguchi server init で作ってください。"},
 	{server.ErrIdentityExists, ExitInvalidInput, false,
@@ -74,7 +105,7 @@ var netTable = []netRow{
 	{syncclient.ErrUnreachable, ExitError, false,
 		"サーバーに接続できません。ネットワークとサーバーが動いているかを確かめてください。"},
 	{syncclient.ErrNotEnrolled, ExitNoVault, false,
-		"このパソコンはまだサーバーに登録されていません。"},
+		"このパソコンはまだサーバーに登録されていません。管理者が madoguchi enroll で登録するか、新しいパソコンでは madoguchi join で参加してください。"},
 	{syncclient.ErrEnrolled, ExitInvalidInput, false,
 		"このパソコンはすでにサーバーに登録されています。"},
 	{syncclient.ErrBadCreds, ExitDamaged, true,

@@ -31,6 +31,10 @@ func runSync(e *Env, args []string) error {
 	if err := c.check(); err != nil {
 		return err
 	}
+	if !office.Exists(c.vault) {
+		// Not "not enrolled": there is no vault to enroll.
+		return office.ErrNoVault
+	}
 	creds, err := syncclient.Load(c.vault)
 	if err != nil {
 		return err
@@ -170,8 +174,18 @@ func runJoin(e *Env, args []string) error {
 			name = "PC"
 		}
 	}
-	creds, err := syncclient.Enroll(e.ctx, dir, pos[0], name)
-	if err != nil {
+	creds, err := syncclient.Load(dir)
+	switch {
+	case err == nil:
+		// A join that stopped after this PC enrolled (no user table on
+		// the server yet, or no connection): go on from there, since the
+		// code is used up and the folder holds this PC's keys.
+		fmt.Fprintln(e.Stdout, "このフォルダのパソコンは登録済みです。前回の続きから参加します（今回の登録コードは使いません）。")
+	case errors.Is(err, syncclient.ErrNotEnrolled):
+		if creds, err = syncclient.Enroll(e.ctx, dir, pos[0], name); err != nil {
+			return err
+		}
+	default:
 		return err
 	}
 	cl := syncclient.New(creds)
@@ -189,16 +203,23 @@ func runJoin(e *Env, args []string) error {
 		return nil
 	}
 	c := common{vault: dir, as: as, passwordFile: pwFile}
-	o, s, pw, err := e.openKeep(&c)
+	res, err := e.joinSync(&c, creds, *quiet)
 	if err != nil {
-		return err
-	}
-	defer o.Close()
-	defer clear(pw)
-	res, err := e.syncOnce(o, s, creds, as, pw, *quiet)
-	if err != nil {
+		// The PC has joined; only the first sync failed.
+		fmt.Fprintf(e.Stdout, "参加は済んでいます。記録は madoguchi sync --vault %s --as %s で受け取ってください。\n", dir, as)
 		return err
 	}
 	e.printSync(res)
 	return nil
+}
+
+// joinSync logs in to the joined vault and runs its first sync.
+func (e *Env) joinSync(c *common, creds syncclient.Creds, quiet bool) (syncer.Result, error) {
+	o, s, pw, err := e.openKeep(c)
+	if err != nil {
+		return syncer.Result{}, err
+	}
+	defer o.Close()
+	defer clear(pw)
+	return e.syncOnce(o, s, creds, c.as, pw, quiet)
 }
