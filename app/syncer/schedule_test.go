@@ -179,54 +179,14 @@ func runSchedule(t *testing.T, seed uint64, nsteps int) {
 	var ids []string
 	var edits []editRec
 	counter := 0
-	unique := func(f string) string {
-		counter++
-		switch f {
-		case "phone":
-			return fmt.Sprintf("03-%04d-%04d", seed%10000, counter)
-		case "email":
-			return fmt.Sprintf("e%d-%d@example.jp", seed%100000, counter)
-		}
-		return fmt.Sprintf("%s-%d-%d", f, seed%100000, counter)
-	}
 	save := func(p *pc, id string) {
-		ctx := context.Background()
-		s := p.login(logins[p])
-		defer p.logout()
-		known := map[string]bool{}
-		var b *record.Business
-		if id == "" {
-			b = &record.Business{Name: unique("name"), Kana: "ダミー", Phone: unique("phone"), Form: "法人", Category: "小規模事業者",
-				Industry: "I 卸売業，小売業", Prefecture: "東京都", City: unique("city")}
-		} else {
-			hist, err := p.o.BusinessHistory(ctx, s, id)
-			if errors.Is(err, office.ErrNotFound) {
-				return // not on this PC yet
+		counter++
+		if e, ok := saveRandom(t, p, logins[p], id, rng, seed, counter); ok {
+			if id == "" {
+				ids = append(ids, e.id)
 			}
-			if err != nil {
-				t.Fatalf("%s: history %s: %v", p.name, id, err)
-			}
-			for _, h := range hist {
-				known[h.Rev] = true
-			}
-			if b, err = p.o.Business(ctx, s, id); err != nil {
-				t.Fatalf("%s: business %s: %v", p.name, id, err)
-			}
+			edits = append(edits, e)
 		}
-		f := fields[rng.IntN(len(fields))]
-		v := unique(f)
-		setField(b, f, v)
-		if err := p.o.SaveBusiness(ctx, s, b, officeAllowDup); err != nil {
-			t.Fatalf("%s: save %s: %v", p.name, id, err)
-		}
-		if id == "" {
-			ids = append(ids, b.ID)
-		}
-		vals := map[string]string{}
-		for _, g := range fields {
-			vals[g] = getField(b, g)
-		}
-		edits = append(edits, editRec{id: b.ID, field: f, value: v, rev: b.Rev, known: known, vals: vals})
 	}
 
 	for step := range nsteps {
@@ -261,6 +221,58 @@ func runSchedule(t *testing.T, seed uint64, nsteps int) {
 	}
 	snap := sameSnapshots(t, pcs...)
 	checkOracle(t, pcs[1], ids, edits, snap)
+}
+
+// uniqueValue is a value of field f that no other save of the schedule
+// writes.
+func uniqueValue(f string, seed uint64, n int) string {
+	switch f {
+	case "phone":
+		return fmt.Sprintf("03-%04d-%04d", seed%10000, n)
+	case "email":
+		return fmt.Sprintf("e%d-%d@example.jp", seed%100000, n)
+	}
+	return fmt.Sprintf("%s-%d-%d", f, seed%100000, n)
+}
+
+// saveRandom saves on p, as login, a new business (id empty) or a change of
+// one random field of business id, and returns the save for the oracle;
+// false when p does not have the business yet.
+func saveRandom(t *testing.T, p *pc, login, id string, rng *rand.Rand, seed uint64, n int) (editRec, bool) {
+	t.Helper()
+	ctx := context.Background()
+	s := p.login(login)
+	known := map[string]bool{}
+	var b *record.Business
+	if id == "" {
+		b = &record.Business{Name: uniqueValue("name", seed, n*10+1), Kana: "ダミー", Phone: uniqueValue("phone", seed, n*10+2), Form: "法人",
+			Category: "小規模事業者", Industry: "I 卸売業，小売業", Prefecture: "東京都", City: uniqueValue("city", seed, n*10+3)}
+	} else {
+		hist, err := p.o.BusinessHistory(ctx, s, id)
+		if errors.Is(err, office.ErrNotFound) {
+			return editRec{}, false // not on this PC yet
+		}
+		if err != nil {
+			t.Fatalf("%s: history %s: %v", p.name, id, err)
+		}
+		for _, h := range hist {
+			known[h.Rev] = true
+		}
+		if b, err = p.o.Business(ctx, s, id); err != nil {
+			t.Fatalf("%s: business %s: %v", p.name, id, err)
+		}
+	}
+	f := fields[rng.IntN(len(fields))]
+	v := uniqueValue(f, seed, n*10)
+	setField(b, f, v)
+	if err := p.o.SaveBusiness(ctx, s, b, officeAllowDup); err != nil {
+		t.Fatalf("%s: save %s: %v", p.name, id, err)
+	}
+	vals := map[string]string{}
+	for _, g := range fields {
+		vals[g] = getField(b, g)
+	}
+	return editRec{id: b.ID, field: f, value: v, rev: b.Rev, known: known, vals: vals}, true
 }
 
 // checkOracle checks on p (identical to the others) that every saved value
