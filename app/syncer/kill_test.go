@@ -134,9 +134,11 @@ func child(t *testing.T, env string) *exec.Cmd {
 	return cmd
 }
 
-func kill9(cmd *exec.Cmd) {
+// kill9 kills cmd with SIGKILL and reports whether it was still running.
+func kill9(cmd *exec.Cmd) bool {
 	_ = cmd.Process.Kill() // SIGKILL on Unix
 	_ = cmd.Wait()
+	return !cmd.ProcessState.Exited()
 }
 
 // TestKill kills the server and the clients with SIGKILL in the middle of
@@ -164,6 +166,7 @@ func TestKill(t *testing.T) {
 	c.stop()
 	srv := child(t, envServer+"="+c.data)
 	defer func() { kill9(srv) }()
+	var clientKills, clientRounds int
 
 	var ids []string
 	var saves []editRec
@@ -207,9 +210,13 @@ func TestKill(t *testing.T) {
 			p.close()
 			cl := child(t, envClient+"="+p.dir+"|"+logins[p])
 			time.Sleep(delay)
-			kill9(cl)
+			clientRounds++
+			if kill9(cl) {
+				clientKills++
+			}
 		}
 	}
+	t.Logf("%d of %d client syncs killed before they ended", clientKills, clientRounds)
 	for range 2 {
 		for _, p := range pcs {
 			mustSync(t, p, logins[p])
