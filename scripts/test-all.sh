@@ -83,6 +83,14 @@ fuzz ./app/server FuzzDecodeTokenRequest
 fuzz ./app/server FuzzDecodeLoginSaltRequest
 fuzz ./app/server FuzzDecodeLoginRequest
 fuzz ./app/server FuzzDecodeSetLoginRequest
+fuzz ./app/server FuzzDecodeRegisterRequest
+fuzz ./storage/central/embedded FuzzDecodeTable
+fuzz ./app/syncproto FuzzPushRequest
+fuzz ./app/syncproto FuzzPushResponse
+fuzz ./app/syncproto FuzzPullResponse
+fuzz ./app/syncproto FuzzHeads
+fuzz ./app/syncproto FuzzSig
+fuzz ./app/syncproto FuzzChecker 20000x
 
 step "benchmarks on a small vault (the full-size figures are in README.md)"
 go test -run '^$' -bench . -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh

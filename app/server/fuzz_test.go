@@ -209,3 +209,19 @@ func TestVerifierRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func FuzzDecodeRegisterRequest(f *testing.F) {
+	sig := `"` + strings.Repeat("A", 86) + `=="`
+	f.Add([]byte(`{"login":"suzuki","salt":"AAAAAAAAAAAAAAAAAAAAAA==","kdf":{"time":3,"memory_kib":65536,"threads":4},"auth_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","at":1790000000000,"sig":` + sig + `}`))
+	f.Add([]byte(`{"login":"suzuki","salt":"AAAA","kdf":{"time":0,"memory_kib":0,"threads":0},"auth_key":"","at":0,"sig":""}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		req, err := DecodeRegisterRequest(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		if len(b) > MaxLoginRequest || central.CheckLogin(req.Login) != nil || len(req.AuthKey) != 32 ||
+			len(req.Salt) != 16 || !req.KDF.Valid() || len(req.Sig) != 64 {
+			t.Fatalf("accepted %q", b)
+		}
+	})
+}

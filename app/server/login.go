@@ -569,6 +569,19 @@ func (s *Server) withSession(h func(w http.ResponseWriter, r *http.Request, se s
 			refuse(w, http.StatusUnauthorized, ReasonSessionInvalid)
 			return
 		}
+		// A login deleted meanwhile (its person removed from the table, on
+		// this server process or another) ends its sessions at once.
+		if _, err := s.Store.Login(r.Context(), s.ID.Office, se.login); errors.Is(err, central.ErrNotFound) {
+			st.mu.Lock()
+			delete(st.sessions, key)
+			st.mu.Unlock()
+			refuse(w, http.StatusUnauthorized, ReasonSessionInvalid)
+			return
+		} else if err != nil {
+			s.logf("session: %v", err)
+			refuse(w, http.StatusInternalServerError, ReasonInternal)
+			return
+		}
 		h(w, r, se)
 	}
 }

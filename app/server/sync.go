@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/madoguchi-jp/madoguchi/app/syncproto"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/central"
 )
 
@@ -149,7 +150,33 @@ func (s *Server) putTable(w http.ResponseWriter, r *http.Request, se session) {
 		s.storeRefusal(w, "table", se, err)
 		return
 	}
+	s.dropLogins(r, m, se)
 	reply(w, struct{}{})
+}
+
+// dropLogins deletes the server logins of the people a newer table no
+// longer lists or lists as disabled: their sessions end with their logins
+// (the keys rotated on the admin's PC; the server drops what it holds).
+func (s *Server) dropLogins(r *http.Request, m TableMessage, se session) {
+	t, err := vault.VerifySignedTable(m.Data, nil)
+	if err != nil {
+		return // checked above
+	}
+	ls, err := s.Store.Logins(r.Context(), s.ID.Office)
+	if err != nil {
+		s.logf("table: list logins: %v", err)
+		return
+	}
+	for _, l := range ls {
+		if u, ok := t.Find(l.Login); ok && !u.Disabled {
+			continue
+		}
+		if err := s.Store.DeleteLogin(r.Context(), s.ID.Office, l.Login); err != nil {
+			s.logf("table: delete login %s: %v", s.loginTag(l.Login), err)
+			continue
+		}
+		s.logf("login %s deleted: removed or disabled in user table %d (stored by login %s on device %s)", s.loginTag(l.Login), t.Serial, s.loginTag(se.login), se.device)
+	}
 }
 
 // storeRefusal answers a store error of a sync request.
