@@ -21,6 +21,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/syncproto"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/central/embedded"
+	"github.com/madoguchi-jp/madoguchi/storage/central/pg/pgtest"
 )
 
 var kills = flag.Int("sync.kills", 16, "kill -9 rounds of TestKill (long mode: hundreds)")
@@ -39,7 +40,7 @@ func TestMain(m *testing.M) {
 	if v := os.Getenv(envClient); v != "" {
 		os.Exit(childClient(v))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 func childServer(data string) int {
