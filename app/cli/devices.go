@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/syncclient"
 )
 
@@ -45,6 +46,9 @@ func runDevices(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if sub == "revoke" {
+		return e.revokeDevice(&c, creds, device)
+	}
 	pw, err := e.readSecret(c.passwordFile, "パスワード")
 	if err != nil {
 		return err
@@ -55,13 +59,6 @@ func runDevices(e *Env, args []string) error {
 	clear(pw)
 	if err != nil {
 		return err
-	}
-	if sub == "revoke" {
-		if err := cl.RevokeDevice(e.ctx, se, device); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.Stdout, "端末 %s の登録を取り消しました。この端末は次の接続で拒否されます。\n", device)
-		return nil
 	}
 	ds, err := cl.Devices(e.ctx, se)
 	if err != nil {
@@ -92,4 +89,44 @@ func runDevices(e *Env, args []string) error {
 		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\n", d.Name, mark, d.ID, when(d.Enrolled), when(d.LastContact), rev)
 	}
 	return tw.Flush()
+}
+
+// revokeDevice revokes a device: the admin logs in on this PC and signs
+// the revocation into the user table (so that the device can check it
+// before it wipes itself), then on the server, which refuses the device
+// from its next request and stores the new table.
+func (e *Env) revokeDevice(c *common, creds syncclient.Creds, device string) error {
+	if device == creds.Device {
+		return syncclient.ErrOwnDevice
+	}
+	o, s, pw, err := e.openKeep(c)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	defer clear(pw)
+	cl := syncclient.New(creds)
+	defer cl.Close()
+	se, err := cl.Login(e.ctx, c.as, string(pw))
+	if err != nil {
+		return err
+	}
+	if !se.Admin {
+		return fmt.Errorf("%w: %w", syncclient.ErrRefused, syncclient.ErrForbidden)
+	}
+	if err := cl.RevokeDevice(e.ctx, se, device); err != nil {
+		return err
+	}
+	if err := o.RevokeDevice(e.ctx, s, device); err != nil {
+		return err
+	}
+	table, serial, err := o.SignedTable(e.ctx, s)
+	if err != nil {
+		return err
+	}
+	if err := cl.PutTable(e.ctx, se, server.TableMessage{Serial: serial, Data: table}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "端末 %s の登録を取り消しました。この端末は次の接続で拒否され、管理者の署名を確かめたうえで窓口データを消去します。\n", device)
+	return nil
 }

@@ -79,7 +79,7 @@ func TestDevicesCommands(t *testing.T) {
 	}
 	// The admin revokes the counter PC: its next request is refused.
 	code, out, errs = run(t, "", "devices", "revoke", "--vault", va, "--as", "kanri", "--password-file", pwa, "--device", cb.Device)
-	if code != ExitOK || !strings.Contains(out, "この端末は次の接続で拒否されます") {
+	if code != ExitOK || !strings.Contains(out, "この端末は次の接続で拒否され") {
 		t.Fatalf("devices revoke: %d %s %s", code, out, errs)
 	}
 	clb := syncclient.New(cb)

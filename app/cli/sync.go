@@ -47,10 +47,38 @@ func runSync(e *Env, args []string) error {
 	defer clear(pw)
 	res, err := e.syncOnce(o, s, creds, c.as, pw, *quiet)
 	if err != nil {
-		return err
+		return e.afterRevoked(o, s, creds, err)
 	}
 	e.printSync(res)
 	return nil
+}
+
+// afterRevoked handles err of a sync: when the server says this device
+// was revoked and sends the signed user table that lists it, and the table
+// verifies with the admin key pinned in the person's bundle, the PC wipes
+// its vault (store, keyring and device credentials). A refusal without an
+// admin's signature wipes nothing.
+func (e *Env) afterRevoked(o *office.Office, s *office.Session, creds syncclient.Creds, err error) error {
+	var re *syncclient.RevokedError
+	if !errors.As(err, &re) || len(re.Table) == 0 {
+		return err
+	}
+	ok, verr := o.RevokedBy(e.ctx, s, re.Table, creds.Device)
+	if verr != nil || !ok {
+		return err
+	}
+	dir := o.Dir()
+	if cerr := o.Close(); cerr != nil {
+		return cerr
+	}
+	if werr := office.Wipe(dir); werr != nil {
+		return werr
+	}
+	if werr := syncclient.Forget(dir); werr != nil {
+		return werr
+	}
+	fmt.Fprintln(e.Stdout, "この端末は管理者によって登録を取り消されたため、このパソコンの窓口データ（記録と鍵ファイル）を消去しました。記録はサーバーとほかのパソコンに残っています。")
+	return err
 }
 
 // syncOnce logs in on the server and runs one sync of the logged-in

@@ -419,6 +419,12 @@ func permCases() []permCase {
 		{method: "SetDisabled", perm: PermUsers, event: action(audit.ActUserChange), call: func(e *permEnv) (string, error) {
 			return "", e.f.o.SetDisabled(bg(e), e.s, e.userDisable, true)
 		}},
+		{method: "RevokeDevice", perm: PermUsers, event: action(audit.ActUserChange), call: func(e *permEnv) (string, error) {
+			return "", e.f.o.RevokeDevice(bg(e), e.s, "d-0123456789abcdef")
+		}},
+		{method: "RevokedBy", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.RevokedBy(bg(e), e.s, []byte("{}"), "d-0123456789abcdef"))
+		}},
 
 		// Record reads any kind by id, with the permission of that kind.
 		rec("business", PermFrontDesk, caseView, func(e *permEnv) string { return e.biz }),

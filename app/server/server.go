@@ -61,6 +61,10 @@ type PingResponse struct {
 // sentinels (see the Reason constants).
 type ErrorResponse struct {
 	Error string `json:"error"`
+	// Table, with ReasonRevoked, is the office's signed user table that
+	// lists the device as revoked: the device checks the admin's signature
+	// before it wipes its store.
+	Table []byte `json:"table,omitempty"`
 }
 
 // Reasons of a refusal.
@@ -218,7 +222,7 @@ func (s *Server) authenticated(h func(w http.ResponseWriter, r *http.Request, de
 			return
 		}
 		if d.Revoked {
-			refuse(w, http.StatusForbidden, ReasonRevoked)
+			s.refuseRevoked(w, r, d.ID)
 			return
 		}
 		h(w, r, d.ID)
@@ -227,6 +231,20 @@ func (s *Server) authenticated(h func(w http.ResponseWriter, r *http.Request, de
 
 func (s *Server) ping(w http.ResponseWriter, _ *http.Request, device string) {
 	reply(w, PingResponse{Name: s.ID.Name, Office: s.ID.Office, Device: device})
+}
+
+// refuseRevoked answers a revoked device, with the signed table that says
+// so when the office's table lists it.
+func (s *Server) refuseRevoked(w http.ResponseWriter, r *http.Request, device string) {
+	resp := ErrorResponse{Error: ReasonRevoked}
+	if t, err := s.Store.Table(r.Context(), s.ID.Office); err == nil {
+		if ut, err := vault.VerifySignedTable(t.Data, nil); err == nil && ut.IsRevoked(device) {
+			resp.Table = t.Data
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusForbidden)
+	_ = json.NewEncoder(w).Encode(resp)
 }
 
 func refuse(w http.ResponseWriter, status int, reason string) {

@@ -98,6 +98,9 @@ const (
 	certFile  = "cert.pem"
 	infoFile  = "server.json"
 	maxAnswer = 64 << 10
+	// maxRefusal bounds a refusal: a revoked device's carries the signed
+	// user table.
+	maxRefusal = 24 << 20
 )
 
 // Creds are a device's credentials for its one server.
@@ -338,7 +341,7 @@ func do(ctx context.Context, hc *http.Client, method, addr, path string, token [
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		max = maxAnswer
+		max = maxRefusal
 	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, int64(max)+1))
 	if err != nil {
@@ -356,6 +359,18 @@ func do(ctx context.Context, hc *http.Client, method, addr, path string, token [
 	return raw, nil
 }
 
+// RevokedError is the server's answer to a revoked device. Table, when
+// not empty, is the office's signed user table that lists the device as
+// revoked: verified with the admin key pinned on the PC
+// (office.RevokedBy), it tells the PC to wipe its store. It matches
+// ErrRevoked and ErrRefused.
+type RevokedError struct{ Table []byte }
+
+func (e *RevokedError) Error() string { return ErrRevoked.Error() }
+
+// Unwrap returns ErrRefused and ErrRevoked.
+func (e *RevokedError) Unwrap() []error { return []error{ErrRefused, ErrRevoked} }
+
 // refusal maps the server's answer to a refused request to this package's
 // errors.
 func refusal(resp *http.Response, raw []byte) error {
@@ -367,7 +382,7 @@ func refusal(resp *http.Response, raw []byte) error {
 	case server.ReasonTokenExpired:
 		return fmt.Errorf("%w: %w", ErrTokenRefused, ErrTokenExpired)
 	case server.ReasonRevoked:
-		return fmt.Errorf("%w: %w", ErrRefused, ErrRevoked)
+		return &RevokedError{Table: er.Table}
 	case server.ReasonTokenUnknown:
 		return fmt.Errorf("unknown token: %w", ErrTokenRefused)
 	case server.ReasonLoginFailed:
@@ -430,3 +445,12 @@ func isRemoteAlert(err error) bool {
 // Fingerprint is the SHA-256 of the device's certificate (what the server
 // stores).
 func (c Creds) Fingerprint() [32]byte { return sha256.Sum256(c.Cert.Certificate[0]) }
+
+// Forget deletes the device credentials in dir (a revoked device wiping
+// itself): its key, its certificate and the server's address and pin.
+func Forget(dir string) error {
+	if err := os.RemoveAll(filepath.Join(dir, credsDir)); err != nil {
+		return fmt.Errorf("remove device credentials: %w", err)
+	}
+	return nil
+}

@@ -24,6 +24,10 @@ type UserTable struct {
 	// Current is the version of each class that new data is sealed under.
 	Current map[Class]uint32 `json:"current"`
 	Users   []TableUser      `json:"users"`
+	// Revoked are the central server's ids of devices an admin revoked:
+	// signed here, so that a device told by the server to wipe its store
+	// can check that an admin said so (the server cannot forge it).
+	Revoked []string `json:"revoked_devices,omitempty"`
 }
 
 // TableUser is one person of the signed table.
@@ -78,6 +82,7 @@ const (
 	maxWrapLen     = 4096
 	maxNameLen     = 256
 	maxFormerPubs  = 64
+	maxRevoked     = 10000
 	ed25519PubSize = ed25519.PublicKeySize
 )
 
@@ -112,8 +117,13 @@ func decodeTable(body []byte) (*UserTable, error) {
 
 // check validates a decoded table.
 func (t *UserTable) check() error {
-	if len(t.AdminPub) != ed25519PubSize || len(t.Users) > maxUsers {
+	if len(t.AdminPub) != ed25519PubSize || len(t.Users) > maxUsers || len(t.Revoked) > maxRevoked {
 		return fmt.Errorf("admin key or size: %w", ErrMalformed)
+	}
+	for _, d := range t.Revoked {
+		if d == "" || len(d) > maxDeviceLen || !validDevice(d) {
+			return fmt.Errorf("revoked device %q: %w", d, ErrMalformed)
+		}
 	}
 	for c, v := range t.Current {
 		if !c.known() || v == 0 {

@@ -119,9 +119,28 @@ func (kr *Keyring) edit(a *Unlocked, fn func(t *UserTable) error) error {
 	return nil
 }
 
+// RevokeDevice lists the central server's device id in the signed table
+// as revoked (an admin's act). Listing it again changes nothing.
+func (kr *Keyring) RevokeDevice(a *Unlocked, device string) error {
+	if device == "" || len(device) > maxDeviceLen || !validDevice(device) {
+		return fmt.Errorf("revoke device %q: %w", device, ErrMalformed)
+	}
+	if t, err := kr.VerifiedTable(a.AdminPub); err == nil && slices.Contains(t.Revoked, device) {
+		return nil
+	}
+	return kr.edit(a, func(t *UserTable) error {
+		t.Revoked = append(t.Revoked, device)
+		return nil
+	})
+}
+
+// IsRevoked reports whether the verified table lists the device as revoked.
+func (t *UserTable) IsRevoked(device string) bool { return slices.Contains(t.Revoked, device) }
+
 // cloneTable deep-copies t.
 func cloneTable(t *UserTable) *UserTable {
 	c := *t
+	c.Revoked = slices.Clone(t.Revoked)
 	c.Current = map[Class]uint32{}
 	for k, v := range t.Current {
 		c.Current[k] = v
