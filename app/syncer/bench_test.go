@@ -1,0 +1,530 @@
+package syncer_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/madoguchi-jp/madoguchi/app/server"
+	"github.com/madoguchi-jp/madoguchi/app/syncclient"
+	"github.com/madoguchi-jp/madoguchi/app/syncproto"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/central"
+	"github.com/madoguchi-jp/madoguchi/storage/central/embedded"
+	"github.com/madoguchi-jp/madoguchi/storage/central/pg"
+	"github.com/madoguchi-jp/madoguchi/storage/central/pg/pgtest"
+)
+
+// The sizes of the sync benchmarks. The defaults keep
+// `go test -run '^$' -bench . -benchtime 1x ./app/syncer` under a minute
+// (CI); the README's figures are measured with the full sizes:
+//
+//	go test -run '^$' -bench . -benchtime 1x ./app/syncer -sync.n 100000 -sync.records 10000
+var (
+	benchN       = flag.Int("sync.n", 5000, "envelopes of the protocol pull and memory benchmarks (full size: 100000)")
+	benchSize    = flag.Int("sync.size", 1536, "bytes of each envelope of the protocol benchmarks")
+	benchDevices = flag.Int("sync.devices", 500, "devices pushing at once")
+	benchBatch   = flag.Int("sync.batch", 10, "envelopes of each device's push")
+	benchRecords = flag.Int("sync.records", 250, "businesses of the end-to-end pull (two envelopes each: contact and case part)")
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// benchLogin is the one login of the protocol benchmarks: it signs every
+// device's chain, and every device logs in with it.
+const (
+	benchLogin = "bench"
+	benchPW    = "bench-password-dummy-1"
+)
+
+// benchServer is a server on 127.0.0.1 over a given store, with a login
+// whose Ed25519 key signs the chains of the protocol benchmarks.
+type benchServer struct {
+	tb    testing.TB
+	dir   string
+	id    *server.Identity
+	srv   *server.Server
+	store central.Store
+	pub   ed25519.PublicKey
+	priv  ed25519.PrivateKey
+	stop  func()
+}
+
+func startBench(tb testing.TB, store func(dir string) central.Store) *benchServer {
+	tb.Helper()
+	c := &benchServer{tb: tb, dir: tb.TempDir()}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if c.id, err = server.Init(c.dir, "ベンチ区 経営相談窓口", ln.Addr().String(), time.Now()); err != nil {
+		tb.Fatal(err)
+	}
+	c.store = store(c.dir)
+	c.srv = &server.Server{ID: c.id, Store: c.store, LoginPerMinute: -1, DevicePerMinute: -1,
+		LoginKDF: vault.TestKDF(), VerifierKDF: vault.TestKDF(), SessionTTL: time.Hour}
+	if c.pub, c.priv, err = ed25519.GenerateKey(rand.Reader); err != nil {
+		tb.Fatal(err)
+	}
+	salt := make([]byte, vault.LoginSaltSize)
+	rand.Read(salt)
+	ctx := context.Background()
+	if err := server.EnsureOffice(ctx, c.store, c.id, time.Now()); err != nil {
+		tb.Fatal(err)
+	}
+	if err := c.srv.SetLogin(ctx, benchLogin, salt, vault.TestKDF(), vault.DeriveLoginKey([]byte(benchPW), salt, vault.TestKDF()), false); err != nil {
+		tb.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.srv.Serve(sctx, ln) }()
+	c.stop = func() {
+		cancel()
+		<-done
+		c.store.Close()
+		c.stop = func() {}
+	}
+	tb.Cleanup(func() { c.stop() })
+	return c
+}
+
+func embeddedStore(tb testing.TB) func(dir string) central.Store {
+	return func(dir string) central.Store {
+		st, err := embedded.Open(filepath.Join(dir, "store"))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return st
+	}
+}
+
+// pgStore opens a throwaway PostgreSQL database (pgtest skips the
+// benchmark, saying why, when PostgreSQL is not installed).
+func pgStore(tb testing.TB) func(dir string) central.Store {
+	return func(string) central.Store {
+		st, err := pg.Open(context.Background(), pgtest.DB(tb))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return st
+	}
+}
+
+func (c *benchServer) sign(msg []byte) []byte { return ed25519.Sign(c.priv, msg) }
+
+func (c *benchServer) keys(login string) [][]byte {
+	if login == benchLogin {
+		return [][]byte{c.pub}
+	}
+	return nil
+}
+
+// code is an enrollment code of the office.
+func (c *benchServer) code() string {
+	now := time.Now()
+	tok, ct := c.id.NewTokenFor(now, now.Add(time.Hour))
+	if err := server.AddToken(context.Background(), c.store, c.id, ct); err != nil {
+		c.tb.Fatal(err)
+	}
+	return server.Code{Addr: c.id.Addr, Pin: c.id.Pin(), Token: tok}.String()
+}
+
+// device is an enrolled device with a client and a session of benchLogin
+// (logged in: its connection is open).
+type device struct {
+	creds syncclient.Creds
+	cl    *syncclient.Client
+	se    syncclient.Session
+	head  syncproto.Head
+}
+
+func (c *benchServer) device(i int) *device {
+	c.tb.Helper()
+	d, err := c.enroll(i, c.code())
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	return d
+}
+
+// enroll enrolls device i with code and logs it in (safe in a goroutine).
+func (c *benchServer) enroll(i int, code string) (*device, error) {
+	ctx := context.Background()
+	creds, err := syncclient.Enroll(ctx, filepath.Join(c.dir, "pc", fmt.Sprint(i)), code, fmt.Sprintf("PC%d", i))
+	if err != nil {
+		return nil, err
+	}
+	d := &device{creds: creds, cl: syncclient.New(creds)}
+	c.tb.Cleanup(d.cl.Close)
+	if d.se, err = d.cl.Login(ctx, benchLogin, benchPW); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// items returns n items of size random bytes, with ids prefix and a
+// number from first on.
+func items(prefix string, first, n, size int) []syncproto.Item {
+	out := make([]syncproto.Item, n)
+	for i := range out {
+		data := make([]byte, size)
+		rand.Read(data)
+		out[i] = syncproto.Item{ID: fmt.Sprintf("%s/%08d", prefix, first+i), Rev: "0000000000001-0001", Data: data}
+	}
+	return out
+}
+
+// preload stores n envelopes of size bytes through the store directly,
+// on valid chains of a few devices enrolled in the store (they never
+// connect), in batches of central.MaxBatch.
+func (c *benchServer) preload(n, size int) {
+	c.tb.Helper()
+	ctx := context.Background()
+	const authors = 4
+	heads := make([]syncproto.Head, authors)
+	ids := make([]string, authors)
+	now := time.Now()
+	for a := range ids {
+		ids[a] = fmt.Sprintf("author%d", a)
+		tok := server.NewToken()
+		if err := c.store.AddToken(ctx, central.Token{Hash: server.TokenHash(tok), Office: c.id.Office, Created: now, Expires: now.Add(time.Hour)}); err != nil {
+			c.tb.Fatal(err)
+		}
+		sum := make([]byte, 32)
+		rand.Read(sum)
+		if _, err := c.store.Enroll(ctx, server.TokenHash(tok), central.Device{Office: c.id.Office, ID: ids[a], Name: ids[a], CertSHA256: sum, Created: now}, now); err != nil {
+			c.tb.Fatal(err)
+		}
+	}
+	for done, a := 0, 0; done < n; a = (a + 1) % authors {
+		k := min(central.MaxBatch, n-done)
+		envs, head, err := syncproto.Links(c.id.Office, ids[a], heads[a], benchLogin, c.sign, items("business", done, k, size))
+		if err != nil {
+			c.tb.Fatal(err)
+		}
+		if _, err := c.store.Push(ctx, central.Batch{Office: c.id.Office, Device: ids[a], Envelopes: envs, At: now}); err != nil {
+			c.tb.Fatal(err)
+		}
+		heads[a] = head
+		done += k
+	}
+}
+
+// pullAll pulls every page after cursor 0 through d's client, checks each
+// with a fresh Checker and discards it. It returns the bytes of envelope
+// data pulled, and how long the checks took.
+func (c *benchServer) pullAll(d *device) (int64, time.Duration) {
+	c.tb.Helper()
+	ctx := context.Background()
+	chk, err := syncproto.NewChecker(c.id.Office, d.creds.Device, nil)
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	var after uint64
+	var bytes int64
+	var check time.Duration
+	for {
+		resp, err := d.cl.Pull(ctx, d.se, after, 0)
+		if err != nil {
+			c.tb.Fatal(err)
+		}
+		t0 := time.Now()
+		envs, err := chk.Page(after, central.Page{Envelopes: resp.Envelopes, Next: resp.Next, Last: resp.Last}, c.keys)
+		check += time.Since(t0)
+		if err != nil {
+			c.tb.Fatal(err)
+		}
+		for _, e := range envs {
+			bytes += int64(len(e.Data))
+		}
+		after = resp.Next
+		if len(resp.Envelopes) == 0 || after >= resp.Last {
+			return bytes, check
+		}
+	}
+}
+
+// rawTLS is the floor of a pull: n bytes written by a TLS 1.3 server on
+// 127.0.0.1 and read by a client, in 64 KiB writes, with the key type of
+// the server's certificate (Ed25519) and Go's default TLS 1.3 suites. It
+// returns how long the transfer took (after the handshake).
+func rawTLS(tb testing.TB, n int64) time.Duration {
+	tb.Helper()
+	cert := selfSigned(tb)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		buf := make([]byte, 64<<10)
+		rand.Read(buf)
+		if err := conn.(*tls.Conn).Handshake(); err != nil {
+			return
+		}
+		var one [1]byte
+		if _, err := io.ReadFull(conn, one[:]); err != nil { // the client is ready
+			return
+		}
+		for left := n; left > 0; {
+			k := min(left, int64(len(buf)))
+			if _, err := conn.Write(buf[:k]); err != nil {
+				return
+			}
+			left -= k
+		}
+	}()
+	conn, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{MinVersion: tls.VersionTLS13, InsecureSkipVerify: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Handshake(); err != nil {
+		tb.Fatal(err)
+	}
+	buf := make([]byte, 64<<10)
+	t0 := time.Now()
+	if _, err := conn.Write([]byte{1}); err != nil {
+		tb.Fatal(err)
+	}
+	var got int64
+	for got < n {
+		k, err := conn.Read(buf)
+		got += int64(k)
+		if err != nil {
+			if errors.Is(err, io.EOF) && got >= n {
+				break
+			}
+			tb.Fatal(err)
+		}
+	}
+	return time.Since(t0)
+}
+
+func selfSigned(tb testing.TB) tls.Certificate {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "bench"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, pub, priv)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: priv}
+}
+
+func mbps(bytes int64, d time.Duration) float64 { return float64(bytes) / 1e6 / d.Seconds() }
+
+// BenchmarkFirstPullProtocol is a new device's first pull of -sync.n
+// envelopes of -sync.size random bytes, protocol alone: every page over
+// the mTLS channel with syncclient, decoded and checked (link hashes,
+// Ed25519 signatures, chains) by a syncproto.Checker, and discarded. Its
+// floor is a raw TLS 1.3 transfer of the same bytes on loopback, run
+// right after it.
+func BenchmarkFirstPullProtocol(b *testing.B) {
+	c := startBench(b, embeddedStore(b))
+	c.preload(*benchN, *benchSize)
+	d := c.device(0)
+	var pullT, rawT, checkT time.Duration
+	var bytes int64
+	b.ResetTimer()
+	for range b.N {
+		t0 := time.Now()
+		n, check := c.pullAll(d)
+		pullT += time.Since(t0)
+		checkT += check
+		bytes += n
+		b.StopTimer()
+		rawT += rawTLS(b, n)
+		b.StartTimer()
+	}
+	b.StopTimer()
+	if want := int64(b.N) * int64(*benchN) * int64(*benchSize); bytes != want {
+		b.Fatalf("pulled %d bytes, want %d", bytes, want)
+	}
+	b.ReportMetric(mbps(bytes, pullT), "MB/s")
+	b.ReportMetric(mbps(bytes, rawT), "raw-MB/s")
+	b.ReportMetric(rawT.Seconds()/pullT.Seconds(), "x-raw")
+	b.ReportMetric(mbps(bytes, pullT-checkT), "nocheck-MB/s")
+	b.ReportMetric(checkT.Seconds()/float64(b.N), "check-s")
+	b.ReportMetric(pullT.Seconds()/float64(b.N), "pull-s")
+}
+
+// BenchmarkConcurrentPush is -sync.devices enrolled devices, each logged
+// in (its connection open), pushing -sync.batch envelopes of -sync.size
+// bytes at the same moment (a barrier); it reports the percentiles of the
+// pushes' latencies, over all rounds.
+func BenchmarkConcurrentPush(b *testing.B) {
+	c := startBench(b, embeddedStore(b))
+	devs := c.devices(*benchDevices)
+	b.ResetTimer()
+	lat := c.pushRounds(b, devs, b.N)
+	b.StopTimer()
+	reportLatencies(b, lat)
+}
+
+// devices enrolls n devices, in parallel, each logged in.
+func (c *benchServer) devices(n int) []*device {
+	devs := make([]*device, n)
+	errs := make([]error, n)
+	codes := make([]string, n)
+	for i := range codes {
+		codes[i] = c.code()
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range devs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			devs[i], errs[i] = c.enroll(i, codes[i])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		c.tb.Fatal(err)
+	}
+	return devs
+}
+
+// pushRounds makes every device push one batch at the same moment,
+// rounds times, and returns every push's latency.
+func (c *benchServer) pushRounds(tb testing.TB, devs []*device, rounds int) []time.Duration {
+	ctx := context.Background()
+	var lat []time.Duration
+	for r := range rounds {
+		reqs := make([]*syncproto.PushRequest, len(devs))
+		heads := make([]syncproto.Head, len(devs))
+		for i, d := range devs {
+			envs, head, err := syncproto.Links(c.id.Office, d.creds.Device, d.head, benchLogin, c.sign, items("pushed", (r*len(devs)+i)**benchBatch, *benchBatch, *benchSize))
+			if err != nil {
+				tb.Fatal(err)
+			}
+			reqs[i], heads[i] = &syncproto.PushRequest{Envelopes: envs}, head
+		}
+		start := make(chan struct{})
+		took := make([]time.Duration, len(devs))
+		errs := make([]error, len(devs))
+		var wg sync.WaitGroup
+		for i, d := range devs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				t0 := time.Now()
+				resp, err := d.cl.Push(ctx, d.se, reqs[i])
+				took[i] = time.Since(t0)
+				if err == nil && resp.Stored != len(reqs[i].Envelopes) {
+					err = fmt.Errorf("stored %d of %d", resp.Stored, len(reqs[i].Envelopes))
+				}
+				errs[i] = err
+			}()
+		}
+		time.Sleep(50 * time.Millisecond) // every goroutine waits at the barrier
+		close(start)
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			tb.Fatal(err)
+		}
+		for i, d := range devs {
+			d.head = heads[i]
+		}
+		lat = append(lat, took...)
+	}
+	return lat
+}
+
+func reportLatencies(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	at := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))]) / 1e6 }
+	b.ReportMetric(at(0.50), "p50-ms")
+	b.ReportMetric(at(0.99), "p99-ms")
+	b.ReportMetric(at(1), "max-ms")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkServerMemory is the server's memory once it holds -sync.n
+// envelopes and -sync.devices devices have pushed at once, and one device
+// pulled everything: runtime.MemStats of this process (the server runs in
+// it, with the clients, which are closed and collected before the
+// reading) for the embedded Badger store and for PostgreSQL.
+func BenchmarkServerMemory(b *testing.B) {
+	for _, be := range []struct {
+		name  string
+		store func(testing.TB) func(string) central.Store
+	}{{"embedded", embeddedStore}, {"pg", pgStore}} {
+		b.Run(be.name, func(b *testing.B) {
+			for range b.N {
+				memory(b, be.store)
+			}
+		})
+	}
+}
+
+func memory(b *testing.B, store func(testing.TB) func(string) central.Store) {
+	b.StopTimer()
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	c := startBench(b, store(b))
+	b.StartTimer()
+	c.preload(*benchN, *benchSize)
+	devs := c.devices(*benchDevices)
+	lat := c.pushRounds(b, devs, 1)
+	c.pullAll(devs[0])
+	b.StopTimer()
+	for _, d := range devs {
+		d.cl.Close()
+	}
+	devs, lat = nil, nil
+	_ = lat
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	b.ReportMetric(float64(m.HeapInuse)/1e6, "heapinuse-MB")
+	b.ReportMetric(float64(m.Sys)/1e6, "sys-MB")
+	b.ReportMetric(float64(before.HeapInuse)/1e6, "before-heapinuse-MB")
+	b.ReportMetric(float64(before.Sys)/1e6, "before-sys-MB")
+	if rss := residentMB(); rss > 0 {
+		b.ReportMetric(rss, "rss-MB")
+	}
+	c.stop()
+}
+
+// residentMB is this process's resident set size from /proc (0 elsewhere).
+func residentMB() float64 {
+	raw, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	var size, res int64
+	if _, err := fmt.Sscan(string(raw), &size, &res); err != nil {
+		return 0
+	}
+	return float64(res*int64(os.Getpagesize())) / 1e6
+}
