@@ -17,12 +17,16 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/syncclient"
+	"github.com/madoguchi-jp/madoguchi/app/syncer"
 	"github.com/madoguchi-jp/madoguchi/app/syncproto"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/central"
@@ -495,14 +499,13 @@ func memory(b *testing.B, store func(testing.TB) func(string) central.Store) {
 	b.StartTimer()
 	c.preload(*benchN, *benchSize)
 	devs := c.devices(*benchDevices)
-	lat := c.pushRounds(b, devs, 1)
+	c.pushRounds(b, devs, 1)
 	c.pullAll(devs[0])
 	b.StopTimer()
 	for _, d := range devs {
 		d.cl.Close()
 	}
-	devs, lat = nil, nil
-	_ = lat
+	devs = nil
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
@@ -527,4 +530,194 @@ func residentMB() float64 {
 		return 0
 	}
 	return float64(res*int64(os.Getpagesize())) / 1e6
+}
+
+// businesses returns n new businesses with a case part each (two
+// envelopes each once sealed), numbered from 0; the same n gives the same
+// content.
+func businesses(n int) []any {
+	recs := make([]any, n)
+	for i := range recs {
+		recs[i] = &record.Business{Name: fmt.Sprintf("ダミー商店%06d", i), Kana: "ダミーショウテン", Phone: fmt.Sprintf("03-5%03d-%04d", i/10000, i%10000),
+			Form: "法人", Category: "小規模事業者", Industry: "I 卸売業，小売業", Prefecture: "東京都", City: "みなと区",
+			Address: fmt.Sprintf("みなと区しば%d丁目%d番%d号 ダミービル%d階", i%9+1, i%30+1, i%20+1, i%12+1),
+			Email: fmt.Sprintf("info%06d@example.jp", i), RepName: "見本 太郎", RepKana: "ミホン タロウ", Contact: "見本 花子",
+			Employees: i % 50, Postal: fmt.Sprintf("105-%04d", i%10000),
+			Note: fmt.Sprintf("創業%d年。小売と卸の二本立てで、地域の飲食店%d軒に食材を届けている。", 1950+i%70, i%200) +
+				strings.Repeat("事業承継と販路開拓が課題。後継者候補の長男と面談済み。ネット販売の立ち上げを検討中で、補助金の申請も視野に入れている。", 1+i%5),
+			Case: &record.BusinessCase{RepBirth: "1970-04-01"}}
+	}
+	return recs
+}
+
+// office opens the vault of dir and logs login in.
+func openOffice(tb testing.TB, dir, login, pw string) (*office.Office, *office.Session) {
+	tb.Helper()
+	o, err := office.Open(dir, testOptions())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { o.Close() })
+	s, err := o.Login(context.Background(), login, []byte(pw))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return o, s
+}
+
+// newVault makes the office's first vault in dir (admin "kanri",
+// consultant "soudan"), logged in as kanri.
+func newVault(tb testing.TB, dir string) (*office.Office, *office.Session) {
+	tb.Helper()
+	if err := office.Init(dir, "kanri", "管理 花子", []byte(adminPW), testOptions()); err != nil {
+		tb.Fatal(err)
+	}
+	o, s := openOffice(tb, dir, "kanri", adminPW)
+	err := o.AddUser(context.Background(), s, office.NewUser{Login: "soudan", Name: "相談 一郎", Roles: []office.Role{office.RoleConsultant}, Password: []byte(staffPW)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return o, s
+}
+
+// code is an enrollment code of the office; firstAdmin gives the right to
+// register the first admin.
+func (c *benchServer) adminCode() string {
+	now := time.Now()
+	tok, ct := c.id.NewTokenFor(now, now.Add(time.Hour))
+	ct.FirstAdmin = true
+	if err := server.AddToken(context.Background(), c.store, c.id, ct); err != nil {
+		c.tb.Fatal(err)
+	}
+	return server.Code{Addr: c.id.Addr, Pin: c.id.Pin(), Token: tok}.String()
+}
+
+// vaultRemote logs login in on the server through cl, registering its
+// server login with the person's key the first time.
+func vaultRemote(ctx context.Context, cl *syncclient.Client, o *office.Office, s *office.Session, login, pw string) (syncer.Remote, error) {
+	se, err := cl.Login(ctx, login, pw)
+	if err != nil {
+		_, sign := o.Replica(s).Signer()
+		if rerr := cl.Register(ctx, login, pw, vault.TestKDF(), sign, time.Now()); rerr != nil {
+			return nil, rerr
+		}
+		if se, err = cl.Login(ctx, login, pw); err != nil {
+			return nil, err
+		}
+	}
+	return cl.Remote(se), nil
+}
+
+// BenchmarkFirstPullE2E is a new PC joining the office and pulling
+// -sync.records businesses (contact and case part: two envelopes each)
+// that the founder's PC imported and pushed, timed around syncer.Run as
+// the consultant: pages of 250 over the mTLS channel, checked, opened,
+// merged, stored and indexed in the vault (searchable afterwards). Its
+// floor is office.Import of the same records into an empty vault with
+// the same options: the same sealing work in reverse, the same index
+// terms and Badger writes, without network or chain checks.
+func BenchmarkFirstPullE2E(b *testing.B) {
+	ctx := context.Background()
+	c := startBench(b, embeddedStore(b))
+	n := *benchRecords
+	t0 := time.Now()
+	founderDir := filepath.Join(c.dir, "A")
+	fo, fs := newVault(b, founderDir)
+	code := c.adminCode()
+	creds, err := syncclient.Enroll(ctx, founderDir, code, "管理者PC")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fcl := syncclient.New(creds)
+	defer fcl.Close()
+	if err := fcl.RegisterFirstAdmin(ctx, code, "kanri", adminPW, vault.TestKDF()); err != nil {
+		b.Fatal(err)
+	}
+	if err := fo.Import(ctx, fs, businesses(n), nil); err != nil {
+		b.Fatal(err)
+	}
+	r, err := vaultRemote(ctx, fcl, fo, fs, "kanri", adminPW)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pushed, err := syncer.Run(ctx, fo.Replica(fs), r, syncer.Options{Tables: tables{fo, fs}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	page, err := c.store.Pull(ctx, c.id.Office, 0, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var avg int
+	for _, e := range page.Envelopes {
+		avg += len(e.Data)
+	}
+	avg /= max(1, len(page.Envelopes))
+	b.Logf("founder: %d businesses imported and %d versions pushed in %.1f s; envelopes of %d bytes on average", n, pushed.Pushed, time.Since(t0).Seconds(), avg)
+
+	var pullT, floorT time.Duration
+	var applied int
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		dir := filepath.Join(c.dir, fmt.Sprint("B", i))
+		creds, err := syncclient.Enroll(ctx, dir, c.code(), "相談PC")
+		if err != nil {
+			b.Fatal(err)
+		}
+		cl := syncclient.New(creds)
+		m, err := cl.Table(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := office.Join(dir, m.Data); err != nil {
+			b.Fatal(err)
+		}
+		o, s := openOffice(b, dir, "soudan", staffPW)
+		r, err := vaultRemote(ctx, cl, o, s, "soudan", staffPW)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		res, err := syncer.Run(ctx, o.Replica(s), r, syncer.Options{Tables: tables{o, s}})
+		pullT += time.Since(t0)
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		applied += res.Applied.New
+		list, err := o.Businesses(ctx, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hits, err := o.Search(ctx, s, fmt.Sprintf("ダミー商店%06d", n-1), 10)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(list) != n || len(hits) == 0 {
+			b.Fatalf("the new PC lists %d businesses of %d, and finds %d for the last", len(list), n, len(hits))
+		}
+		cl.Close()
+		o.Close()
+
+		fdir := filepath.Join(c.dir, fmt.Sprint("F", i))
+		o, s = newVault(b, fdir)
+		recs := businesses(n)
+		t0 = time.Now()
+		if err := o.Import(ctx, s, recs, nil); err != nil {
+			b.Fatal(err)
+		}
+		floorT += time.Since(t0)
+		o.Close()
+		b.StartTimer()
+	}
+	b.StopTimer()
+	b.ReportMetric(pullT.Seconds()/float64(b.N), "pull-s")
+	b.ReportMetric(floorT.Seconds()/float64(b.N), "floor-s")
+	b.ReportMetric(pullT.Seconds()/floorT.Seconds(), "x-floor")
+	b.ReportMetric(float64(applied)/float64(b.N), "versions")
+	if rss := residentMB(); rss > 0 {
+		b.ReportMetric(rss, "rss-MB")
+	}
 }
