@@ -541,7 +541,7 @@ func businesses(n int) []any {
 		recs[i] = &record.Business{Name: fmt.Sprintf("ダミー商店%06d", i), Kana: "ダミーショウテン", Phone: fmt.Sprintf("03-5%03d-%04d", i/10000, i%10000),
 			Form: "法人", Category: "小規模事業者", Industry: "I 卸売業，小売業", Prefecture: "東京都", City: "みなと区",
 			Address: fmt.Sprintf("みなと区しば%d丁目%d番%d号 ダミービル%d階", i%9+1, i%30+1, i%20+1, i%12+1),
-			Email: fmt.Sprintf("info%06d@example.jp", i), RepName: "見本 太郎", RepKana: "ミホン タロウ", Contact: "見本 花子",
+			Email:   fmt.Sprintf("info%06d@example.jp", i), RepName: "見本 太郎", RepKana: "ミホン タロウ", Contact: "見本 花子",
 			Employees: i % 50, Postal: fmt.Sprintf("105-%04d", i%10000),
 			Note: fmt.Sprintf("創業%d年。小売と卸の二本立てで、地域の飲食店%d軒に食材を届けている。", 1950+i%70, i%200) +
 				strings.Repeat("事業承継と販路開拓が課題。後継者候補の長男と面談済み。ネット販売の立ち上げを検討中で、補助金の申請も視野に入れている。", 1+i%5),
