@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dgraph-io/badger/v4"
+
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/server"
@@ -384,10 +386,14 @@ func BenchmarkFirstPullProtocol(b *testing.B) {
 func BenchmarkConcurrentPush(b *testing.B) {
 	c := startBench(b, embeddedStore(b))
 	devs := c.devices(*benchDevices)
+	// The floor: one device pushing alone, 20 times in a row.
+	alone := c.pushRounds(b, "alone", devs[:1], 20)
+	slices.Sort(alone)
 	b.ResetTimer()
-	lat := c.pushRounds(b, devs, b.N)
+	lat := c.pushRounds(b, "pushed", devs, b.N)
 	b.StopTimer()
 	reportLatencies(b, lat)
+	b.ReportMetric(float64(alone[len(alone)/2])/1e6, "alone-p50-ms")
 }
 
 // devices enrolls n devices, in parallel, each logged in.
@@ -416,16 +422,16 @@ func (c *benchServer) devices(n int) []*device {
 	return devs
 }
 
-// pushRounds makes every device push one batch at the same moment,
-// rounds times, and returns every push's latency.
-func (c *benchServer) pushRounds(tb testing.TB, devs []*device, rounds int) []time.Duration {
+// pushRounds makes every device push one batch of ids prefix/number at
+// the same moment, rounds times, and returns every push's latency.
+func (c *benchServer) pushRounds(tb testing.TB, prefix string, devs []*device, rounds int) []time.Duration {
 	ctx := context.Background()
 	var lat []time.Duration
 	for r := range rounds {
 		reqs := make([]*syncproto.PushRequest, len(devs))
 		heads := make([]syncproto.Head, len(devs))
 		for i, d := range devs {
-			envs, head, err := syncproto.Links(c.id.Office, d.creds.Device, d.head, benchLogin, c.sign, items("pushed", (r*len(devs)+i)**benchBatch, *benchBatch, *benchSize))
+			envs, head, err := syncproto.Links(c.id.Office, d.creds.Device, d.head, benchLogin, c.sign, items(prefix, (r*len(devs)+i)**benchBatch, *benchBatch, *benchSize))
 			if err != nil {
 				tb.Fatal(err)
 			}
@@ -449,7 +455,9 @@ func (c *benchServer) pushRounds(tb testing.TB, devs []*device, rounds int) []ti
 				errs[i] = err
 			}()
 		}
-		time.Sleep(50 * time.Millisecond) // every goroutine waits at the barrier
+		if len(devs) > 1 {
+			time.Sleep(50 * time.Millisecond) // every goroutine waits at the barrier
+		}
 		close(start)
 		wg.Wait()
 		if err := errors.Join(errs...); err != nil {
@@ -499,7 +507,7 @@ func memory(b *testing.B, store func(testing.TB) func(string) central.Store) {
 	b.StartTimer()
 	c.preload(*benchN, *benchSize)
 	devs := c.devices(*benchDevices)
-	c.pushRounds(b, devs, 1)
+	c.pushRounds(b, "pushed", devs, 1)
 	c.pullAll(devs[0])
 	b.StopTimer()
 	for _, d := range devs {
@@ -615,7 +623,9 @@ func vaultRemote(ctx context.Context, cl *syncclient.Client, o *office.Office, s
 // merged, stored and indexed in the vault (searchable afterwards). Its
 // floor is office.Import of the same records into an empty vault with
 // the same options: the same sealing work in reverse, the same index
-// terms and Badger writes, without network or chain checks.
+// terms and Badger writes, without network or chain checks. It also
+// reports a lower bound below that floor, a bulk load of the same
+// envelopes alone (no index) into an encrypted Badger (badgerload-s).
 func BenchmarkFirstPullE2E(b *testing.B) {
 	ctx := context.Background()
 	c := startBench(b, embeddedStore(b))
@@ -654,8 +664,9 @@ func BenchmarkFirstPullE2E(b *testing.B) {
 	}
 	avg /= max(1, len(page.Envelopes))
 	b.Logf("founder: %d businesses imported and %d versions pushed in %.1f s; envelopes of %d bytes on average", n, pushed.Pushed, time.Since(t0).Seconds(), avg)
+	all := c.envelopes()
 
-	var pullT, floorT time.Duration
+	var pullT, floorT, loadT time.Duration
 	var applied int
 	b.ResetTimer()
 	for i := range b.N {
@@ -710,6 +721,7 @@ func BenchmarkFirstPullE2E(b *testing.B) {
 		}
 		floorT += time.Since(t0)
 		o.Close()
+		loadT += badgerLoad(b, filepath.Join(c.dir, fmt.Sprint("L", i)), all)
 		b.StartTimer()
 	}
 	b.StopTimer()
@@ -717,7 +729,55 @@ func BenchmarkFirstPullE2E(b *testing.B) {
 	b.ReportMetric(floorT.Seconds()/float64(b.N), "floor-s")
 	b.ReportMetric(pullT.Seconds()/floorT.Seconds(), "x-floor")
 	b.ReportMetric(float64(applied)/float64(b.N), "versions")
+	b.ReportMetric(loadT.Seconds()/float64(b.N), "badgerload-s")
+	b.ReportMetric(pullT.Seconds()/loadT.Seconds(), "x-badgerload")
 	if rss := residentMB(); rss > 0 {
 		b.ReportMetric(rss, "rss-MB")
 	}
+}
+
+// envelopes returns every envelope the server holds.
+func (c *benchServer) envelopes() []central.Envelope {
+	var all []central.Envelope
+	var after uint64
+	for {
+		p, err := c.store.Pull(context.Background(), c.id.Office, after, 0)
+		if err != nil {
+			c.tb.Fatal(err)
+		}
+		all = append(all, p.Envelopes...)
+		if len(p.Envelopes) == 0 || !p.More {
+			return all
+		}
+		after = p.Next
+	}
+}
+
+// badgerLoad writes the envelopes' data under their id and rev into a new
+// Badger database in dir, encrypted with a random key as the vault's store
+// is, in one WriteBatch, synced; it returns how long that took.
+func badgerLoad(tb testing.TB, dir string, envs []central.Envelope) time.Duration {
+	tb.Helper()
+	key := make([]byte, 32)
+	rand.Read(key)
+	db, err := badger.Open(badger.DefaultOptions(dir).WithEncryptionKey(key).
+		WithIndexCacheSize(16 << 20).WithBlockCacheSize(8 << 20).WithLogger(nil))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	t0 := time.Now()
+	wb := db.NewWriteBatch()
+	for _, e := range envs {
+		if err := wb.Set([]byte("v/"+e.ID+"\x00"+e.Rev), e.Data); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.Sync(); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Since(t0)
 }
