@@ -621,7 +621,10 @@ func vaultRemote(ctx context.Context, cl *syncclient.Client, o *office.Office, s
 // that the founder's PC imported and pushed, timed around syncer.Run as
 // the consultant: pages of 250 over the mTLS channel, checked, opened,
 // merged, stored and indexed in the vault (searchable afterwards). Its
-// floor is office.Import of the same records into an empty vault with
+// time splits into apply-s (the vault's Apply: open, merge, store,
+// index, commit), net-s (the Remote's Pull: request, server, transfer,
+// decode) and check-s (the rest: the chain checks). Its floor is
+// office.Import of the same records into an empty vault with
 // the same options: the same sealing work in reverse, the same index
 // terms and Badger writes, without network or chain checks. It also
 // reports a lower bound below that floor, a bulk load of the same
@@ -666,7 +669,7 @@ func BenchmarkFirstPullE2E(b *testing.B) {
 	b.Logf("founder: %d businesses imported and %d versions pushed in %.1f s; envelopes of %d bytes on average", n, pushed.Pushed, time.Since(t0).Seconds(), avg)
 	all := c.envelopes()
 
-	var pullT, floorT, loadT time.Duration
+	var pullT, floorT, loadT, applyT, netT time.Duration
 	var applied int
 	b.ResetTimer()
 	for i := range b.N {
@@ -691,8 +694,11 @@ func BenchmarkFirstPullE2E(b *testing.B) {
 		}
 		b.StartTimer()
 		t0 := time.Now()
-		res, err := syncer.Run(ctx, o.Replica(s), r, syncer.Options{Tables: tables{o, s}})
+		tl, tr := &timedLocal{Local: o.Replica(s)}, &timedRemote{Remote: r}
+		res, err := syncer.Run(ctx, tl, tr, syncer.Options{Tables: tables{o, s}})
 		pullT += time.Since(t0)
+		applyT += tl.apply
+		netT += tr.pull
 		b.StopTimer()
 		if err != nil {
 			b.Fatal(err)
@@ -729,6 +735,9 @@ func BenchmarkFirstPullE2E(b *testing.B) {
 	b.ReportMetric(floorT.Seconds()/float64(b.N), "floor-s")
 	b.ReportMetric(pullT.Seconds()/floorT.Seconds(), "x-floor")
 	b.ReportMetric(float64(applied)/float64(b.N), "versions")
+	b.ReportMetric(applyT.Seconds()/float64(b.N), "apply-s")
+	b.ReportMetric(netT.Seconds()/float64(b.N), "net-s")
+	b.ReportMetric((pullT-applyT-netT).Seconds()/float64(b.N), "check-s")
 	b.ReportMetric(loadT.Seconds()/float64(b.N), "badgerload-s")
 	b.ReportMetric(pullT.Seconds()/loadT.Seconds(), "x-badgerload")
 	if rss := residentMB(); rss > 0 {
@@ -780,4 +789,28 @@ func badgerLoad(tb testing.TB, dir string, envs []central.Envelope) time.Duratio
 		tb.Fatal(err)
 	}
 	return time.Since(t0)
+}
+
+// timedLocal is a Local that sums the time of Apply.
+type timedLocal struct {
+	syncer.Local
+	apply time.Duration
+}
+
+func (l *timedLocal) Apply(ctx context.Context, in []syncer.Incoming, state map[string][]byte) (syncer.Applied, error) {
+	t0 := time.Now()
+	defer func() { l.apply += time.Since(t0) }()
+	return l.Local.Apply(ctx, in, state)
+}
+
+// timedRemote is a Remote that sums the time of Pull.
+type timedRemote struct {
+	syncer.Remote
+	pull time.Duration
+}
+
+func (r *timedRemote) Pull(ctx context.Context, after uint64, limit int) (*syncproto.PullResponse, error) {
+	t0 := time.Now()
+	defer func() { r.pull += time.Since(t0) }()
+	return r.Remote.Pull(ctx, after, limit)
 }
