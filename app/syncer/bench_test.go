@@ -41,13 +41,18 @@ import (
 // `go test -run '^$' -bench . -benchtime 1x ./app/syncer` under a minute
 // (CI); the README's figures are measured with the full sizes:
 //
-//	go test -run '^$' -bench . -benchtime 1x ./app/syncer -sync.n 100000 -sync.records 10000
+//	go test -run '^$' -bench 'Protocol|Concurrent|E2E' -benchtime 1x ./app/syncer -sync.n 100000 -sync.records 50000 -sync.devices 500
+//	go test -run '^$' -bench 'Memory/embedded' -benchtime 1x ./app/syncer -sync.n 100000 -sync.devices 500
+//	go test -run '^$' -bench 'Memory/pg' -benchtime 1x ./app/syncer -sync.n 100000 -sync.devices 500
+//
+// (the memory benchmarks each alone: the process's memory is what they
+// read).
 var (
 	benchN       = flag.Int("sync.n", 5000, "envelopes of the protocol pull and memory benchmarks (full size: 100000)")
 	benchSize    = flag.Int("sync.size", 1536, "bytes of each envelope of the protocol benchmarks")
-	benchDevices = flag.Int("sync.devices", 500, "devices pushing at once")
+	benchDevices = flag.Int("sync.devices", 100, "devices pushing at once (full size: 500)")
 	benchBatch   = flag.Int("sync.batch", 10, "envelopes of each device's push")
-	benchRecords = flag.Int("sync.records", 250, "businesses of the end-to-end pull (two envelopes each: contact and case part)")
+	benchRecords = flag.Int("sync.records", 250, "businesses of the end-to-end pull, two envelopes each: contact and case part (full size: 50000)")
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
