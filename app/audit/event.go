@@ -46,6 +46,9 @@ const (
 	// ActSync records one page of versions pulled from the sync server and
 	// applied (the detail counts them).
 	ActSync = "sync"
+	// ActEnroll: this PC enrolled with a central server (or joined an
+	// office through one); the detail names the server and the device id.
+	ActEnroll = "enroll"
 	// ActKeyChange records a key rotation, a table change or a conversion.
 	ActKeyChange = "key.change"
 	// ActWarning records something a supervisor must look at: an approval

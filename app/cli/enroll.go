@@ -51,6 +51,9 @@ func runEnroll(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := o.RecordEnrollment(e.ctx, s, ans.Name, creds.Device); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.Stdout, "このパソコン（%s）を %s のサーバーに登録しました。端末番号: %s\n", name, ans.Name, creds.Device)
 	// A first-admin code also registers this admin's server login; with
 	// an ordinary code the server refuses and nothing more happens.

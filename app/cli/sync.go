@@ -249,5 +249,8 @@ func (e *Env) joinSync(c *common, creds syncclient.Creds, quiet bool) (syncer.Re
 	}
 	defer o.Close()
 	defer clear(pw)
+	if err := o.RecordEnrollment(e.ctx, s, creds.Name, creds.Device); err != nil {
+		return syncer.Result{}, err
+	}
 	return e.syncOnce(o, s, creds, c.as, pw, quiet)
 }

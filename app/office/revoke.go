@@ -67,3 +67,14 @@ func Wipe(dir string) error {
 	}
 	return nil
 }
+
+// RecordEnrollment writes to the access log that this PC enrolled with the
+// central server of name (or joined the office through it) as device.
+func (o *Office) RecordEnrollment(ctx context.Context, s *Session, name, device string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermSync); err != nil {
+		return err
+	}
+	return o.commit(nil, nil, o.event(audit.ActEnroll, device, "central server "+name))
+}

@@ -55,7 +55,6 @@ var (
 	benchRecords = flag.Int("sync.records", 250, "businesses of the end-to-end pull, two envelopes each: contact and case part (full size: 50000)")
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // benchLogin is the one login of the protocol benchmarks: it signs every
 // device's chain, and every device logs in with it.

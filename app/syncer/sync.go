@@ -201,17 +201,22 @@ func pull(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 	} else if len(b) != 0 {
 		return fmt.Errorf("sync state: cursor of %d bytes: %w", len(b), syncproto.ErrMalformed)
 	}
+	size := opt.PageSize
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	// The next page is fetched while this one is checked and applied.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := fetch(ctx, r, after, size)
 	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		size := opt.PageSize
-		if size <= 0 {
-			size = DefaultPageSize
-		}
-		resp, err := r.Pull(ctx, after, size)
+		got := <-next
+		resp, err := got.resp, got.err
 		if err != nil {
 			return fmt.Errorf("pull after %d: %w", after, err)
+		}
+		if len(resp.Envelopes) > 0 && resp.Next < resp.Last {
+			next = fetch(ctx, r, resp.Next, size)
 		}
 		page := central.Page{Envelopes: resp.Envelopes, Next: resp.Next, Last: resp.Last}
 		envs, err := c.Page(after, page, l.SignKeys)
@@ -245,6 +250,22 @@ func pull(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 		return fmt.Errorf("pull: %w", err)
 	}
 	return nil
+}
+
+// fetched is one page as a fetch got it.
+type fetched struct {
+	resp *syncproto.PullResponse
+	err  error
+}
+
+// fetch pulls the page after the cursor in the background.
+func fetch(ctx context.Context, r Remote, after uint64, size int) <-chan fetched {
+	ch := make(chan fetched, 1)
+	go func() {
+		resp, err := r.Pull(ctx, after, size)
+		ch <- fetched{resp, err}
+	}()
+	return ch
 }
 
 func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked syncproto.Head, opt Options, res *Result) (syncproto.Head, error) {

@@ -258,13 +258,16 @@ func TestCheckerMalicious(t *testing.T) {
 			l[3].Link.Hash[0] ^= 1
 			return pages(l)
 		}, nil, ErrTampered},
+		// A page's last link of each device is the one whose signature is
+		// checked (it vouches for the hashes before it): the pages end at
+		// the changed link.
 		{"signature bit flip", func(l []central.Envelope) []pull {
 			l[3].Link.Sig[10] ^= 1
-			return pages(l)
+			return pages(l, 4)
 		}, nil, ErrTampered},
 		{"no signature", func(l []central.Envelope) []pull {
 			l[3].Link.Sig = nil
-			return pages(l)
+			return pages(l, 4)
 		}, nil, ErrTampered},
 		{"signer unknown to the user table", func(l []central.Envelope) []pull {
 			return pages(l)
@@ -278,12 +281,38 @@ func TestCheckerMalicious(t *testing.T) {
 			e := l[0]
 			e.Link.Sig = SignLink(mallory.login, mallory.sign, e.Link.Hash)
 			l[0] = e
-			return pages(l)
+			return pages(l, 1)
 		}, nil, ErrTampered},
 		{"signed by a known login with another key", func(l []central.Envelope) []pull {
 			e := l[0]
 			e.Link.Sig = SignLink("bob", mallory.sign, e.Link.Hash)
 			l[0] = e
+			return pages(l, 1)
+		}, nil, ErrTampered},
+		{"a link forged with a new hash and the next one's prev, unsigned by the device", func(l []central.Envelope) []pull {
+			// The server changes the data of a middle link and makes the
+			// chain consistent again by rehashing it and the next links:
+			// the last link's signature no longer verifies.
+			d := l[0].Device
+			var is []int
+			for i, e := range l {
+				if e.Device == d {
+					is = append(is, i)
+				}
+			}
+			prev := []byte(nil)
+			for k, i := range is {
+				e := &l[i]
+				if k == 1 {
+					e.Data = append([]byte(nil), e.Data...)
+					e.Data[0] ^= 1
+				}
+				if k > 0 {
+					e.Link.Prev = prev
+				}
+				e.Link.Hash = LinkHash(office, e.Device, e.Link.Seq, e.Link.Prev, e.ID, e.Rev, e.Data)
+				prev = e.Link.Hash
+			}
 			return pages(l)
 		}, nil, ErrTampered},
 		{"fork: next link on another branch", func(l []central.Envelope) []pull {
