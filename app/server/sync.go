@@ -94,8 +94,10 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 		return
 	}
 	out := syncproto.PullResponse{Envelopes: p.Envelopes, Next: p.Next, Last: p.Last}
+	body := out.Marshal()
 	w.Header().Set("Content-Type", "application/octet-stream")
-	_, _ = w.Write(out.Marshal())
+	w.Header().Set("Content-Length", strconv.Itoa(len(body))) // the client reads it into one buffer
+	_, _ = w.Write(body)
 }
 
 // getTable answers any enrolled device, before anyone logs in on it: a PC

@@ -343,7 +343,14 @@ func do(ctx context.Context, hc *http.Client, method, addr, path string, token [
 	if resp.StatusCode != http.StatusOK {
 		max = maxRefusal
 	}
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, int64(max)+1))
+	var raw []byte
+	if resp.ContentLength > 0 && resp.ContentLength <= int64(max) {
+		// A page of a pull: read into one buffer of its size.
+		raw = make([]byte, resp.ContentLength)
+		_, err = io.ReadFull(resp.Body, raw)
+	} else {
+		raw, err = io.ReadAll(io.LimitReader(resp.Body, int64(max)+1))
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

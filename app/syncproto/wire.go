@@ -210,7 +210,11 @@ func UnmarshalPushResponse(b []byte) (*PushResponse, error) {
 
 // Marshal encodes the response.
 func (p *PullResponse) Marshal() []byte {
-	b := header(typePullResponse)
+	n := 64
+	for _, e := range p.Envelopes {
+		n += envelopeSize(e)
+	}
+	b := append(make([]byte, 0, n), header(typePullResponse)...)
 	b = put64(b, p.Next)
 	b = put64(b, p.Last)
 	b = putLen(b, 4, len(p.Envelopes))
@@ -218,6 +222,12 @@ func (p *PullResponse) Marshal() []byte {
 		b = appendEnvelope(b, e, true)
 	}
 	return b
+}
+
+// envelopeSize is an upper bound of an envelope's encoded size.
+func envelopeSize(e central.Envelope) int {
+	return 2 + len(e.ID) + 1 + len(e.Rev) + 1 + len(e.Device) + 8 + 8 + 1 + len(e.Link.Prev) + 1 + len(e.Link.Hash) +
+		2 + len(e.Link.Sig) + 4 + len(e.Data)
 }
 
 // UnmarshalPullResponse decodes a pull response (at most central.MaxPage
