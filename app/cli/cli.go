@@ -53,6 +53,7 @@ type Env struct {
 
 	lines   *bufio.Reader // standard input, read one line per password
 	verbose bool          // --verbose: print the full error too
+	rescan  bool          // sync --rescan
 	// ctx ends when the person presses Ctrl+C: long work stops and the
 	// vault closes cleanly.
 	ctx context.Context

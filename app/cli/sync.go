@@ -21,6 +21,7 @@ func runSync(e *Env, args []string) error {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	c.register(fs)
 	quiet := fs.Bool("quiet", false, "進み具合を表示しない")
+	rescan := fs.Bool("rescan", false, "サーバーの記録をはじめから読み直して確かめる（サーバーの不正を検出したあと、直ったことを確かめるとき）")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -28,6 +29,7 @@ func runSync(e *Env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("余分な引数があります: %v", pos)
 	}
+	e.rescan = *rescan
 	if err := c.check(); err != nil {
 		return err
 	}
@@ -101,7 +103,7 @@ func (e *Env) syncOnce(o *office.Office, s *office.Session, creds syncclient.Cre
 	if err != nil {
 		return syncer.Result{}, err
 	}
-	opt := syncer.Options{Tables: tables{o, s}}
+	opt := syncer.Options{Tables: tables{o, s}, Rescan: e.rescan}
 	if !quiet {
 		opt.Progress = e.syncProgress()
 	}
