@@ -78,7 +78,7 @@ func commands() []command {
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
 		{"join", "中央サーバーから窓口データを作り、このパソコンを参加させる（登録コードは server enroll で発行）", runJoin},
 		{"sync", "中央サーバーと一度同期する（利用者一覧、受信、送信）", runSync},
-		{"conflicts", "同期で競合した記録の一覧・表示・解決 (conflicts list|show|resolve)", runConflicts},
+		{"conflicts", "同期で競合した記録の一覧・表示・解決、重複の可能性がある事業者の一覧・統合 (conflicts list|show|resolve|duplicates|merge)", runConflicts},
 		{"devices", "中央サーバーに登録された端末の一覧・登録取消（管理者） (devices list|revoke)", runDevices},
 		{"server", "中央サーバー (server init|enroll、または server --data フォルダ --listen :8443 で起動)", runServer},
 		{"help", "この説明を表示する", nil},
@@ -209,7 +209,7 @@ var subcommands = map[string]map[string]bool{
 	"report":    {"monthly": true, "yearly": true},
 	"server":    {"init": true, "enroll": true},
 	"devices":   {"list": true, "revoke": true},
-	"conflicts": {"list": true, "show": true, "resolve": true},
+	"conflicts": {"list": true, "show": true, "resolve": true, "duplicates": true, "merge": true},
 }
 
 // logError writes err to the support log and returns its path, or "" when

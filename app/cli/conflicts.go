@@ -19,8 +19,11 @@ import (
 // edited on two PCs to different values before either saw the other's
 // change. Sync kept the later value; a person picks the value that wins.
 func runConflicts(e *Env, args []string) error {
+	if len(args) > 0 && (args[0] == "duplicates" || args[0] == "merge") {
+		return runDuplicates(e, args)
+	}
 	if len(args) == 0 || (args[0] != "list" && args[0] != "show" && args[0] != "resolve") {
-		return usagef("conflicts list、conflicts show または conflicts resolve を指定してください。")
+		return usagef("conflicts list、conflicts show、conflicts resolve、conflicts duplicates または conflicts merge を指定してください。")
 	}
 	sub := args[0]
 	var c common
@@ -364,4 +367,72 @@ func conflictJSON(d office.ConflictDetail) conflictDetailJSON {
 		}
 	}
 	return out
+}
+
+// runDuplicates lists the businesses that sync flagged as probably
+// registered twice on two PCs (conflicts duplicates), or merges one into
+// the other (conflicts merge FROM INTO, as the window's merge does).
+func runDuplicates(e *Env, args []string) error {
+	sub := args[0]
+	var c common
+	fs := flag.NewFlagSet("conflicts "+sub, flag.ContinueOnError)
+	c.register(fs)
+	var asJSON bool
+	if sub == "duplicates" {
+		fs.BoolVar(&asJSON, "json", false, "JSONで出力する")
+	}
+	pos, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	switch {
+	case sub == "duplicates" && len(pos) > 0:
+		return usagef("余分な引数があります: %v", pos)
+	case sub == "merge" && len(pos) != 2:
+		return usagef("統合する事業者の番号と、統合先の番号を指定してください（例: conflicts merge B-0123456789 B-9876543210）。")
+	}
+	if err := c.check(); err != nil {
+		return err
+	}
+	o, s, err := e.open(&c)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	if sub == "merge" {
+		from, into := strings.ToUpper(pos[0]), strings.ToUpper(pos[1])
+		if err := o.MergeBusiness(e.ctx, s, from, into); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "事業者 %s を %s に統合しました。\n", from, into)
+		return nil
+	}
+	ds, err := o.ProbableDuplicates(e.ctx, s)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		type row struct {
+			ID, Name, Phone, LikeID, LikeName, LikePhone string
+		}
+		out := []row{}
+		for _, d := range ds {
+			out = append(out, row{d.Business.ID, d.Business.Name, d.Business.Phone, d.Like.ID, d.Like.Name, d.Like.Phone})
+		}
+		return writeJSON(e, out)
+	}
+	if len(ds) == 0 {
+		fmt.Fprintln(e.Stdout, "重複の可能性がある事業者はありません。")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "同期で届いた事業者\t\tこのパソコンの事業者\t")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s %s\n", d.Business.ID, d.Business.Name, d.Business.Phone, d.Like.ID, d.Like.Name, d.Like.Phone)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "%d 件。同じ事業者なら madoguchi conflicts merge 統合する番号 統合先の番号 で一つにします。\n", len(ds))
+	return nil
 }

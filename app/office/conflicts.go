@@ -323,3 +323,47 @@ func (o *Office) ResolveConflict(ctx context.Context, s *Session, id string, pic
 	}
 	return nil
 }
+
+// ProbableDuplicate is a business that arrived by sync and looks like one
+// registered here before (the same normalised name or phone number): two
+// PCs may have registered the same business while apart. MergeBusiness
+// merges them once a person has looked.
+type ProbableDuplicate struct {
+	Business BusinessSummary // the one that arrived by sync
+	Like     BusinessSummary // the one registered here
+}
+
+// ProbableDuplicates lists the businesses that sync flagged as probable
+// duplicates of businesses of this PC, still unmerged and unsaved since.
+func (o *Office) ProbableDuplicates(ctx context.Context, s *Session) ([]ProbableDuplicate, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	type pair struct{ id, like string }
+	var pairs []pair
+	err := o.store.Terms(ixDup, "", func(like, id string) bool {
+		pairs = append(pairs, pair{id, like})
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list probable duplicates: %w", err)
+	}
+	var out []ProbableDuplicate
+	for _, p := range pairs {
+		a, err1 := o.business(s, p.id, false)
+		b, err2 := o.business(s, p.like, false)
+		if errors.Is(err1, ErrNotFound) || errors.Is(err2, ErrNotFound) {
+			continue // merged meanwhile
+		}
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, err
+		}
+		if a.MergedInto != "" || b.MergedInto != "" {
+			continue
+		}
+		out = append(out, ProbableDuplicate{Business: summarize(a), Like: summarize(b)})
+	}
+	return out, nil
+}

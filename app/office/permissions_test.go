@@ -422,6 +422,9 @@ func permCases() []permCase {
 		{method: "RevokeDevice", perm: PermUsers, event: action(audit.ActUserChange), call: func(e *permEnv) (string, error) {
 			return "", e.f.o.RevokeDevice(bg(e), e.s, "d-0123456789abcdef")
 		}},
+		{method: "ProbableDuplicates", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.ProbableDuplicates(bg(e), e.s))
+		}},
 		{method: "RecordEnrollment", perm: PermSync, event: action(audit.ActEnroll), call: func(e *permEnv) (string, error) {
 			return "", e.f.o.RecordEnrollment(bg(e), e.s, "テスト区 経営相談窓口", "d-0123456789abcdef")
 		}},

@@ -336,5 +336,18 @@ func TestSyncMarksProbableDuplicates(t *testing.T) {
 		if ids, _ := b.o.store.Find(ixDup, onB); !reflect.DeepEqual(ids, []string{onA}) {
 			t.Fatalf("dup term of %s: %v", onB, ids)
 		}
+		ds, err := b.o.ProbableDuplicates(context.Background(), s)
+		if err != nil || len(ds) != 1 || ds[0].Business.ID != onA || ds[0].Like.ID != onB {
+			t.Fatalf("ProbableDuplicates: %+v %v", ds, err)
+		}
+	})
+	b.as("kantoku", func(s *Session) {
+		if err := b.o.MergeBusiness(context.Background(), s, onA, onB); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := b.o.ProbableDuplicates(context.Background(), s)
+		if err != nil || len(ds) != 0 {
+			t.Fatalf("ProbableDuplicates after the merge: %+v %v", ds, err)
+		}
 	})
 }
