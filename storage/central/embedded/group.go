@@ -157,7 +157,7 @@ func (s *Store) commitGroup(reqs []*pushReq, retry bool) int {
 	if testHookBeforeCommit != nil {
 		testHookBeforeCommit()
 	}
-	if err := txn.Commit(); err != nil {
+	if err := commit(txn, n); err != nil {
 		if !retry || n == 1 {
 			for _, r := range reqs[:n] {
 				if r.err == nil {
@@ -172,6 +172,19 @@ func (s *Store) commitGroup(reqs []*pushReq, retry bool) int {
 		}
 	}
 	return n
+}
+
+// testHookCommit, when set, is called with the number of batches of a
+// group before it commits; an error stands for a failed commit.
+var testHookCommit func(batches int) error
+
+func commit(txn *badger.Txn, batches int) error {
+	if testHookCommit != nil {
+		if err := testHookCommit(batches); err != nil {
+			return err
+		}
+	}
+	return txn.Commit()
 }
 
 // commitAll commits reqs in as few groups as fit and returns len(reqs).
