@@ -66,8 +66,10 @@ func (s *Store) push(ctx context.Context, b central.Batch) (central.PushResult, 
 	case s.wlock <- struct{}{}:
 		// The lock is ours: every earlier leader has answered its group,
 		// so r is answered or still queued, and then this group takes it.
-		s.lead()
-		s.unlock()
+		func() {
+			defer s.unlock()
+			s.lead()
+		}()
 	case <-ctx.Done():
 		if s.dequeue(r) {
 			return central.PushResult{}, ctx.Err()
@@ -97,10 +99,21 @@ func (s *Store) lead() {
 	reqs := s.queue
 	s.queue = nil
 	s.qmu.Unlock()
+	answered := false
+	defer func() {
+		if !answered {
+			// A panic: no caller may wait for ever. The panic goes on
+			// in the leader's goroutine.
+			for _, r := range reqs {
+				r.res, r.err = central.PushResult{}, errors.New("group commit failed")
+			}
+		}
+		for _, r := range reqs {
+			close(r.done)
+		}
+	}()
 	s.commitAll(reqs, true)
-	for _, r := range reqs {
-		close(r.done)
-	}
+	answered = true
 }
 
 // errTooLarge is the answer to a batch that alone exceeds a transaction.

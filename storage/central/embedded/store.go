@@ -145,7 +145,7 @@ func (s *Store) enter(ctx context.Context) error { return s.life.Enter(ctx) }
 
 func (s *Store) leave() { s.life.Leave() }
 
-// update runs fn in a read-write transaction under the write mutex.
+// update runs fn in a read-write transaction under the write lock.
 func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) error {
 	if err := s.enter(ctx); err != nil {
 		return err
@@ -576,7 +576,7 @@ func (s *Store) DeleteLogin(ctx context.Context, officeID, login string) error {
 
 // PutTable stores the office's user table if its serial is higher
 // (central.Store). The read of the stored serial and the write are one
-// transaction under the write mutex, which every write of the Store takes
+// transaction under the write lock, which every write of the Store takes
 // and Badger's directory lock keeps to one process: no write can commit
 // between them, so the commit meets no conflict and the serial never goes
 // down.
