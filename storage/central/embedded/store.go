@@ -3,8 +3,12 @@
 // default of `madoguchi server`; storage/central/pg serves several server
 // processes from one PostgreSQL database.
 //
-// Cursors: every write goes through one mutex, and a push gives out its
+// Cursors: every write goes through one lock, and a push gives out its
 // cursors and commits inside it, so envelopes commit in cursor order.
+// Concurrent pushes share a transaction and its fsync (group commit,
+// group.go): one push at a time holds the lock and commits every push
+// queued at that moment, in queue order, each checked against the state
+// the ones before it left.
 // Badger hands a reader a snapshot at a timestamp below which every commit
 // has finished, so a reader that sees cursor n sees every cursor below n:
 // polling with the last cursor seen never skips one.
@@ -41,9 +45,19 @@ type Store struct {
 	db *badger.DB
 
 	life central.Life // open until Close, which waits for running calls
-	// mu serialises the writes, so that cursors are given out and
-	// committed in one order.
-	mu sync.Mutex
+	// wlock (capacity 1) is the write lock: it serialises the writes, so
+	// that cursors are given out and committed in one order. A channel,
+	// so that a caller waiting for it can give up when its context ends.
+	wlock chan struct{}
+
+	// queue holds the pushes waiting for a group commit (group.go).
+	qmu   sync.Mutex
+	queue []*pushReq
+	// maxSize and maxCount bound a group's transaction as Badger counts
+	// it; threshold is the value size from which Badger counts a value
+	// pointer instead of the value (tests raise maxSize and maxCount to
+	// let Badger refuse with ErrTxnTooBig).
+	maxSize, maxCount, threshold int64
 }
 
 var _ central.Store = (*Store)(nil)
@@ -68,7 +82,8 @@ func Open(dir string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open central store %s: %w", dir, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, wlock: make(chan struct{}, 1),
+		maxSize: db.MaxBatchSize(), maxCount: db.MaxBatchCount(), threshold: db.Opts().ValueThreshold}
 	if err := s.checkSchema(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open central store %s: %w", dir, err)
@@ -130,14 +145,16 @@ func (s *Store) enter(ctx context.Context) error { return s.life.Enter(ctx) }
 
 func (s *Store) leave() { s.life.Leave() }
 
-// update runs fn in a read-write transaction under the write mutex.
+// update runs fn in a read-write transaction under the write lock.
 func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) error {
 	if err := s.enter(ctx); err != nil {
 		return err
 	}
 	defer s.leave()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	if err := s.lock(ctx); err != nil {
+		return err
+	}
+	defer s.unlock()
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
 	if err := fn(txn); err != nil {
@@ -151,6 +168,18 @@ func (s *Store) update(ctx context.Context, fn func(txn *badger.Txn) error) erro
 	}
 	return txn.Commit()
 }
+
+// lock takes the write lock, or gives up with the context's error.
+func (s *Store) lock(ctx context.Context) error {
+	select {
+	case s.wlock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Store) unlock() { <-s.wlock }
 
 // view runs fn in a read-only transaction.
 func (s *Store) view(ctx context.Context, fn func(txn *badger.Txn) error) error {
@@ -201,92 +230,6 @@ func getLogin(txn *badger.Txn, officeID, login string) (central.Login, error) {
 		return central.Login{}, err
 	}
 	return decodeLogin(v, officeID, login)
-}
-
-// Push stores a batch (central.Store).
-func (s *Store) Push(ctx context.Context, b central.Batch) (central.PushResult, error) {
-	b, err := central.CheckBatch(b)
-	if err != nil {
-		return central.PushResult{}, fmt.Errorf("push: %w", err)
-	}
-	var res central.PushResult
-	err = s.update(ctx, func(txn *badger.Txn) error {
-		off, err := getOffice(txn, b.Office)
-		if err != nil {
-			return err
-		}
-		dev, err := getDevice(txn, b.Office, b.Device)
-		if err != nil {
-			return err
-		}
-		if dev.Revoked {
-			return fmt.Errorf("device %s: %w", b.Device, central.ErrRevoked)
-		}
-		stored := map[central.Key][32]byte{}
-		for _, e := range b.Envelopes {
-			k := central.Key{ID: e.ID, Rev: e.Rev}
-			v, err := get(txn, indexKey(b.Office, k), "")
-			if errors.Is(err, central.ErrNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			_, sum, err := decodeIndex(v)
-			if err != nil {
-				return err
-			}
-			stored[k] = sum
-		}
-		fresh, dups, err := central.Split(b.Envelopes, stored)
-		if err != nil {
-			return err
-		}
-		head, err := central.Continue(b.Device, dev.Chain, fresh)
-		if err != nil {
-			return err
-		}
-		changed := len(fresh) > 0
-		if b.Anchor != nil {
-			var moved bool
-			if dev.Anchor, moved, err = central.Advance(b.Device, dev.Anchor, *b.Anchor); err != nil {
-				return err
-			}
-			changed = changed || moved
-		}
-		for _, e := range fresh {
-			off.Last++
-			if err := txn.Set(cursorKey(b.Office, off.Last), encodeEnvelope(e)); err != nil {
-				return err
-			}
-			if err := txn.Set(indexKey(b.Office, central.Key{ID: e.ID, Rev: e.Rev}), encodeIndex(off.Last, central.Sum(e))); err != nil {
-				return err
-			}
-		}
-		dev.Chain = head
-		if b.At.After(dev.LastContact) {
-			dev.LastContact = b.At
-			changed = true
-		}
-		res = central.PushResult{Stored: len(fresh), Duplicates: dups, Head: head, Last: off.Last}
-		if !changed {
-			return nil
-		}
-		if err := txn.Set(officeKey(b.Office), encodeOffice(off)); err != nil {
-			return err
-		}
-		if err := txn.Set(deviceKey(b.Office, b.Device), encodeDevice(dev)); err != nil {
-			return err
-		}
-		if testHookBeforeCommit != nil {
-			testHookBeforeCommit()
-		}
-		return nil
-	})
-	if err != nil {
-		return central.PushResult{}, fmt.Errorf("push of device %s to office %s: %w", b.Device, b.Office, err)
-	}
-	return res, nil
 }
 
 // Pull returns a page of envelopes (central.Store).
@@ -633,7 +576,7 @@ func (s *Store) DeleteLogin(ctx context.Context, officeID, login string) error {
 
 // PutTable stores the office's user table if its serial is higher
 // (central.Store). The read of the stored serial and the write are one
-// transaction under the write mutex, which every write of the Store takes
+// transaction under the write lock, which every write of the Store takes
 // and Badger's directory lock keeps to one process: no write can commit
 // between them, so the commit meets no conflict and the serial never goes
 // down.
