@@ -54,6 +54,10 @@ const (
 	// ActWarning records something a supervisor must look at: an approval
 	// whose signature does not verify, failed logins that went missing.
 	ActWarning = "warning"
+	// ActDeviceLog records that a supervisor read the access logs other
+	// devices pushed through sync (the detail names the device or counts
+	// the devices).
+	ActDeviceLog = "audit.device"
 )
 
 // checkpointDomain starts the signed message of a checkpoint.

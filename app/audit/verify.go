@@ -13,6 +13,11 @@ const (
 	ReasonUnreadable = "読み取れません"
 	ReasonCheckpoint = "署名付きチェックポイントより前の記録が書き換えられたか、署名が正しくありません"
 	ReasonTruncated  = "署名付きチェックポイントまでの記録が削除されています"
+	// ReasonVersions and ReasonHeader are found in a log that arrived by
+	// sync: two versions under one event's id, or an event whose sealed
+	// header (device, time) is not its content's.
+	ReasonVersions = "同じ番号の記録が複数あります"
+	ReasonHeader   = "記録の見出しが内容と一致しません"
 )
 
 // BrokenLink is the error for the first event at which the chain breaks.

@@ -182,6 +182,12 @@ func permCases() []permCase {
 		{method: "AuditFindings", perm: PermAudit, event: noEvent, call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.AuditFindings(bg(e), e.s, audit.Filter{}))
 		}},
+		{method: "DeviceLogs", perm: PermAudit, event: action(audit.ActDeviceLog), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.DeviceLogs(bg(e), e.s))
+		}},
+		{method: "DeviceLog", perm: PermAudit, event: action(audit.ActDeviceLog), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.DeviceLog(bg(e), e.s, "devB"))
+		}},
 
 		// Businesses.
 		{method: "SaveBusiness", perm: PermFrontDesk, event: action(audit.ActCreate), call: func(e *permEnv) (string, error) {

@@ -107,15 +107,9 @@ func (r *replica) Outbox(ctx context.Context, limit int) ([]syncer.Outgoing, err
 	if err := r.o.ensureSeeded(ctx); err != nil {
 		return nil, err
 	}
-	vs, err := r.o.store.Outbox(limit)
-	if err != nil {
-		return nil, fmt.Errorf("sync: %w", err)
-	}
-	out := make([]syncer.Outgoing, 0, len(vs))
-	for _, v := range vs {
-		out = append(out, syncer.Outgoing{ID: v.ID, Rev: v.Rev, Data: v.Blob})
-	}
-	return out, nil
+	// The versions, then access-log events; a limit <= 0 lists the
+	// versions only (audit_sync.go).
+	return r.o.outbox(r.s, limit)
 }
 
 // Acknowledge implements syncer.Local.
@@ -128,11 +122,15 @@ func (r *replica) Acknowledge(ctx context.Context, done []syncer.Outgoing, state
 	if err != nil {
 		return err
 	}
-	refs := make([]local.OutboxRef, len(done))
-	for i, d := range done {
-		refs[i] = local.OutboxRef{ID: d.ID, Rev: d.Rev}
+	if err := refuseAuditMeta(meta); err != nil {
+		return err
 	}
-	if err := r.o.store.Commit(local.Batch{Acked: refs, Meta: meta}); err != nil {
+	// Access-log events move the watermark instead (audit_sync.go).
+	refs, drop, err := r.o.acknowledged(done, meta)
+	if err != nil {
+		return err
+	}
+	if err := r.o.store.Commit(local.Batch{Acked: refs, Meta: meta, DropMeta: drop}); err != nil {
 		return fmt.Errorf("sync acknowledge: %w", err)
 	}
 	return nil
@@ -291,6 +289,9 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 	if err != nil {
 		return res, err
 	}
+	if err := refuseAuditMeta(meta); err != nil {
+		return res, err
+	}
 	if err := o.ensureSeeded(ctx); err != nil {
 		return res, err
 	}
@@ -308,6 +309,14 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 				return syncer.Applied{}, err
 			}
 		}
+		var auditWrite *local.Write // an access-log event: stored, never merged (audit_sync.go)
+		if isAudit(p) {
+			w, err := pulledAudit(p)
+			if err != nil {
+				return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): %w", i+1, x.ID, x.Rev, err)
+			}
+			auditWrite = &w
+		}
 		known := false
 		for _, q := range append(slices.Clone(stored[x.ID]), arriving[x.ID]...) {
 			if q.v.Rev != x.Rev {
@@ -323,6 +332,11 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 			continue
 		}
 		res.New++
+		if auditWrite != nil {
+			stored[x.ID] = append(stored[x.ID], p)
+			writes = append(writes, *auditWrite)
+			continue
+		}
 		arriving[x.ID] = append(arriving[x.ID], p)
 		for _, q := range stored[x.ID] {
 			if q.v.Kind != p.v.Kind {
