@@ -233,7 +233,7 @@ func (o *Office) sealEvents(s *Session, a auditOffer) ([]syncer.Outgoing, error)
 		if err != nil {
 			return fmt.Errorf("seal access-log event %d: %w", e.Seq, err)
 		}
-		out = append(out, syncer.Outgoing{ID: id, Rev: rev.String(), Data: env.Marshal()})
+		out = append(out, syncer.Outgoing{ID: id, Rev: rev.String(), Data: env.Marshal(), Event: true})
 		return nil
 	})
 	if err != nil && !errors.Is(err, errEnough) {

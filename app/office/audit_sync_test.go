@@ -347,7 +347,7 @@ func TestSyncAccessLogDamageRefused(t *testing.T) {
 		"a business under an access-log id":     seal(auditID(devA, 9), "business", rev),
 	} {
 		b.as("kantoku", func(s *Session) {
-			_, err := b.o.Replica(s).Apply(bg0, []syncer.Incoming{syncer.Incoming(o)}, nil)
+			_, err := b.o.Replica(s).Apply(bg0, []syncer.Incoming{syncer.Incoming{ID: o.ID, Rev: o.Rev, Data: o.Data}}, nil)
 			if !errors.Is(err, ErrSyncDamaged) {
 				t.Errorf("%s: %v, want ErrSyncDamaged", name, err)
 			}

@@ -86,7 +86,7 @@ func applyOut(t *testing.T, to *fixture, login string, out []syncer.Outgoing) sy
 	t.Helper()
 	in := make([]syncer.Incoming, len(out))
 	for i, x := range out {
-		in[i] = syncer.Incoming(x)
+		in[i] = syncer.Incoming{ID: x.ID, Rev: x.Rev, Data: x.Data}
 	}
 	var got syncer.Applied
 	to.as(login, func(s *Session) {

@@ -94,7 +94,7 @@ func TestSyncRefusesAHeaderOfAnotherRecord(t *testing.T) {
 		before := storeStateOf(t, b.o)
 		in := make([]syncer.Incoming, len(bad))
 		for i, x := range bad {
-			in[i] = syncer.Incoming(x)
+			in[i] = syncer.Incoming{ID: x.ID, Rev: x.Rev, Data: x.Data}
 		}
 		_, err := b.o.Replica(s).Apply(bg0, in, map[string][]byte{"cursor": []byte("1")})
 		if !errors.Is(err, ErrSyncDamaged) {
@@ -136,7 +136,7 @@ func TestSyncApplyIsOneTransactionAndChecksKinds(t *testing.T) {
 	})
 	var in []syncer.Incoming
 	for _, o := range outboxOf(t, a, "uketsuke") {
-		in = append(in, syncer.Incoming(o))
+		in = append(in, syncer.Incoming{ID: o.ID, Rev: o.Rev, Data: o.Data})
 	}
 	in = append(in, forged)
 	b.as("uketsuke", func(s *Session) {

@@ -17,6 +17,9 @@ type Outgoing struct {
 	ID   string // storage record id (a case part ends in "#case")
 	Rev  string // the version's rev, vault text form
 	Data []byte // the sealed envelope (vault.Envelope.Marshal)
+	// Event marks an access-log event rather than a record's version
+	// (counted apart in Result).
+	Event bool
 }
 
 // Incoming is one version pulled from the server, already checked against

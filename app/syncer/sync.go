@@ -92,8 +92,9 @@ type Options struct {
 type Result struct {
 	Applied      Applied // summed over the pages
 	Pulled       int     // envelopes of other devices pulled
-	Pushed       int     // versions of this device the server stored
-	Duplicates   int     // versions the server had already (a retried push)
+	Pushed       int     // versions of records of this device the server acknowledged
+	Events       int     // access-log events of this device the server acknowledged
+	Duplicates   int     // versions and events the server had already (a retried push)
 	TableTaken   bool    // a newer user table came from the server
 	TableOffered bool    // this vault's newer table went to the server
 	Cursor       uint64  // the server cursor after the sync
@@ -334,7 +335,13 @@ func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 			return acked, fmt.Errorf("push: %w", err)
 		}
 		acked = head
-		res.Pushed += max(resp.Stored-1, 0) // the heads claim is not a version
+		for _, o := range out {
+			if o.Event {
+				res.Events++
+			} else {
+				res.Pushed++
+			}
+		}
 		res.Duplicates += resp.Duplicates
 		report(opt, Progress{Step: StepPush, Done: uint64(res.Pushed + res.Duplicates), Total: uint64(res.Pushed + res.Duplicates)})
 	}
