@@ -117,6 +117,15 @@ type Store interface {
 	// moves forward). ErrRevoked for a revoked device, which the server
 	// then tells to wipe its store.
 	Touch(ctx context.Context, office, id string, at time.Time) error
+	// RenewDevice replaces the device's certificate fingerprint oldSHA256
+	// by newSHA256 (a renewed certificate), as one compare-and-set, also
+	// between server processes: ErrConflict when the stored fingerprint
+	// is not oldSHA256 (a concurrent renewal won), unless it is newSHA256
+	// already, which changes nothing (a retried renewal). ErrNotFound for
+	// an unknown device, ErrRevoked for a revoked one. at is the time of
+	// the renewal, a contact of the device (its last contact only moves
+	// forward).
+	RenewDevice(ctx context.Context, office, id string, oldSHA256, newSHA256 []byte, at time.Time) error
 
 	// SetLogin stores the verifier of a login (new, or a new password),
 	// clearing its failures and lockout. ErrNotFound for an unknown office.

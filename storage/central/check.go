@@ -346,6 +346,34 @@ func CheckDeviceArgs(office, id string) error {
 	return CheckID("device", id)
 }
 
+// CheckRenew checks the arguments of a RenewDevice: the office and device
+// ids, and two whole SHA-256 fingerprints.
+func CheckRenew(office, id string, oldSHA256, newSHA256 []byte) error {
+	if err := CheckDeviceArgs(office, id); err != nil {
+		return err
+	}
+	if err := checkBytes("old certificate fingerprint", oldSHA256, sha256.Size, sha256.Size); err != nil {
+		return err
+	}
+	return checkBytes("new certificate fingerprint", newSHA256, sha256.Size, sha256.Size)
+}
+
+// Renew decides a RenewDevice over the stored device d: true to store
+// newSHA256; false and nil when d has newSHA256 already (no change);
+// ErrRevoked for a revoked device; ErrConflict when d's fingerprint is not
+// oldSHA256.
+func Renew(d Device, oldSHA256, newSHA256 []byte) (bool, error) {
+	switch {
+	case d.Revoked:
+		return false, fmt.Errorf("device %s: %w", d.ID, ErrRevoked)
+	case bytes.Equal(d.CertSHA256, newSHA256):
+		return false, nil
+	case !bytes.Equal(d.CertSHA256, oldSHA256):
+		return false, fmt.Errorf("device %s: its certificate fingerprint is not the one to renew (renewed meanwhile): %w", d.ID, ErrConflict)
+	}
+	return true, nil
+}
+
 // CheckTable checks the arguments of a PutTable and returns the table in
 // the store's form (its time as Time gives it): serial 1–2^63−1, data of
 // 1–MaxTable bytes, the device a valid id.

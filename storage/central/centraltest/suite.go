@@ -61,6 +61,8 @@ func Run(t *testing.T, b Backend) {
 		{"Tokens", testTokens},
 		{"TokenSingleUseConcurrent", testTokenConcurrent},
 		{"Devices", testDevices},
+		{"Renew", testRenew},
+		{"RenewConcurrent", testRenewConcurrent},
 		{"Logins", testLogins},
 		{"LoginFailuresConcurrent", testLoginConcurrent},
 		{"Table", testTable},

@@ -491,6 +491,36 @@ func (s *Store) Touch(ctx context.Context, officeID, id string, at time.Time) er
 	})
 }
 
+// RenewDevice replaces the device's certificate fingerprint (central.Store).
+// The read and the write are one transaction under the write lock, so two
+// renewals of one device run one after the other and the second sees the
+// first's fingerprint.
+func (s *Store) RenewDevice(ctx context.Context, officeID, id string, oldSHA256, newSHA256 []byte, at time.Time) error {
+	if err := central.CheckRenew(officeID, id, oldSHA256, newSHA256); err != nil {
+		return fmt.Errorf("renew device: %w", err)
+	}
+	at = central.Time(at)
+	err := s.update(ctx, func(txn *badger.Txn) error {
+		d, err := getDevice(txn, officeID, id)
+		if err != nil {
+			return err
+		}
+		change, err := central.Renew(d, oldSHA256, newSHA256)
+		if err != nil || !change {
+			return err
+		}
+		d.CertSHA256 = bytes.Clone(newSHA256)
+		if at.After(d.LastContact) {
+			d.LastContact = at
+		}
+		return txn.Set(deviceKey(officeID, id), encodeDevice(d))
+	})
+	if err != nil {
+		return fmt.Errorf("renew device %s of office %s: %w", id, officeID, err)
+	}
+	return nil
+}
+
 // SetLogin stores a verifier (central.Store).
 func (s *Store) SetLogin(ctx context.Context, officeID, login string, verifier []byte) error {
 	if err := central.CheckLoginArgs(officeID, login); err != nil {

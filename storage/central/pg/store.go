@@ -19,8 +19,8 @@
 // rolled-back push gives its cursors back, the cursors of an office are
 // 1, 2, 3, … without gaps. Pushes to other offices do not wait.
 //
-// Lock order: a push locks the office row, then the device row; Revoke and
-// Touch lock the device row only; Enroll locks the token row, then inserts;
+// Lock order: a push locks the office row, then the device row; Revoke,
+// Touch and RenewDevice lock the device row only; Enroll locks the token row, then inserts;
 // PutTable locks the office's row in central_tables only (its foreign key
 // check takes a key-share lock on the office row, which a push's lock does
 // not block). No two of them wait for each other in opposite orders.
@@ -546,6 +546,41 @@ WHERE office = $1 AND id = $2 AND NOT revoked`, office, id, ts(at))
 		}
 		return s.deviceState(ctx, office, id)
 	})
+}
+
+// RenewDevice replaces the device's certificate fingerprint (central.Store):
+// one UPDATE whose WHERE compares the stored fingerprint. A renewal that
+// waits for another's row lock reads the row again once that one commits,
+// finds another fingerprint and updates nothing; only then is the row read
+// to tell why.
+func (s *Store) RenewDevice(ctx context.Context, office, id string, oldSHA256, newSHA256 []byte, at time.Time) error {
+	if err := central.CheckRenew(office, id, oldSHA256, newSHA256); err != nil {
+		return fmt.Errorf("renew device: %w", err)
+	}
+	err := s.do(ctx, func() error {
+		tag, err := s.pool.Exec(ctx, `UPDATE central_devices SET cert_sha256 = $4, last_contact = GREATEST(last_contact, $5)
+WHERE office = $1 AND id = $2 AND NOT revoked AND cert_sha256 = $3 AND cert_sha256 <> $4`,
+			office, id, oldSHA256, newSHA256, ts(at))
+		if err != nil || tag.RowsAffected() == 1 {
+			return err
+		}
+		d := central.Device{Office: office, ID: id}
+		err = s.pool.QueryRow(ctx, `SELECT revoked, cert_sha256 FROM central_devices WHERE office = $1 AND id = $2`,
+			office, id).Scan(&d.Revoked, &d.CertSHA256)
+		if err != nil {
+			return notFound(err, "device "+id+" of office "+office)
+		}
+		if change, err := central.Renew(d, oldSHA256, newSHA256); err != nil || !change {
+			return err
+		}
+		// The row held oldSHA256 again when read: it changed between the
+		// two statements.
+		return fmt.Errorf("device %s: renewed meanwhile: %w", id, central.ErrConflict)
+	})
+	if err != nil {
+		return fmt.Errorf("renew device %s of office %s: %w", id, office, err)
+	}
+	return nil
 }
 
 // SetLogin stores a verifier (central.Store).
