@@ -190,6 +190,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathEnroll, s.enroll)
 	mux.HandleFunc("GET "+PathPing, s.authenticated(s.ping))
+	mux.HandleFunc("POST "+PathRenew, s.authenticated(s.renew))
 	mux.HandleFunc("POST "+PathLoginSalt, s.authenticated(s.loginSalt))
 	mux.HandleFunc("POST "+PathLogin, s.authenticated(s.doLogin))
 	mux.HandleFunc("GET "+PathSession, s.authenticated(s.withSession(s.sessionInfo)))
