@@ -84,6 +84,7 @@ fuzz ./app/server FuzzDecodeLoginSaltRequest
 fuzz ./app/server FuzzDecodeLoginRequest
 fuzz ./app/server FuzzDecodeSetLoginRequest
 fuzz ./app/server FuzzDecodeRegisterRequest
+fuzz ./app/server FuzzDecodeRenewRequest
 fuzz ./storage/central/embedded FuzzDecodeTable
 fuzz ./app/syncproto FuzzPushRequest
 fuzz ./app/syncproto FuzzPushResponse

@@ -88,6 +88,13 @@ func (e *Env) afterRevoked(o *office.Office, s *office.Session, creds syncclient
 func (e *Env) syncOnce(o *office.Office, s *office.Session, creds syncclient.Creds, login string, pw []byte, quiet bool) (syncer.Result, error) {
 	cl := syncclient.New(creds)
 	defer cl.Close()
+	// A device certificate in its last 30 days is renewed before the sync
+	// (a new key made here; the old certificate is refused afterwards).
+	if renewed, err := cl.RenewIfDue(e.ctx, o.Dir(), time.Now()); err != nil {
+		return syncer.Result{}, err
+	} else if renewed {
+		fmt.Fprintln(e.Stdout, "このパソコンの証明書を更新しました。")
+	}
 	local := o.Replica(s)
 	se, err := cl.Login(e.ctx, login, string(pw))
 	if errors.Is(err, syncclient.ErrLoginFailed) {

@@ -255,6 +255,11 @@ func writeFile(path string, data []byte) error {
 
 // Load reads the credentials of dir.
 func Load(dir string) (Creds, error) {
+	// A renewal cut by a crash is finished (or undone) first, so that the
+	// key and the certificate always belong together.
+	if err := FinishRenewal(dir); err != nil {
+		return Creds{}, err
+	}
 	d := filepath.Join(dir, credsDir)
 	raw, err := os.ReadFile(filepath.Join(d, infoFile))
 	if errors.Is(err, fs.ErrNotExist) {
