@@ -130,6 +130,15 @@ type Store interface {
 	// SetLogin stores the verifier of a login (new, or a new password),
 	// clearing its failures and lockout. ErrNotFound for an unknown office.
 	SetLogin(ctx context.Context, office, login string, verifier []byte) error
+	// AddFirstLogin stores the verifier of a login only if the office has
+	// no login at all: the check and the insert are one atomic step, also
+	// between server processes, so of racing calls for one office exactly
+	// one succeeds. ErrConflict when the office has a login (whichever);
+	// ErrNotFound for an unknown office. It registers the office's first
+	// admin: every later login is set by an admin's session, or against
+	// the user table that only an admin stores, so an office without an
+	// admin has no login yet.
+	AddFirstLogin(ctx context.Context, office, login string, verifier []byte) error
 	// Logins lists the office's logins by login (none for an office
 	// without logins or unknown).
 	Logins(ctx context.Context, office string) ([]Login, error)

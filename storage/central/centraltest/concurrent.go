@@ -270,6 +270,7 @@ func testCanceled(t *testing.T, b Backend) {
 	_, err = s.LoginFailed(ctx, d.office, "x", time.Now(), central.DefaultLockout)
 	wantErr(t, err, context.Canceled, "login failure with a canceled context")
 	wantErr(t, s.PutTable(ctx, d.office, tableOf(1, "", d.id, time.Now())), context.Canceled, "put table with a canceled context")
+	wantErr(t, s.AddFirstLogin(ctx, d.office, "kanri", []byte("v")), context.Canceled, "first login with a canceled context")
 	_, err = s.Table(ctx, d.office)
 	wantErr(t, err, context.Canceled, "table with a canceled context")
 	// Nothing happened.
@@ -281,6 +282,9 @@ func testCanceled(t *testing.T, b Backend) {
 	wantErr(t, err, central.ErrNotFound, "the table after a canceled put")
 	if _, err := s.Enroll(t.Context(), tok, newDevice("", "dev-2"), time.Now()); err != nil {
 		t.Fatalf("token after a canceled enrollment: %v", err)
+	}
+	if ls, err := s.Logins(t.Context(), d.office); err != nil || len(ls) != 0 {
+		t.Fatalf("logins after a canceled first login: %+v, %v", ls, err)
 	}
 }
 
@@ -298,6 +302,7 @@ func testClosed(t *testing.T, b Backend) {
 	_, err = s.Table(t.Context(), d.office)
 	wantErr(t, err, central.ErrClosed, "table after close")
 	wantErr(t, s.Touch(t.Context(), d.office, d.id, time.Now()), central.ErrClosed, "touch after close")
+	wantErr(t, s.AddFirstLogin(t.Context(), d.office, "kanri", []byte("v")), central.ErrClosed, "first login after close")
 	if err := s.Close(); err != nil && !errors.Is(err, central.ErrClosed) {
 		t.Fatalf("second close: %v", err)
 	}

@@ -65,6 +65,8 @@ func Run(t *testing.T, b Backend) {
 		{"RenewConcurrent", testRenewConcurrent},
 		{"Logins", testLogins},
 		{"LoginFailuresConcurrent", testLoginConcurrent},
+		{"FirstLogin", testFirstLogin},
+		{"FirstLoginConcurrent", testFirstLoginConcurrent},
 		{"Table", testTable},
 		{"TableConcurrent", testTableConcurrent},
 		{"ConcurrentPushersPollingReader", testConcurrentPull},

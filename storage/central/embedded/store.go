@@ -537,6 +537,36 @@ func (s *Store) SetLogin(ctx context.Context, officeID, login string, verifier [
 	})
 }
 
+// AddFirstLogin stores the office's first login (central.Store). The look
+// for a login of the office and the write are one transaction under the
+// write lock, which every write of the Store takes and Badger's directory
+// lock keeps to one process: no login can be stored between them.
+func (s *Store) AddFirstLogin(ctx context.Context, officeID, login string, verifier []byte) error {
+	if err := central.CheckLoginArgs(officeID, login); err != nil {
+		return fmt.Errorf("first login: %w", err)
+	}
+	if err := central.CheckVerifier(verifier); err != nil {
+		return fmt.Errorf("first login: %w", err)
+	}
+	err := s.update(ctx, func(txn *badger.Txn) error {
+		if _, err := getOffice(txn, officeID); err != nil {
+			return err
+		}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: loginKey(officeID, "")})
+		it.Rewind()
+		has := it.Valid()
+		it.Close()
+		if has {
+			return fmt.Errorf("the office has a login already: %w", central.ErrConflict)
+		}
+		return txn.Set(loginKey(officeID, login), encodeLogin(central.Login{Verifier: verifier}))
+	})
+	if err != nil {
+		return fmt.Errorf("first login of office %s: %w", officeID, err)
+	}
+	return nil
+}
+
 // Login returns a login record (central.Store).
 func (s *Store) Login(ctx context.Context, officeID, login string) (central.Login, error) {
 	if err := central.CheckLoginArgs(officeID, login); err != nil {

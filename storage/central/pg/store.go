@@ -23,7 +23,9 @@
 // Touch and RenewDevice lock the device row only; Enroll locks the token row, then inserts;
 // PutTable locks the office's row in central_tables only (its foreign key
 // check takes a key-share lock on the office row, which a push's lock does
-// not block). No two of them wait for each other in opposite orders.
+// not block); AddFirstLogin locks the office row FOR UPDATE, then inserts
+// the login, and SetLogin takes a key-share lock on the office row, then
+// writes the login. No two of them wait for each other in opposite orders.
 package pg
 
 import (
@@ -583,7 +585,11 @@ WHERE office = $1 AND id = $2 AND NOT revoked AND cert_sha256 = $3 AND cert_sha2
 	return nil
 }
 
-// SetLogin stores a verifier (central.Store).
+// SetLogin stores a verifier (central.Store). It takes a key-share lock on
+// the office's row before it writes the login (the foreign key check would
+// take it only after): so it waits for a running AddFirstLogin of the
+// office before it writes, taking the locks in AddFirstLogin's order, and
+// the two of them cannot deadlock over the same login.
 func (s *Store) SetLogin(ctx context.Context, office, login string, verifier []byte) error {
 	if err := central.CheckLoginArgs(office, login); err != nil {
 		return err
@@ -591,8 +597,12 @@ func (s *Store) SetLogin(ctx context.Context, office, login string, verifier []b
 	if err := central.CheckVerifier(verifier); err != nil {
 		return err
 	}
-	return s.do(ctx, func() error {
-		_, err := s.pool.Exec(ctx, `INSERT INTO central_logins (office, login, verifier) VALUES ($1, $2, $3)
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		var one int
+		if err := tx.QueryRow(ctx, `SELECT 1 FROM central_offices WHERE id = $1 FOR KEY SHARE`, office).Scan(&one); err != nil {
+			return notFound(err, "office "+office)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO central_logins (office, login, verifier) VALUES ($1, $2, $3)
 ON CONFLICT (office, login) DO UPDATE SET verifier = EXCLUDED.verifier, failures = 0, last_failure = NULL, locked_until = NULL`,
 			office, login, verifier)
 		if isCode(err, foreignKeyViolation) {
@@ -600,6 +610,45 @@ ON CONFLICT (office, login) DO UPDATE SET verifier = EXCLUDED.verifier, failures
 		}
 		return err
 	})
+}
+
+// AddFirstLogin stores the office's first login (central.Store). One
+// transaction locks the office's row FOR UPDATE, then looks for a login of
+// the office and inserts this one. The lock is held to the commit and
+// conflicts with the key-share lock that every other insert of a login
+// takes on the row (SetLogin's own, or a foreign key check's): racing
+// first logins, through any servers, run one after the other, and the one
+// that waited reads the office's logins after the winner's commit (read
+// committed: a new snapshot for each statement) and finds its login.
+func (s *Store) AddFirstLogin(ctx context.Context, office, login string, verifier []byte) error {
+	if err := central.CheckLoginArgs(office, login); err != nil {
+		return fmt.Errorf("first login: %w", err)
+	}
+	if err := central.CheckVerifier(verifier); err != nil {
+		return fmt.Errorf("first login: %w", err)
+	}
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var one int
+		if err := tx.QueryRow(ctx, `SELECT 1 FROM central_offices WHERE id = $1 FOR UPDATE`, office).Scan(&one); err != nil {
+			return notFound(err, "office "+office)
+		}
+		var has bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM central_logins WHERE office = $1)`, office).Scan(&has); err != nil {
+			return err
+		}
+		if has {
+			return fmt.Errorf("the office has a login already: %w", central.ErrConflict)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO central_logins (office, login, verifier) VALUES ($1, $2, $3)`, office, login, verifier)
+		if isCode(err, uniqueViolation) {
+			return fmt.Errorf("login %s stored meanwhile: %w", login, central.ErrConflict)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("first login of office %s: %w", office, err)
+	}
+	return nil
 }
 
 const loginColumns = `verifier, failures, last_failure, locked_until`
