@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
@@ -75,25 +76,40 @@ func (s *Server) firstAdmin(w http.ResponseWriter, r *http.Request, device strin
 		refuse(w, http.StatusForbidden, ReasonForbidden)
 		return
 	}
-	// Two devices enrolled with two first-admin tokens at the same moment
-	// could both pass this check; each such token is issued by the operator
-	// on the server itself, one at a time.
-	has, err := HasAdmin(ctx, s.Store, s.ID.Office)
-	if err != nil {
-		s.logf("first admin: %v", err)
-		refuse(w, http.StatusInternalServerError, ReasonInternal)
-		return
+	// The store adds the login only if the office has no login at all, in
+	// one atomic step (also between server processes): before the first
+	// admin the office has none, since every other login is set by an
+	// admin's session or against the user table that only an admin
+	// stores. Of two devices enrolled with two first-admin tokens that
+	// register at the same moment, one gets admin_exists.
+	v, err := s.makeVerifier(req.Salt, req.KDF, req.AuthKey, true)
+	if err == nil {
+		err = s.Store.AddFirstLogin(ctx, s.ID.Office, req.Login, v)
 	}
-	if has {
+	switch {
+	case errors.Is(err, central.ErrConflict):
 		s.logf("first admin refused: device %s: the office has an admin", device)
 		refuse(w, http.StatusConflict, ReasonAdminExists)
 		return
-	}
-	if err := s.SetLogin(ctx, req.Login, req.Salt, req.KDF, req.AuthKey, true); err != nil {
+	case err != nil:
 		s.logf("first admin: %v", err)
 		refuse(w, http.StatusInternalServerError, ReasonInternal)
 		return
 	}
 	s.logf("first admin %s registered on device %s", s.loginTag(req.Login), device)
 	reply(w, struct{}{})
+}
+
+// makeVerifier makes the stored verifier of an auth key, as SetLogin does.
+func (s *Server) makeVerifier(salt []byte, p vault.KDFParams, authKey []byte, admin bool) ([]byte, error) {
+	if len(salt) != vault.LoginSaltSize || !p.Valid() || len(authKey) != authKeySize {
+		return nil, fmt.Errorf("salt of %d bytes, auth key of %d, kdf %+v: %w", len(salt), len(authKey), p, central.ErrInvalid)
+	}
+	v := verifier{admin: admin, kdf: p, serverKDF: s.verifierKDF()}
+	copy(v.salt[:], salt)
+	if _, err := rand.Read(v.ssalt[:]); err != nil {
+		return nil, err
+	}
+	copy(v.hash[:], s.slowHash(authKey, v.ssalt[:], v.serverKDF))
+	return v.encode(), nil
 }

@@ -3,6 +3,9 @@ package server_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -74,5 +77,92 @@ func TestFirstAdminAtEnrollment(t *testing.T) {
 	}
 	if _, err := cl.Login(ctx, "kanri2", pw); !errors.Is(err, syncclient.ErrLoginFailed) {
 		t.Fatalf("refused admin logs in: %v", err)
+	}
+}
+
+// TestFirstAdminRace: two devices enrolled with two first-admin tokens
+// register their admins at the same moment. Both requests start together,
+// and the server's slow hash of each (after the token check, before the
+// store) waits until the other has reached it too, so both are past every
+// check that comes before the store's: exactly one admin is registered,
+// and the other device gets admin_exists.
+func TestFirstAdminRace(t *testing.T) {
+	var arrived atomic.Int32
+	both := make(chan struct{})
+	ls := startLoginServer(t, func(s *server.Server) {
+		s.LoginPerMinute = -1
+		s.DevicePerMinute = -1
+		server.SetHashHook(s, func() {
+			switch arrived.Add(1) {
+			case 1:
+			case 2:
+				close(both)
+			default:
+				return
+			}
+			select {
+			case <-both:
+			case <-time.After(10 * time.Second): // one hash at a time (a single CPU): no overlap to wait for
+			}
+		})
+	})
+	ctx := context.Background()
+	const pw = "管理者の仮パスワード-dummy"
+
+	var codes [2]string
+	var clients [2]*syncclient.Client
+	for i := range clients {
+		code, err := ls.firstAdminCode(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := syncclient.Enroll(ctx, t.TempDir(), code, fmt.Sprintf("管理者PC-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes[i], clients[i] = code, syncclient.New(c)
+		defer clients[i].Close()
+	}
+
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	var errs [2]error
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = clients[i].RegisterFirstAdmin(ctx, codes[i], fmt.Sprintf("kanri-%d", i), pw, vault.TestKDF())
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if n := arrived.Load(); n != 2 {
+		t.Fatalf("%d slow hashes, want 2", n)
+	}
+	won := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && won >= 0:
+			t.Fatal("both first admins registered")
+		case err == nil:
+			won = i
+		case !errors.Is(err, syncclient.ErrAdminExists):
+			t.Fatalf("device %d: %v, want ErrAdminExists", i, err)
+		}
+	}
+	if won < 0 {
+		t.Fatalf("no first admin registered: %v", errs)
+	}
+	ls2, err := ls.store.Logins(ctx, ls.id.Office)
+	if err != nil || len(ls2) != 1 || ls2[0].Login != fmt.Sprintf("kanri-%d", won) {
+		t.Fatalf("logins %+v, %v; want only kanri-%d", ls2, err, won)
+	}
+	se, err := clients[won].Login(ctx, fmt.Sprintf("kanri-%d", won), pw)
+	if err != nil || !se.Admin {
+		t.Fatalf("the winner's login: %+v, %v", se, err)
+	}
+	if _, err := clients[1-won].Login(ctx, fmt.Sprintf("kanri-%d", 1-won), pw); !errors.Is(err, syncclient.ErrLoginFailed) {
+		t.Fatalf("the refused admin logs in: %v", err)
 	}
 }
