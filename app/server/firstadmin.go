@@ -100,7 +100,8 @@ func (s *Server) firstAdmin(w http.ResponseWriter, r *http.Request, device strin
 	reply(w, struct{}{})
 }
 
-// makeVerifier makes the stored verifier of an auth key, as SetLogin does.
+// makeVerifier makes the stored verifier of an auth key (SetLogin and the
+// first admin).
 func (s *Server) makeVerifier(salt []byte, p vault.KDFParams, authKey []byte, admin bool) ([]byte, error) {
 	if len(salt) != vault.LoginSaltSize || !p.Valid() || len(authKey) != authKeySize {
 		return nil, fmt.Errorf("salt of %d bytes, auth key of %d, kdf %+v: %w", len(salt), len(authKey), p, central.ErrInvalid)

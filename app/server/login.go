@@ -349,16 +349,11 @@ func (s *Server) SetLogin(ctx context.Context, login string, salt []byte, p vaul
 	if err := central.CheckLogin(login); err != nil {
 		return err
 	}
-	if len(salt) != vault.LoginSaltSize || !p.Valid() || len(authKey) != authKeySize {
-		return fmt.Errorf("salt of %d bytes, auth key of %d, kdf %+v: %w", len(salt), len(authKey), p, central.ErrInvalid)
-	}
-	v := verifier{admin: admin, kdf: p, serverKDF: s.verifierKDF()}
-	copy(v.salt[:], salt)
-	if _, err := rand.Read(v.ssalt[:]); err != nil {
+	v, err := s.makeVerifier(salt, p, authKey, admin)
+	if err != nil {
 		return err
 	}
-	copy(v.hash[:], s.slowHash(authKey, v.ssalt[:], v.serverKDF))
-	return s.Store.SetLogin(ctx, s.ID.Office, login, v.encode())
+	return s.Store.SetLogin(ctx, s.ID.Office, login, v)
 }
 
 // allow takes a token from the bucket key (perMinute a minute, as many at
