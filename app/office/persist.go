@@ -292,9 +292,10 @@ func actionFor(creating bool) string {
 	return audit.ActUpdate
 }
 
-// history decodes every stored version of a record's contact part, oldest
+// history decodes every saved version of a record's contact part, oldest
 // first, and returns the revision of each beside it (the Rev inside a stored
-// record is the one it was edited from, not its own).
+// record is the one it was edited from, not its own). The merges that sync
+// computes for concurrent versions are left out: nobody saved them.
 func history[T any](o *Office, s *Session, id string, kind record.Kind) ([]T, []string, error) {
 	vs, err := o.store.History(id)
 	if err != nil {
@@ -306,6 +307,11 @@ func history[T any](o *Office, s *Session, id string, kind record.Kind) ([]T, []
 	out := make([]T, 0, len(vs))
 	revs := make([]string, 0, len(vs))
 	for _, v := range vs {
+		if r, err := vault.ParseRev(v.Rev); err == nil && isMergeRev(r) {
+			// A merge of concurrent versions is what this PC shows, not a
+			// version anyone saved: the history lists the saved ones.
+			continue
+		}
 		var t T
 		if err := o.openVersion(s, v, string(kind), &t); err != nil {
 			return nil, nil, err
