@@ -50,6 +50,9 @@ type reader struct {
 	off int
 	err error
 	msg string // the message being decoded, for errors
+	// alias lets view return parts of b instead of copies (a pull page's
+	// envelope data: the largest part of a first pull, read once).
+	alias bool
 }
 
 func (r *reader) fail(format string, a ...any) {
@@ -129,6 +132,35 @@ func (r *reader) bytes(width int, min, max int, what string) []byte {
 		return nil
 	}
 	return append([]byte(nil), p...)
+}
+
+// view is bytes without the copy: the result shares the input (capacity
+// cut to its length, so an append cannot write into the input).
+func (r *reader) view(width int, min, max int, what string) []byte {
+	if !r.alias {
+		return r.bytes(width, min, max, what)
+	}
+	var n int
+	switch width {
+	case 1:
+		n = int(r.u8(what + " length"))
+	case 2:
+		n = int(r.u16(what + " length"))
+	default:
+		n = int(r.u32(what + " length"))
+	}
+	if r.err != nil {
+		return nil
+	}
+	if n < min || n > max {
+		r.fail("%s of %d bytes (%d–%d)", what, n, min, max)
+		return nil
+	}
+	p := r.take(n, what)
+	if len(p) == 0 {
+		return nil
+	}
+	return p[:n:n]
 }
 
 func (r *reader) str(width int, min, max int, what string) string {

@@ -93,7 +93,7 @@ func (r *reader) envelope(full bool) central.Envelope {
 	e.Link.Prev = r.bytes(1, 0, central.MaxHash, "link prev")
 	e.Link.Hash = r.bytes(1, 0, central.MaxHash, "link hash")
 	e.Link.Sig = r.bytes(2, 0, central.MaxSig, "link signature")
-	e.Data = r.bytes(4, 0, central.MaxEnvelope, "envelope data")
+	e.Data = r.view(4, 0, central.MaxEnvelope, "envelope data")
 	return e
 }
 
@@ -232,8 +232,10 @@ func envelopeSize(e central.Envelope) int {
 
 // UnmarshalPullResponse decodes a pull response (at most central.MaxPage
 // envelopes and central.MaxPageBytes of data, unless a single envelope).
+// The envelopes' Data are parts of b, not copies (a first pull moves
+// gigabytes): do not change b afterwards. Every other field is a copy.
 func UnmarshalPullResponse(b []byte) (*PullResponse, error) {
-	r := &reader{b: b, msg: "pull response"}
+	r := &reader{b: b, msg: "pull response", alias: true}
 	r.header(typePullResponse)
 	p := &PullResponse{}
 	p.Next = r.u64("next cursor")

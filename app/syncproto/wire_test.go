@@ -74,16 +74,37 @@ func TestWireRoundTrip(t *testing.T) {
 
 func TestWireDoesNotAlias(t *testing.T) {
 	w := honest(t)
-	b := (&PullResponse{Envelopes: clone(w.log[:1]), Next: 1, Last: 1}).Marshal()
-	p, err := UnmarshalPullResponse(b)
+	b := (&PushRequest{Envelopes: clone(w.log[:1])}).Marshal()
+	q, err := UnmarshalPushRequest(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range b {
 		b[i] = 0
 	}
-	if !reflect.DeepEqual(p.Envelopes, w.log[:1]) {
-		t.Error("decoded envelope changes with the input buffer")
+	want := clone(w.log[:1])
+	want[0].Device, want[0].Cursor = "", 0
+	if !reflect.DeepEqual(q.Envelopes, want) {
+		t.Error("decoded push envelope changes with the input buffer")
+	}
+	// A pull page's data are parts of the page (no copy); everything
+	// else is a copy, and an append to the data cannot reach the page.
+	b = (&PullResponse{Envelopes: clone(w.log[:2]), Next: 2, Last: 2}).Marshal()
+	p, err := UnmarshalPullResponse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d0 := p.Envelopes[0].Data
+	_ = append(d0, 0xAA)
+	if !reflect.DeepEqual(p.Envelopes, w.log[:2]) {
+		t.Error("an append to one envelope's data changed the page")
+	}
+	for i := range b {
+		b[i] = 0
+	}
+	got := p.Envelopes[0]
+	if got.ID != w.log[0].ID || !reflect.DeepEqual(got.Link, w.log[0].Link) {
+		t.Error("decoded fields other than data change with the input buffer")
 	}
 }
 

@@ -248,6 +248,7 @@ func (s *Store) Pull(ctx context.Context, officeID string, after uint64, limit i
 		if after >= off.Last {
 			return nil
 		}
+		p.Envelopes = make([]central.Envelope, 0, min(uint64(limit), off.Last-after))
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: cursorPrefix(officeID), PrefetchValues: true, PrefetchSize: min(limit, 100)})
 		defer it.Close()
 		size := 0
