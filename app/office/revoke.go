@@ -2,7 +2,6 @@ package office
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,19 +21,28 @@ func (o *Office) RevokeDevice(ctx context.Context, s *Session, device string) er
 	if err := o.adminSession(ctx, s); err != nil {
 		return err
 	}
+	if !validDeviceID(device) {
+		return fmt.Errorf("revoke device %q: %w", device, ErrInvalid)
+	}
 	err := o.updateKeyring(func(kr *vault.Keyring) error { return kr.RevokeDevice(s.un, device) })
 	if err != nil {
-		return fmt.Errorf("revoke device %s: %w", device, sentinelOrInvalid(err))
+		return fmt.Errorf("revoke device %s: %w", device, err)
 	}
 	return o.tableChanged(o.event(audit.ActUserChange, "", "device "+device+" revoked"))
 }
 
-// sentinelOrInvalid maps a malformed argument of the vault to ErrInvalid.
-func sentinelOrInvalid(err error) error {
-	if errors.Is(err, vault.ErrMalformed) {
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
+// validDeviceID reports whether s can be a device id of the central
+// server: 1–64 bytes of printable ASCII without spaces.
+func validDeviceID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
 	}
-	return err
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // RevokedBy reports whether table, a signed user table that the server

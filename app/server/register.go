@@ -119,22 +119,22 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, device string)
 
 // checkTable verifies a table offered with PUT /v1/table: with the admin
 // key of the office's stored table (pinned by the first, which an admin's
-// session stored), its declared serial its body's.
-func checkTable(stored *central.Table, m TableMessage) error {
+// session stored), its declared serial its body's. It returns the table.
+func checkTable(stored *central.Table, m TableMessage) (*vault.UserTable, error) {
 	var pin []byte
 	if stored != nil {
 		old, err := vault.VerifySignedTable(stored.Data, nil)
 		if err != nil {
-			return fmt.Errorf("stored table: %w", err)
+			return nil, fmt.Errorf("stored table: %w", err)
 		}
 		pin = old.AdminPub
 	}
 	t, err := vault.VerifySignedTable(m.Data, pin)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if t.Serial != m.Serial || (pin != nil && !bytes.Equal(t.AdminPub, pin)) {
-		return fmt.Errorf("table serial %d declared %d: %w", t.Serial, m.Serial, vault.ErrForged)
+		return nil, fmt.Errorf("table serial %d declared %d: %w", t.Serial, m.Serial, vault.ErrForged)
 	}
-	return nil
+	return t, nil
 }

@@ -138,12 +138,13 @@ func (s *Server) putTable(w http.ResponseWriter, r *http.Request, se session) {
 		s.storeRefusal(w, "table", se, err)
 		return
 	}
-	if err := checkTable(stored, m); err != nil {
+	table, err := checkTable(stored, m)
+	if err != nil {
 		s.logf("table refused: device %s login %s: %v", se.device, s.loginTag(se.login), err)
 		refuse(w, http.StatusBadRequest, ReasonTableForged)
 		return
 	}
-	err := s.Store.PutTable(r.Context(), s.ID.Office, central.Table{Serial: m.Serial, Data: m.Data, Device: se.device, At: s.now()})
+	err = s.Store.PutTable(r.Context(), s.ID.Office, central.Table{Serial: m.Serial, Data: m.Data, Device: se.device, At: s.now()})
 	if errors.Is(err, central.ErrConflict) {
 		refuse(w, http.StatusConflict, ReasonTableStale)
 		return
@@ -152,18 +153,14 @@ func (s *Server) putTable(w http.ResponseWriter, r *http.Request, se session) {
 		s.storeRefusal(w, "table", se, err)
 		return
 	}
-	s.dropLogins(r, m, se)
+	s.dropLogins(r, table, se)
 	reply(w, struct{}{})
 }
 
 // dropLogins deletes the server logins of the people a newer table no
 // longer lists or lists as disabled: their sessions end with their logins
 // (the keys rotated on the admin's PC; the server drops what it holds).
-func (s *Server) dropLogins(r *http.Request, m TableMessage, se session) {
-	t, err := vault.VerifySignedTable(m.Data, nil)
-	if err != nil {
-		return // checked above
-	}
+func (s *Server) dropLogins(r *http.Request, t *vault.UserTable, se session) {
 	ls, err := s.Store.Logins(r.Context(), s.ID.Office)
 	if err != nil {
 		s.logf("table: list logins: %v", err)

@@ -45,7 +45,7 @@ func TestRevokedDeviceWipesOnlyOnTheAdminsWord(t *testing.T) {
 
 	// The server alone revokes X (an operator, or an attacker on the
 	// server): X is refused, but no admin signed it, so X keeps its data.
-	if err := c.store.Revoke(ctx, c.id.Office, x.creds.Device, timeNow()); err != nil {
+	if err := c.store.Revoke(ctx, c.id.Office, x.creds.Device, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	_, err := x.sync("soudan")
@@ -85,5 +85,3 @@ func TestRevokedDeviceWipesOnlyOnTheAdminsWord(t *testing.T) {
 		t.Fatal("B did not wipe itself")
 	}
 }
-
-func timeNow() time.Time { return time.Now() }

@@ -300,19 +300,16 @@ func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 		if claim != nil && len(out) != n {
 			return acked, fmt.Errorf("sync state: the push in flight had %d versions, the outbox has %d: %w", n, len(out), syncproto.ErrMalformed)
 		}
-		if claim == nil {
-			claim = syncproto.HeadsItem(r.Device(), acked.Seq+uint64(len(out))+1, c.Heads()).Data
-			p := encodePending(len(out), claim)
-			if err := l.Acknowledge(ctx, nil, map[string][]byte{statePending: p}); err != nil {
-				return acked, fmt.Errorf("push: %w", err)
-			}
+		hi := syncproto.HeadsItem(r.Device(), acked.Seq+uint64(len(out))+1, c.Heads())
+		if claim != nil {
+			hi.Data = claim // the claim of the push in flight, as it was sent
+		} else if err := l.Acknowledge(ctx, nil, map[string][]byte{statePending: encodePending(len(out), hi.Data)}); err != nil {
+			return acked, fmt.Errorf("push: %w", err)
 		}
 		items := make([]syncproto.Item, 0, len(out)+1)
 		for _, o := range out {
 			items = append(items, syncproto.Item{ID: o.ID, Rev: o.Rev, Data: o.Data})
 		}
-		hi := syncproto.HeadsItem(r.Device(), acked.Seq+uint64(len(out))+1, nil)
-		hi.Data = claim
 		items = append(items, hi)
 		envs, head, err := syncproto.Links(r.Office(), r.Device(), acked, login, sign, items)
 		if err != nil {
@@ -343,7 +340,8 @@ func push(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 			}
 		}
 		res.Duplicates += resp.Duplicates
-		report(opt, Progress{Step: StepPush, Done: uint64(res.Pushed + res.Duplicates), Total: uint64(res.Pushed + res.Duplicates)})
+		sent := uint64(res.Pushed + res.Events)
+		report(opt, Progress{Step: StepPush, Done: sent, Total: sent})
 	}
 }
 

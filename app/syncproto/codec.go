@@ -111,35 +111,30 @@ func (r *reader) u64(what string) uint64 {
 // bytes reads a length of width bytes and that many bytes, refusing a
 // length outside min–max; the result is a copy (nil when empty).
 func (r *reader) bytes(width int, min, max int, what string) []byte {
-	var n int
-	switch width {
-	case 1:
-		n = int(r.u8(what + " length"))
-	case 2:
-		n = int(r.u16(what + " length"))
-	default:
-		n = int(r.u32(what + " length"))
-	}
-	if r.err != nil {
-		return nil
-	}
-	if n < min || n > max {
-		r.fail("%s of %d bytes (%d–%d)", what, n, min, max)
-		return nil
-	}
-	p := r.take(n, what)
+	p := r.part(width, min, max, what)
 	if len(p) == 0 {
 		return nil
 	}
 	return append([]byte(nil), p...)
 }
 
-// view is bytes without the copy: the result shares the input (capacity
-// cut to its length, so an append cannot write into the input).
+// view is bytes without the copy when the reader may alias its input: the
+// result shares the input (capacity cut to its length, so an append cannot
+// write into the input).
 func (r *reader) view(width int, min, max int, what string) []byte {
 	if !r.alias {
 		return r.bytes(width, min, max, what)
 	}
+	p := r.part(width, min, max, what)
+	if len(p) == 0 {
+		return nil
+	}
+	return p[:len(p):len(p)]
+}
+
+// part reads a length of width bytes and returns that many bytes of the
+// input, refusing a length outside min–max.
+func (r *reader) part(width int, min, max int, what string) []byte {
 	var n int
 	switch width {
 	case 1:
@@ -156,11 +151,7 @@ func (r *reader) view(width int, min, max int, what string) []byte {
 		r.fail("%s of %d bytes (%d–%d)", what, n, min, max)
 		return nil
 	}
-	p := r.take(n, what)
-	if len(p) == 0 {
-		return nil
-	}
-	return p[:n:n]
+	return r.take(n, what)
 }
 
 func (r *reader) str(width int, min, max int, what string) string {
