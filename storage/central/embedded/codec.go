@@ -88,9 +88,28 @@ func (w *writer) time(t time.Time) {
 
 // reader reads a value; the first error sticks.
 type reader struct {
-	b    []byte
-	what string
-	err  error
+	b     []byte
+	what  string
+	err   error
+	arena *arena // where bytes copies to, if set (else a fresh slice each)
+}
+
+// arena holds the byte fields of a page of envelopes in a few large
+// buffers instead of one allocation each; what it hands out is never
+// written again.
+type arena struct{ buf []byte }
+
+// arenaChunk is the size of an arena's buffers (a field larger gets a
+// buffer of its own size).
+const arenaChunk = 1 << 20
+
+func (a *arena) copy(b []byte) []byte {
+	if cap(a.buf)-len(a.buf) < len(b) {
+		a.buf = make([]byte, 0, max(len(b), arenaChunk))
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return a.buf[start:len(a.buf):len(a.buf)]
 }
 
 func newReader(what string, b []byte) *reader {
@@ -147,7 +166,11 @@ func (r *reader) bytes(max int) []byte {
 		r.fail("field of %d bytes (at most %d)", n, max)
 		return nil
 	}
-	return bytes.Clone(r.take(int(n)))
+	b := r.take(int(n))
+	if r.arena != nil && b != nil {
+		return r.arena.copy(b)
+	}
+	return bytes.Clone(b)
 }
 
 func (r *reader) str(max int) string { return string(r.bytes(max)) }
@@ -215,8 +238,13 @@ func encodeEnvelope(e central.Envelope) []byte {
 	return w.b
 }
 
-func decodeEnvelope(b []byte) (central.Envelope, error) {
+func decodeEnvelope(b []byte) (central.Envelope, error) { return decodeEnvelopeIn(b, nil) }
+
+// decodeEnvelopeIn decodes an envelope whose byte fields are copied into
+// a (nil: a fresh slice each).
+func decodeEnvelopeIn(b []byte, a *arena) (central.Envelope, error) {
 	r := newReader("envelope", b)
+	r.arena = a
 	e := central.Envelope{ID: r.str(central.MaxID), Rev: r.str(central.MaxRev), Device: r.str(central.MaxName)}
 	e.Link.Seq = r.seq()
 	e.Link.Prev = r.bytes(central.MaxHash)

@@ -249,8 +249,12 @@ func (s *Store) Pull(ctx context.Context, officeID string, after uint64, limit i
 			return nil
 		}
 		p.Envelopes = make([]central.Envelope, 0, min(uint64(limit), off.Last-after))
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: cursorPrefix(officeID), PrefetchValues: true, PrefetchSize: min(limit, 100)})
+		// Values are read in place (no prefetch: its goroutine and copy
+		// per item cost more than the read), each envelope's byte fields
+		// copied once into the page's arena.
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: cursorPrefix(officeID)})
 		defer it.Close()
+		var a arena
 		size := 0
 		for it.Seek(cursorKey(officeID, after+1)); it.Valid(); it.Next() {
 			item := it.Item()
@@ -264,7 +268,7 @@ func (s *Store) Pull(ctx context.Context, officeID string, after uint64, limit i
 			}
 			var e central.Envelope
 			err = item.Value(func(v []byte) error {
-				e, err = decodeEnvelope(v) // copies what it keeps
+				e, err = decodeEnvelopeIn(v, &a) // copies what it keeps
 				return err
 			})
 			if err != nil {
