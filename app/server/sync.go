@@ -51,7 +51,7 @@ type TableMessage struct {
 const maxTableBody = central.MaxTable*4/3 + 1<<10
 
 func (s *Server) push(w http.ResponseWriter, r *http.Request, se session) {
-	raw, err := io.ReadAll(io.LimitReader(http.MaxBytesReader(w, r.Body, maxPushBody), maxPushBody+1))
+	raw, err := readBody(w, r, maxPushBody)
 	if err != nil {
 		refuse(w, http.StatusBadRequest, ReasonBadRequest)
 		return
@@ -75,6 +75,24 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, se session) {
 		Head: syncproto.Head{Seq: res.Head.Seq, Hash: res.Head.Hash}, Last: res.Last}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	_, _ = w.Write(out.Marshal())
+}
+
+// readBody reads a request body of at most max bytes: into one buffer of
+// its Content-Length when it declares one (a push is read without the
+// copies of a growing buffer), else as it comes.
+func readBody(w http.ResponseWriter, r *http.Request, max int) ([]byte, error) {
+	body := http.MaxBytesReader(w, r.Body, int64(max))
+	if n := r.ContentLength; n >= 0 {
+		if n > int64(max) {
+			return nil, fmt.Errorf("body of %d bytes (at most %d)", n, max)
+		}
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil // net/http reads no further than the declared length
+	}
+	return io.ReadAll(io.LimitReader(body, int64(max)+1))
 }
 
 func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {

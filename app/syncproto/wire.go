@@ -155,9 +155,10 @@ func fromUnixNano(n int64) time.Time {
 }
 
 // UnmarshalPushRequest decodes a push request (at most central.MaxBatch
-// envelopes, central.MaxBatchBytes of data in all).
+// envelopes, central.MaxBatchBytes of data in all). The envelopes' Data
+// are parts of b, not copies: do not change b afterwards.
 func UnmarshalPushRequest(b []byte) (*PushRequest, error) {
-	r := &reader{b: b, msg: "push request"}
+	r := &reader{b: b, msg: "push request", alias: true}
 	r.header(typePushRequest)
 	q := &PushRequest{Envelopes: r.envelopes(central.MaxBatch, central.MaxBatchBytes, false)}
 	switch flag := r.u8("anchor flag"); {

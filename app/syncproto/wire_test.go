@@ -74,37 +74,47 @@ func TestWireRoundTrip(t *testing.T) {
 
 func TestWireDoesNotAlias(t *testing.T) {
 	w := honest(t)
-	b := (&PushRequest{Envelopes: clone(w.log[:1])}).Marshal()
-	q, err := UnmarshalPushRequest(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range b {
-		b[i] = 0
-	}
-	want := clone(w.log[:1])
-	want[0].Device, want[0].Cursor = "", 0
-	if !reflect.DeepEqual(q.Envelopes, want) {
-		t.Error("decoded push envelope changes with the input buffer")
-	}
-	// A pull page's data are parts of the page (no copy); everything
-	// else is a copy, and an append to the data cannot reach the page.
-	b = (&PullResponse{Envelopes: clone(w.log[:2]), Next: 2, Last: 2}).Marshal()
-	p, err := UnmarshalPullResponse(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d0 := p.Envelopes[0].Data
-	_ = append(d0, 0xAA)
-	if !reflect.DeepEqual(p.Envelopes, w.log[:2]) {
-		t.Error("an append to one envelope's data changed the page")
-	}
-	for i := range b {
-		b[i] = 0
-	}
-	got := p.Envelopes[0]
-	if got.ID != w.log[0].ID || !reflect.DeepEqual(got.Link, w.log[0].Link) {
-		t.Error("decoded fields other than data change with the input buffer")
+	// A push's and a pull page's data are parts of the message (no copy);
+	// everything else is a copy, and an append to one envelope's data
+	// cannot reach the next.
+	for _, tc := range []struct {
+		name   string
+		encode func([]central.Envelope) []byte
+		decode func([]byte) ([]central.Envelope, error)
+	}{
+		{"push request", func(es []central.Envelope) []byte { return (&PushRequest{Envelopes: es}).Marshal() },
+			func(b []byte) ([]central.Envelope, error) {
+				q, err := UnmarshalPushRequest(b)
+				if err != nil {
+					return nil, err
+				}
+				return q.Envelopes, nil
+			}},
+		{"pull response", func(es []central.Envelope) []byte { return (&PullResponse{Envelopes: es, Next: 2, Last: 2}).Marshal() },
+			func(b []byte) ([]central.Envelope, error) {
+				p, err := UnmarshalPullResponse(b)
+				if err != nil {
+					return nil, err
+				}
+				return p.Envelopes, nil
+			}},
+	} {
+		b := tc.encode(clone(w.log[:2]))
+		got, err := tc.decode(b)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		before := clone(got)
+		_ = append(got[0].Data, 0xAA)
+		if !reflect.DeepEqual(got, before) {
+			t.Errorf("%s: an append to one envelope's data changed the message", tc.name)
+		}
+		for i := range b {
+			b[i] = 0
+		}
+		if got[0].ID != w.log[0].ID || got[0].Rev != w.log[0].Rev || !reflect.DeepEqual(got[0].Link, w.log[0].Link) {
+			t.Errorf("%s: decoded fields other than data change with the input buffer", tc.name)
+		}
 	}
 }
 
