@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
@@ -75,9 +76,91 @@ func DecodeRenewRequest(body io.Reader) (RenewRequest, any, []byte, error) {
 	return req, csr.PublicKey, csr.RawSubjectPublicKeyInfo, nil
 }
 
+// renewing authenticates a renewal. With the device's current
+// certificate it is an ordinary renewal (renew). With the certificate
+// that the device's last renewal replaced, it is that renewal asked again
+// by a device whose answer was lost (a dropped connection, a crash before
+// the new pair was saved): the device gets the certificate issued then,
+// and only if its request is signed by the key that certificate is for,
+// which it kept. So the old certificate buys nothing else: whoever copied
+// it (and its key) cannot have a certificate issued for a key of their
+// own with it, and the device is not locked out for a lost answer.
+func (s *Server) renewing(w http.ResponseWriter, r *http.Request) {
+	if r.TLS == nil || len(r.TLS.VerifiedChains) == 0 || len(r.TLS.PeerCertificates) == 0 {
+		refuse(w, http.StatusUnauthorized, ReasonNoCert)
+		return
+	}
+	c := r.TLS.PeerCertificates[0]
+	d, err := s.device(r.Context(), c, false)
+	if err == nil {
+		if d.Revoked {
+			s.refuseRevoked(w, r, d.ID)
+			return
+		}
+		s.renew(w, r, d.ID)
+		return
+	}
+	prev, perr := s.previousCert(r.Context(), c)
+	if perr != nil {
+		s.logf("refused request: %v", err)
+		refuse(w, http.StatusUnauthorized, ReasonNoCert)
+		return
+	}
+	if prev.Revoked {
+		s.refuseRevoked(w, r, prev.ID)
+		return
+	}
+	s.renewAgain(w, r, prev)
+}
+
+// previousCert returns the device whose last renewal replaced c.
+func (s *Server) previousCert(ctx context.Context, c *x509.Certificate) (central.Device, error) {
+	if len(c.Subject.Organization) != 1 || c.Subject.Organization[0] != s.ID.Office {
+		return central.Device{}, errors.New("certificate of another office")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	d, err := s.Store.Device(ctx, s.ID.Office, c.Subject.CommonName)
+	if err != nil {
+		return central.Device{}, err
+	}
+	sum := sha256.Sum256(c.Raw)
+	if d.PrevCertSHA256 == nil || !bytes.Equal(d.PrevCertSHA256, sum[:]) || d.Cert == nil {
+		return central.Device{}, fmt.Errorf("device %s: neither its certificate nor the one it replaced", d.ID)
+	}
+	return d, nil
+}
+
+// renewAgain answers a renewal asked again with the certificate that the
+// last renewal replaced: the certificate issued then, if the request is
+// signed by its key.
+func (s *Server) renewAgain(w http.ResponseWriter, r *http.Request, d central.Device) {
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(enrollReadTimeout))
+	_, _, spki, err := DecodeRenewRequest(http.MaxBytesReader(w, r.Body, MaxEnrollRequest))
+	if err != nil {
+		s.logf("renew again: device %s: bad request: %v", d.ID, err)
+		refuse(w, http.StatusBadRequest, ReasonBadRequest)
+		return
+	}
+	issued, err := x509.ParseCertificate(d.Cert)
+	if err != nil {
+		s.logf("renew again: device %s: stored certificate: %v", d.ID, err)
+		refuse(w, http.StatusInternalServerError, ReasonInternal)
+		return
+	}
+	if !bytes.Equal(spki, issued.RawSubjectPublicKeyInfo) {
+		s.logf("renew refused: device %s asked again with its previous certificate for another key than the one renewed", d.ID)
+		refuse(w, http.StatusConflict, ReasonRenewConflict)
+		return
+	}
+	sum := sha256.Sum256(d.Cert)
+	s.logf("device %s asked again for its renewed certificate %x… (the answer was lost)", d.ID, sum[:8])
+	reply(w, RenewResponse{Cert: d.Cert, CA: s.ID.CA.Raw})
+}
+
 // renew issues a new certificate for the device of the connection's
-// certificate and stores its fingerprint in place of the presented one's:
-// from then on the old certificate is refused.
+// certificate and stores it in place of the presented one: from then on
+// the old certificate is refused (but for asking again, renewing).
 func (s *Server) renew(w http.ResponseWriter, r *http.Request, device string) {
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(enrollReadTimeout))
 	_, pub, spki, err := DecodeRenewRequest(http.MaxBytesReader(w, r.Body, MaxEnrollRequest))
@@ -109,7 +192,7 @@ func (s *Server) renew(w http.ResponseWriter, r *http.Request, device string) {
 		return
 	}
 	oldSum, newSum := sha256.Sum256(old.Raw), sha256.Sum256(der)
-	err = s.Store.RenewDevice(r.Context(), s.ID.Office, device, oldSum[:], newSum[:], now)
+	err = s.Store.RenewDevice(r.Context(), s.ID.Office, device, oldSum[:], der, now)
 	switch {
 	case err == nil:
 	case errors.Is(err, central.ErrRevoked):

@@ -145,6 +145,13 @@ func (s *Server) TLSConfig() *tls.Config {
 			}
 			d, err := s.device(context.Background(), cs.PeerCertificates[0], true)
 			if err != nil {
+				// The certificate a renewal replaced opens a connection
+				// for asking that renewal again (renewing), and every
+				// other request on it is refused.
+				if _, perr := s.previousCert(context.Background(), cs.PeerCertificates[0]); perr == nil {
+					s.logf("device connected with the certificate its renewal replaced: only the renewal is answered")
+					return nil
+				}
 				s.logf("refused client certificate: %v", err)
 				return err
 			}
@@ -190,7 +197,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathEnroll, s.enroll)
 	mux.HandleFunc("GET "+PathPing, s.authenticated(s.ping))
-	mux.HandleFunc("POST "+PathRenew, s.authenticated(s.renew))
+	mux.HandleFunc("POST "+PathRenew, s.renewing)
 	mux.HandleFunc("POST "+PathLoginSalt, s.authenticated(s.loginSalt))
 	mux.HandleFunc("POST "+PathLogin, s.authenticated(s.doLogin))
 	mux.HandleFunc("GET "+PathSession, s.authenticated(s.withSession(s.sessionInfo)))
@@ -337,7 +344,7 @@ func (s *Server) enroll(w http.ResponseWriter, r *http.Request) {
 	var tok [32]byte
 	copy(tok[:], req.Token)
 	_, err = s.Store.Enroll(r.Context(), TokenHash(tok), central.Device{
-		Office: s.ID.Office, ID: device, Name: req.Name, CertSHA256: sum[:], Created: now,
+		Office: s.ID.Office, ID: device, Name: req.Name, CertSHA256: sum[:], Cert: der, Created: now,
 	}, now)
 	switch {
 	case err == nil:

@@ -23,10 +23,13 @@ import (
 )
 
 // Files of a renewal in progress, next to the credentials. A renewal
-// writes the new key to keyNew and the new certificate to certTmp, then
-// renames certTmp to certNew: from that rename on (the commit point) the
-// new pair is complete on disk and FinishRenewal puts it in place, by
-// renaming keyNew to key.pem and certNew to cert.pem.
+// writes the new key to keyNew before it asks the server (a renewal
+// whose answer is lost asks again with the same key, and the server
+// answers with the certificate it issued for it), then the new
+// certificate to certTmp, then renames certTmp to certNew: from that
+// rename on (the commit point) the new pair is complete on disk and
+// FinishRenewal puts it in place, by renaming keyNew to key.pem and
+// certNew to cert.pem.
 const (
 	keyNew  = keyFile + ".new"
 	certNew = certFile + ".new"
@@ -47,10 +50,11 @@ const (
 //
 // The save is crash-safe: the new files are written under temporary names
 // and synced, then renamed; after a crash dir holds the old pair or, once
-// FinishRenewal ran, the new one, never a mix. If the save fails, c still
-// uses the new certificate and the error says so: the device must be
-// enrolled again once c is gone, for the server no longer takes the old
-// certificate. The same holds when the server's answer is lost.
+// FinishRenewal ran, the new one, never a mix. The new key is saved before
+// the server is asked: when the answer is lost (or the new certificate
+// could not be saved), the next RenewIfDue asks again with that key and
+// the old certificate, which the server takes for that alone, and gets
+// the certificate issued for the key.
 //
 // RenewIfDue must not run concurrently with other calls of c (run it
 // before or after a sync); dir is the folder c's credentials were loaded
@@ -76,7 +80,7 @@ func (c *Client) RenewIfDue(ctx context.Context, dir string, now time.Time) (boo
 		return changed, nil
 	}
 
-	_, key, err := ed25519.GenerateKey(rand.Reader)
+	key, err := pendingKey(d)
 	if err != nil {
 		return changed, err
 	}
@@ -100,7 +104,7 @@ func (c *Client) RenewIfDue(ctx context.Context, dir string, now time.Time) (boo
 		return changed, fmt.Errorf("renewed certificate from the server is not for this key and device: %w", ErrRefused)
 	}
 	c.useCert(tls.Certificate{Certificate: [][]byte{cert.Raw}, PrivateKey: key, Leaf: cert})
-	if err := saveRenewed(d, key, cert.Raw); err != nil {
+	if err := saveRenewed(d, cert.Raw); err != nil {
 		return true, fmt.Errorf("renewed device certificate not saved (in use until the program ends; then the device must be enrolled again): %w", err)
 	}
 	return true, nil
@@ -146,16 +150,44 @@ func loadPair(d string) (tls.Certificate, *x509.Certificate, error) {
 	return cert, leaf, err
 }
 
-// saveRenewed writes the new pair under temporary names, syncs it, and
-// puts it in place (FinishRenewal).
-func saveRenewed(d string, key ed25519.PrivateKey, certDER []byte) error {
+// pendingKey returns the key of a renewal asked before whose answer did
+// not arrive (keyNew), or makes a new one and saves it there, durably,
+// before the server certifies it.
+func pendingKey(d string) (ed25519.PrivateKey, error) {
+	path := filepath.Join(d, keyNew)
+	if raw, err := os.ReadFile(path); err == nil {
+		if b, _ := pem.Decode(raw); b != nil && b.Type == "PRIVATE KEY" {
+			if k, err := x509.ParsePKCS8PrivateKey(b.Bytes); err == nil {
+				if key, ok := k.(ed25519.PrivateKey); ok {
+					return key, nil
+				}
+			}
+		}
+		// Unreadable (a crash while it was written): a new one.
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := writeFile(filepath.Join(d, keyNew), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})); err != nil {
-		return err
+	if err := writeFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})); err != nil {
+		return nil, err
 	}
+	if err := syncDir(d); err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+// saveRenewed writes the new certificate under a temporary name (its key
+// is in keyNew already: pendingKey), syncs it, and puts the pair in place
+// (FinishRenewal).
+func saveRenewed(d string, certDER []byte) error {
 	if err := writeFile(filepath.Join(d, certTmp), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: certDER})); err != nil {
 		return err
 	}
@@ -188,11 +220,10 @@ func FinishRenewal(dir string) error {
 func finish(d string) error {
 	_, err := os.Stat(filepath.Join(d, certNew))
 	if errors.Is(err, fs.ErrNotExist) {
-		// No renewal, or one that did not reach its commit point.
-		for _, name := range []string{keyNew, certTmp} {
-			if err := os.Remove(filepath.Join(d, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return err
-			}
+		// No renewal, or one that did not reach its commit point: its
+		// key stays for the renewal asked again (pendingKey).
+		if err := os.Remove(filepath.Join(d, certTmp)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
 		}
 		return nil
 	}

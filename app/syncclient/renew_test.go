@@ -8,9 +8,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync/atomic"
 	"testing"
@@ -218,8 +220,99 @@ func TestRenewIfDueRevoked(t *testing.T) {
 	if renewed || !errors.Is(err, ErrRevoked) {
 		t.Fatalf("RenewIfDue of a revoked device = %v, %v; want ErrRevoked", renewed, err)
 	}
-	if got := files(t, dir); !equalFiles(got, before) {
+	// The pair stays; only the key of the refused renewal was saved, as
+	// before every request.
+	got := files(t, dir)
+	delete(got, keyNew)
+	if !equalFiles(got, before) {
 		t.Errorf("files changed: %v", names(got))
+	}
+}
+
+// lossy delivers renewals to the server and loses their answers.
+type lossy struct{ rt http.RoundTripper }
+
+func (l lossy) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := l.rt.RoundTrip(r)
+	if err == nil && r.URL.Path == server.PathRenew {
+		resp.Body.Close()
+		return nil, errors.New("connection reset (the answer was lost)")
+	}
+	return resp, err
+}
+
+// TestRenewAnswerLost loses the server's answer to a renewal: the server
+// has switched to the new certificate, the PC still holds the old one.
+// Asked again (after a restart), with the old certificate and the key it
+// saved before asking, the renewal gives the certificate issued then, and
+// the PC goes on. Whoever copied the old pair cannot have a certificate
+// issued for a key of their own with it.
+func TestRenewAnswerLost(t *testing.T) {
+	s := startRenewServer(t)
+	dir, cl := s.enroll(t)
+	ctx := context.Background()
+	stolen := t.TempDir()
+	if err := os.CopyFS(stolen, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	s.off.Store(int64(340 * day))
+	cl.hc.Transport = lossy{cl.hc.Transport}
+	if renewed, err := cl.RenewIfDue(ctx, dir, time.Now().Add(340*day)); renewed || err == nil {
+		t.Fatalf("RenewIfDue with the answer lost = %v, %v", renewed, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, credsDir, keyNew)); err != nil {
+		t.Fatalf("the key of the renewal was not saved before asking: %v", err)
+	}
+	// The server took the renewal: the old certificate opens nothing.
+	creds, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := New(creds)
+	defer again.Close()
+	if _, err := again.Ping(ctx); !errors.Is(err, ErrRefused) {
+		t.Fatalf("ping with the replaced certificate: %v", err)
+	}
+	// The thief first: a renewal with the old pair and a key of their own
+	// is refused, and takes nothing from the PC.
+	screds, err := Load(stolen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thief := New(screds)
+	defer thief.Close()
+	if renewed, err := thief.RenewIfDue(ctx, stolen, time.Now().Add(340*day)); renewed || !errors.Is(err, ErrRefused) {
+		t.Fatalf("a renewal with the copied old pair and another key = %v, %v; want refused", renewed, err)
+	}
+	// The PC asks again: it gets the certificate issued for its key.
+	renewed, err := again.RenewIfDue(ctx, dir, time.Now().Add(340*day))
+	if !renewed || err != nil {
+		t.Fatalf("the renewal asked again = %v, %v", renewed, err)
+	}
+	if _, err := again.Ping(ctx); err != nil {
+		t.Fatalf("ping with the certificate given again: %v", err)
+	}
+	d, err := s.store.Device(ctx, s.id.Office, creds.Device)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := again.creds.Fingerprint(); !bytes.Equal(d.CertSHA256, sum[:]) {
+		t.Fatal("the PC's certificate is not the one the server holds")
+	}
+	after, err := Load(dir)
+	if err != nil || !bytes.Equal(after.Cert.Certificate[0], again.creds.Cert.Certificate[0]) {
+		t.Fatalf("the certificate given again was not saved: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, credsDir, keyNew)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the pending key was left after the renewal: %v", err)
+	}
+	// Asked again once more with the old certificate: the same answer, no
+	// change on the server.
+	if _, err := thief.RenewIfDue(ctx, stolen, time.Now().Add(340*day)); !errors.Is(err, ErrRefused) {
+		t.Fatalf("the thief's second try: %v", err)
+	}
+	if d2, _ := s.store.Device(ctx, s.id.Office, creds.Device); !bytes.Equal(d2.CertSHA256, d.CertSHA256) {
+		t.Fatal("a refused renewal changed the device's certificate")
 	}
 }
 
@@ -249,8 +342,20 @@ func TestRenewCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := filepath.Join(dir, credsDir)
-		// The whole save, then undo its last steps to stand for a crash.
-		if err := saveRenewed(d, key2, cert2.Raw); err != nil {
+		// The whole renewal (the key saved first, then the certificate),
+		// then undo its last steps to stand for a crash.
+		other := t.TempDir()
+		if err := save(other, c, key2); err != nil {
+			t.Fatal(err)
+		}
+		kb, err := os.ReadFile(filepath.Join(other, credsDir, keyFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, keyNew), kb, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := saveRenewed(d, cert2.Raw); err != nil {
 			t.Fatal(err)
 		}
 		return dir, d
@@ -312,8 +417,9 @@ func TestRenewCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 		oldPair(t, dir)
-		if _, err := os.Stat(filepath.Join(d, keyNew)); !errors.Is(err, os.ErrNotExist) {
-			t.Error("the new key of an uncommitted renewal was left")
+		// The key stays: the renewal is asked again with it.
+		if k, err := pendingKey(d); err != nil || !k.Equal(key2) {
+			t.Errorf("the new key of an uncommitted renewal was not kept for asking again: %v", err)
 		}
 	})
 	t.Run("certificate half written", func(t *testing.T) {
@@ -327,8 +433,8 @@ func TestRenewCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 		oldPair(t, dir)
-		if got := names(files(t, dir)); len(got) != 3 {
-			t.Errorf("files %v", got)
+		if got := names(files(t, dir)); len(got) != 4 || !slices.Contains(got, keyNew) {
+			t.Errorf("files %v (want the pair, the credentials and the pending key)", got)
 		}
 	})
 	t.Run("committed", func(t *testing.T) {

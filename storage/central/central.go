@@ -117,15 +117,16 @@ type Store interface {
 	// moves forward). ErrRevoked for a revoked device, which the server
 	// then tells to wipe its store.
 	Touch(ctx context.Context, office, id string, at time.Time) error
-	// RenewDevice replaces the device's certificate fingerprint oldSHA256
-	// by newSHA256 (a renewed certificate), as one compare-and-set, also
-	// between server processes: ErrConflict when the stored fingerprint
-	// is not oldSHA256 (a concurrent renewal won), unless it is newSHA256
-	// already, which changes nothing (a retried renewal). ErrNotFound for
-	// an unknown device, ErrRevoked for a revoked one. at is the time of
-	// the renewal, a contact of the device (its last contact only moves
-	// forward).
-	RenewDevice(ctx context.Context, office, id string, oldSHA256, newSHA256 []byte, at time.Time) error
+	// RenewDevice replaces the device's certificate, of fingerprint
+	// oldSHA256, by newCert (a renewed certificate, DER), as one
+	// compare-and-set, also between server processes: the device's Cert
+	// becomes newCert, CertSHA256 its SHA-256 and PrevCertSHA256
+	// oldSHA256. ErrConflict when the stored fingerprint is not oldSHA256
+	// (a concurrent renewal won), unless it is newCert's already, which
+	// changes nothing (a retried renewal). ErrNotFound for an unknown
+	// device, ErrRevoked for a revoked one. at is the time of the renewal,
+	// a contact of the device (its last contact only moves forward).
+	RenewDevice(ctx context.Context, office, id string, oldSHA256, newCert []byte, at time.Time) error
 
 	// SetLogin stores the verifier of a login (new, or a new password),
 	// clearing its failures and lockout. ErrNotFound for an unknown office.
@@ -243,14 +244,21 @@ type Page struct {
 
 // Device is an enrolled device of an office.
 type Device struct {
-	Office      string
-	ID          string
-	Name        string // shown to admins, e.g. "受付PC"
-	CertSHA256  []byte // SHA-256 of its client certificate, 32 bytes
-	Created     time.Time
-	LastContact time.Time // zero before the first contact
-	Revoked     bool
-	RevokedAt   time.Time
+	Office     string
+	ID         string
+	Name       string // shown to admins, e.g. "受付PC"
+	CertSHA256 []byte // SHA-256 of its client certificate, 32 bytes
+	// Cert is the DER of that certificate as issued (nil for a device
+	// stored before the store kept it), and PrevCertSHA256 the
+	// fingerprint of the certificate its last renewal replaced (nil
+	// before any renewal): a device whose renewal answer was lost asks
+	// again with that previous certificate and is given Cert again.
+	Cert           []byte
+	PrevCertSHA256 []byte
+	Created        time.Time
+	LastContact    time.Time // zero before the first contact
+	Revoked        bool
+	RevokedAt      time.Time
 	// Chain and Anchor are kept by Push; their values in Enroll's argument
 	// are ignored.
 	Chain  ChainHead

@@ -29,6 +29,7 @@ const (
 	MaxPage       = 1000            // envelopes in one page
 	MaxPageBytes  = 16 << 20        // data in one page, unless its first envelope alone is larger
 	MaxTable      = 16 << 20        // bytes of an office's signed user table
+	MaxCert       = 16 << 10        // bytes of a device certificate (DER)
 	maxSeq        = math.MaxInt64   // PostgreSQL's bigint
 	sumDomain     = "madoguchi central envelope v1"
 )
@@ -276,7 +277,21 @@ func CheckDevice(d Device) error {
 	if err := checkText("device name", d.Name, true, MaxDeviceName); err != nil {
 		return err
 	}
-	return checkBytes("certificate fingerprint", d.CertSHA256, sha256.Size, sha256.Size)
+	if err := checkBytes("certificate fingerprint", d.CertSHA256, sha256.Size, sha256.Size); err != nil {
+		return err
+	}
+	if d.Cert != nil {
+		if err := checkBytes("certificate", d.Cert, 1, MaxCert); err != nil {
+			return err
+		}
+		if sum := sha256.Sum256(d.Cert); !bytes.Equal(sum[:], d.CertSHA256) {
+			return fmt.Errorf("certificate whose SHA-256 is not the fingerprint: %w", ErrInvalid)
+		}
+	}
+	if d.PrevCertSHA256 != nil {
+		return checkBytes("previous certificate fingerprint", d.PrevCertSHA256, sha256.Size, sha256.Size)
+	}
+	return nil
 }
 
 // EnrollOffice decides the office of an Enroll: the token's, with which the
@@ -347,15 +362,20 @@ func CheckDeviceArgs(office, id string) error {
 }
 
 // CheckRenew checks the arguments of a RenewDevice: the office and device
-// ids, and two whole SHA-256 fingerprints.
-func CheckRenew(office, id string, oldSHA256, newSHA256 []byte) error {
+// ids, a whole SHA-256 fingerprint and a certificate of 1–MaxCert bytes.
+// It returns the new certificate's fingerprint.
+func CheckRenew(office, id string, oldSHA256, newCert []byte) ([]byte, error) {
 	if err := CheckDeviceArgs(office, id); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkBytes("old certificate fingerprint", oldSHA256, sha256.Size, sha256.Size); err != nil {
-		return err
+		return nil, err
 	}
-	return checkBytes("new certificate fingerprint", newSHA256, sha256.Size, sha256.Size)
+	if err := checkBytes("new certificate", newCert, 1, MaxCert); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(newCert)
+	return sum[:], nil
 }
 
 // Renew decides a RenewDevice over the stored device d: true to store

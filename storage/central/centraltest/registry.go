@@ -129,7 +129,8 @@ func sameDevice(a, b central.Device) bool {
 	return a.Office == b.Office && a.ID == b.ID && a.Name == b.Name && bytes.Equal(a.CertSHA256, b.CertSHA256) &&
 		a.Created.Equal(b.Created) && a.LastContact.Equal(b.LastContact) && a.Revoked == b.Revoked &&
 		a.RevokedAt.Equal(b.RevokedAt) && a.Chain.Seq == b.Chain.Seq && bytes.Equal(a.Chain.Hash, b.Chain.Hash) &&
-		a.Anchor.Seq == b.Anchor.Seq && bytes.Equal(a.Anchor.Hash, b.Anchor.Hash)
+		a.Anchor.Seq == b.Anchor.Seq && bytes.Equal(a.Anchor.Hash, b.Anchor.Hash) &&
+		bytes.Equal(a.Cert, b.Cert) && bytes.Equal(a.PrevCertSHA256, b.PrevCertSHA256)
 }
 
 // testTokenConcurrent enrolls sixteen devices with one token at once,

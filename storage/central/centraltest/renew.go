@@ -13,14 +13,18 @@ import (
 	"github.com/madoguchi-jp/madoguchi/storage/central"
 )
 
-// fingerprint stands in for the SHA-256 of a renewed certificate.
+// renewed stands in for a renewed certificate (DER), fingerprint for its
+// SHA-256.
+func renewed(s string) []byte { return []byte("renewed certificate " + s) }
+
 func fingerprint(s string) []byte {
-	h := sha256.Sum256([]byte("renewed certificate " + s))
+	h := sha256.Sum256(renewed(s))
 	return h[:]
 }
 
-// testRenew replaces a device's certificate fingerprint: a compare-and-set
-// on the stored one.
+// testRenew replaces a device's certificate: a compare-and-set on the
+// stored fingerprint, which keeps the certificate and the fingerprint it
+// replaced.
 func testRenew(t *testing.T, b Backend) {
 	s := b.Open(t)
 	ctx := t.Context()
@@ -32,36 +36,40 @@ func testRenew(t *testing.T, b Backend) {
 		t.Fatal(err)
 	}
 	fp0, fp1, fp2 := newDevice(d.office, d.id).CertSHA256, fingerprint("1"), fingerprint("2")
+	c1, c2 := renewed("1"), renewed("2")
+	if !bytes.Equal(before.Cert, newDevice(d.office, d.id).Cert) || before.PrevCertSHA256 != nil {
+		t.Fatalf("enrolled device keeps certificate %q and previous fingerprint %x", before.Cert, before.PrevCertSHA256)
+	}
 
 	at := time.Now().Add(time.Hour)
-	if err := s.RenewDevice(ctx, d.office, d.id, fp0, fp1, at); err != nil {
+	if err := s.RenewDevice(ctx, d.office, d.id, fp0, c1, at); err != nil {
 		t.Fatalf("renewal: %v", err)
 	}
 	got, err := s.Device(ctx, d.office, d.id)
 	want := before
-	want.CertSHA256, want.LastContact = fp1, central.Time(at)
+	want.CertSHA256, want.Cert, want.PrevCertSHA256, want.LastContact = fp1, c1, fp0, central.Time(at)
 	if err != nil || !sameDevice(got, want) {
 		t.Fatalf("renewed device %+v, %v; want %+v", got, err, want)
 	}
 	// The old fingerprint is gone: renewing from it again is a conflict
 	// (another renewal won), and changes nothing.
-	err = s.RenewDevice(ctx, d.office, d.id, fp0, fp2, at.Add(time.Hour))
+	err = s.RenewDevice(ctx, d.office, d.id, fp0, c2, at.Add(time.Hour))
 	wantErrNaming(t, err, central.ErrConflict, "a renewal from a replaced fingerprint", d.id)
 	// Renewing to the fingerprint stored (a retry) changes nothing.
-	if err := s.RenewDevice(ctx, d.office, d.id, fp0, fp1, at.Add(time.Hour)); err != nil {
+	if err := s.RenewDevice(ctx, d.office, d.id, fp0, c1, at.Add(time.Hour)); err != nil {
 		t.Fatalf("a renewal retried: %v", err)
 	}
-	if err := s.RenewDevice(ctx, d.office, d.id, fp1, fp1, at.Add(time.Hour)); err != nil {
+	if err := s.RenewDevice(ctx, d.office, d.id, fp1, c1, at.Add(time.Hour)); err != nil {
 		t.Fatalf("a renewal to the same fingerprint: %v", err)
 	}
 	if got, _ := s.Device(ctx, d.office, d.id); !sameDevice(got, want) {
 		t.Fatalf("after renewals that change nothing: %+v; want %+v", got, want)
 	}
 	// A renewal with an earlier time keeps the last contact.
-	if err := s.RenewDevice(ctx, d.office, d.id, fp1, fp2, at.Add(-time.Minute)); err != nil {
+	if err := s.RenewDevice(ctx, d.office, d.id, fp1, c2, at.Add(-time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	want.CertSHA256 = fp2
+	want.CertSHA256, want.Cert, want.PrevCertSHA256 = fp2, c2, fp1
 	if got, _ := s.Device(ctx, d.office, d.id); !sameDevice(got, want) {
 		t.Fatalf("after a renewal dated earlier: %+v; want %+v", got, want)
 	}
@@ -74,18 +82,18 @@ func testRenew(t *testing.T, b Backend) {
 		t.Fatalf("the other device's fingerprint changed: %x", got.CertSHA256)
 	}
 
-	wantErr(t, s.RenewDevice(ctx, d.office, "dev-9", fp0, fp1, at), central.ErrNotFound, "renewing an unknown device")
-	wantErr(t, s.RenewDevice(ctx, "no-such-office", d.id, fp2, fp1, at), central.ErrNotFound, "renewing in an unknown office")
+	wantErr(t, s.RenewDevice(ctx, d.office, "dev-9", fp0, c1, at), central.ErrNotFound, "renewing an unknown device")
+	wantErr(t, s.RenewDevice(ctx, "no-such-office", d.id, fp2, c1, at), central.ErrNotFound, "renewing in an unknown office")
 	for name, args := range map[string][2][]byte{
-		"short old": {fp2[:31], fp1},
-		"short new": {fp2, fp1[:5]},
+		"short old": {fp2[:31], c1},
 		"no new":    {fp2, nil},
-		"long old":  {append(bytes.Clone(fp2), 0), fp1},
+		"huge new":  {fp2, make([]byte, central.MaxCert+1)},
+		"long old":  {append(bytes.Clone(fp2), 0), c1},
 	} {
 		wantErr(t, s.RenewDevice(ctx, d.office, d.id, args[0], args[1], at), central.ErrInvalid, name)
 	}
-	wantErr(t, s.RenewDevice(ctx, d.office, "a b", fp2, fp1, at), central.ErrInvalid, "an invalid device id")
-	wantErr(t, s.RenewDevice(ctx, "", d.id, fp2, fp1, at), central.ErrInvalid, "an empty office")
+	wantErr(t, s.RenewDevice(ctx, d.office, "a b", fp2, c1, at), central.ErrInvalid, "an invalid device id")
+	wantErr(t, s.RenewDevice(ctx, "", d.id, fp2, c1, at), central.ErrInvalid, "an empty office")
 	if got, _ := s.Device(ctx, d.office, d.id); !bytes.Equal(got.CertSHA256, fp2) {
 		t.Fatalf("refused renewals changed the fingerprint to %x", got.CertSHA256)
 	}
@@ -94,15 +102,15 @@ func testRenew(t *testing.T, b Backend) {
 	if err := s.Revoke(ctx, d.office, d2.id, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	fp := newDevice("", d2.id).CertSHA256
-	wantErrNaming(t, s.RenewDevice(ctx, d.office, d2.id, fp, fp1, at), central.ErrRevoked, "renewing a revoked device", d2.id)
-	wantErr(t, s.RenewDevice(ctx, d.office, d2.id, fp, fp, at), central.ErrRevoked, "renewing a revoked device to its fingerprint")
+	fp, cert := newDevice("", d2.id).CertSHA256, newDevice("", d2.id).Cert
+	wantErrNaming(t, s.RenewDevice(ctx, d.office, d2.id, fp, c1, at), central.ErrRevoked, "renewing a revoked device", d2.id)
+	wantErr(t, s.RenewDevice(ctx, d.office, d2.id, fp, cert, at), central.ErrRevoked, "renewing a revoked device to its certificate")
 	if got, _ := s.Device(ctx, d.office, d2.id); !bytes.Equal(got.CertSHA256, fp) {
 		t.Fatalf("a revoked device renewed to %x", got.CertSHA256)
 	}
 
 	_ = s.Close()
-	wantErr(t, s.RenewDevice(ctx, d.office, d.id, fp2, fp1, at), central.ErrClosed, "renewal after close")
+	wantErr(t, s.RenewDevice(ctx, d.office, d.id, fp2, c1, at), central.ErrClosed, "renewal after close")
 }
 
 // testRenewConcurrent renews one device from one fingerprint sixteen times
@@ -123,7 +131,7 @@ func testRenewConcurrent(t *testing.T, b Backend) {
 		go func() {
 			defer wg.Done()
 			<-start
-			errs[i] = ss[i%len(ss)].RenewDevice(t.Context(), d.office, d.id, fp0, fingerprint(fmt.Sprint(i)), time.Now())
+			errs[i] = ss[i%len(ss)].RenewDevice(t.Context(), d.office, d.id, fp0, renewed(fmt.Sprint(i)), time.Now())
 		}()
 	}
 	close(start)
@@ -146,7 +154,7 @@ func testRenewConcurrent(t *testing.T, b Backend) {
 	if err != nil || !bytes.Equal(got.CertSHA256, fingerprint(fmt.Sprint(winner))) {
 		t.Fatalf("stored fingerprint %x, %v; the winner was renewal %d", got.CertSHA256, err, winner)
 	}
-	wantErr(t, s.RenewDevice(ctxCanceled(), d.office, d.id, got.CertSHA256, fp0, time.Now()), context.Canceled, "renewal with a canceled context")
+	wantErr(t, s.RenewDevice(ctxCanceled(), d.office, d.id, got.CertSHA256, renewed("x"), time.Now()), context.Canceled, "renewal with a canceled context")
 	if again, _ := s.Device(t.Context(), d.office, d.id); !bytes.Equal(again.CertSHA256, got.CertSHA256) {
 		t.Fatal("a canceled renewal changed the fingerprint")
 	}

@@ -145,8 +145,9 @@ func newToken(tb testing.TB, s central.Store, office string, ttl time.Duration) 
 }
 
 func newDevice(office, id string) central.Device {
-	fp := sha256.Sum256([]byte("certificate of " + id))
-	return central.Device{Office: office, ID: id, Name: "受付PC " + id, CertSHA256: fp[:]}
+	cert := []byte("certificate of " + id)
+	fp := sha256.Sum256(cert)
+	return central.Device{Office: office, ID: id, Name: "受付PC " + id, CertSHA256: fp[:], Cert: cert}
 }
 
 // found creates an office through a founding token and returns its first

@@ -291,6 +291,9 @@ func encodeDevice(d central.Device) []byte {
 	w.bytes(d.Anchor.Hash)
 	w.bytes(d.Anchor.Sig)
 	w.time(d.Anchor.At)
+	// Added later: a value written before ends here.
+	w.bytes(d.Cert)
+	w.bytes(d.PrevCertSHA256)
 	return w.b
 }
 
@@ -311,6 +314,10 @@ func decodeDevice(b []byte, office, id string) (central.Device, error) {
 	}
 	d.Chain = central.ChainHead{Seq: r.seq(), Hash: r.bytes(central.MaxHash)}
 	d.Anchor = central.Anchor{Seq: r.seq(), Hash: r.bytes(central.MaxHash), Sig: r.bytes(central.MaxSig), At: r.time()}
+	if r.err == nil && len(r.b) > 0 { // a value written since the store keeps certificates
+		d.Cert = nilIfEmpty(r.bytes(central.MaxCert))
+		d.PrevCertSHA256 = nilIfEmpty(r.bytes(central.MaxHash))
+	}
 	return d, r.end()
 }
 
@@ -387,4 +394,12 @@ func decodeTable(b []byte) (central.Table, error) {
 		r.fail("serial %d, device %q, %d bytes", t.Serial, t.Device, len(t.Data))
 	}
 	return t, r.end()
+}
+
+// nilIfEmpty keeps "none" as nil (an empty field reads as an empty slice).
+func nilIfEmpty(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }

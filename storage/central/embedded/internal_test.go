@@ -149,3 +149,26 @@ func TestTokenCompat(t *testing.T) {
 		t.Fatalf("unknown token flags: %v", err)
 	}
 }
+
+// TestDeviceValueBeforeCertificates reads a device value as the store
+// wrote it before it kept the certificate and the previous fingerprint:
+// the device reads whole, without them; one written now keeps both.
+func TestDeviceValueBeforeCertificates(t *testing.T) {
+	fp := sha256.Sum256([]byte("certificate of dev-1"))
+	d := central.Device{Office: "office-1", ID: "dev-1", Name: "受付PC", CertSHA256: fp[:], Created: time.Unix(1700000000, 0).UTC()}
+	now := encodeDevice(d)
+	// The two later fields are empty: 4 bytes of length each.
+	old := now[:len(now)-8]
+	got, err := decodeDevice(old, d.Office, d.ID)
+	if err != nil || got.Name != d.Name || !bytes.Equal(got.CertSHA256, d.CertSHA256) || got.Cert != nil || got.PrevCertSHA256 != nil {
+		t.Fatalf("an older device value reads as %+v, %v", got, err)
+	}
+	d.Cert, d.PrevCertSHA256 = []byte("certificate of dev-1"), bytes.Repeat([]byte{7}, 32)
+	got, err = decodeDevice(encodeDevice(d), d.Office, d.ID)
+	if err != nil || !bytes.Equal(got.Cert, d.Cert) || !bytes.Equal(got.PrevCertSHA256, d.PrevCertSHA256) {
+		t.Fatalf("a device value with its certificate reads as %+v, %v", got, err)
+	}
+	if _, err := decodeDevice(append(encodeDevice(d), 0), d.Office, d.ID); err == nil {
+		t.Fatal("a device value with a trailing byte read without an error")
+	}
+}

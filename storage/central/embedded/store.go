@@ -372,7 +372,7 @@ func (s *Store) Enroll(ctx context.Context, hash []byte, d central.Device, now t
 			return err
 		}
 		out = central.Device{Office: officeID, ID: d.ID, Name: d.Name, CertSHA256: bytes.Clone(d.CertSHA256),
-			Created: now, LastContact: now}
+			Cert: bytes.Clone(d.Cert), Created: now, LastContact: now}
 		if err := txn.Set(deviceKey(officeID, d.ID), encodeDevice(out)); err != nil {
 			return err
 		}
@@ -500,12 +500,13 @@ func (s *Store) Touch(ctx context.Context, officeID, id string, at time.Time) er
 // The read and the write are one transaction under the write lock, so two
 // renewals of one device run one after the other and the second sees the
 // first's fingerprint.
-func (s *Store) RenewDevice(ctx context.Context, officeID, id string, oldSHA256, newSHA256 []byte, at time.Time) error {
-	if err := central.CheckRenew(officeID, id, oldSHA256, newSHA256); err != nil {
+func (s *Store) RenewDevice(ctx context.Context, officeID, id string, oldSHA256, newCert []byte, at time.Time) error {
+	newSHA256, err := central.CheckRenew(officeID, id, oldSHA256, newCert)
+	if err != nil {
 		return fmt.Errorf("renew device: %w", err)
 	}
 	at = central.Time(at)
-	err := s.update(ctx, func(txn *badger.Txn) error {
+	err = s.update(ctx, func(txn *badger.Txn) error {
 		d, err := getDevice(txn, officeID, id)
 		if err != nil {
 			return err
@@ -514,7 +515,7 @@ func (s *Store) RenewDevice(ctx context.Context, officeID, id string, oldSHA256,
 		if err != nil || !change {
 			return err
 		}
-		d.CertSHA256 = bytes.Clone(newSHA256)
+		d.CertSHA256, d.Cert, d.PrevCertSHA256 = newSHA256, bytes.Clone(newCert), bytes.Clone(oldSHA256)
 		if at.After(d.LastContact) {
 			d.LastContact = at
 		}

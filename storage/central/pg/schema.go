@@ -92,6 +92,13 @@ CREATE TABLE central_tables (
 -- Mostly sealed key bundles: kept out of line without compressing.
 ALTER TABLE central_tables ALTER COLUMN data SET STORAGE EXTERNAL;
 `,
+	// 4: a device's certificate as issued and the fingerprint its last
+	// renewal replaced (a renewal whose answer was lost is answered
+	// again).
+	`
+ALTER TABLE central_devices ADD COLUMN cert bytea;
+ALTER TABLE central_devices ADD COLUMN prev_cert_sha256 bytea;
+`,
 }
 
 // SchemaVersion is the schema this program writes.

@@ -407,8 +407,8 @@ func (s *Store) Enroll(ctx context.Context, hash []byte, d central.Device, now t
 				return fmt.Errorf("office %s exists: %w", officeID, central.ErrConflict)
 			}
 		}
-		tag, err := tx.Exec(ctx, `INSERT INTO central_devices (office, id, name, cert_sha256, created, last_contact)
-VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (office, id) DO NOTHING`, officeID, d.ID, d.Name, d.CertSHA256, now)
+		tag, err := tx.Exec(ctx, `INSERT INTO central_devices (office, id, name, cert_sha256, cert, created, last_contact)
+VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (office, id) DO NOTHING`, officeID, d.ID, d.Name, d.CertSHA256, d.Cert, now)
 		switch {
 		case isCode(err, foreignKeyViolation):
 			return fmt.Errorf("office %s: %w", officeID, central.ErrNotFound)
@@ -420,7 +420,7 @@ VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (office, id) DO NOTHING`, officeID, 
 		if _, err := tx.Exec(ctx, `UPDATE central_tokens SET used_at = $2, used_by = $3 WHERE hash = $1`, hash, now, d.ID); err != nil {
 			return err
 		}
-		out = central.Device{Office: officeID, ID: d.ID, Name: d.Name, CertSHA256: d.CertSHA256, Created: now, LastContact: now}
+		out = central.Device{Office: officeID, ID: d.ID, Name: d.Name, CertSHA256: d.CertSHA256, Cert: d.Cert, Created: now, LastContact: now}
 		return nil
 	})
 	if err != nil {
@@ -430,14 +430,14 @@ VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (office, id) DO NOTHING`, officeID, 
 }
 
 const deviceColumns = `id, name, cert_sha256, created, last_contact, revoked, revoked_at,
-	chain_seq, chain_hash, anchor_seq, anchor_hash, anchor_sig, anchor_at`
+	chain_seq, chain_hash, anchor_seq, anchor_hash, anchor_sig, anchor_at, cert, prev_cert_sha256`
 
 func scanDevice(row pgx.Row, office string) (central.Device, error) {
 	d := central.Device{Office: office}
 	var created, last, revokedAt, anchorAt pgtype.Timestamptz
 	var chainSeq, anchorSeq int64
 	err := row.Scan(&d.ID, &d.Name, &d.CertSHA256, &created, &last, &d.Revoked, &revokedAt,
-		&chainSeq, &d.Chain.Hash, &anchorSeq, &d.Anchor.Hash, &d.Anchor.Sig, &anchorAt)
+		&chainSeq, &d.Chain.Hash, &anchorSeq, &d.Anchor.Hash, &d.Anchor.Sig, &anchorAt, &d.Cert, &d.PrevCertSHA256)
 	if err != nil {
 		return central.Device{}, err
 	}
@@ -451,6 +451,12 @@ func scanDevice(row pgx.Row, office string) (central.Device, error) {
 	}
 	if len(d.Anchor.Sig) == 0 {
 		d.Anchor.Sig = nil
+	}
+	if len(d.Cert) == 0 {
+		d.Cert = nil
+	}
+	if len(d.PrevCertSHA256) == 0 {
+		d.PrevCertSHA256 = nil
 	}
 	return d, nil
 }
@@ -555,14 +561,16 @@ WHERE office = $1 AND id = $2 AND NOT revoked`, office, id, ts(at))
 // waits for another's row lock reads the row again once that one commits,
 // finds another fingerprint and updates nothing; only then is the row read
 // to tell why.
-func (s *Store) RenewDevice(ctx context.Context, office, id string, oldSHA256, newSHA256 []byte, at time.Time) error {
-	if err := central.CheckRenew(office, id, oldSHA256, newSHA256); err != nil {
+func (s *Store) RenewDevice(ctx context.Context, office, id string, oldSHA256, newCert []byte, at time.Time) error {
+	newSHA256, err := central.CheckRenew(office, id, oldSHA256, newCert)
+	if err != nil {
 		return fmt.Errorf("renew device: %w", err)
 	}
-	err := s.do(ctx, func() error {
-		tag, err := s.pool.Exec(ctx, `UPDATE central_devices SET cert_sha256 = $4, last_contact = GREATEST(last_contact, $5)
+	err = s.do(ctx, func() error {
+		tag, err := s.pool.Exec(ctx, `UPDATE central_devices SET cert_sha256 = $4, cert = $6, prev_cert_sha256 = $3,
+	last_contact = GREATEST(last_contact, $5)
 WHERE office = $1 AND id = $2 AND NOT revoked AND cert_sha256 = $3 AND cert_sha256 <> $4`,
-			office, id, oldSHA256, newSHA256, ts(at))
+			office, id, oldSHA256, newSHA256, ts(at), newCert)
 		if err != nil || tag.RowsAffected() == 1 {
 			return err
 		}
