@@ -86,8 +86,11 @@ type evil struct {
 	transform func([]central.Envelope) []central.Envelope
 	lie       func(*syncproto.PushResponse)
 	rewind    bool // the second pull is answered as if asked from the start
-	log       []central.Envelope
-	pulls     int
+	// lastAt, when set, is the last cursor every pull answer gives (a
+	// server that lost what came after it).
+	lastAt uint64
+	log    []central.Envelope
+	pulls  int
 }
 
 func (e *evil) Pull(ctx context.Context, after uint64, limit int) (*syncproto.PullResponse, error) {
@@ -120,6 +123,9 @@ func (e *evil) Pull(ctx context.Context, after uint64, limit int) (*syncproto.Pu
 			out.Next = env.Cursor
 		}
 		out.Last = max(out.Last, env.Cursor)
+	}
+	if e.lastAt > 0 {
+		out.Last = e.lastAt
 	}
 	return out, nil
 }
@@ -252,6 +258,22 @@ func TestMaliciousServerDetected(t *testing.T) {
 		})
 		if !errors.Is(err, syncproto.ErrRolledBack) && !errors.Is(err, syncproto.ErrReplayed) {
 			t.Fatalf("got %v, want a rollback detected", err)
+		}
+	})
+	t.Run("last cursor below what this PC pulled (restored from a backup)", func(t *testing.T) {
+		// B pulled A's newer versions; the server, restored from a backup
+		// taken before them, answers with a last cursor below B's and
+		// nothing new (B has nothing to push: it is not caught at a push).
+		b := join(t, c, "B")
+		before := mustSync(t, b, "soudan")
+		a.newBusiness("kanri", "後から商店", "アトカラショウテン", "03-5555-0400")
+		mustSync(t, a, "kanri")
+		mustSync(t, b, "soudan")
+		_, err := b.syncWith("soudan", func(r syncer.Remote) syncer.Remote {
+			return &evil{Remote: r, lastAt: before.Cursor, transform: func(l []central.Envelope) []central.Envelope { return l }}
+		})
+		if !errors.Is(err, syncproto.ErrRolledBack) {
+			t.Fatalf("got %v, want ErrRolledBack", err)
 		}
 	})
 	t.Run("push answer with a lower head", func(t *testing.T) {

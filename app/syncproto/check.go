@@ -125,6 +125,11 @@ func checkCursors(after uint64, p central.Page) error {
 		return fmt.Errorf("pull after cursor %d: next cursor %d goes back before %d: %w", after, p.Next, last, ErrRolledBack)
 	case p.Next > last:
 		return fmt.Errorf("pull after cursor %d: next cursor %d skips past the last one returned, %d: %w", after, p.Next, last, ErrDropped)
+	case p.Last < p.Next:
+		// The server's newest cursor is below what it handed out before:
+		// it lost (or hides) envelopes this PC pulled (a server restored
+		// from an older backup), also when it sends nothing new.
+		return fmt.Errorf("pull after cursor %d: the server's last cursor %d is below %d: %w", after, p.Last, p.Next, ErrRolledBack)
 	}
 	return nil
 }

@@ -229,6 +229,14 @@ func TestCheckerMalicious(t *testing.T) {
 		{"empty page going back", func(l []central.Envelope) []pull {
 			return []pull{{5, central.Page{Next: 3}}}
 		}, nil, ErrRolledBack},
+		{"empty page from a server restored from an older backup", func(l []central.Envelope) []pull {
+			return []pull{{5, central.Page{Next: 5, Last: 3}}}
+		}, nil, ErrRolledBack},
+		{"last cursor below the page", func(l []central.Envelope) []pull {
+			ps := pages(l, 5)
+			ps[0].page.Last = 4
+			return ps
+		}, nil, ErrRolledBack},
 		{"next skipping ahead", func(l []central.Envelope) []pull {
 			ps := pages(l, 5)
 			ps[0].page.Next = 7
