@@ -1,0 +1,69 @@
+package office
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/madoguchi-jp/madoguchi/storage/local"
+)
+
+// SyncStatus is what waits to be sent to the central server, as the sync
+// indicator shows it.
+type SyncStatus struct {
+	// Versions counts the versions of records not yet acknowledged by the
+	// server; before the first sync, every stored version (the first sync
+	// sends the vault's whole history).
+	Versions int
+	// Events counts the access-log events of this PC above what the
+	// server acknowledged.
+	Events int
+	// Synced is true once a sync of this vault pulled from the server
+	// (its cursor is stored): false during the first download of a PC
+	// that joined.
+	Synced bool
+}
+
+// Pending is Versions + Events.
+func (st SyncStatus) Pending() int { return st.Versions + st.Events }
+
+// SyncStatus counts what waits to be sent, reading keys and two meta
+// values only (cheap enough after every sync and at each indicator
+// refresh).
+func (o *Office) SyncStatus(ctx context.Context, s *Session) (SyncStatus, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermSync); err != nil {
+		return SyncStatus{}, err
+	}
+	var st SyncStatus
+	_, err := o.store.Meta(syncMetaPrefix + "cursor")
+	switch {
+	case err == nil:
+		st.Synced = true
+	case !errors.Is(err, local.ErrNotFound):
+		return SyncStatus{}, fmt.Errorf("sync status: %w", err)
+	}
+	seeded := true
+	if _, err := o.store.Meta(metaSeeded); errors.Is(err, local.ErrNotFound) {
+		seeded = false
+	} else if err != nil {
+		return SyncStatus{}, fmt.Errorf("sync status: %w", err)
+	}
+	if seeded {
+		st.Versions, err = o.store.OutboxLen()
+	} else {
+		st.Versions, err = o.store.VersionCount()
+	}
+	if err != nil {
+		return SyncStatus{}, fmt.Errorf("sync status: %w", err)
+	}
+	pushed, err := o.auditPushed()
+	if err != nil {
+		return SyncStatus{}, err
+	}
+	if o.head.Seq > pushed {
+		st.Events = int(o.head.Seq - pushed)
+	}
+	return st, nil
+}
