@@ -338,7 +338,9 @@ func (a *Agent) cycle(l *loop) bool {
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		// Cut by Stop's deadline or by another login: nothing to show.
-		a.update(false, func(s *Status) { s.State, s.Err, s.First, s.Step, s.Done, s.Total = before.State, before.Err, false, 0, 0, 0 })
+		a.update(false, func(s *Status) {
+			s.State, s.Err, s.First, s.Step, s.Done, s.Total = before.State, before.Err, false, 0, 0, 0
+		})
 		return true
 	}
 	// The counts use a fresh context: a sync cut by its deadline still
