@@ -188,20 +188,24 @@ func (a *Agent) update(progress bool, fn func(*Status)) {
 }
 
 // Start begins the background sync of the person of s who just logged in
-// with login and password: it derives from the password what the server
-// login needs (the auth key for the login's salt on the server as this
-// PC saw it last, and a fresh salt and key for one registration of the
-// person's server login, both Argon2id work but no network), keeps
-// neither the password nor a copy (the caller clears it), then syncs at
-// once and every Options.Interval in one background goroutine. A Start
-// while another login's loop runs ends that loop first, without a last
-// sync (call Stop before to have one). Nothing happens for a vault not
-// enrolled.
+// with login and password. It derives from the password, at once, what
+// the server login needs, with no network: the auth key for the person's
+// own registration salt (a hash of their deterministic signature over the
+// office and the login: the same on every PC), and the one for the
+// login's salt on the server as this PC saw it last (kept in the device
+// folder), if that is another. Both are Argon2id work. It keeps neither
+// the password nor a copy (the caller clears it). Then it syncs at once
+// and every Options.Interval in one background goroutine; the first sync
+// registers the person's server login when the server does not know it
+// or has another password (once per Start). A Start while another
+// login's loop runs ends that loop first, without a last sync (call Stop
+// before to have one). Nothing happens for a vault not enrolled.
 func (a *Agent) Start(s *office.Session, login string, password []byte) {
 	if !a.enrolled {
 		return
 	}
-	au := deriveAuth(a.dir, login, password, a.opt.kdf())
+	_, sign := a.o.Replica(s).Signer()
+	au := deriveAuth(a.dir, login, password, a.opt.kdf(), loginSalt(sign, a.creds.Office, login))
 	a.mu.Lock()
 	old := a.loop
 	a.loop = nil

@@ -3,6 +3,7 @@ package syncagent
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sync"
@@ -39,8 +40,9 @@ type auth interface {
 // (the one-shot sync of the command line, which holds the password for
 // its run).
 type passwordAuth struct {
-	pw  []byte
-	kdf vault.KDFParams
+	pw      []byte
+	kdf     vault.KDFParams
+	regSalt []byte // loginSalt
 }
 
 func (a passwordAuth) keyFor(salt []byte, p vault.KDFParams) []byte {
@@ -50,17 +52,17 @@ func (a passwordAuth) keyFor(salt []byte, p vault.KDFParams) []byte {
 func (a passwordAuth) failed([]byte) {}
 
 func (a passwordAuth) registration() ([]byte, vault.KDFParams, []byte, bool) {
-	salt := freshSalt()
-	return salt, a.kdf, vault.DeriveLoginKey(a.pw, salt, a.kdf), true
+	return a.regSalt, a.kdf, vault.DeriveLoginKey(a.pw, a.regSalt, a.kdf), true
 }
 
 func (a passwordAuth) registered([]byte, vault.KDFParams, []byte) {}
 
 // derivedAuth holds keys derived from the password at login, which it
-// does not keep: the key for the login's salt as this PC saw it last on
-// the server (syncclient.LoadSalt), if any, and one registration (a
-// fresh salt and its key) for the person's first sync on the server or
-// after their password changed.
+// does not keep: the key for the person's own registration salt
+// (loginSalt), which it registers when the server does not know the
+// login or has another password for it (once), and the key for the
+// login's salt as this PC saw it last on the server
+// (syncclient.LoadSalt), when that is another.
 type derivedAuth struct {
 	mu   sync.Mutex
 	salt []byte
@@ -69,36 +71,64 @@ type derivedAuth struct {
 
 	regSalt []byte
 	regKDF  vault.KDFParams
-	regKey  []byte // nil once used
+	regKey  []byte // nil once refused
+	regUsed bool
 }
 
 // deriveAuth derives the keys of login from password (the two
-// derivations run at once).
-func deriveAuth(dir, login string, password []byte, kdf vault.KDFParams) *derivedAuth {
-	a := &derivedAuth{regSalt: freshSalt(), regKDF: kdf}
+// derivations run at once); regSalt is loginSalt's.
+func deriveAuth(dir, login string, password []byte, kdf vault.KDFParams, regSalt []byte) *derivedAuth {
+	a := &derivedAuth{regSalt: regSalt, regKDF: kdf}
 	var wg sync.WaitGroup
-	if saved, ok := syncclient.LoadSalt(dir, login); ok {
+	if saved, ok := syncclient.LoadSalt(dir, login); ok && (string(saved.Salt) != string(regSalt) || saved.KDF != kdf) {
 		a.salt, a.kdf = saved.Salt, saved.KDF
 		wg.Go(func() { a.key = vault.DeriveLoginKey(password, saved.Salt, saved.KDF) })
 	}
-	a.regKey = vault.DeriveLoginKey(password, a.regSalt, kdf)
+	a.regKey = vault.DeriveLoginKey(password, regSalt, kdf)
 	wg.Wait()
 	return a
+}
+
+// loginSalt is the salt a person registers their server login with: a
+// hash of their Ed25519 signature (deterministic) over the office and the
+// login, so that every PC where the person logs in derives the same salt,
+// and with it the key, from the password without asking the server (a
+// login while the server cannot be reached), and no one without the
+// person's signing key knows it ahead. A person without a signing key
+// gets a random salt (the server refuses their registration anyway).
+func loginSalt(sign func([]byte) []byte, office, login string) []byte {
+	sig := sign([]byte("madoguchi login salt v1\x00" + office + "\x00" + login))
+	if len(sig) == 0 {
+		return freshSalt()
+	}
+	h := sha256.Sum256(sig)
+	return h[:vault.LoginSaltSize]
 }
 
 func (a *derivedAuth) keyFor(salt []byte, p vault.KDFParams) []byte {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.key == nil || string(salt) != string(a.salt) || p != a.kdf {
-		return nil
+	switch {
+	case a.regKey != nil && string(salt) == string(a.regSalt) && p == a.regKDF:
+		return a.regKey
+	case a.key != nil && string(salt) == string(a.salt) && p == a.kdf:
+		return a.key
 	}
-	return a.key
+	return nil
 }
 
 func (a *derivedAuth) failed(salt []byte) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if string(salt) == string(a.salt) {
+	switch {
+	case string(salt) == string(a.regSalt):
+		// Registered with this password by this person on another PC or
+		// before: the password differs now. One registration may set it.
+		if a.regUsed {
+			clear(a.regKey)
+			a.regKey = nil
+		}
+	case string(salt) == string(a.salt):
 		clear(a.key)
 		a.key = nil
 	}
@@ -107,17 +137,16 @@ func (a *derivedAuth) failed(salt []byte) {
 func (a *derivedAuth) registration() ([]byte, vault.KDFParams, []byte, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.regKey == nil {
+	if a.regKey == nil || a.regUsed {
 		return nil, vault.KDFParams{}, nil, false
 	}
 	return a.regSalt, a.regKDF, a.regKey, true
 }
 
-func (a *derivedAuth) registered(salt []byte, p vault.KDFParams, key []byte) {
+func (a *derivedAuth) registered([]byte, vault.KDFParams, []byte) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.salt, a.kdf, a.key = salt, p, key
-	a.regKey = nil
+	a.regUsed = true
 }
 
 // forget zeroes the keys (the session ended).
@@ -302,7 +331,9 @@ func Once(ctx context.Context, o *office.Office, s *office.Session, creds synccl
 	if now == nil {
 		now = time.Now
 	}
-	r := &run{o: o, s: s, creds: creds, cl: cl, login: login, au: passwordAuth{pw: password, kdf: kdf},
+	_, sign := o.Replica(s).Signer()
+	au := passwordAuth{pw: password, kdf: kdf, regSalt: loginSalt(sign, creds.Office, login)}
+	r := &run{o: o, s: s, creds: creds, cl: cl, login: login, au: au,
 		now: now, rescan: opt.Rescan, renewed: opt.Renewed, progress: opt.Progress}
 	return r.once(ctx)
 }
