@@ -163,13 +163,14 @@ func (a *Agent) Subscribe(fn func(Status)) (cancel func()) {
 }
 
 // update changes the status and tells the subscribers; a progress report
-// (progress true) is told only if the last was at least progressEvery
-// ago.
+// (progress true) within the same step is told only if the last was at
+// least progressEvery ago.
 func (a *Agent) update(progress bool, fn func(*Status)) {
 	a.mu.Lock()
+	step := a.st.Step
 	fn(&a.st)
 	now := time.Now()
-	if progress && now.Sub(a.lastNote) < progressEvery {
+	if progress && a.st.Step == step && now.Sub(a.lastNote) < progressEvery {
 		a.mu.Unlock()
 		return
 	}
