@@ -13,69 +13,85 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/syncclient"
 )
 
-// adminSession returns the loop's server session for an administrator's
-// operation: the person must be an administrator on this PC (office's
-// role, else office.ErrForbidden) and on the server (else
-// syncclient.ErrForbidden).
-func (a *Agent) adminSession(ctx context.Context) (*loop, syncclient.Session, error) {
+// asAdmin runs fn with the loop's server session, for an
+// administrator's operation: the person must be an administrator on this
+// PC (office's role, else office.ErrForbidden) and on the server (else
+// syncclient.ErrForbidden). A session the server no longer knows (it
+// restarted) is replaced once.
+func (a *Agent) asAdmin(ctx context.Context, fn func(l *loop, se syncclient.Session) error) error {
 	if !a.enrolled {
-		return nil, syncclient.Session{}, fmt.Errorf("%s: %w", a.dir, syncclient.ErrNotEnrolled)
+		return fmt.Errorf("%s: %w", a.dir, syncclient.ErrNotEnrolled)
 	}
 	a.mu.Lock()
 	l := a.loop
 	a.mu.Unlock()
 	if l == nil {
-		return nil, syncclient.Session{}, office.ErrNotLoggedIn
+		return office.ErrNotLoggedIn
 	}
 	if !l.s.HasRole(office.RoleAdmin) {
-		return nil, syncclient.Session{}, office.ErrForbidden
+		return office.ErrForbidden
 	}
-	l.smu.Lock()
-	defer l.smu.Unlock()
-	r := &run{o: a.o, s: l.s, creds: a.creds, cl: a.cl, login: l.login, au: l.au, now: a.opt.now, session: &l.session}
-	se, err := r.serverSession(ctx, a.o.Replica(l.s))
-	if err != nil {
-		return nil, syncclient.Session{}, err
+	a.clientMu.RLock()
+	defer a.clientMu.RUnlock()
+	r := &run{o: a.o, s: l.s, creds: a.creds, cl: a.cl, login: l.login, au: l.au, now: a.opt.now,
+		session: &l.session, sessionMu: &l.smu}
+	for attempt := 0; ; attempt++ {
+		se, err := r.serverSession(ctx, a.o.Replica(l.s))
+		if err != nil {
+			return err
+		}
+		if !se.Admin {
+			return fmt.Errorf("server session of a non-administrator: %w: %w", syncclient.ErrRefused, syncclient.ErrForbidden)
+		}
+		err = fn(l, se)
+		if errors.Is(err, syncclient.ErrSession) && attempt == 0 {
+			r.dropSession(se)
+			continue
+		}
+		return err
 	}
-	if !se.Admin {
-		return nil, syncclient.Session{}, fmt.Errorf("server session of a non-administrator: %w: %w", syncclient.ErrRefused, syncclient.ErrForbidden)
-	}
-	return l, se, nil
 }
 
 // Devices lists the office's PCs as the server knows them (enrollment,
 // last contact, revocation), this PC marked This. An administrator's
 // session only.
 func (a *Agent) Devices(ctx context.Context) ([]Device, error) {
-	_, se, err := a.adminSession(ctx)
+	var out []Device
+	err := a.asAdmin(ctx, func(_ *loop, se syncclient.Session) error {
+		ds, err := a.cl.Devices(ctx, se)
+		if err != nil {
+			return err
+		}
+		out = make([]Device, 0, len(ds))
+		for _, d := range ds {
+			out = append(out, Device{ID: d.ID, Name: d.Name, Created: d.Enrolled, LastContact: d.LastContact,
+				Revoked: d.Revoked, This: d.ID == a.creds.Device})
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list devices: %w", err)
-	}
-	ds, err := a.cl.Devices(ctx, se)
-	if err != nil {
-		return nil, fmt.Errorf("list devices: %w", err)
-	}
-	out := make([]Device, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, Device{ID: d.ID, Name: d.Name, Created: d.Enrolled, LastContact: d.LastContact,
-			Revoked: d.Revoked, This: d.ID == a.creds.Device})
 	}
 	return out, nil
 }
 
 // IssueCode asks the server for an enrollment code for a new PC, valid
-// for expires (0: 24 hours; from 10 minutes to 7 days). An
-// administrator's session only.
+// for expires (0: 24 hours; from 10 minutes to 7 days, else
+// syncclient.ErrBadCodeLife). An administrator's session only.
 func (a *Agent) IssueCode(ctx context.Context, expires time.Duration) (IssuedCode, error) {
-	_, se, err := a.adminSession(ctx)
+	var ic IssuedCode
+	err := a.asAdmin(ctx, func(_ *loop, se syncclient.Session) error {
+		ans, err := a.cl.IssueCode(ctx, se, expires)
+		if err != nil {
+			return err
+		}
+		ic = IssuedCode{Code: ans.Code, Expires: ans.Expires, Server: ans.Name, Pin: pinText(a.creds.Pin)}
+		return nil
+	})
 	if err != nil {
 		return IssuedCode{}, fmt.Errorf("issue an enrollment code: %w", err)
 	}
-	ans, err := a.cl.IssueCode(ctx, se, expires)
-	if err != nil {
-		return IssuedCode{}, err
-	}
-	return IssuedCode{Code: ans.Code, Expires: ans.Expires, Server: ans.Name, Pin: pinText(a.creds.Pin)}, nil
+	return ic, nil
 }
 
 // Revoke revokes the PC deviceID: the server refuses it from its next
@@ -85,25 +101,27 @@ func (a *Agent) IssueCode(ctx context.Context, expires time.Duration) (IssuedCod
 // devices revoke` does; then a sync runs. This PC cannot revoke itself
 // (syncclient.ErrOwnDevice).
 func (a *Agent) Revoke(ctx context.Context, deviceID string) error {
-	if deviceID == a.creds.Device && a.enrolled {
+	if a.enrolled && deviceID == a.creds.Device {
 		return fmt.Errorf("revoke %s: %w", deviceID, syncclient.ErrOwnDevice)
 	}
-	l, se, err := a.adminSession(ctx)
+	err := a.asAdmin(ctx, func(l *loop, se syncclient.Session) error {
+		if err := a.cl.RevokeDevice(ctx, se, deviceID); err != nil {
+			return fmt.Errorf("on the server: %w", err)
+		}
+		if err := a.o.RevokeDevice(ctx, l.s, deviceID); err != nil {
+			return fmt.Errorf("in the user table: %w", err)
+		}
+		table, serial, err := a.o.SignedTable(ctx, l.s)
+		if err != nil {
+			return err
+		}
+		if err := a.cl.PutTable(ctx, se, server.TableMessage{Serial: serial, Data: table}); err != nil {
+			return fmt.Errorf("send the user table: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("revoke %s: %w", deviceID, err)
-	}
-	if err := a.cl.RevokeDevice(ctx, se, deviceID); err != nil {
-		return fmt.Errorf("revoke %s on the server: %w", deviceID, err)
-	}
-	if err := a.o.RevokeDevice(ctx, l.s, deviceID); err != nil {
-		return fmt.Errorf("revoke %s in the user table: %w", deviceID, err)
-	}
-	table, serial, err := a.o.SignedTable(ctx, l.s)
-	if err != nil {
-		return fmt.Errorf("revoke %s: %w", deviceID, err)
-	}
-	if err := a.cl.PutTable(ctx, se, server.TableMessage{Serial: serial, Data: table}); err != nil {
-		return fmt.Errorf("revoke %s: send the user table: %w", deviceID, err)
 	}
 	a.logf("device %s revoked", deviceID)
 	a.SyncNow()

@@ -90,6 +90,9 @@ type Agent struct {
 
 	// notifyMu keeps the subscribers' calls one at a time.
 	notifyMu sync.Mutex
+	// clientMu keeps a renewal of the device certificate apart from
+	// every other use of cl (see run.clientMu).
+	clientMu sync.RWMutex
 }
 
 // loop is the background goroutine of one login.
@@ -334,10 +337,8 @@ func (a *Agent) cycle(l *loop) bool {
 			a.update(true, func(s *Status) { s.Step, s.Done, s.Total = stepOf(p.Step), p.Done, p.Total })
 		},
 	}
-	l.smu.Lock()
-	r.session = &l.session
+	r.clientMu, r.session, r.sessionMu = &a.clientMu, &l.session, &l.smu
 	res, err := r.once(ctx)
-	l.smu.Unlock()
 	if err != nil && a.revoked(ctx, l, err) {
 		return true
 	}

@@ -214,10 +214,16 @@ type run struct {
 	au     auth
 	now    func() time.Time
 	rescan bool
-	// session is the server session kept between syncs (nil: none kept).
-	session *syncclient.Session
+	// session is the server session kept between syncs (nil: none kept),
+	// guarded by sessionMu when that is set.
+	session   *syncclient.Session
+	sessionMu *sync.Mutex
 	// renewed is called after the device certificate was renewed.
 	renewed func()
+	// clientMu, when set, is held for writing while the certificate may
+	// be renewed (which must not overlap other calls of cl) and for
+	// reading during the rest of the sync.
+	clientMu *sync.RWMutex
 	// progress receives the steps; connect marks the login on the server.
 	progress func(syncer.Progress)
 	connect  func()
@@ -230,7 +236,16 @@ func (r *run) once(ctx context.Context) (syncer.Result, error) {
 	dir := r.o.Dir()
 	// A device certificate in its last 30 days is renewed before the sync
 	// (a new key made here; the old certificate is refused afterwards).
-	if renewed, err := r.cl.RenewIfDue(ctx, dir, r.now()); err != nil {
+	if r.clientMu != nil {
+		r.clientMu.Lock()
+	}
+	renewed, err := r.cl.RenewIfDue(ctx, dir, r.now())
+	if r.clientMu != nil {
+		r.clientMu.Unlock()
+		r.clientMu.RLock()
+		defer r.clientMu.RUnlock()
+	}
+	if err != nil {
 		return syncer.Result{}, fmt.Errorf("renew the device certificate: %w", err)
 	} else if renewed && r.renewed != nil {
 		r.renewed()
@@ -257,7 +272,7 @@ func (r *run) once(ctx context.Context) (syncer.Result, error) {
 		if errors.Is(err, syncclient.ErrSession) && r.session != nil && attempt == 0 {
 			// The kept session expired or the server restarted: log in
 			// again once.
-			*r.session = syncclient.Session{}
+			r.dropSession(se)
 			continue
 		}
 		if err != nil {
@@ -270,6 +285,10 @@ func (r *run) once(ctx context.Context) (syncer.Result, error) {
 // serverSession returns the kept server session while it lasts, or logs
 // in.
 func (r *run) serverSession(ctx context.Context, local syncer.Local) (syncclient.Session, error) {
+	if r.sessionMu != nil {
+		r.sessionMu.Lock()
+		defer r.sessionMu.Unlock()
+	}
 	if r.session != nil && r.session.Token != nil && r.now().Add(time.Minute).Before(r.session.Expires) {
 		return *r.session, nil
 	}
@@ -282,6 +301,20 @@ func (r *run) serverSession(ctx context.Context, local syncer.Local) (syncclient
 		*r.session = se
 	}
 	return se, nil
+}
+
+// dropSession forgets the kept session se (the server refused it).
+func (r *run) dropSession(se syncclient.Session) {
+	if r.session == nil {
+		return
+	}
+	if r.sessionMu != nil {
+		r.sessionMu.Lock()
+		defer r.sessionMu.Unlock()
+	}
+	if string(r.session.Token) == string(se.Token) {
+		*r.session = syncclient.Session{}
+	}
 }
 
 // tables carries the vault's user table for syncer.

@@ -164,12 +164,6 @@ func (r *recorder) seen(fn func(syncagent.Status) bool) bool {
 	return false
 }
 
-func (r *recorder) reset() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.all = nil
-}
-
 // pc is a PC with its vault open, a person logged in and the agent
 // started, as the window has it.
 type pc struct {
