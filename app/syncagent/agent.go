@@ -349,6 +349,16 @@ func (a *Agent) cycle(l *loop) bool {
 		})
 		return true
 	}
+	if errors.Is(err, office.ErrNotLoggedIn) {
+		// The person's session on this PC ended (a logout or lock without
+		// Stop, or roles changed by a newer user table): the loop ends
+		// with it.
+		a.logf("sync: the session ended: %v", err)
+		a.update(false, func(s *Status) {
+			s.State, s.Err, s.Finding, s.First, s.Step, s.Done, s.Total = StateError, err, nil, false, 0, 0, 0
+		})
+		return true
+	}
 	// The counts use a fresh context: a sync cut by its deadline still
 	// shows what waits.
 	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -30,6 +30,7 @@ func TestTwoPCs(t *testing.T) {
 	c := startCentral(t)
 	ctx := context.Background()
 	dirA := founder(t, c)
+	founderSalt := loginSaltOf(t, dirA, "kanri")
 	a := openPC(t, dirA, "uketsuke", syncagent.Options{Interval: fast})
 	x := a.newBusiness("青空商店", "アオゾラショウテン", "03-5555-0101")
 	a.newBusiness("三日月製作所", "ミカヅキセイサクショ", "03-5555-0303")
@@ -101,6 +102,16 @@ func TestTwoPCs(t *testing.T) {
 		if !errors.Is(st.Err, syncclient.ErrUnreachable) || !strings.Contains(syncagent.Message(st.Err), "サーバーに接続できません") {
 			t.Fatalf("offline status: %+v %q", st, syncagent.Message(st.Err))
 		}
+		// A logout and a login while the server cannot be reached: the
+		// keys are derived without it.
+		a.logout()
+		a.rec.mu.Lock()
+		a.rec.all = nil
+		a.rec.mu.Unlock()
+		a.start("uketsuke")
+		waitFor(t, "A offline after a login", func() bool {
+			return a.rec.seen(func(s syncagent.Status) bool { return s.State == syncagent.StateOffline })
+		})
 		c.restart()
 		waitFor(t, "A back", func() bool { return a.a.Status().State == syncagent.StateSynced })
 		waitFor(t, "the edit on B", func() bool { return b.city(x) == "もみじ町" })
@@ -171,6 +182,12 @@ func TestTwoPCs(t *testing.T) {
 	t.Run("administrator", func(t *testing.T) {
 		a.start("kanri")
 		waitFor(t, "A synced as kanri", func() bool { return !a.a.Status().LastSync.IsZero() && a.a.Status().State != syncagent.StateSyncing })
+		// The admin's server login, registered with the first-admin code,
+		// was used with the key derived from the salt kept on this PC: not
+		// registered again.
+		if salt := loginSaltOf(t, dirA, "kanri"); string(salt) != string(founderSalt) {
+			t.Fatal("the admin's server login was registered again")
+		}
 		ds, err := a.a.Devices(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -231,6 +248,36 @@ func TestTwoPCs(t *testing.T) {
 			t.Fatalf("revoke this PC: %v", err)
 		}
 	})
+
+	t.Run("logout without Stop", func(t *testing.T) {
+		if err := a.o.Logout(); err != nil {
+			t.Fatal(err)
+		}
+		a.a.SyncNow()
+		waitFor(t, "the loop's end", func() bool { return errors.Is(a.a.Status().Err, office.ErrNotLoggedIn) })
+		if err := a.a.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if st := a.a.Status(); st.State != syncagent.StateError || syncagent.Message(st.Err) != office.Message(st.Err) {
+			t.Fatalf("status: %+v", st)
+		}
+	})
+}
+
+// loginSaltOf returns login's salt on the server.
+func loginSaltOf(t *testing.T, dir, login string) []byte {
+	t.Helper()
+	creds, err := syncclient.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := syncclient.New(creds)
+	defer cl.Close()
+	salt, _, err := cl.LoginSalt(context.Background(), login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return salt
 }
 
 func mustDevice(t *testing.T, dir string) string {
