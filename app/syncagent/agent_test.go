@@ -3,6 +3,7 @@ package syncagent_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -386,4 +387,41 @@ func TestMessage(t *testing.T) {
 	if got := syncagent.Message(office.ErrForbidden); got != office.Message(office.ErrForbidden) {
 		t.Errorf("office's error: %q", got)
 	}
+}
+
+// TestFinding: a server brought back to an older state (a backup
+// restored) is caught at the next sync: StateError with Status.Finding
+// and the sentence of the detection.
+func TestFinding(t *testing.T) {
+	c := startCentral(t)
+	dirA := founder(t, c)
+	a := openPC(t, dirA, "uketsuke", syncagent.Options{Interval: time.Hour})
+	waitFor(t, "A synced", func() bool { return a.a.Status().State == syncagent.StateSynced })
+	c.stop()
+	backup := filepath.Join(t.TempDir(), "store")
+	if err := os.CopyFS(backup, os.DirFS(filepath.Join(c.data, "store"))); err != nil {
+		t.Fatal(err)
+	}
+	c.restart()
+	a.newBusiness("青空商店", "アオゾラショウテン", "03-5555-0101")
+	a.a.SyncNow()
+	waitFor(t, "the business sent", func() bool {
+		st := a.a.Status()
+		return st.State == syncagent.StateSynced && st.LastSync.After(time.Now().Add(-time.Second))
+	})
+	c.stop()
+	if err := os.RemoveAll(filepath.Join(c.data, "store")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(backup, filepath.Join(c.data, "store")); err != nil {
+		t.Fatal(err)
+	}
+	c.restart()
+	a.a.SyncNow()
+	waitFor(t, "the finding", func() bool { return a.a.Status().Finding != nil })
+	st := a.a.Status()
+	if st.State != syncagent.StateError || !strings.Contains(syncagent.Message(st.Err), "同期を止めました") {
+		t.Fatalf("status: %+v %q", st, syncagent.Message(st.Err))
+	}
+	t.Logf("finding: %v: %s", st.Finding, syncagent.Message(st.Finding))
 }
