@@ -316,7 +316,9 @@ func (a *Agent) run(l *loop) {
 }
 
 // cycle runs one sync and sets the status after it; it reports whether
-// the loop is to end (this PC was revoked and wiped).
+// the loop is to end: this PC was revoked and wiped, the person's
+// session on this PC ended, or the loop was cut (Stop's deadline, another
+// login's Start).
 func (a *Agent) cycle(l *loop) bool {
 	ctx := l.ctx
 	if ctx.Err() != nil {
