@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
@@ -66,4 +67,38 @@ func (o *Office) SyncStatus(ctx context.Context, s *Session) (SyncStatus, error)
 		st.Events = int(o.head.Seq - pushed)
 	}
 	return st, nil
+}
+
+// ConflictCount counts the record parts in 競合 that s may read, as
+// Conflicts lists them, without the access-log event of that listing:
+// the sync indicator asks after every background sync, and a count names
+// no record (Conflicts, which the 競合 screen calls, is logged).
+func (o *Office) ConflictCount(ctx context.Context, s *Session) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermSync); err != nil {
+		return 0, err
+	}
+	ids, err := o.store.Find(ixConflict, "1")
+	if err != nil {
+		return 0, fmt.Errorf("count conflicts: %w", err)
+	}
+	n := 0
+	for _, sid := range ids {
+		h, err := o.store.Head(sid)
+		if err != nil {
+			return 0, fmt.Errorf("count conflicts: %w", err)
+		}
+		if !s.May(viewPerm(h.Kind)) || (vault.ClassFor(h.Kind) == vault.ClassCase && !s.May(PermCase)) {
+			continue
+		}
+		_, _, _, _, ok, err := o.conflictHead(s, sid)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
 }

@@ -369,8 +369,8 @@ func (a *Agent) cycle(l *loop) bool {
 	if st, serr := a.o.SyncStatus(cctx, l.s); serr == nil {
 		pending, versions = st.Pending(), st.Versions
 	}
-	if cs, cerr := a.o.Conflicts(cctx, l.s); cerr == nil {
-		conflicts = len(cs)
+	if n, cerr := a.o.ConflictCount(cctx, l.s); cerr == nil {
+		conflicts = n
 	}
 	if err != nil {
 		a.logf("sync failed: %v", err)

@@ -129,6 +129,11 @@ func TestTwoPCs(t *testing.T) {
 			sa, sb := a.a.Status(), b.a.Status()
 			return sa.State == syncagent.StateConflicts && sa.Conflicts == 1 && sb.State == syncagent.StateConflicts && sb.Conflicts == 1
 		})
+		for _, p := range []*pc{a, b} {
+			if cs, err := p.o.Conflicts(ctx, p.s); err != nil || len(cs) != 1 || cs[0].ID != x {
+				t.Fatalf("the 競合 list: %+v %v", cs, err)
+			}
+		}
 	})
 
 	t.Run("stop sends the last edits", func(t *testing.T) {
@@ -392,7 +397,7 @@ func TestMessage(t *testing.T) {
 }
 
 // TestFinding: a server brought back to an older state (a backup
-// restored) is caught at the next sync: StateError with Status.Finding
+// restored) is caught at the next push: StateError with Status.Finding
 // and the sentence of the detection.
 func TestFinding(t *testing.T) {
 	c := startCentral(t)
@@ -420,6 +425,9 @@ func TestFinding(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.restart()
+	// The next edit's push does not continue this PC's chain as the
+	// restored server has it.
+	a.newBusiness("三日月製作所", "ミカヅキセイサクショ", "03-5555-0303")
 	a.a.SyncNow()
 	waitFor(t, "the finding", func() bool {
 		st := a.a.Status()
