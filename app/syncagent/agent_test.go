@@ -3,6 +3,7 @@ package syncagent_test
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -441,4 +442,47 @@ func TestFinding(t *testing.T) {
 		t.Fatalf("status: %+v %q", st, syncagent.Message(st.Err))
 	}
 	t.Logf("finding: %v: %s", st.Finding, syncagent.Message(st.Finding))
+}
+
+// TestStopBounded: a server that accepts connections and never answers
+// holds the last sync only until Stop's deadline.
+func TestStopBounded(t *testing.T) {
+	c := startCentral(t)
+	dirA := founder(t, c)
+	a := openPC(t, dirA, "uketsuke", syncagent.Options{Interval: time.Hour})
+	waitFor(t, "A synced", func() bool { return a.a.Status().State == syncagent.StateSynced })
+	c.stop()
+	ln, err := net.Listen("tcp", c.id.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, conn) // silent
+		}
+	}()
+	a.newBusiness("青空商店", "アオゾラショウテン", "03-5555-0101")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = a.a.Stop(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+		t.Fatalf("stop: %v after %v", err, time.Since(start))
+	}
+	ln.Close()
+	<-done
+	for _, conn := range conns {
+		conn.Close()
+	}
+	if st := a.a.Status(); st.State == syncagent.StateSyncing {
+		t.Fatalf("status after the cut sync: %+v", st)
+	}
 }
