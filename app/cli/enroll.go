@@ -61,6 +61,11 @@ func runEnroll(e *Env, args []string) error {
 	switch {
 	case err == nil:
 		fmt.Fprintf(e.Stdout, "%s をこの窓口の最初の管理者としてサーバーに登録しました。\n", c.as)
+		// The login's salt is kept on this PC, for the window's sync to
+		// derive the admin's key at their next login here.
+		if salt, p, serr := cl.LoginSalt(e.ctx, c.as); serr == nil {
+			_ = syncclient.SaveSalt(o.Dir(), c.as, syncclient.SavedSalt{Salt: salt, KDF: p})
+		}
 	case errors.Is(err, syncclient.ErrForbidden):
 	case errors.Is(err, syncclient.ErrAdminExists):
 		fmt.Fprintln(e.Stdout, "この窓口のサーバーにはすでに管理者がいるため、管理者の登録はしませんでした。")

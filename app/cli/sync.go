@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/syncagent"
 	"github.com/madoguchi-jp/madoguchi/app/syncclient"
 	"github.com/madoguchi-jp/madoguchi/app/syncer"
 )
@@ -61,61 +59,26 @@ func runSync(e *Env, args []string) error {
 // its vault (store, keyring and device credentials). A refusal without an
 // admin's signature wipes nothing.
 func (e *Env) afterRevoked(o *office.Office, s *office.Session, creds syncclient.Creds, err error) error {
-	var re *syncclient.RevokedError
-	if !errors.As(err, &re) || len(re.Table) == 0 {
-		return err
-	}
-	ok, verr := o.RevokedBy(e.ctx, s, re.Table, creds.Device)
-	if verr != nil || !ok {
-		return err
-	}
-	dir := o.Dir()
-	if cerr := o.Close(); cerr != nil {
-		return cerr
-	}
-	if werr := office.Wipe(dir); werr != nil {
+	wiped, werr := syncagent.WipeRevoked(e.ctx, o, s, creds.Device, err, nil)
+	if werr != nil {
 		return werr
 	}
-	if werr := syncclient.Forget(dir); werr != nil {
-		return werr
+	if wiped {
+		fmt.Fprintln(e.Stdout, "この端末は管理者によって登録を取り消されたため、このパソコンの窓口データ（記録と鍵ファイル）を消去しました。記録はサーバーとほかのパソコンに残っています。")
 	}
-	fmt.Fprintln(e.Stdout, "この端末は管理者によって登録を取り消されたため、このパソコンの窓口データ（記録と鍵ファイル）を消去しました。記録はサーバーとほかのパソコンに残っています。")
 	return err
 }
 
 // syncOnce logs in on the server and runs one sync of the logged-in
 // vault, with a progress line on standard error unless quiet.
 func (e *Env) syncOnce(o *office.Office, s *office.Session, creds syncclient.Creds, login string, pw []byte, quiet bool) (syncer.Result, error) {
-	cl := syncclient.New(creds)
-	defer cl.Close()
-	// A device certificate in its last 30 days is renewed before the sync
-	// (a new key made here; the old certificate is refused afterwards).
-	if renewed, err := cl.RenewIfDue(e.ctx, o.Dir(), time.Now()); err != nil {
-		return syncer.Result{}, err
-	} else if renewed {
-		fmt.Fprintln(e.Stdout, "このパソコンの証明書を更新しました。")
-	}
-	local := o.Replica(s)
-	se, err := cl.Login(e.ctx, login, string(pw))
-	if errors.Is(err, syncclient.ErrLoginFailed) {
-		// No server login yet for this person (or one from an older
-		// password): the password opened their keys on this PC, and their
-		// signing key proves it to the server.
-		_, sign := local.Signer()
-		if rerr := cl.Register(e.ctx, login, string(pw), e.loginKDF(), sign, time.Now()); rerr != nil {
-			return syncer.Result{}, rerr
-		}
-		se, err = cl.Login(e.ctx, login, string(pw))
-	}
-	if err != nil {
-		return syncer.Result{}, err
-	}
-	opt := syncer.Options{Tables: tables{o, s}, Rescan: e.rescan}
+	opt := syncagent.OnceOptions{KDF: e.loginKDF(), Rescan: e.rescan,
+		Renewed: func() { fmt.Fprintln(e.Stdout, "このパソコンの証明書を更新しました。") }}
 	if !quiet {
 		opt.Progress = e.syncProgress()
 	}
-	res, err := syncer.Run(e.ctx, local, cl.Remote(se), opt)
-	if !quiet && opt.Progress != nil {
+	res, err := syncagent.Once(e.ctx, o, s, creds, login, pw, opt)
+	if !quiet {
 		fmt.Fprintln(e.Stderr)
 	}
 	return res, err
@@ -168,20 +131,6 @@ func (e *Env) printSync(r syncer.Result) {
 	}
 }
 
-// tables carries the vault's user table for syncer.
-type tables struct {
-	o *office.Office
-	s *office.Session
-}
-
-func (t tables) SignedTable(ctx context.Context) ([]byte, uint64, error) {
-	return t.o.SignedTable(ctx, t.s)
-}
-
-func (t tables) AdoptTable(ctx context.Context, data []byte) (bool, error) {
-	return t.o.AdoptTable(ctx, t.s, data)
-}
-
 // runJoin makes a new PC's vault from the central server: the PC enrolls
 // with a one-time code, takes the office's signed user table, and, with
 // --as, the person logs in and the first sync brings the records.
@@ -211,27 +160,17 @@ func runJoin(e *Env, args []string) error {
 			name = "PC"
 		}
 	}
-	creds, err := syncclient.Load(dir)
-	switch {
-	case err == nil:
+	if _, err := syncclient.Load(dir); err == nil {
 		// A join that stopped after this PC enrolled (no user table on
 		// the server yet, or no connection): go on from there, since the
 		// code is used up and the folder holds this PC's keys.
 		fmt.Fprintln(e.Stdout, "このフォルダのパソコンは登録済みです。前回の続きから参加します（今回の登録コードは使いません）。")
-	case errors.Is(err, syncclient.ErrNotEnrolled):
-		if creds, err = syncclient.Enroll(e.ctx, dir, pos[0], name); err != nil {
-			return err
-		}
-	default:
+	}
+	if _, err := syncagent.Join(e.ctx, dir, pos[0], name); err != nil {
 		return err
 	}
-	cl := syncclient.New(creds)
-	defer cl.Close()
-	m, err := cl.Table(e.ctx)
+	creds, err := syncclient.Load(dir)
 	if err != nil {
-		return err
-	}
-	if err := office.Join(dir, m.Data); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "このパソコン（%s）を %s に参加させました。端末番号: %s\n", name, creds.Name, creds.Device)
@@ -258,8 +197,7 @@ func (e *Env) joinSync(c *common, creds syncclient.Creds, quiet bool) (syncer.Re
 	}
 	defer o.Close()
 	defer clear(pw)
-	if err := o.RecordEnrollment(e.ctx, s, creds.Name, creds.Device); err != nil {
-		return syncer.Result{}, err
-	}
+	// The join's enrollment goes into the access log with the first sync
+	// (syncagent.Join marked it).
 	return e.syncOnce(o, s, creds, c.as, pw, quiet)
 }

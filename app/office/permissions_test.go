@@ -391,6 +391,12 @@ func permCases() []permCase {
 		{method: "Replica", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.Replica(e.s).State(bg(e), "cursor"))
 		}},
+		{method: "ConflictCount", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.ConflictCount(bg(e), e.s))
+		}},
+		{method: "SyncStatus", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.SyncStatus(bg(e), e.s))
+		}},
 		{method: "Conflicts", perm: PermSync, event: action(audit.ActView), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.Conflicts(bg(e), e.s))
 		}},

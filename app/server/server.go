@@ -205,6 +205,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+PathFirstAdmin, s.authenticated(s.firstAdmin))
 	mux.HandleFunc("GET "+PathDevices, s.authenticated(s.withSession(s.listDevices)))
 	mux.HandleFunc("POST "+PathDeviceRevoke, s.authenticated(s.withSession(s.revokeDevice)))
+	mux.HandleFunc("POST "+PathCodes, s.authenticated(s.withSession(s.issueCode)))
 	mux.HandleFunc("POST "+PathRegister, s.authenticated(s.register))
 	mux.HandleFunc("POST "+PathPush, s.authenticated(s.withSession(s.push)))
 	mux.HandleFunc("GET "+PathPull, s.authenticated(s.withSession(s.pull)))

@@ -95,7 +95,7 @@ type IssuedCode struct {
 	Code    string // the one-line code to type or paste on the new PC
 	Expires time.Time
 	Server  string // the office name on the server
-	Pin     string // the server key's pin (hex SHA-256 of its SPKI)
+	Pin     string // the server key's pin, as printed by `madoguchi server init`
 }
 
 // CodeInfo is what a person joining a PC sees of a code before using it.

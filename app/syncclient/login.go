@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -25,18 +24,11 @@ type Session struct {
 // the auth key from the password (vault.DeriveLoginKey). The password
 // never leaves this function.
 func (c *Client) LoginKey(ctx context.Context, login, password string) ([]byte, error) {
-	body, err := json.Marshal(server.LoginSaltRequest{Login: login})
+	salt, p, err := c.LoginSalt(ctx, login)
 	if err != nil {
 		return nil, err
 	}
-	var salt server.LoginSaltResponse
-	if err := call(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathLoginSalt, body, &salt); err != nil {
-		return nil, err
-	}
-	if len(salt.Salt) != vault.LoginSaltSize || !salt.KDF.Valid() {
-		return nil, fmt.Errorf("salt of %d bytes, kdf %+v from the server: %w", len(salt.Salt), salt.KDF, ErrRefused)
-	}
-	return vault.DeriveLoginKey([]byte(password), salt.Salt, salt.KDF), nil
+	return vault.DeriveLoginKey([]byte(password), salt, p), nil
 }
 
 // Login logs login in: salt, derivation of the auth key, login. A wrong
@@ -47,18 +39,7 @@ func (c *Client) Login(ctx context.Context, login, password string) (Session, er
 	if err != nil {
 		return Session{}, err
 	}
-	body, err := json.Marshal(server.LoginRequest{Login: login, AuthKey: key})
-	if err != nil {
-		return Session{}, err
-	}
-	var ans server.LoginResponse
-	if err := call(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathLogin, body, &ans); err != nil {
-		return Session{}, err
-	}
-	if len(ans.Token) != 32 {
-		return Session{}, fmt.Errorf("session token of %d bytes: %w", len(ans.Token), ErrRefused)
-	}
-	return Session{Login: login, Token: ans.Token, Expires: ans.Expires, Admin: ans.Admin}, nil
+	return c.LoginWithKey(ctx, login, key)
 }
 
 // Session asks the server what it knows of the session s.

@@ -3,12 +3,9 @@ package syncclient
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"time"
 
-	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
@@ -26,13 +23,5 @@ func (c *Client) Register(ctx context.Context, login, password string, p vault.K
 	if _, err := rand.Read(salt); err != nil {
 		return err
 	}
-	req := server.RegisterRequest{Login: login, Salt: salt, KDF: p,
-		AuthKey: vault.DeriveLoginKey([]byte(password), salt, p), At: now.UnixMilli()}
-	req.Sig = sign(server.RegisterMessage(c.creds.Office, c.creds.Device, req))
-	body, err := json.Marshal(req)
-	if err != nil {
-		return err
-	}
-	var ok struct{}
-	return call(ctx, c.hc, http.MethodPost, c.creds.Addr, server.PathRegister, body, &ok)
+	return c.RegisterWithKey(ctx, login, salt, p, vault.DeriveLoginKey([]byte(password), salt, p), sign, now)
 }
