@@ -158,7 +158,7 @@ type conflictView struct {
 	cancel *widget.Button
 	// message says why saving did not start.
 	message *widget.Label
-	onSave func(id string, picks map[string]string, values map[string]json.RawMessage)
+	onSave  func(id string, picks map[string]string, values map[string]json.RawMessage)
 }
 
 // fieldChoice is the choice for one field in 競合.
