@@ -23,7 +23,9 @@ import (
 // sentence for any error (Options.Message).
 var errNetwork = errors.New("dial tcp: connection refused")
 
-func syncSentence(err error) string { return "サーバーに接続できません。（" + err.Error() + "）" }
+func syncSentence(err error) string {
+	return "サーバーに接続できません。（" + err.Error() + "）"
+}
 
 // testCode and testInfo are the enrollment code of the join tests and what
 // Preview reads from it.
