@@ -87,7 +87,14 @@ func (sc *conflictsScreen) show(rows []conflictRow) {
 	cells := make([][]string, len(rows))
 	for i, r := range rows {
 		sc.list[i] = r.ConflictSummary
-		cells[i] = []string{tr(kindLabel(r.Kind)), r.Business, strings.Join(r.Fields, "、"), dateTime(r.When)}
+		names := make([]string, len(r.Fields))
+		for j, f := range r.Fields {
+			if r.Case {
+				f = "case." + f
+			}
+			names[j] = fieldName(f)
+		}
+		cells[i] = []string{tr(kindLabel(r.Kind)), r.Business, strings.Join(names, tr("、")), dateTime(r.When)}
 	}
 	sc.table.Set(cells)
 }
@@ -262,11 +269,7 @@ func (f *fieldChoice) object() fyne.CanvasObject {
 		by.Wrapping = fyne.TextWrapWord
 		cols[i] = widget.NewCard("", f.labels[i], container.NewVBox(val, by))
 	}
-	name := f.key
-	if strings.HasPrefix(name, "case.") {
-		name = tr("%s（相談内容）", strings.TrimPrefix(name, "case."))
-	}
-	rows := []fyne.CanvasObject{widgets.BoldLabel(name), container.NewGridWithColumns(len(cols), cols...), f.radio}
+	rows := []fyne.CanvasObject{widgets.BoldLabel(fieldName(f.key)), container.NewGridWithColumns(len(cols), cols...), f.radio}
 	if f.textual() {
 		rows = append(rows, f.typed)
 	}
@@ -296,7 +299,7 @@ func (v *conflictView) submit() {
 		if f.radio.Selected == tr(typedLabel) {
 			text := strings.TrimSpace(f.typed.Text)
 			if text == "" {
-				v.message.SetText(tr("「%s」に残す値を入力してください。", f.key))
+				v.message.SetText(tr("「%s」に残す値を入力してください。", fieldName(f.key)))
 				v.message.Show()
 				return
 			}
