@@ -114,7 +114,6 @@ func (v *firstStartView) openJoin() {
 	j.addr = widget.NewLabel("")
 	j.addr.Selectable = true
 	j.pin = widget.NewLabel("")
-	j.pin.Wrapping = fyne.TextWrapBreak
 	j.pin.Selectable = true
 	pinHint := widget.NewLabel(tr("この指紋が、管理者のパソコンに表示された指紋と同じことを確かめてください。違うときは参加しないでください。"))
 	pinHint.Wrapping = fyne.TextWrapWord
@@ -156,6 +155,13 @@ func (j *joinDialog) reset() {
 	j.info.Hide()
 	j.join.Hide()
 	j.check.Show()
+	j.relayout()
+}
+
+// relayout fits the dialog to its content after a part showed or hid.
+func (j *joinDialog) relayout() {
+	j.dialog.Refresh()
+	j.dialog.Resize(j.dialog.MinSize())
 }
 
 // submit is Enter: check the code, or join once it is checked.
@@ -174,12 +180,14 @@ func (j *joinDialog) setBusy(on bool) {
 		j.join.Disable()
 		j.busy.Show()
 		j.busy.Start()
+		j.relayout()
 		return
 	}
 	j.check.Enable()
 	j.join.Enable()
 	j.busy.Stop()
 	j.busy.Hide()
+	j.relayout()
 }
 
 // doPreview reads the code (off the UI goroutine) and shows its server.
@@ -206,6 +214,7 @@ func (j *joinDialog) doPreview() {
 		j.info.Show()
 		j.check.Hide()
 		j.join.Show()
+		j.relayout()
 		u.win.Canvas().Focus(j.join)
 	})
 }

@@ -330,3 +330,38 @@ func hasText(o fyne.CanvasObject, text string) bool {
 	})
 	return found
 }
+
+// TestGoldenSync captures, in Japanese and English, the first-start
+// screen, the join dialog with the checked code's server and pin, and the
+// shell's top bar with the indicator (conflicts waiting).
+func TestGoldenSync(t *testing.T) {
+	for _, l := range []string{LangJapanese, LangEnglish} {
+		t.Run(l, func(t *testing.T) {
+			t.Cleanup(func() { must(t, LoadTranslations(LangJapanese)) })
+			a := test.NewTempApp(t)
+			a.Preferences().SetString(prefLanguage, l)
+			to := uitest.EmptyOffice(t, uitest.FixedDir(t, "join"))
+			sa := newSyncApp(t, to, a)
+			u := sa.App
+			u.Start()
+			u.win.Canvas().Unfocus()
+			test.AssertImageMatches(t, "first_start_"+l+".png", u.win.Canvas().Capture())
+			test.Tap(u.first.join)
+			j := u.first.joining
+			j.code.SetText(testCode)
+			j.name.SetText("相談室B ノートPC")
+			test.Tap(j.check)
+			u.wait()
+			u.win.Canvas().Unfocus()
+			test.AssertImageMatches(t, "join_"+l+".png", u.win.Canvas().Capture())
+			test.Tap(j.join)
+			u.wait()
+			sa.agent.Set(syncagent.Status{State: syncagent.StateConflicts, Conflicts: 2, LastSync: uitest.Now})
+			logIn(t, u, "kanri", uitest.Password)
+			u.shell.openKey("devices")
+			u.wait()
+			u.win.Canvas().Unfocus()
+			test.AssertImageMatches(t, "shell_sync_"+l+".png", u.win.Canvas().Capture())
+		})
+	}
+}

@@ -2,6 +2,7 @@ package syncview
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -209,7 +210,6 @@ func newCodeView(win fyne.Window, c syncagent.IssuedCode) *codeView {
 		fyne.CurrentApp().Clipboard().SetContent(c.Code)
 	})
 	pin := widget.NewLabel(GroupPin(c.Pin))
-	pin.Wrapping = fyne.TextWrapBreak
 	pin.Selectable = true
 	hint := widget.NewLabel(tr("新しいパソコンに表示されるサーバーの指紋が、この指紋と同じことを確かめてから参加してください。"))
 	hint.Wrapping = fyne.TextWrapWord
@@ -223,15 +223,18 @@ func newCodeView(win fyne.Window, c syncagent.IssuedCode) *codeView {
 	return v
 }
 
-// GroupPin splits a hex pin into groups of four for reading aloud (the
-// 端末 screen and the join dialog show it so).
+// GroupPin splits a hex pin into groups of four, eight groups a line, for
+// reading aloud (the 端末 screen and the join dialog show it so).
 func GroupPin(pin string) string {
-	var out []byte
+	var b strings.Builder
 	for i := 0; i < len(pin); i++ {
-		if i > 0 && i%4 == 0 {
-			out = append(out, ' ')
+		switch {
+		case i > 0 && i%32 == 0:
+			b.WriteByte('\n')
+		case i > 0 && i%4 == 0:
+			b.WriteByte(' ')
 		}
-		out = append(out, pin[i])
+		b.WriteByte(pin[i])
 	}
-	return string(out)
+	return b.String()
 }

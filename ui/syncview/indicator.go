@@ -25,6 +25,7 @@ type Indicator struct {
 	bar    *widget.ProgressBar
 	busy   *widget.ProgressBarInfinite
 	box    *fyne.Container
+	slot   *fyne.Container // the progress bars' place, hidden unless syncing
 	win    fyne.Window
 	opt    IndicatorOptions
 	status syncagent.Status
@@ -50,7 +51,8 @@ func NewIndicator(win fyne.Window, st syncagent.Status, opt IndicatorOptions) *I
 	in.bar = widget.NewProgressBar()
 	in.bar.TextFormatter = func() string { return "" }
 	in.busy = widget.NewProgressBarInfinite()
-	in.box = container.NewHBox(in.Button, container.NewCenter(container.NewStack(widgets.Sized(widgets.SizedHeight(8), 110), in.bar, in.busy)))
+	in.slot = container.NewCenter(container.NewStack(widgets.Sized(widgets.SizedHeight(8), 110), in.bar, in.busy))
+	in.box = container.NewHBox(in.Button, in.slot)
 	in.ExtendBaseWidget(in)
 	in.Set(st)
 	return in
@@ -79,6 +81,7 @@ func (in *Indicator) Set(st syncagent.Status) {
 	in.Button.Importance = imp
 	in.Button.Refresh()
 	if st.State == syncagent.StateSyncing && st.Finding == nil {
+		in.slot.Show()
 		if st.Total > 0 {
 			in.busy.Stop()
 			in.busy.Hide()
@@ -93,6 +96,7 @@ func (in *Indicator) Set(st syncagent.Status) {
 		in.busy.Stop()
 		in.busy.Hide()
 		in.bar.Hide()
+		in.slot.Hide()
 	}
 	in.Show()
 }
