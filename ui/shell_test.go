@@ -65,6 +65,28 @@ func TestScreensByRole(t *testing.T) {
 	}
 }
 
+// TestSyncScreensByRole: on a PC that syncs, everyone sees 競合 and the
+// administrator 端末 too, after the other screens.
+func TestSyncScreensByRole(t *testing.T) {
+	f := uitest.NewOffice(t, "", uitest.Casework)
+	want := map[string]string{
+		"uketsuke": "seminars conflicts",
+		"soudan":   "dispatches conflicts",
+		"admin":    "masters conflicts devices",
+	}
+	for login, tail := range want {
+		f.As(login, func(s *office.Session) {
+			var got []string
+			for _, sc := range allowedScreens(s, true) {
+				got = append(got, sc.Key)
+			}
+			if !strings.HasSuffix(strings.Join(got, " "), " "+tail) {
+				t.Errorf("%s sees %v, want it to end with %s", login, got, tail)
+			}
+		})
+	}
+}
+
 // TestLoginErrors shows the Japanese reason for a wrong password.
 func TestLoginErrors(t *testing.T) {
 	to := uitest.NewOffice(t, "", uitest.Counter)

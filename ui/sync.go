@@ -71,6 +71,13 @@ func (u *App) newIndicator() *syncview.Indicator {
 	if u.sess.HasRole(office.RoleSupervisor) {
 		opt.BeforeTakeout = u.beforeTakeout
 	}
+	if u.syncs() && u.sess.May(office.PermSync) {
+		opt.OpenConflicts = func() {
+			if u.shell != nil {
+				u.shell.openKey("conflicts")
+			}
+		}
+	}
 	return syncview.NewIndicator(u.win, u.syncStatus, opt)
 }
 

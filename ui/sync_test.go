@@ -88,6 +88,16 @@ func TestSyncStartLockLogout(t *testing.T) {
 	if in == nil || !in.Visible() || in.Text() != "同期済み（最終 09:55）" {
 		t.Fatalf("indicator after login: %v", in)
 	}
+	agent.Set(syncagent.Status{State: syncagent.StateConflicts, Conflicts: 1})
+	items := in.Menu().Items
+	if in.Text() != "競合 1 件" || len(items) != 2 || items[1].Label != "競合を開く" {
+		t.Fatalf("conflicts: %q, menu %v", in.Text(), items)
+	}
+	items[1].Action()
+	if u.shell.key != "conflicts" {
+		t.Fatalf("競合を開く opened %q", u.shell.key)
+	}
+	u.wait()
 	agent.Set(syncagent.Status{State: syncagent.StatePending, Pending: 3})
 	if in.Text() != "未送信 3 件" {
 		t.Fatalf("indicator after a save: %q", in.Text())

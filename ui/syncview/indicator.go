@@ -42,6 +42,9 @@ type IndicatorOptions struct {
 	SyncNow func()
 	// BeforeTakeout runs 持ち出し前に同期; nil leaves it out of the menu.
 	BeforeTakeout func()
+	// OpenConflicts opens the 競合 screen, offered while records are in
+	// 競合; nil leaves it out.
+	OpenConflicts func()
 }
 
 // NewIndicator returns the indicator of win showing st.
@@ -176,10 +179,14 @@ func (in *Indicator) Detail() string {
 	return ""
 }
 
-// Menu is the indicator's menu: 今すぐ同期, 持ち出し前に同期 when offered,
-// and 詳細を表示 when there is an error to read.
+// Menu is the indicator's menu: 今すぐ同期, 競合を開く while records are in
+// 競合, 持ち出し前に同期 when offered, and 詳細を表示 when there is an error
+// to read.
 func (in *Indicator) Menu() *fyne.Menu {
 	items := []*fyne.MenuItem{fyne.NewMenuItem(tr("今すぐ同期"), in.syncNow)}
+	if in.opt.OpenConflicts != nil && in.status.Conflicts > 0 {
+		items = append(items, fyne.NewMenuItem(tr("競合を開く"), in.opt.OpenConflicts))
+	}
 	if in.opt.BeforeTakeout != nil {
 		items = append(items, fyne.NewMenuItem(tr("持ち出し前に同期"), in.opt.BeforeTakeout))
 	}
