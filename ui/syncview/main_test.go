@@ -1,7 +1,6 @@
 package syncview
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -53,5 +52,3 @@ func officeDevices() []syncagent.Device {
 		{ID: "dev-d4", Name: "旧 受付PC", Created: at(1, 1), LastContact: at(5, 7), Revoked: true},
 	}
 }
-
-var bg = context.Background()
