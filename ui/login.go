@@ -125,7 +125,7 @@ func (f *loginForm) submit() {
 		defer clear(pw)
 		sess, err := o.Login(ctx, id, pw)
 		if err == nil && agent != nil {
-			agent.Start(sess, id, pw) // it derives what it needs; pw is cleared after
+			agent.Start(sess, sess.Login(), pw) // it derives what it needs; pw is cleared after
 		}
 		return sess, err
 	}, func(sess *office.Session, err error) {
