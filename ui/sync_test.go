@@ -48,8 +48,15 @@ func newSyncApp(t *testing.T, to *uitest.Office, a fyne.App) *syncApp {
 	if a == nil {
 		a = test.NewTempApp(t)
 	}
-	sa := &syncApp{agent: uitest.NewAgent(syncagent.Status{State: syncagent.StateSynced, LastSync: uitest.Now.Add(-5 * time.Minute)})}
-	u := newTestAppOn(t, a, to)
+	sa := &syncApp{App: newTestAppOn(t, a, to)}
+	setSyncOptions(sa, to)
+	return sa
+}
+
+// setSyncOptions gives sa.App the fake agent and every sync option.
+func setSyncOptions(sa *syncApp, to *uitest.Office) {
+	sa.agent = uitest.NewAgent(syncagent.Status{State: syncagent.StateSynced, LastSync: uitest.Now.Add(-5 * time.Minute)})
+	u := sa.App
 	u.opt.NewSyncAgent = func(*office.Office) SyncAgent { return sa.agent }
 	u.opt.Message = syncSentence
 	u.opt.Preview = func(code string) (syncagent.CodeInfo, error) {
@@ -65,8 +72,6 @@ func newSyncApp(t *testing.T, to *uitest.Office, a fyne.App) *syncApp {
 		}
 		return "港区 経営相談窓口", nil
 	}
-	sa.App = u
-	return sa
 }
 
 // TestSyncStartLockLogout: Start gets the session, login and password at
