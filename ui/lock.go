@@ -157,12 +157,12 @@ func (u *App) endSession() {
 }
 
 // leaveShell stops what the session's shell runs (the idle lock, its
-// calls, the sync status it follows) and forgets the session; the office
-// stays logged in until logoutOffice.
+// calls, the sync dialogs) and forgets the session; the office stays
+// logged in until logoutOffice.
 func (u *App) leaveShell() {
 	u.stopIdle()
 	u.stopSessionRunner()
-	u.unsubscribeSync()
+	u.closeSyncDialogs()
 	closeAllOverlays(u.win.Canvas())
 	u.win.Canvas().SetOnTypedKey(nil)
 	u.win.Canvas().SetOnTypedRune(nil)

@@ -175,6 +175,7 @@ func (u *App) openOffice() (*office.Office, error) {
 	if u.opt.NewSyncAgent != nil {
 		u.agent = u.opt.NewSyncAgent(o)
 	}
+	u.subscribeSync()
 	return o, nil
 }
 

@@ -40,7 +40,9 @@ func (u *App) loggedIn(s *office.Session) {
 	}
 	u.showShell("")
 	u.startIdle()
-	u.subscribeSync()
+	if u.agent != nil {
+		u.onSyncStatus(u.agent.Status())
+	}
 }
 
 // showShell (re)builds the shell, opening the screen with key (or the first).

@@ -81,18 +81,20 @@ func (u *App) newIndicator() *syncview.Indicator {
 	return syncview.NewIndicator(u.win, u.syncStatus, opt)
 }
 
-// subscribeSync follows the agent's status for the logged-in session.
-// The agent calls from its own goroutine; fyne.Do brings each status to
-// the UI goroutine.
+// subscribeSync follows the status of the agent of the opened vault, for
+// as long as the window has that agent (on the login screen too, so that a
+// revocation reported while the window is locked closes it). The agent
+// calls from its own goroutine; fyne.Do brings each status to the UI
+// goroutine.
 func (u *App) subscribeSync() {
+	u.unsubscribeSync()
 	if u.agent == nil {
 		return
 	}
-	u.unsubscribeSync()
 	agent := u.agent
 	u.unsubscribe = agent.Subscribe(func(st syncagent.Status) {
 		fyne.Do(func() {
-			if u.agent == agent && u.sess != nil {
+			if u.agent == agent {
 				u.onSyncStatus(st)
 			}
 		})
@@ -100,11 +102,18 @@ func (u *App) subscribeSync() {
 	u.onSyncStatus(agent.Status())
 }
 
+// unsubscribeSync stops following the agent.
 func (u *App) unsubscribeSync() {
 	if u.unsubscribe != nil {
 		u.unsubscribe()
 		u.unsubscribe = nil
 	}
+	u.closeSyncDialogs()
+}
+
+// closeSyncDialogs closes the first download's dialog and a running
+// 持ち出し前に同期 (the session they belong to ends).
+func (u *App) closeSyncDialogs() {
 	u.closeFirstSync()
 	if t := u.sync.takeout; t != nil {
 		u.sync.takeout = nil
@@ -120,6 +129,9 @@ func (u *App) onSyncStatus(st syncagent.Status) {
 	if st.Revoked {
 		u.revoked()
 		return
+	}
+	if u.sess == nil {
+		return // the login screen: only a revocation matters
 	}
 	if u.shell != nil && u.shell.indicator != nil {
 		u.shell.indicator.Set(st)
@@ -233,6 +245,8 @@ func (u *App) takeoutDone(t *takeout, st syncagent.Status) {
 // revoked closes the session of a PC an administrator revoked (the agent
 // wiped its vault), returns to the first start and says why.
 func (u *App) revoked() {
+	u.unsubscribeSync()
+	u.first = nil
 	u.endSession()
 	u.office = nil
 	u.agent = nil
@@ -275,6 +289,9 @@ func (u *App) logoutSyncing() {
 		return struct{}{}, agent.Stop(ctx)
 	}, func(_ struct{}, err error) {
 		bar.Stop()
+		if u.agent != agent {
+			return // revoked meanwhile: the first start shows
+		}
 		u.logoutOffice()
 		notice := "ログアウトしました。"
 		if err != nil {

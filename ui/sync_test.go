@@ -117,7 +117,7 @@ func TestSyncStartLockLogout(t *testing.T) {
 		t.Fatalf("今すぐ同期: %d SyncNow calls", agent.SyncNows)
 	}
 	u.lockNow()
-	if agent.SyncNows != 2 || agent.Stops != 0 || agent.Subscribers() != 0 {
+	if agent.SyncNows != 2 || agent.Stops != 0 || agent.Subscribers() != 1 {
 		t.Fatalf("at lock: %d SyncNow, %d Stop, %d subscribers", agent.SyncNows, agent.Stops, agent.Subscribers())
 	}
 	u.login.id.SetText("")
@@ -130,7 +130,7 @@ func TestSyncStartLockLogout(t *testing.T) {
 	if !hasText(u.win.Content(), "未送信の記録を送信しています…") || u.sess != nil {
 		t.Fatal("送信中 not shown during the last sync")
 	}
-	agent.Set(syncagent.Status{State: syncagent.StateSyncing}) // after unsubscribing: ignored
+	agent.Set(syncagent.Status{State: syncagent.StateSyncing}) // no shell to show it: ignored
 	close(agent.StopWait)
 	u.wait()
 	if agent.Stops != 1 || u.login == nil || u.login.notice.Text != "ログアウトしました。" {
@@ -170,6 +170,25 @@ func TestSyncRevoked(t *testing.T) {
 	}
 	if !hasText(u.win.Canvas().Overlays().Top(), "このパソコンは管理者によって登録を取り消されました。窓口データを消去しました。") {
 		t.Fatal("revocation not explained")
+	}
+	if agent.Subscribers() != 0 {
+		t.Fatal("still following the revoked PC's agent")
+	}
+}
+
+// TestSyncRevokedWhileLocked: a revocation reported while the login
+// screen shows (the window locked) closes it the same way.
+func TestSyncRevokedWhileLocked(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Counter)
+	sa := newSyncApp(t, to, nil)
+	u, agent := sa.App, sa.agent
+	u.Start()
+	logIn(t, u, "uketsuke", uitest.Password)
+	u.lockNow()
+	must(t, os.Remove(filepath.Join(to.Dir, office.KeyringFile)))
+	agent.Set(syncagent.Status{State: syncagent.StateError, Err: errNetwork, Revoked: true})
+	if u.login != nil || u.first == nil || !hasText(u.win.Canvas().Overlays().Top(), "登録を取り消されました") {
+		t.Fatal("revocation while locked not shown")
 	}
 }
 
