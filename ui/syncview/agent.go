@@ -17,9 +17,11 @@ import (
 )
 
 // Agent is the background sync of one PC's vault as the window uses it
-// (syncagent's agent implements it). Every method may be called on the UI
-// goroutine: none of them waits for the network except Stop, Devices,
-// IssueCode and Revoke, which the window calls through its runner.
+// (syncagent's agent implements it). The window calls Status, Subscribe,
+// the cancel it returns and SyncNow on the UI goroutine, so they must not
+// wait; Start right after the office login on the login's worker
+// goroutine (it may derive a key from the password); Stop, Devices,
+// IssueCode and Revoke, which wait for the server, through its runner.
 type Agent interface {
 	// Status is the current state of sync.
 	Status() syncagent.Status
