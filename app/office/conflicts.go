@@ -30,6 +30,24 @@ type ConflictSummary struct {
 	Revs   []string // the concurrent versions that were merged
 	// When is the time of the latest merged version (RevTime).
 	When time.Time
+	// BusinessID is the business the record is about: its own id for a
+	// business, its business_id for a reservation, consultation or
+	// dispatch, "" for other kinds.
+	BusinessID string
+}
+
+// businessOf is the business a record's plaintext is about.
+func businessOf(kind, id string, plain []byte) string {
+	if kind == string(record.KindBusiness) {
+		return id
+	}
+	var m struct {
+		BusinessID string `json:"business_id"`
+	}
+	if json.Unmarshal(plain, &m) != nil {
+		return ""
+	}
+	return m.BusinessID
 }
 
 // RevTime is when the version rev was saved (its hybrid clock's wall
@@ -151,7 +169,7 @@ func (o *Office) Conflicts(ctx context.Context, s *Session) ([]ConflictSummary, 
 		if !s.May(viewPerm(h.Kind)) || (vault.ClassFor(h.Kind) == vault.ClassCase && !s.May(PermCase)) {
 			continue
 		}
-		_, _, fcs, revs, ok, err := o.conflictHead(s, sid)
+		_, plain, fcs, revs, ok, err := o.conflictHead(s, sid)
 		if err != nil {
 			return nil, err
 		}
@@ -159,6 +177,9 @@ func (o *Office) Conflicts(ctx context.Context, s *Session) ([]ConflictSummary, 
 			continue
 		}
 		cs := ConflictSummary{ID: strings.TrimSuffix(sid, caseSuffix), Kind: h.Kind, Case: strings.HasSuffix(sid, caseSuffix), Revs: revs}
+		if !cs.Case {
+			cs.BusinessID = businessOf(h.Kind, cs.ID, plain)
+		}
 		for _, fc := range fcs {
 			cs.Fields = append(cs.Fields, fc.Field)
 		}

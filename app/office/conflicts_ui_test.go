@@ -13,6 +13,12 @@ import (
 // field in 競合 instead of picking a side; the list says when the latest
 // side was saved; the resolution is written to the access log.
 func TestResolveConflictWithTypedValue(t *testing.T) {
+	if got := businessOf("reservation", "r-1", []byte(`{"business_id":"b-9","date":"2026-10-01"}`)); got != "b-9" {
+		t.Fatalf("businessOf a reservation: %q", got)
+	}
+	if got := businessOf("seminar", "s-1", []byte(`{"title":"x"}`)); got != "" {
+		t.Fatalf("businessOf a seminar: %q", got)
+	}
 	a := newFixture(t)
 	b := syncDevice(t, a, "devB")
 	id := sharedBusiness(t, a, b)
@@ -25,6 +31,9 @@ func TestResolveConflictWithTypedValue(t *testing.T) {
 		list, err := a.o.Conflicts(bg0, s)
 		if err != nil || len(list) != 1 {
 			t.Fatalf("Conflicts: %+v %v", list, err)
+		}
+		if list[0].BusinessID != id {
+			t.Fatalf("BusinessID %q, want %q", list[0].BusinessID, id)
 		}
 		if list[0].When.IsZero() || list[0].When.Before(RevTime(leafA.Rev)) {
 			t.Fatalf("When %v, revs %v", list[0].When, list[0].Revs)

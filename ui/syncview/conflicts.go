@@ -59,8 +59,8 @@ func (sc *conflictsScreen) refresh() {
 		}
 		var ids []string
 		for _, c := range list {
-			if c.Kind == string(record.KindBusiness) {
-				ids = append(ids, c.ID)
+			if c.BusinessID != "" {
+				ids = append(ids, c.BusinessID)
 			}
 		}
 		names := map[string]string{}
@@ -71,7 +71,7 @@ func (sc *conflictsScreen) refresh() {
 		}
 		out := make([]conflictRow, len(list))
 		for i, c := range list {
-			out[i] = conflictRow{ConflictSummary: c, Business: names[c.ID]}
+			out[i] = conflictRow{ConflictSummary: c, Business: names[c.BusinessID]}
 		}
 		return out, nil
 	}, func(rows []conflictRow, err error) {
