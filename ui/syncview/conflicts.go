@@ -32,7 +32,7 @@ func buildConflicts(ctx Host) fyne.CanvasObject { return newConflictsScreen(ctx)
 
 func newConflictsScreen(ctx Host) *conflictsScreen {
 	sc := &conflictsScreen{ctx: ctx}
-	sc.table = widgets.NewTable([]string{"記録", "事業者名", "競合している項目", "日時"}, []float32{150, 240, 300}, sc.open)
+	sc.table = widgets.NewTable([]string{"記録", "事業者名", "競合している項目", "日時"}, []float32{180, 230, 300}, sc.open)
 	sc.progress = widgets.NewProgress()
 	hint := widget.NewLabel(tr("ふたつのパソコンで同じ項目が別々に変更された記録です。行を選んで、どちらの値を残すか決めてください。"))
 	hint.Wrapping = fyne.TextWrapWord

@@ -31,7 +31,7 @@ func fieldName(key string) string {
 		name = tr(n)
 	}
 	if inCase {
-		return tr("%s（相談内容）", name)
+		return tr("%s（要注意情報）", name)
 	}
 	return name
 }

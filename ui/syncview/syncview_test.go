@@ -289,3 +289,28 @@ func TestConflictsScreenEmpty(t *testing.T) {
 		}
 	})
 }
+
+// TestConflictsListGolden captures the 競合 list (record, business, fields
+// in 競合, when) in Japanese and English.
+func TestConflictsListGolden(t *testing.T) {
+	for _, l := range []string{"ja", "en"} {
+		t.Run(l, func(t *testing.T) {
+			uitest.SetLanguage(t, l)
+			uitest.NewApp(t)
+			f := uitest.NewOffice(t, "", uitest.Casework)
+			f.As("kantoku", func(s *office.Session) {
+				h := newHost(f, s, fyne.NewSize(1000, 420), uitest.NewAgent(syncagent.Status{}))
+				sc := newConflictsScreen(h)
+				h.Window().SetContent(sc.pager)
+				h.Wait()
+				at := func(h, m int) time.Time { return time.Date(2026, 9, 30, h, m, 0, 0, time.UTC) }
+				sc.show([]conflictRow{
+					{ConflictSummary: office.ConflictSummary{ID: "b-1", Kind: "business", Fields: []string{"phone", "city"}, When: at(7, 20)}, Business: "テスト商店"},
+					{ConflictSummary: office.ConflictSummary{ID: "c-2", Kind: "consultation", Fields: []string{"summary"}, When: at(5, 5)}, Business: "みどり食堂"},
+					{ConflictSummary: office.ConflictSummary{ID: "b-3", Kind: "business.case", Case: true, Fields: []string{"rep_birth"}, When: at(1, 45)}, Business: "株式会社さくら商店"},
+				})
+				test.AssertImageMatches(t, "conflicts_list_"+l+".png", h.Window().Canvas().Capture())
+			})
+		})
+	}
+}
