@@ -1,13 +1,21 @@
 package ui
 
 import (
+	"context"
 	"log"
+	"time"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/syncagent"
+	"github.com/madoguchi-jp/madoguchi/ui/syncview"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
+
+// SyncAgent is the background sync of the PC's vault with the central
+// server as the window uses it (syncview.Agent).
+type SyncAgent = syncview.Agent
 
 // DemoLogin is one demo account that the login screen lists in demo mode.
 type DemoLogin struct {
@@ -28,6 +36,23 @@ type Options struct {
 	// Title is the window title; empty means "窓口 Madoguchi" ("Madoguchi
 	// (窓口)" in English).
 	Title string
+
+	// NewSyncAgent makes the sync agent of the opened vault; it returns
+	// nil for a vault that is not enrolled with a server. Nil (a single-PC
+	// office) shows no sync indicator, no 競合 or 端末 screen, and starts
+	// on a missing vault as before (the login screen says there is none).
+	NewSyncAgent func(*office.Office) SyncAgent
+	// Message is the sentence the window shows for a sync error (the
+	// agent's); nil uses the office's messages.
+	Message func(error) string
+	// Preview reads an enrollment code before joining: the server's
+	// address and pin to check. Join enrolls the new PC: it makes the
+	// vault in dir with code, naming the PC name, and returns the office's
+	// name on the server. With both set and no vault in VaultDir, the
+	// window starts on the first-start screen (join an office, or create
+	// a new one).
+	Preview func(code string) (syncagent.CodeInfo, error)
+	Join    func(ctx context.Context, dir, code, name string) (serverName string, err error)
 }
 
 // App is the desktop window: login, the shell with the screens, the idle
@@ -42,6 +67,7 @@ type App struct {
 	sess     *office.Session
 	shell    *shell
 	login    *loginForm
+	first    *firstStartView
 	idle     *idleLock
 	// run carries the calls made before a session (login, demo data);
 	// sessRun those of the logged-in session, stopped when it ends.
@@ -49,12 +75,21 @@ type App struct {
 	sessRun *widgets.Runner
 	// newRunner makes the runners (tests make test runners).
 	newRunner func() *widgets.Runner
+	// agent syncs the open vault (nil: it does not sync); unsubscribe
+	// ends the session's subscription to its status; syncStatus is the
+	// last status it reported; sync holds the dialogs that follow a sync.
+	agent       SyncAgent
+	unsubscribe func()
+	syncStatus  syncagent.Status
+	sync        syncDialogs
+	// stopTimeout bounds the last sync at logout.
+	stopTimeout time.Duration
 }
 
 // New creates the window of a, with the saved settings (language, font
 // size) applied. It does not show it.
 func New(a fyne.App, opt Options) *App {
-	u := &App{fyne: a, opt: opt, settings: loadSettings(a.Preferences()), newRunner: widgets.NewRunner}
+	u := &App{fyne: a, opt: opt, settings: loadSettings(a.Preferences()), newRunner: widgets.NewRunner, stopTimeout: defaultStopTimeout}
 	u.run = u.newRunner()
 	if err := LoadTranslations(u.settings.Language); err != nil {
 		log.Printf("ui: %v", err)
@@ -74,10 +109,15 @@ func New(a fyne.App, opt Options) *App {
 func (u *App) Window() fyne.Window { return u.win }
 
 // Start shows the first screen: the preparation progress when
-// Options.Prepare is set, else the login screen.
+// Options.Prepare is set, the first-start screen when the PC may join an
+// office (Options.Join) and has no vault yet, else the login screen.
 func (u *App) Start() {
 	if u.opt.Prepare != nil {
 		u.showPreparing()
+		return
+	}
+	if u.firstStart() {
+		u.showFirstStart()
 		return
 	}
 	u.showLogin("", "")
@@ -90,6 +130,7 @@ func (u *App) Shutdown() {
 	u.stopIdle()
 	u.stopSessionRunner()
 	u.run.Stop()
+	u.stopSync(shutdownStopTimeout) // waits: the window is closing
 	u.sess = nil
 	u.shell = nil
 	if u.office != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +11,17 @@ import (
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
-func TestMain(m *testing.M) { uitest.Main(m) }
+// realWindow, set under the realwindow build tag, runs the real-window
+// test of the first start; TestMain calls it on the main goroutine (which
+// the OpenGL driver needs) when MADOGUCHI_REAL_SHOT names the screenshot.
+var realWindow func() int
+
+func TestMain(m *testing.M) {
+	if realWindow != nil && os.Getenv("MADOGUCHI_REAL_SHOT") != "" {
+		os.Exit(realWindow())
+	}
+	uitest.Main(m)
+}
 
 func must(t *testing.T, err error) { t.Helper(); uitest.Must(t, err) }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/ui/admin"
 	"github.com/madoguchi-jp/madoguchi/ui/casework"
 	"github.com/madoguchi-jp/madoguchi/ui/counter"
+	"github.com/madoguchi-jp/madoguchi/ui/syncview"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
@@ -30,13 +31,24 @@ type host struct {
 	win     fyne.Window
 	now     func() time.Time // nil means time.Now
 	runner  *widgets.Runner
+	// agent is the PC's sync agent (nil when it does not sync); message
+	// the sentence for its errors.
+	agent   syncview.Agent
+	message func(error) string
 }
 
 var (
 	_ counter.Host  = (*host)(nil)
 	_ casework.Host = (*host)(nil)
 	_ admin.Host    = (*host)(nil)
+	_ syncview.Host = (*host)(nil)
 )
+
+// Agent implements syncview.Host.
+func (h *host) Agent() syncview.Agent { return h.agent }
+
+// SyncMessage implements syncview.Host.
+func (h *host) SyncMessage(err error) string { return h.message(err) }
 
 // Office implements the screens' Host.
 func (h *host) Office() *office.Office { return h.office }

@@ -125,31 +125,53 @@ func (u *App) touch() {
 	}
 }
 
-// lockNow ends the session (the office zeroes the keys) and shows the login
-// screen with the same id filled in.
+// lockNow asks the sync agent to send what was saved (a PC that syncs),
+// ends the session (the office zeroes the keys) and shows the login screen
+// with the same id filled in.
 func (u *App) lockNow() {
 	id := ""
 	if u.sess != nil {
 		id = u.sess.Login()
+		if u.agent != nil {
+			u.agent.SyncNow()
+		}
 	}
 	u.endSession()
 	u.showLogin(id, "画面をロックしました。続けるにはパスワードを入力してください。")
 }
 
-// logout ends the session and shows an empty login screen.
+// logout ends the session and shows an empty login screen; on a PC that
+// syncs, after the agent's last sync (logoutSyncing).
 func (u *App) logout() {
+	if u.agent != nil && u.sess != nil {
+		u.logoutSyncing()
+		return
+	}
 	u.endSession()
 	u.showLogin("", "ログアウトしました。")
 }
 
 func (u *App) endSession() {
+	u.leaveShell()
+	u.logoutOffice()
+}
+
+// leaveShell stops what the session's shell runs (the idle lock, its
+// calls, the sync dialogs) and forgets the session; the office stays
+// logged in until logoutOffice.
+func (u *App) leaveShell() {
 	u.stopIdle()
 	u.stopSessionRunner()
+	u.closeSyncDialogs()
 	closeAllOverlays(u.win.Canvas())
 	u.win.Canvas().SetOnTypedKey(nil)
 	u.win.Canvas().SetOnTypedRune(nil)
 	u.sess = nil
 	u.shell = nil
+}
+
+// logoutOffice logs out of the office (closing the store, zeroing keys).
+func (u *App) logoutOffice() {
 	if u.office != nil {
 		if err := u.office.Logout(); err != nil {
 			log.Printf("ui: logout: %v", err)

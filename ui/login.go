@@ -120,9 +120,14 @@ func (f *loginForm) submit() {
 		return
 	}
 	f.setBusy(true)
+	agent := f.app.agent
 	widgets.Run(f.app.run, func(ctx context.Context) (*office.Session, error) {
 		defer clear(pw)
-		return o.Login(ctx, id, pw)
+		sess, err := o.Login(ctx, id, pw)
+		if err == nil && agent != nil {
+			agent.Start(sess, sess.Login(), pw) // it derives what it needs; pw is cleared after
+		}
+		return sess, err
 	}, func(sess *office.Session, err error) {
 		f.setBusy(false)
 		if err != nil {
@@ -155,7 +160,8 @@ func (f *loginForm) fail(err error) {
 	}
 }
 
-// openOffice opens the vault folder once (it only reads the keyring).
+// openOffice opens the vault folder once (it only reads the keyring) and
+// makes its sync agent (Options.NewSyncAgent).
 func (u *App) openOffice() (*office.Office, error) {
 	if u.office != nil {
 		return u.office, nil
@@ -165,6 +171,11 @@ func (u *App) openOffice() (*office.Office, error) {
 		return nil, err
 	}
 	u.office = o
+	u.agent = nil
+	if u.opt.NewSyncAgent != nil {
+		u.agent = u.opt.NewSyncAgent(o)
+	}
+	u.subscribeSync()
 	return o, nil
 }
 

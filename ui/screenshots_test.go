@@ -46,8 +46,18 @@ func TestScreenshots(t *testing.T) {
 
 func writePNG(t *testing.T, path string, img image.Image) {
 	t.Helper()
+	must(t, writePNGFile(path, img))
+}
+
+// writePNGFile saves img as a PNG file at path.
+func writePNGFile(path string, img image.Image) error {
 	f, err := os.Create(path)
-	must(t, err)
-	defer f.Close()
-	must(t, png.Encode(f, img))
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/syncview"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
@@ -24,6 +25,8 @@ type shell struct {
 	body    *fyne.Container
 	current fyne.CanvasObject
 	key     string
+	// indicator shows the sync state (nil when the PC does not sync).
+	indicator *syncview.Indicator
 }
 
 // loggedIn opens the shell for a new session and starts the idle lock.
@@ -32,14 +35,24 @@ func (u *App) loggedIn(s *office.Session) {
 	u.login = nil
 	u.stopSessionRunner()
 	u.sessRun = u.newRunner()
+	if u.agent != nil {
+		u.syncStatus = u.agent.Status()
+	}
 	u.showShell("")
 	u.startIdle()
+	if u.agent != nil {
+		u.onSyncStatus(u.agent.Status())
+	}
 }
 
 // showShell (re)builds the shell, opening the screen with key (or the first).
 func (u *App) showShell(key string) {
-	ctx := &host{office: u.office, session: u.sess, win: u.win, now: u.opt.Office.Now, runner: u.sessRun}
-	sh := &shell{app: u, ctx: ctx, screens: allowedScreens(u.sess)}
+	ctx := &host{office: u.office, session: u.sess, win: u.win, now: u.opt.Office.Now, runner: u.sessRun,
+		agent: u.agent, message: u.syncMessage}
+	sh := &shell{app: u, ctx: ctx, screens: allowedScreens(u.sess, u.syncs())}
+	if u.agent != nil {
+		sh.indicator = u.newIndicator()
+	}
 	u.shell = sh
 	u.win.SetContent(newActivityArea(sh.layout(), u.touch))
 	u.win.SetMainMenu(sh.menu())
@@ -48,9 +61,15 @@ func (u *App) showShell(key string) {
 	sh.openKey(key)
 }
 
-func allowedScreens(s *office.Session) []Screen {
+// allowedScreens are the screens s may see; the sync screens (競合, 端末)
+// only on a PC that syncs.
+func allowedScreens(s *office.Session, syncs bool) []Screen {
 	var out []Screen
-	for _, sc := range screens() {
+	all := screens()
+	if syncs {
+		all = append(all, adapt(syncview.Screens())...)
+	}
+	for _, sc := range all {
 		if sc.Allowed == nil || sc.Allowed(s) {
 			out = append(out, sc)
 		}
@@ -82,6 +101,9 @@ func (sh *shell) topBar() fyne.CanvasObject {
 	lock := widget.NewButtonWithIcon(tr("ロック"), theme.VisibilityOffIcon(), func() { sh.app.lockNow() })
 	logout := widget.NewButtonWithIcon(tr("ログアウト"), theme.LogoutIcon(), func() { sh.app.logout() })
 	bar := container.NewHBox(who, layout.NewSpacer(), settings, lock, logout)
+	if sh.indicator != nil {
+		bar = container.NewHBox(who, layout.NewSpacer(), sh.indicator, settings, lock, logout)
+	}
 	return container.NewVBox(bar, widget.NewSeparator())
 }
 

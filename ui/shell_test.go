@@ -55,11 +55,33 @@ func TestScreensByRole(t *testing.T) {
 	for login, keys := range want {
 		f.As(login, func(s *office.Session) {
 			var got []string
-			for _, sc := range allowedScreens(s) {
+			for _, sc := range allowedScreens(s, false) {
 				got = append(got, sc.Key)
 			}
 			if strings.Join(got, " ") != keys {
 				t.Errorf("%s sees %v, want %s", login, got, keys)
+			}
+		})
+	}
+}
+
+// TestSyncScreensByRole: on a PC that syncs, everyone sees 競合 and the
+// administrator 端末 too, after the other screens.
+func TestSyncScreensByRole(t *testing.T) {
+	f := uitest.NewOffice(t, "", uitest.Casework)
+	want := map[string]string{
+		"uketsuke": "seminars conflicts",
+		"soudan":   "dispatches conflicts",
+		"admin":    "masters conflicts devices",
+	}
+	for login, tail := range want {
+		f.As(login, func(s *office.Session) {
+			var got []string
+			for _, sc := range allowedScreens(s, true) {
+				got = append(got, sc.Key)
+			}
+			if !strings.HasSuffix(strings.Join(got, " "), " "+tail) {
+				t.Errorf("%s sees %v, want it to end with %s", login, got, tail)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -27,6 +28,36 @@ type ConflictSummary struct {
 	Case   bool     // the conflict is in the case part
 	Fields []string // the fields in 競合
 	Revs   []string // the concurrent versions that were merged
+	// When is the time of the latest merged version (RevTime).
+	When time.Time
+	// BusinessID is the business the record is about: its own id for a
+	// business, its business_id for a reservation, consultation or
+	// dispatch, "" for other kinds.
+	BusinessID string
+}
+
+// businessOf is the business a record's plaintext is about.
+func businessOf(kind, id string, plain []byte) string {
+	if kind == string(record.KindBusiness) {
+		return id
+	}
+	var m struct {
+		BusinessID string `json:"business_id"`
+	}
+	if json.Unmarshal(plain, &m) != nil {
+		return ""
+	}
+	return m.BusinessID
+}
+
+// RevTime is when the version rev was saved (its hybrid clock's wall
+// time), the zero time for "" or a malformed rev.
+func RevTime(rev string) time.Time {
+	r, err := vault.ParseRev(rev)
+	if err != nil || r.IsZero() {
+		return time.Time{}
+	}
+	return time.UnixMilli(r.Wall)
 }
 
 // ConflictDetail is a record's conflicts, part by part.
@@ -138,7 +169,7 @@ func (o *Office) Conflicts(ctx context.Context, s *Session) ([]ConflictSummary, 
 		if !s.May(viewPerm(h.Kind)) || (vault.ClassFor(h.Kind) == vault.ClassCase && !s.May(PermCase)) {
 			continue
 		}
-		_, _, fcs, revs, ok, err := o.conflictHead(s, sid)
+		_, plain, fcs, revs, ok, err := o.conflictHead(s, sid)
 		if err != nil {
 			return nil, err
 		}
@@ -146,8 +177,16 @@ func (o *Office) Conflicts(ctx context.Context, s *Session) ([]ConflictSummary, 
 			continue
 		}
 		cs := ConflictSummary{ID: strings.TrimSuffix(sid, caseSuffix), Kind: h.Kind, Case: strings.HasSuffix(sid, caseSuffix), Revs: revs}
+		if !cs.Case {
+			cs.BusinessID = businessOf(h.Kind, cs.ID, plain)
+		}
 		for _, fc := range fcs {
 			cs.Fields = append(cs.Fields, fc.Field)
+		}
+		for _, r := range revs {
+			if t := RevTime(r); t.After(cs.When) {
+				cs.When = t
+			}
 		}
 		out = append(out, cs)
 	}
@@ -220,6 +259,22 @@ func (o *Office) conflict(s *Session, id string) (ConflictDetail, error) {
 // case part's field); a field not picked keeps the merged value (the
 // later side's). The person must be allowed to save the record.
 func (o *Office) ResolveConflict(ctx context.Context, s *Session, id string, picks map[string]string) error {
+	return o.ResolveConflictWith(ctx, s, id, picks, nil)
+}
+
+// ResolveConflictWith is ResolveConflict where a field may also take a
+// value the person typed (a merge of both sides): values maps a field in
+// 競合 ("case." before a case part's field) to its new JSON value. A field
+// may be in picks or in values, not both.
+func (o *Office) ResolveConflictWith(ctx context.Context, s *Session, id string, picks map[string]string, values map[string]json.RawMessage) error {
+	for f, v := range values {
+		if _, both := picks[f]; both {
+			return fmt.Errorf("field %s both picked and typed: %w", f, ErrInvalid)
+		}
+		if !json.Valid(v) {
+			return fmt.Errorf("field %s: value is not JSON: %w", f, ErrInvalid)
+		}
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if err := o.session(ctx, s, PermSync); err != nil {
@@ -259,6 +314,15 @@ func (o *Office) ResolveConflict(ctx context.Context, s *Session, id string, pic
 		}
 		delete(m, conflictsField)
 		for _, fc := range fcs {
+			if v, ok := values[prefix+fc.Field]; ok {
+				used[prefix+fc.Field] = true
+				if string(v) == "null" {
+					delete(m, fc.Field)
+				} else {
+					m[fc.Field] = v
+				}
+				continue
+			}
 			rev, ok := picks[prefix+fc.Field]
 			if !ok {
 				continue
@@ -293,6 +357,11 @@ func (o *Office) ResolveConflict(ctx context.Context, s *Session, id string, pic
 		parts = append(parts, part{id: sid, kind: v.Kind, value: json.RawMessage(newPlain), terms: terms})
 	}
 	for f := range picks {
+		if !used[f] {
+			return fmt.Errorf("field %s is not in conflict: %w", f, ErrInvalid)
+		}
+	}
+	for f := range values {
 		if !used[f] {
 			return fmt.Errorf("field %s is not in conflict: %w", f, ErrInvalid)
 		}

@@ -409,6 +409,10 @@ func permCases() []permCase {
 			_, err := noConflict(0, e.f.o.ResolveConflict(bg(e), e.s, e.biz, nil))
 			return "", err
 		}},
+		{method: "ResolveConflictWith", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
+			_, err := noConflict(0, e.f.o.ResolveConflictWith(bg(e), e.s, e.biz, nil, nil))
+			return "", err
+		}},
 		{method: "Ledger", perm: PermLedger, event: noEvent, call: func(e *permEnv) (string, error) { return err2(e.f.o.Ledger(bg(e), e.s)) }},
 		{method: "PrintLedger", perm: PermLedger, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.PrintLedger(bg(e), e.s))

@@ -285,3 +285,16 @@ func EmptyOffice(t *testing.T, dir string) *Office {
 	f.Opt = office.Options{KDF: vault.TestKDF(), Now: func() time.Time { return f.Now }}
 	return f
 }
+
+// SetLanguage switches the translations to language ("ja" or "en") as the
+// window's settings do, and back to Japanese when the test ends.
+func SetLanguage(t testing.TB, language string) {
+	set := func(l string) {
+		os.Setenv("LANGUAGE", l)
+		if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { set("ja") })
+	set(language)
+}

@@ -1,0 +1,401 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/syncagent"
+	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
+)
+
+// errNetwork stands for an agent's error; syncSentence is the agent's
+// sentence for any error (Options.Message).
+var errNetwork = errors.New("dial tcp: connection refused")
+
+func syncSentence(err error) string {
+	return "サーバーに接続できません。（" + err.Error() + "）"
+}
+
+// testCode and testInfo are the enrollment code of the join tests and what
+// Preview reads from it.
+const testCode = "MADO1-ABCD-EFGH-IJKL"
+
+var testInfo = syncagent.CodeInfo{Addr: "madoguchi.example.lg.jp:7443", Pin: "3f1a9c0d5e7b2468ace13579bdf02468ace13579bdf02468ace13579bdf02468"}
+
+// syncApp is the window of a PC that syncs, with the fake agent; joined
+// records the Join calls, and Join makes the vault as the real one does
+// (here with office.Init and the test accounts).
+type syncApp struct {
+	*App
+	agent  *uitest.Agent
+	joined []string
+}
+
+// newSyncApp opens the window on to's folder with every sync option set.
+func newSyncApp(t *testing.T, to *uitest.Office, a fyne.App) *syncApp {
+	t.Helper()
+	if a == nil {
+		a = test.NewTempApp(t)
+	}
+	sa := &syncApp{App: newTestAppOn(t, a, to)}
+	setSyncOptions(sa, to)
+	return sa
+}
+
+// setSyncOptions gives sa.App the fake agent and every sync option.
+func setSyncOptions(sa *syncApp, to *uitest.Office) {
+	sa.agent = uitest.NewAgent(syncagent.Status{State: syncagent.StateSynced, LastSync: uitest.Now.Add(-5 * time.Minute)})
+	u := sa.App
+	u.opt.NewSyncAgent = func(*office.Office) SyncAgent { return sa.agent }
+	u.opt.Message = syncSentence
+	u.opt.Preview = func(code string) (syncagent.CodeInfo, error) {
+		if code != testCode {
+			return syncagent.CodeInfo{}, errors.New("bad code")
+		}
+		return testInfo, nil
+	}
+	u.opt.Join = func(_ context.Context, dir, code, name string) (string, error) {
+		sa.joined = append(sa.joined, dir+"|"+code+"|"+name)
+		if err := office.Init(dir, "kanri", "管理 花子", []byte(uitest.Password), to.Opt); err != nil {
+			return "", err
+		}
+		return "港区 経営相談窓口", nil
+	}
+}
+
+// TestSyncStartLockLogout: Start gets the session, login and password at
+// login (and the password is cleared afterwards), the indicator follows
+// the agent, SyncNow runs at lock, and Stop at logout while 送信中 shows.
+func TestSyncStartLockLogout(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Counter)
+	sa := newSyncApp(t, to, nil)
+	u, agent := sa.App, sa.agent
+	u.Start()
+	logIn(t, u, "uketsuke", uitest.Password)
+	if len(agent.Starts) != 1 || agent.Starts[0].Login != "uketsuke" || agent.Starts[0].Password != uitest.Password || agent.Starts[0].Session != u.sess {
+		t.Fatalf("Start calls: %+v", agent.Starts)
+	}
+	if strings.Trim(string(agent.Passwords[0]), "\x00") != "" {
+		t.Fatal("password not cleared after Start")
+	}
+	in := u.shell.indicator
+	if in == nil || !in.Visible() || in.Text() != "同期済み（最終 09:55）" {
+		t.Fatalf("indicator after login: %v", in)
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateConflicts, Conflicts: 1})
+	items := in.Menu().Items
+	if in.Text() != "競合 1 件" || len(items) != 2 || items[1].Label != "競合を開く" {
+		t.Fatalf("conflicts: %q, menu %v", in.Text(), items)
+	}
+	items[1].Action()
+	if u.shell.key != "conflicts" {
+		t.Fatalf("競合を開く opened %q", u.shell.key)
+	}
+	u.wait()
+	agent.Set(syncagent.Status{State: syncagent.StatePending, Pending: 3})
+	if in.Text() != "未送信 3 件" {
+		t.Fatalf("indicator after a save: %q", in.Text())
+	}
+	test.Tap(in.Button)
+	if c := u.win.Canvas().Overlays().Top(); c == nil {
+		t.Fatal("no menu on tapping the indicator")
+	}
+	widgets.CloseTopOverlay(u.win.Canvas())
+	in.Menu().Items[0].Action()
+	if agent.SyncNows != 1 {
+		t.Fatalf("今すぐ同期: %d SyncNow calls", agent.SyncNows)
+	}
+	u.lockNow()
+	if agent.SyncNows != 2 || agent.Stops != 0 || agent.Subscribers() != 1 {
+		t.Fatalf("at lock: %d SyncNow, %d Stop, %d subscribers", agent.SyncNows, agent.Stops, agent.Subscribers())
+	}
+	u.login.id.SetText("")
+	logIn(t, u, "uketsuke", uitest.Password)
+	if len(agent.Starts) != 2 || agent.Subscribers() != 1 {
+		t.Fatalf("after unlocking: %d Start, %d subscribers", len(agent.Starts), agent.Subscribers())
+	}
+	agent.StopWait = make(chan struct{})
+	u.logout()
+	if !hasText(u.win.Content(), "未送信の記録を送信しています…") || u.sess != nil {
+		t.Fatal("送信中 not shown during the last sync")
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateSyncing}) // no shell to show it: ignored
+	close(agent.StopWait)
+	u.wait()
+	if agent.Stops != 1 || u.login == nil || u.login.notice.Text != "ログアウトしました。" {
+		t.Fatalf("after logout: %d Stop, login %v", agent.Stops, u.login)
+	}
+}
+
+// TestSyncLogoutTimeout: a last sync that cannot end in time does not
+// hold the window: logout ends after the timeout and says so.
+func TestSyncLogoutTimeout(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Counter)
+	sa := newSyncApp(t, to, nil)
+	u, agent := sa.App, sa.agent
+	u.stopTimeout = 50 * time.Millisecond
+	u.Start()
+	logIn(t, u, "uketsuke", uitest.Password)
+	agent.StopWait = make(chan struct{}) // never closed
+	u.logout()
+	u.wait()
+	if u.login == nil || !strings.Contains(u.login.notice.Text, "次に同期したときに送信されます") {
+		t.Fatal("logout did not end after the timeout")
+	}
+}
+
+// TestSyncRevoked: a revoked PC closes the session, says so and shows the
+// first start (its vault is gone).
+func TestSyncRevoked(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Counter)
+	sa := newSyncApp(t, to, nil)
+	u, agent := sa.App, sa.agent
+	u.Start()
+	logIn(t, u, "uketsuke", uitest.Password)
+	must(t, os.Remove(filepath.Join(to.Dir, office.KeyringFile))) // the agent wiped the vault
+	agent.Set(syncagent.Status{State: syncagent.StateError, Err: errNetwork, Revoked: true})
+	if u.sess != nil || u.shell != nil || u.first == nil || u.agent != nil {
+		t.Fatal("session not closed, or first start not shown")
+	}
+	if !hasText(u.win.Canvas().Overlays().Top(), "このパソコンは管理者によって登録を取り消されました。窓口データを消去しました。") {
+		t.Fatal("revocation not explained")
+	}
+	if agent.Subscribers() != 0 {
+		t.Fatal("still following the revoked PC's agent")
+	}
+}
+
+// TestSyncRevokedWhileLocked: a revocation reported while the login
+// screen shows (the window locked) closes it the same way.
+func TestSyncRevokedWhileLocked(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Counter)
+	sa := newSyncApp(t, to, nil)
+	u, agent := sa.App, sa.agent
+	u.Start()
+	logIn(t, u, "uketsuke", uitest.Password)
+	u.lockNow()
+	must(t, os.Remove(filepath.Join(to.Dir, office.KeyringFile)))
+	agent.Set(syncagent.Status{State: syncagent.StateError, Err: errNetwork, Revoked: true})
+	if u.login != nil || u.first == nil || !hasText(u.win.Canvas().Overlays().Top(), "登録を取り消されました") {
+		t.Fatal("revocation while locked not shown")
+	}
+}
+
+// TestSyncFindingAndTakeout: a supervisor sees a server's tampering as
+// such, and 持ち出し前に同期 syncs and then shows what the PC holds and
+// the last sync.
+func TestSyncFindingAndTakeout(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Casework)
+	sa := newSyncApp(t, to, nil)
+	u, agent := sa.App, sa.agent
+	u.Start()
+	logIn(t, u, "kantoku", uitest.Password)
+	in := u.shell.indicator
+	finding := errors.New("server withheld changes")
+	agent.Set(syncagent.Status{State: syncagent.StateError, Err: finding, Finding: finding})
+	if in.Text() != "エラー: サーバーの不正を検出" || !strings.Contains(in.Detail(), "サーバーの不正を検出しました") {
+		t.Fatalf("finding: %q / %q", in.Text(), in.Detail())
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateSynced, LastSync: uitest.Now.Add(-time.Hour)})
+	var takeoutItem *fyne.MenuItem
+	for _, it := range in.Menu().Items {
+		if it.Label == "持ち出し前に同期" {
+			takeoutItem = it
+		}
+	}
+	if takeoutItem == nil {
+		t.Fatal("no 持ち出し前に同期 for a supervisor")
+	}
+	takeoutItem.Action()
+	if agent.SyncNows != 1 || u.sync.takeout == nil {
+		t.Fatal("持ち出し前に同期 did not sync")
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateSyncing, Step: syncagent.StepPull, Done: 3, Total: 10})
+	if in.Text() != "同期中（受信）" {
+		t.Fatalf("syncing: %q", in.Text())
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateSynced, LastSync: uitest.Now})
+	u.wait()
+	if u.sync.takeout != nil || !hasText(u.win.Canvas().Overlays().Top(), "このパソコンにある記録: 事業者 1 件、相談記録 0 件") ||
+		!hasText(u.win.Canvas().Overlays().Top(), "最終同期: 2026-10-01 10:00") {
+		t.Fatal("takeout result not shown")
+	}
+	// A receptionist: the finding is an error like others, no takeout.
+	u.endSession()
+	u.showLogin("", "")
+	logIn(t, u, "uketsuke", uitest.Password)
+	agent.Set(syncagent.Status{State: syncagent.StateError, Err: errNetwork, Finding: finding})
+	in = u.shell.indicator
+	if strings.Contains(in.Text(), "不正") || !strings.HasPrefix(in.Text(), "エラー: サーバーに接続できません") {
+		t.Fatalf("receptionist sees %q", in.Text())
+	}
+	for _, it := range in.Menu().Items {
+		if it.Label == "持ち出し前に同期" {
+			t.Fatal("持ち出し前に同期 offered to a receptionist")
+		}
+	}
+}
+
+// TestFirstStartJoin: a PC without a vault joins an office: the code's
+// server and pin show before joining, then the login, then the first
+// download's dialog while Status.First.
+func TestFirstStartJoin(t *testing.T) {
+	to := uitest.EmptyOffice(t, filepath.Join(t.TempDir(), "office"))
+	sa := newSyncApp(t, to, nil)
+	u, agent := sa.App, sa.agent
+	u.Start()
+	if u.first == nil || u.login != nil {
+		t.Fatal("first start not shown on a missing vault")
+	}
+	test.Tap(u.first.join)
+	j := u.first.joining
+	test.Type(j.code, "WRONG")
+	j.code.OnSubmitted(j.code.Text) // Enter checks the code
+	u.wait()
+	if j.preview != nil || !strings.Contains(j.message.Text, "bad code") {
+		t.Fatalf("wrong code: %q", j.message.Text)
+	}
+	j.code.SetText(testCode)
+	j.name.SetText("窓口PC-3")
+	test.Tap(j.check)
+	u.wait()
+	if j.preview == nil || j.addr.Text != testInfo.Addr || !strings.HasPrefix(j.pin.Text, "3f1a 9c0d 5e7b") || !j.join.Visible() {
+		t.Fatalf("preview not shown: %q %q", j.addr.Text, j.pin.Text)
+	}
+	j.name.OnSubmitted(j.name.Text) // Enter joins once checked
+	u.wait()
+	if len(sa.joined) != 1 || sa.joined[0] != to.Dir+"|"+testCode+"|窓口PC-3" {
+		t.Fatalf("Join calls: %v", sa.joined)
+	}
+	if u.login == nil || !strings.Contains(u.login.notice.Text, "「港区 経営相談窓口」に参加しました") {
+		t.Fatal("login not shown after joining")
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateSyncing, First: true, Step: syncagent.StepPull, Done: 1, Total: 4})
+	logIn(t, u, "kanri", uitest.Password)
+	if u.sync.first == nil || u.sync.firstBar.Value != 0.25 {
+		t.Fatal("first sync dialog not shown")
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateSyncing, First: true, Step: syncagent.StepPull, Done: 2, Total: 4})
+	if u.sync.firstBar.Value != 0.5 {
+		t.Fatal("first sync progress not moved")
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateSynced, LastSync: uitest.Now})
+	if u.sync.first != nil || u.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("first sync dialog not closed")
+	}
+}
+
+// TestFirstStartCreate: 新しい窓口を作る makes the vault with its first
+// administrator, who then logs in.
+func TestFirstStartCreate(t *testing.T) {
+	to := uitest.EmptyOffice(t, filepath.Join(t.TempDir(), "office"))
+	sa := newSyncApp(t, to, nil)
+	u := sa.App
+	u.Start()
+	test.Tap(u.first.create)
+	c := u.first.creating
+	test.Type(c.login, "tanaka")
+	test.Type(c.name, "田中 一")
+	test.Type(c.pw1, uitest.Password)
+	test.Type(c.pw2, uitest.Password+"x")
+	c.pw2.OnSubmitted("")
+	if !strings.Contains(c.message.Text, "一致しません") {
+		t.Fatalf("mismatch: %q", c.message.Text)
+	}
+	c.pw2.SetText(uitest.Password)
+	test.Tap(c.form.OK)
+	u.wait()
+	if u.login == nil || u.login.id.Text != "tanaka" {
+		t.Fatal("login not shown after creating the vault")
+	}
+	test.Type(u.login.password, uitest.Password)
+	test.Tap(u.login.button)
+	u.wait()
+	if u.sess == nil || !u.sess.HasRole(office.RoleAdmin) {
+		t.Fatal("the first administrator cannot log in")
+	}
+}
+
+// TestNoSyncStartsAsBefore: without the sync options the window shows no
+// indicator and a missing vault is said on the login screen, as before.
+func TestNoSyncStartsAsBefore(t *testing.T) {
+	to := uitest.EmptyOffice(t, filepath.Join(t.TempDir(), "office"))
+	u := newTestApp(t, to)
+	u.Start()
+	if u.first != nil || u.login == nil || u.login.message.Text != office.Message(office.ErrNoVault) {
+		t.Fatal("missing vault not shown on the login screen")
+	}
+	to2 := uitest.NewOffice(t, "", uitest.Counter)
+	u2 := newTestApp(t, to2)
+	u2.Start()
+	logIn(t, u2, "kanri", uitest.Password)
+	if u2.shell.indicator != nil {
+		t.Fatal("indicator shown on a PC that does not sync")
+	}
+	for _, sc := range u2.shell.screens {
+		if sc.Key == "conflicts" || sc.Key == "devices" {
+			t.Fatalf("sync screen %s on a PC that does not sync", sc.Key)
+		}
+	}
+}
+
+// hasText reports whether o shows text in a label (or holds it in an
+// entry), anywhere inside.
+func hasText(o fyne.CanvasObject, text string) bool {
+	found := false
+	uitest.Walk(o, func(x fyne.CanvasObject) {
+		switch x := x.(type) {
+		case *widget.Label:
+			found = found || strings.Contains(x.Text, text)
+		case *widget.Entry:
+			found = found || strings.Contains(x.Text, text)
+		}
+	})
+	return found
+}
+
+// TestGoldenSync captures, in Japanese and English, the first-start
+// screen, the join dialog with the checked code's server and pin, and the
+// shell's top bar with the indicator (conflicts waiting).
+func TestGoldenSync(t *testing.T) {
+	for _, l := range []string{LangJapanese, LangEnglish} {
+		t.Run(l, func(t *testing.T) {
+			t.Cleanup(func() { must(t, LoadTranslations(LangJapanese)) })
+			a := test.NewTempApp(t)
+			a.Preferences().SetString(prefLanguage, l)
+			to := uitest.EmptyOffice(t, uitest.FixedDir(t, "join"))
+			sa := newSyncApp(t, to, a)
+			u := sa.App
+			u.Start()
+			u.win.Canvas().Unfocus()
+			test.AssertImageMatches(t, "first_start_"+l+".png", u.win.Canvas().Capture())
+			test.Tap(u.first.join)
+			j := u.first.joining
+			j.code.SetText(testCode)
+			j.name.SetText("相談室B ノートPC")
+			test.Tap(j.check)
+			u.wait()
+			u.win.Canvas().Unfocus()
+			test.AssertImageMatches(t, "join_"+l+".png", u.win.Canvas().Capture())
+			test.Tap(j.join)
+			u.wait()
+			sa.agent.Set(syncagent.Status{State: syncagent.StateConflicts, Conflicts: 2, LastSync: uitest.Now})
+			logIn(t, u, "kanri", uitest.Password)
+			u.shell.openKey("devices")
+			u.wait()
+			u.win.Canvas().Unfocus()
+			test.AssertImageMatches(t, "shell_sync_"+l+".png", u.win.Canvas().Capture())
+		})
+	}
+}
