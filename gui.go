@@ -19,7 +19,9 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/demo"
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/syncagent"
 	"github.com/madoguchi-jp/madoguchi/ui"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 // runGUI opens the desktop window. --demo makes a fresh temporary vault
@@ -43,8 +45,11 @@ func runGUI(args []string) int {
 		}
 		defer os.RemoveAll(dir)
 		setDemo(&opt, filepath.Join(dir, "office"))
-	} else if opt.VaultDir == "" {
-		opt.VaultDir = defaultVaultDir(a)
+	} else {
+		if opt.VaultDir == "" {
+			opt.VaultDir = defaultVaultDir(a)
+		}
+		setSync(&opt)
 	}
 	u := ui.New(a, opt)
 	u.Start()
@@ -74,6 +79,21 @@ func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+}
+
+// setSync makes the window sync a vault enrolled with a central server in
+// the background (and offer to join one at the first start).
+func setSync(opt *ui.Options) {
+	opt.NewSyncAgent = func(o *office.Office) ui.SyncAgent {
+		a := syncagent.New(o, syncagent.Options{Logf: func(format string, args ...any) { log.Printf("sync: "+format, args...) }})
+		if a.Status().State == syncagent.StateNotEnrolled {
+			return nil // a single-PC office: no indicator, no sync screens
+		}
+		return a
+	}
+	opt.Message = func(err error) string { return syncagent.MessageIn(widgets.OfficeLang(), err) }
+	opt.Preview = syncagent.Preview
+	opt.Join = syncagent.Join
 }
 
 // setDemo makes opt fill a demo vault in dir before the login screen.

@@ -99,6 +99,7 @@ go test -run '^$' -bench 'FontLoad|ConsultationSheet$|OneDocument' -benchtime 3x
 
 step "real window under Xvfb"
 bash .ci/smoke-window.sh "$out/smoke.png"
+bash .ci/smoke-first-start.sh "$out/first-start.png"
 
 echo
 echo "すべてのテストに合格しました。"

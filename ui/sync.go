@@ -84,16 +84,16 @@ func (u *App) newIndicator() *syncview.Indicator {
 // subscribeSync follows the status of the agent of the opened vault, for
 // as long as the window has that agent (on the login screen too, so that a
 // revocation reported while the window is locked closes it). The agent
-// calls from its own goroutine; fyne.Do brings each status to the UI
-// goroutine.
+// calls from its own goroutine; the window's runner brings each status to
+// the UI goroutine (fyne.Do; in tests, the goroutine that waits).
 func (u *App) subscribeSync() {
 	u.unsubscribeSync()
 	if u.agent == nil {
 		return
 	}
-	agent := u.agent
+	agent, run := u.agent, u.run
 	u.unsubscribe = agent.Subscribe(func(st syncagent.Status) {
-		fyne.Do(func() {
+		run.Post(func() {
 			if u.agent == agent {
 				u.onSyncStatus(st)
 			}

@@ -94,6 +94,7 @@ func TestSyncStartLockLogout(t *testing.T) {
 		t.Fatalf("indicator after login: %v", in)
 	}
 	agent.Set(syncagent.Status{State: syncagent.StateConflicts, Conflicts: 1})
+	u.wait() // the status reaches the window through its runner
 	items := in.Menu().Items
 	if in.Text() != "競合 1 件" || len(items) != 2 || items[1].Label != "競合を開く" {
 		t.Fatalf("conflicts: %q, menu %v", in.Text(), items)
@@ -104,6 +105,7 @@ func TestSyncStartLockLogout(t *testing.T) {
 	}
 	u.wait()
 	agent.Set(syncagent.Status{State: syncagent.StatePending, Pending: 3})
+	u.wait() // the status reaches the window through its runner
 	if in.Text() != "未送信 3 件" {
 		t.Fatalf("indicator after a save: %q", in.Text())
 	}
@@ -165,6 +167,7 @@ func TestSyncRevoked(t *testing.T) {
 	logIn(t, u, "uketsuke", uitest.Password)
 	must(t, os.Remove(filepath.Join(to.Dir, office.KeyringFile))) // the agent wiped the vault
 	agent.Set(syncagent.Status{State: syncagent.StateError, Err: errNetwork, Revoked: true})
+	u.wait() // the status reaches the window through its runner
 	if u.sess != nil || u.shell != nil || u.first == nil || u.agent != nil {
 		t.Fatal("session not closed, or first start not shown")
 	}
@@ -187,6 +190,7 @@ func TestSyncRevokedWhileLocked(t *testing.T) {
 	u.lockNow()
 	must(t, os.Remove(filepath.Join(to.Dir, office.KeyringFile)))
 	agent.Set(syncagent.Status{State: syncagent.StateError, Err: errNetwork, Revoked: true})
+	u.wait() // the status reaches the window through its runner
 	if u.login != nil || u.first == nil || !hasText(u.win.Canvas().Overlays().Top(), "登録を取り消されました") {
 		t.Fatal("revocation while locked not shown")
 	}
@@ -204,10 +208,12 @@ func TestSyncFindingAndTakeout(t *testing.T) {
 	in := u.shell.indicator
 	finding := errors.New("server withheld changes")
 	agent.Set(syncagent.Status{State: syncagent.StateError, Err: finding, Finding: finding})
+	u.wait() // the status reaches the window through its runner
 	if in.Text() != "エラー: サーバーの不正を検出" || !strings.Contains(in.Detail(), "サーバーの不正を検出しました") {
 		t.Fatalf("finding: %q / %q", in.Text(), in.Detail())
 	}
 	agent.Set(syncagent.Status{State: syncagent.StateSynced, LastSync: uitest.Now.Add(-time.Hour)})
+	u.wait() // the status reaches the window through its runner
 	var takeoutItem *fyne.MenuItem
 	for _, it := range in.Menu().Items {
 		if it.Label == "持ち出し前に同期" {
@@ -222,10 +228,12 @@ func TestSyncFindingAndTakeout(t *testing.T) {
 		t.Fatal("持ち出し前に同期 did not sync")
 	}
 	agent.Set(syncagent.Status{State: syncagent.StateSyncing, Step: syncagent.StepPull, Done: 3, Total: 10})
+	u.wait() // the status reaches the window through its runner
 	if in.Text() != "同期中（受信）" {
 		t.Fatalf("syncing: %q", in.Text())
 	}
 	agent.Set(syncagent.Status{State: syncagent.StateSynced, LastSync: uitest.Now})
+	u.wait() // the status reaches the window through its runner
 	u.wait()
 	if u.sync.takeout != nil || !hasText(u.win.Canvas().Overlays().Top(), "このパソコンにある記録: 事業者 1 件、相談記録 0 件") ||
 		!hasText(u.win.Canvas().Overlays().Top(), "最終同期: 2026-10-01 10:00") {
@@ -236,6 +244,7 @@ func TestSyncFindingAndTakeout(t *testing.T) {
 	u.showLogin("", "")
 	logIn(t, u, "uketsuke", uitest.Password)
 	agent.Set(syncagent.Status{State: syncagent.StateError, Err: errNetwork, Finding: finding})
+	u.wait() // the status reaches the window through its runner
 	in = u.shell.indicator
 	if strings.Contains(in.Text(), "不正") || !strings.HasPrefix(in.Text(), "エラー: サーバーに接続できません") {
 		t.Fatalf("receptionist sees %q", in.Text())
@@ -282,15 +291,18 @@ func TestFirstStartJoin(t *testing.T) {
 		t.Fatal("login not shown after joining")
 	}
 	agent.Set(syncagent.Status{State: syncagent.StateSyncing, First: true, Step: syncagent.StepPull, Done: 1, Total: 4})
+	u.wait() // the status reaches the window through its runner
 	logIn(t, u, "kanri", uitest.Password)
 	if u.sync.first == nil || u.sync.firstBar.Value != 0.25 {
 		t.Fatal("first sync dialog not shown")
 	}
 	agent.Set(syncagent.Status{State: syncagent.StateSyncing, First: true, Step: syncagent.StepPull, Done: 2, Total: 4})
+	u.wait() // the status reaches the window through its runner
 	if u.sync.firstBar.Value != 0.5 {
 		t.Fatal("first sync progress not moved")
 	}
 	agent.Set(syncagent.Status{State: syncagent.StateSynced, LastSync: uitest.Now})
+	u.wait() // the status reaches the window through its runner
 	if u.sync.first != nil || u.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("first sync dialog not closed")
 	}
@@ -391,6 +403,7 @@ func TestGoldenSync(t *testing.T) {
 			test.Tap(j.join)
 			u.wait()
 			sa.agent.Set(syncagent.Status{State: syncagent.StateConflicts, Conflicts: 2, LastSync: uitest.Now})
+			sa.App.wait() // the status reaches the window through its runner
 			logIn(t, u, "kanri", uitest.Password)
 			u.shell.openKey("devices")
 			u.wait()

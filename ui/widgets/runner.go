@@ -59,6 +59,11 @@ func (r *Runner) deliver(fn func()) {
 	r.mu.Unlock()
 }
 
+// Post runs fn on the UI goroutine (a test runner: in Wait, in order with
+// the results): for what other goroutines report, such as the sync
+// agent's status.
+func (r *Runner) Post(fn func()) { r.deliver(fn) }
+
 // Context is the runner's context: it ends with office.ErrSessionEnded as
 // its cause when the runner stops. Short office calls made on the UI
 // goroutine pass it too.
