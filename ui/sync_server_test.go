@@ -105,12 +105,6 @@ func (w *syncedWindow) syncNow(what string, cond func(syncagent.Status) bool) {
 	})
 }
 
-func (w *syncedWindow) seen() []syncagent.State {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.states)
-}
-
 // hasButton reports whether o shows an enabled button labelled text.
 func hasButton(o fyne.CanvasObject, text string) bool {
 	for _, x := range test.LaidOutObjects(o) {
