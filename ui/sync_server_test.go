@@ -44,7 +44,7 @@ func newSyncedWindow(t *testing.T, dir string) *syncedWindow {
 	to := &uitest.Office{Dir: dir, Opt: office.Options{KDF: vault.TestKDF()}}
 	u := newTestAppOn(t, test.NewTempApp(t), to)
 	u.opt.NewSyncAgent = func(o *office.Office) SyncAgent {
-		a := syncagent.New(o, syncagent.Options{Interval: time.Hour, KDF: vault.TestKDF()})
+		a := syncagent.New(o, syncagent.Options{Interval: time.Hour, KDF: vault.TestKDF(), CountEvery: 50 * time.Millisecond})
 		a.Subscribe(func(st syncagent.Status) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
@@ -247,6 +247,12 @@ func TestSyncWindowsWithServer(t *testing.T) {
 	b1 := &record.Business{Name: "港北ベーカリー", Kana: "コウホクベーカリー", Phone: "045-555-0102", Form: "個人事業主", Category: "小規模事業者",
 		Industry: "E 製造業", Prefecture: "神奈川県", City: "よこはま市", Email: "pan@example.jp"}
 	must(t, b.office.SaveBusiness(ctx, b.sess, b1, office.SaveBusinessOptions{}))
+	b.waitFor("B's indicator counts the business to send", func(st syncagent.Status) bool {
+		return st.State == syncagent.StatePending && st.Pending > 0
+	})
+	if got := b.shell.indicator.Text(); !strings.HasPrefix(got, "未送信") {
+		t.Fatalf("B's indicator with a record to send: %q", got)
+	}
 	b.syncNow("B sent its business", synced)
 	a.syncNow("A received it", synced)
 	if a.business("港北ベーカリー") == nil {

@@ -43,6 +43,9 @@ type Options struct {
 	// office itself if it is still open, wipes the vault and the device
 	// credentials, and sets Status.Revoked.
 	OnRevoked func()
+	// CountEvery is how often, between syncs, the agent counts what waits
+	// to be sent (0: DefaultCountEvery).
+	CountEvery time.Duration
 }
 
 func (o Options) interval() time.Duration {
@@ -284,6 +287,12 @@ func (a *Agent) run(l *loop) {
 	defer l.cancel()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	every := a.opt.CountEvery
+	if every <= 0 {
+		every = DefaultCountEvery
+	}
+	poll := time.NewTicker(every)
+	defer poll.Stop()
 	for {
 		last := false
 		select {
@@ -293,6 +302,9 @@ func (a *Agent) run(l *loop) {
 			last = true
 		case <-l.trigger:
 		case <-timer.C:
+		case <-poll.C:
+			a.countPending(l)
+			continue
 		}
 		if a.cycle(l) || last {
 			return
@@ -313,6 +325,36 @@ func (a *Agent) run(l *loop) {
 		}
 		timer.Reset(a.opt.interval())
 	}
+}
+
+// DefaultCountEvery is how often, between syncs, the agent counts what
+// waits to be sent, so that a record saved shows as 未送信 before the next
+// sync.
+const DefaultCountEvery = 5 * time.Second
+
+// countPending counts what waits to be sent (office.SyncStatus reads
+// keys only) and shows it: a synced PC with versions waiting turns
+// StatePending, and a pending one with none left StateSynced.
+func (a *Agent) countPending(l *loop) {
+	ctx, cancel := context.WithTimeout(l.ctx, 5*time.Second)
+	defer cancel()
+	st, err := a.o.SyncStatus(ctx, l.s)
+	if err != nil {
+		return
+	}
+	cur := a.Status()
+	if cur.Pending == st.Pending() {
+		return
+	}
+	a.update(false, func(s *Status) {
+		s.Pending = st.Pending()
+		switch {
+		case s.State == StateSynced && st.Versions > 0:
+			s.State = StatePending
+		case s.State == StatePending && st.Versions == 0:
+			s.State = StateSynced
+		}
+	})
 }
 
 // cycle runs one sync and sets the status after it; it reports whether
