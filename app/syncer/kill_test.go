@@ -1,10 +1,12 @@
 package syncer_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -102,24 +104,41 @@ func childClient(arg string) int {
 }
 
 // child starts the test binary in a child mode and waits for its first
-// line (it is ready).
+// line (it is ready). A child that ends before it is ready is started again
+// (at most three times), its error logged: a server that cannot start
+// shows why instead of leaving the next sync to find nobody listening.
 func child(t *testing.T, env string) *exec.Cmd {
 	t.Helper()
+	for try := 1; ; try++ {
+		cmd, err := startChild(env)
+		if err == nil {
+			return cmd
+		}
+		if try == 3 {
+			t.Fatalf("child %s: %v", env, err)
+		}
+		t.Logf("child %s, try %d: %v", env, try, err)
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func startChild(env string) (*exec.Cmd, error) {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), env)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	cmd.Stderr = os.Stderr
+	var stderr bytes.Buffer
+	cmd.Stderr = io.MultiWriter(os.Stderr, &stderr)
 	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	ready := make(chan struct{})
+	ready := make(chan bool, 1)
 	go func() {
 		b := make([]byte, 64)
-		_, _ = out.Read(b)
-		close(ready)
+		n, _ := out.Read(b)
+		ready <- n > 0
 		for {
 			if _, err := out.Read(b); err != nil {
 				return
@@ -127,12 +146,17 @@ func child(t *testing.T, env string) *exec.Cmd {
 		}
 	}()
 	select {
-	case <-ready:
+	case ok := <-ready:
+		if !ok {
+			werr := cmd.Wait()
+			return nil, fmt.Errorf("ended before it was ready (%v): %s", werr, bytes.TrimSpace(stderr.Bytes()))
+		}
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
-		t.Fatal("child did not start")
+		_ = cmd.Wait()
+		return nil, errors.New("did not start within 30 s")
 	}
-	return cmd
+	return cmd, nil
 }
 
 // kill9 kills cmd with SIGKILL and reports whether it was still running.
