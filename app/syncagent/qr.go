@@ -33,7 +33,7 @@ var (
 // Limits on an image read by CodeFromImage: a photo from a phone fits.
 const (
 	maxImageBytes  = 64 << 20
-	maxImagePixels = 50_000_000
+	maxImagePixels = 25_000_000 // 5000×5000; a phone's 12-megapixel photo fits
 	// scanSide is the longest side an image is scanned at first; a larger
 	// one is scaled down (a QR code in a photo stays large enough), and
 	// scanned at full size only when that finds nothing.
