@@ -2,7 +2,8 @@
 // Japanese: the 相談票 (consultation sheet, 別紙2) filled in or blank for a
 // session, the 予約内容 (reservation sheet, 別紙1), the day's schedule, the
 // seminar attendance list, the statistics report with bar charts, the
-// handover ledger (管理簿) and the deletion report (消去報告書).
+// handover ledger (管理簿), the deletion report (消去報告書) and the sheet of
+// an enrollment code for a new PC (端末の登録コード, with its QR code).
 //
 // Every page carries the same footer: 取扱注意（個人情報）, who printed it and
 // when, the document number and "n / m". Text is set in the bundled IPAex

@@ -57,5 +57,8 @@ func documentsWith(r *Renderer) []document {
 		{"deletion", func(t *testing.T) []byte {
 			return must(t)(r.DeletionReport(testDeletionInput(), f))
 		}},
+		{"enrollment", func(t *testing.T) []byte {
+			return must(t)(r.EnrollmentSheet(testEnrollmentInput(), f))
+		}},
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"io"
 	"log"
 	"os"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -85,6 +87,7 @@ type joinDialog struct {
 	code    *widget.Entry
 	name    *widget.Entry
 	check   *widget.Button
+	qr      *widget.Button
 	join    *widget.Button
 	cancel  *widget.Button
 	addr    *widget.Label
@@ -93,6 +96,9 @@ type joinDialog struct {
 	busy    *widget.ProgressBarInfinite
 	message *widget.Label
 	preview *syncagent.CodeInfo // the checked code's server, nil until checked
+	// pickImage asks for an image file and calls done with it opened (nil
+	// when the person cancels); tests give the file without a dialog.
+	pickImage func(done func(io.ReadCloser, error))
 }
 
 func (v *firstStartView) openJoin() {
@@ -108,6 +114,8 @@ func (v *firstStartView) openJoin() {
 	j.name.OnSubmitted = func(string) { j.submit() }
 	j.check = widget.NewButtonWithIcon(tr("確認"), theme.SearchIcon(), j.doPreview)
 	j.check.Importance = widget.HighImportance
+	j.qr = widget.NewButtonWithIcon(tr("QR画像から読み取る"), theme.FileImageIcon(), j.pickQR)
+	j.pickImage = func(done func(io.ReadCloser, error)) { openImage(u.win, done) }
 	j.join = widget.NewButtonWithIcon(tr("参加する"), theme.ConfirmIcon(), j.doJoin)
 	j.join.Importance = widget.HighImportance
 	j.join.Hide()
@@ -130,7 +138,7 @@ func (v *firstStartView) openJoin() {
 	hint := widget.NewLabel(tr("管理者が「端末」画面で発行した登録コードを入力し、このパソコンの名前を確かめてください。"))
 	hint.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
-		widget.NewFormItem(tr("登録コード"), j.code),
+		widget.NewFormItem(tr("登録コード"), container.NewBorder(nil, nil, nil, j.qr, j.code)),
 		widget.NewFormItem(tr("このパソコンの名前"), j.name))
 	content := container.NewVBox(hint, form, j.info, j.busy, j.message)
 	j.dialog = dialog.NewCustomWithoutButtons(tr("既存の窓口に参加"), widgets.Sized(content, 620), u.win)
@@ -177,6 +185,7 @@ func (j *joinDialog) setBusy(on bool) {
 	if on {
 		j.message.SetText("")
 		j.check.Disable()
+		j.qr.Disable()
 		j.join.Disable()
 		j.busy.Show()
 		j.busy.Start()
@@ -184,6 +193,7 @@ func (j *joinDialog) setBusy(on bool) {
 		return
 	}
 	j.check.Enable()
+	j.qr.Enable()
 	j.join.Enable()
 	j.busy.Stop()
 	j.busy.Hide()
@@ -217,6 +227,63 @@ func (j *joinDialog) doPreview() {
 		j.relayout()
 		u.win.Canvas().Focus(j.join)
 	})
+}
+
+// openImage asks for a PNG or JPEG file and calls done with it opened, or
+// with nil when the person cancels.
+func openImage(win fyne.Window, done func(io.ReadCloser, error)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if r == nil || err != nil {
+			done(nil, err)
+			return
+		}
+		done(r, nil)
+	}, win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg", ".PNG", ".JPG", ".JPEG"}))
+	d.Resize(fyne.NewSize(800, 560))
+	d.Show()
+}
+
+// pickQR reads the code from an image of its QR code (the printed sheet
+// photographed or scanned): the image is read off the UI goroutine, the
+// code put in the field and checked as 確認 does.
+func (j *joinDialog) pickQR() {
+	u := j.v.app
+	j.pickImage(func(r io.ReadCloser, err error) {
+		if err != nil {
+			log.Printf("ui: open the QR image: %v", err)
+			j.message.SetText(tr("画像を読み込めませんでした。PNG または JPEG の画像を選んでください。"))
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		j.setBusy(true)
+		widgets.Run(u.run, func(context.Context) (string, error) {
+			defer r.Close()
+			return syncagent.CodeFromImage(r)
+		}, func(code string, err error) {
+			j.setBusy(false)
+			if err != nil {
+				log.Printf("ui: QR image: %v", err)
+				j.message.SetText(qrMessage(err))
+				return
+			}
+			j.code.SetText(code)
+			j.doPreview()
+		})
+	})
+}
+
+// qrMessage is the sentence for an image CodeFromImage could not read.
+func qrMessage(err error) string {
+	switch {
+	case errors.Is(err, syncagent.ErrNoQRCode):
+		return tr("画像にQRコードが見つかりませんでした。QRコード全体がはっきり写った画像を選んでください。")
+	case errors.Is(err, syncagent.ErrNotCodeQR):
+		return tr("このQRコードは窓口の登録コードではありません。管理者が印刷した「端末の登録コード」の用紙のQRコードを使ってください。")
+	}
+	return tr("画像を読み込めませんでした。PNG または JPEG の画像を選んでください。")
 }
 
 // doJoin enrolls the PC (off the UI goroutine) and then shows the login.

@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image"
+	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +16,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/syncagent"
@@ -305,6 +312,91 @@ func TestFirstStartJoin(t *testing.T) {
 	u.wait() // the status reaches the window through its runner
 	if u.sync.first != nil || u.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("first sync dialog not closed")
+	}
+}
+
+// qrCode is an enrollment code in the form a server writes, for reading
+// from a QR image (CodeFromImage accepts only such a code).
+const qrCode = "MDG1.bWFkb2d1Y2hpLmV4YW1wbGUubGcuanA6NzQ0Mw.AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw.yMO-ubSvqqWgm5aRjIeCfXhzbmlkX1pVUEtGQTw3Mi0"
+
+// qrPNG is a PNG of a QR code of text.
+func qrPNG(t *testing.T, text string) []byte {
+	t.Helper()
+	m, err := qrcode.NewQRCodeWriter().Encode(text, gozxing.BarcodeFormat_QR_CODE, 300, 300, nil)
+	must(t, err)
+	var b bytes.Buffer
+	must(t, png.Encode(&b, m))
+	return b.Bytes()
+}
+
+// TestFirstStartJoinQR: QR画像から読み取る puts the code read from the
+// picked image in the field and checks it as 確認 does; an image without
+// a QR code, a QR code of other text and a file that is no image each get
+// their sentence, and cancelling the file dialog changes nothing.
+func TestFirstStartJoinQR(t *testing.T) {
+	to := uitest.EmptyOffice(t, filepath.Join(t.TempDir(), "office"))
+	sa := newSyncApp(t, to, nil)
+	u := sa.App
+	fake := u.opt.Preview
+	u.opt.Preview = func(code string) (syncagent.CodeInfo, error) {
+		if code == qrCode {
+			return testInfo, nil
+		}
+		return fake(code)
+	}
+	u.Start()
+	test.Tap(u.first.join)
+	j := u.first.joining
+	if j.qr == nil || j.qr.Text != "QR画像から読み取る" {
+		t.Fatal("no QR画像から読み取る in the join dialog")
+	}
+	var file []byte
+	j.pickImage = func(done func(io.ReadCloser, error)) {
+		if file == nil {
+			done(nil, nil) // cancelled
+			return
+		}
+		done(io.NopCloser(bytes.NewReader(file)), nil)
+	}
+	blank := image.NewGray(image.Rect(0, 0, 200, 200))
+	for i := range blank.Pix {
+		blank.Pix[i] = 255
+	}
+	var blankPNG bytes.Buffer
+	must(t, png.Encode(&blankPNG, blank))
+	for _, tc := range []struct {
+		name, want string
+		file       []byte
+	}{
+		{"no QR code", "画像にQRコードが見つかりませんでした。", blankPNG.Bytes()},
+		{"other text", "このQRコードは窓口の登録コードではありません。", qrPNG(t, "https://www.city.example.lg.jp/")},
+		{"not an image", "画像を読み込めませんでした。PNG または JPEG の画像を選んでください。", []byte("MDG1.not an image")},
+	} {
+		file = tc.file
+		test.Tap(j.qr)
+		u.wait()
+		if j.preview != nil || j.code.Text != "" || !strings.HasPrefix(j.message.Text, tc.want) {
+			t.Errorf("%s: code %q, message %q", tc.name, j.code.Text, j.message.Text)
+		}
+	}
+	file = nil
+	test.Tap(j.qr)
+	u.wait()
+	if j.code.Text != "" || j.preview != nil {
+		t.Fatal("a cancelled pick changed the dialog")
+	}
+	file = qrPNG(t, qrCode)
+	test.Tap(j.qr)
+	u.wait()
+	if j.code.Text != qrCode || j.preview == nil || j.addr.Text != testInfo.Addr || !strings.HasPrefix(j.pin.Text, "3f1a 9c0d 5e7b") ||
+		!j.join.Visible() || j.message.Text != "" {
+		t.Fatalf("code %q, preview %v, message %q", j.code.Text, j.preview, j.message.Text)
+	}
+	j.name.SetText("窓口PC-4")
+	test.Tap(j.join)
+	u.wait()
+	if len(sa.joined) != 1 || sa.joined[0] != to.Dir+"|"+qrCode+"|窓口PC-4" {
+		t.Fatalf("Join calls: %v", sa.joined)
 	}
 }
 

@@ -188,20 +188,47 @@ func (sc *devicesScreen) doIssue(expires time.Duration) {
 			sc.showError(err)
 			return
 		}
-		sc.code = newCodeView(sc.ctx.Window(), c)
+		sc.code = newCodeView(sc.ctx.Window(), c, func() { sc.printCode(c) })
 		sc.code.dialog.Show()
 	}, widgets.WithProgress(sc.progress))
 }
 
+// pdfSaver is how the window saves a printed document: the shell's host
+// renders it through its runner and asks where to save it (the hosts of the
+// other screens have SavePDF in their interface; tests keep the PDF).
+type pdfSaver interface {
+	SavePDF(name string, render func(context.Context) ([]byte, error))
+}
+
+// printCode renders the sheet of an issued code (端末の登録コード, with its
+// QR code) and saves it as the window saves every PDF.
+func (sc *devicesScreen) printCode(c syncagent.IssuedCode) {
+	by := ""
+	if s := sc.ctx.Session(); s != nil {
+		by = s.Name() + "（" + s.Login() + "）"
+	}
+	at := sc.ctx.Today()
+	render := func(context.Context) ([]byte, error) { return syncagent.CodeSheet(c, GroupPin(c.Pin), by, at) }
+	name := "登録コード_" + c.Expires.In(record.JST()).Format("20060102-1504") + ".pdf"
+	if p, ok := sc.ctx.(pdfSaver); ok {
+		p.SavePDF(name, render)
+		return
+	}
+	win := sc.ctx.Window()
+	widgets.RenderPDF(win, sc.ctx.Runner(), name, render, sc.ctx.ShowError, func(pdf []byte) { widgets.AskSavePDF(win, name, pdf) })
+}
+
 // codeView shows an issued code: the code in a selectable entry with a copy
-// button, the office's name on the server, the pin and the expiry.
+// button, the office's name on the server, the pin and the expiry, and
+// prints it as a sheet with its QR code.
 type codeView struct {
 	dialog *dialog.CustomDialog
 	code   *widget.Entry
 	copy   *widget.Button
+	print  *widget.Button
 }
 
-func newCodeView(win fyne.Window, c syncagent.IssuedCode) *codeView {
+func newCodeView(win fyne.Window, c syncagent.IssuedCode, onPrint func()) *codeView {
 	v := &codeView{}
 	v.code = widget.NewEntry()
 	v.code.SetText(c.Code)
@@ -219,7 +246,9 @@ func newCodeView(win fyne.Window, c syncagent.IssuedCode) *codeView {
 		widget.NewFormItem(tr("サーバーの指紋"), pin),
 		widget.NewFormItem(tr("有効期限"), widget.NewLabel(dateTime(c.Expires))),
 	)
+	v.print = widget.NewButtonWithIcon(tr("PDFで印刷"), theme.DocumentPrintIcon(), onPrint)
 	v.dialog = dialog.NewCustom(tr("登録コード"), tr("閉じる"), widgets.Sized(container.NewVBox(form, hint), 620), win)
+	v.dialog.SetButtons([]fyne.CanvasObject{v.print, widget.NewButton(tr("閉じる"), v.dialog.Hide)})
 	return v
 }
 

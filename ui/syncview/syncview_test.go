@@ -1,8 +1,10 @@
 package syncview
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -313,4 +315,50 @@ func TestConflictsListGolden(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestDevicesPrintCode: PDFで印刷 on an issued code's dialog saves its
+// sheet through the window's PDF saving: the code, the office, the
+// fingerprint as the dialog groups it, the expiry in Japan and what to do
+// with the sheet are on it.
+func TestDevicesPrintCode(t *testing.T) {
+	uitest.NewApp(t)
+	f := uitest.NewOffice(t, "", uitest.Casework)
+	agent := uitest.NewAgent(syncagent.Status{State: syncagent.StateSynced})
+	agent.DeviceList = officeDevices()
+	const code = "MDG1.bWFkb2d1Y2hpLmV4YW1wbGUubGcuanA6ODQ0Mw.AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw.yMO-ubSvqqWgm5aRjIeCfXhzbmlkX1pVUEtGQTw3Mi0"
+	agent.Code = syncagent.IssuedCode{Code: code, Expires: time.Date(2026, 10, 2, 8, 30, 0, 0, time.UTC),
+		Server: "港区 経営相談窓口", Pin: "AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw"}
+	f.As("admin", func(s *office.Session) {
+		h := newHost(f, s, fyne.NewSize(1000, 600), agent)
+		sc := newDevicesScreen(h)
+		h.Window().SetContent(sc.object())
+		h.Wait()
+		sc.doIssue(24 * time.Hour)
+		h.Wait()
+		if sc.code == nil || sc.code.print.Text != "PDFで印刷" {
+			t.Fatal("no PDFで印刷 on the code's dialog")
+		}
+		name, pdf := uitest.TapForPDF(t, h.Host, sc.code.print)
+		if name != "登録コード_20261002-1730.pdf" {
+			t.Errorf("file name %q", name)
+		}
+		if _, err := exec.LookPath("pdftotext"); err != nil {
+			t.Skip("pdftotext not installed (poppler-utils): the sheet's text is not checked")
+		}
+		cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
+		cmd.Stdin = bytes.NewReader(pdf)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat := strings.Join(strings.Fields(string(out)), "")
+		for _, want := range []string{"端末の登録コード", code, "港区経営相談窓口", "2026-10-0217:30", "AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw",
+			"新しいパソコンで「既存の窓口に参加」を選び、このコードを入力するか、このQRコードの画像を読み込みます。",
+			"この用紙は登録が済んだら破棄してください。", "出力者"} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("the sheet lacks %q:\n%s", want, out)
+			}
+		}
+	})
 }
