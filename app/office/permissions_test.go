@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -366,6 +367,9 @@ func permCases() []permCase {
 		{method: "PrintReservation", perm: PermFrontDesk, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
 			_, err := e.f.o.PrintReservation(bg(e), e.s, e.res)
 			return e.res, err
+		}},
+		{method: "PrintEnrollmentSheet", perm: PermUsers, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.PrintEnrollmentSheet(bg(e), e.s, EnrollmentSheet{Server: "窓口", Code: "MDG1.x", Expires: time.Now().Add(time.Hour)}))
 		}},
 		{method: "PrintSchedule", perm: PermFrontDesk, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.PrintSchedule(bg(e), e.s, e.day))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 )
@@ -93,4 +94,51 @@ func TestPrintIsLoggedAndRoleChecked(t *testing.T) {
 			t.Fatalf("bad period: %v", err)
 		}
 	})
+}
+
+// TestPrintEnrollmentSheet: an administrator prints an enrollment code's
+// sheet, and the print is in the ledger and the access log like every
+// other document, with its expiry but never the code; no one else may
+// print one.
+func TestPrintEnrollmentSheet(t *testing.T) {
+	f := newFixture(t)
+	const code = "MDG1.dummy-enrollment-code-for-the-sheet"
+	sh := EnrollmentSheet{Server: "テスト区 経営相談窓口", Code: code, Pin: "abcd efgh", Expires: time.Date(2026, 10, 2, 8, 30, 0, 0, time.UTC)}
+	f.as("admin", func(s *Session) {
+		pdf, err := f.o.PrintEnrollmentSheet(context.Background(), s, sh)
+		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+			t.Fatalf("PrintEnrollmentSheet: %v", err)
+		}
+		if _, err := f.o.PrintEnrollmentSheet(context.Background(), s, EnrollmentSheet{Server: "x"}); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("a sheet without a code: %v", err)
+		}
+		rows, err := f.o.Ledger(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || rows[0].Content != "端末の登録コード（有効期限 2026-10-02 17:30）" || rows[0].Method != "PDF出力" {
+			t.Fatalf("ledger %+v", rows)
+		}
+		evs, err := f.o.AuditEvents(context.Background(), s, audit.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		printed := false
+		for _, e := range evs {
+			if strings.Contains(e.Detail, code) {
+				t.Fatalf("the access log holds the code: %+v", e)
+			}
+			printed = printed || (e.Action == audit.ActPrint && strings.Contains(e.Detail, "端末の登録コード"))
+		}
+		if !printed {
+			t.Fatal("no print event")
+		}
+	})
+	for _, login := range []string{"uketsuke", "soudan", "kantoku"} {
+		f.as(login, func(s *Session) {
+			if _, err := f.o.PrintEnrollmentSheet(context.Background(), s, sh); !errors.Is(err, ErrForbidden) {
+				t.Fatalf("%s printed an enrollment sheet: %v", login, err)
+			}
+		})
+	}
 }

@@ -10,12 +10,9 @@ import (
 	_ "image/png"  // a screenshot or a saved QR code
 	"io"
 	"strings"
-	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
-
-	"github.com/madoguchi-jp/madoguchi/reports"
 )
 
 // Errors of CodeFromImage, for the window to say what went wrong.
@@ -134,12 +131,4 @@ func shrink(img image.Image, f int) *image.Gray {
 func grey(c color.Color) uint32 {
 	r, g, b, a := c.RGBA()
 	return ((r+2*g+b)/4 + 0xffff - a) >> 8
-}
-
-// CodeSheet renders the printed sheet of an issued code (端末の登録コード,
-// reports.EnrollmentSheet): pin is the server's pin as the window shows it
-// (grouped, in lines), printedBy and at go in the footer.
-func CodeSheet(c IssuedCode, pin, printedBy string, at time.Time) ([]byte, error) {
-	return reports.New().EnrollmentSheet(reports.EnrollmentInput{Office: c.Server, Code: c.Code, Pin: pin, Expires: c.Expires},
-		reports.Footer{PrintedBy: printedBy, PrintedAt: at})
 }

@@ -119,18 +119,6 @@ func TestCodeFromImage(t *testing.T) {
 	}
 }
 
-// TestCodeSheet: an issued code renders as its printed sheet (what the
-// sheet shows, and that its QR code reads back, the reports package's
-// tests check).
-func TestCodeSheet(t *testing.T) {
-	c := syncagent.IssuedCode{Code: qrTestCode(), Server: "港区 経営相談窓口", Pin: "abcd",
-		Expires: time.Date(2026, 10, 2, 8, 30, 0, 0, time.UTC)}
-	pdf, err := syncagent.CodeSheet(c, "abcd", "管理 花子（kanri）", time.Date(2026, 10, 1, 8, 30, 0, 0, time.UTC))
-	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
-		t.Fatalf("%v %q", err, pdf[:min(len(pdf), 8)])
-	}
-}
-
 // FuzzCodeFromImage feeds images from outside (seeds in
 // testdata/fuzz/FuzzCodeFromImage: QR codes as PNG and JPEG, a PNG
 // without one, a truncated one): CodeFromImage never panics, and what it

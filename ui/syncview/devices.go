@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/syncagent"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
@@ -203,12 +204,11 @@ type pdfSaver interface {
 // printCode renders the sheet of an issued code (端末の登録コード, with its
 // QR code) and saves it as the window saves every PDF.
 func (sc *devicesScreen) printCode(c syncagent.IssuedCode) {
-	by := ""
-	if s := sc.ctx.Session(); s != nil {
-		by = s.Name() + "（" + s.Login() + "）"
-	}
-	at := sc.ctx.Today()
-	render := func(context.Context) ([]byte, error) { return syncagent.CodeSheet(c, GroupPin(c.Pin), by, at) }
+	o, s := sc.ctx.Office(), sc.ctx.Session()
+	sheet := office.EnrollmentSheet{Server: c.Server, Code: c.Code, Pin: GroupPin(c.Pin), Expires: c.Expires}
+	// Printed by the office: an administrator only, in the ledger (管理簿)
+	// and the access log like every document.
+	render := func(ctx context.Context) ([]byte, error) { return o.PrintEnrollmentSheet(ctx, s, sheet) }
 	name := "登録コード_" + c.Expires.In(record.JST()).Format("20060102-1504") + ".pdf"
 	if p, ok := sc.ctx.(pdfSaver); ok {
 		p.SavePDF(name, render)
