@@ -80,6 +80,7 @@ fuzz ./storage/central/embedded FuzzSplitCursorKey
 fuzz ./app/server FuzzParseCode
 fuzz ./app/server FuzzDecodeEnrollRequest 20000x
 fuzz ./app/server FuzzDecodeTokenRequest
+fuzz ./app/syncagent FuzzCodeFromImage 3000x   # images from outside: a QR code read at the first start
 fuzz ./app/server FuzzDecodeLoginSaltRequest
 fuzz ./app/server FuzzDecodeLoginRequest
 fuzz ./app/server FuzzDecodeSetLoginRequest
