@@ -47,6 +47,8 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add(byte(3), encodeLogin(central.Login{Verifier: []byte("v"), Failures: 5, LockedUntil: now}))
 	f.Add(byte(4), encodeIndex(9, [32]byte{1}))
 	f.Add(byte(1), []byte{1, 0, 0, 0, 0, 0, 0, 0, 0})
+	legacy := encodeDevice(central.Device{Name: "受付PC", CertSHA256: make([]byte, 32), Created: now})
+	f.Add(byte(1), legacy[:len(legacy)-8])
 	f.Fuzz(func(t *testing.T, kind byte, b []byte) {
 		var again []byte
 		var err error
@@ -82,7 +84,11 @@ func FuzzDecodeRecord(f *testing.F) {
 			wantCorrupt(t, err)
 			return
 		}
-		if !bytes.Equal(again, b) {
+		// A device value written before the store kept the certificate
+		// and the replaced fingerprint ends before them; it encodes back
+		// with the two fields empty. Every other value has one encoding.
+		legacy := kind%5 == 1 && bytes.Equal(again, append(bytes.Clone(b), make([]byte, 8)...))
+		if !bytes.Equal(again, b) && !legacy {
 			t.Fatalf("kind %d: decode(%x) encodes back as %x", kind%5, b, again)
 		}
 	})
