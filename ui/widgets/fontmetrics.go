@@ -26,10 +26,12 @@ import (
 //
 // The font itself states the bounds its glyphs need for Windows (usWinAscent
 // 1802, usWinDescent 401), but Fyne reads hhea. So the theme gives Fyne a
-// copy of the font made in memory at start-up whose hhea and OS/2 ascender
+// copy of the font, made in memory the first time the window asks for its
+// font, whose hhea and OS/2 ascender
 // and descender cover the ink of the Latin, punctuation and kana glyphs the
 // window shows (measured from the font, not typed in here): 1905 and -510,
-// a line of 1.18 em instead of 1.0 em (Fyne's own font has 1.36 em). The
+// a line of 1.18 em instead of 1.0 em (Fyne's default font, Noto Sans, has
+// 1.36 em, and the theme's sizes and paddings are Fyne's). The
 // baseline moves 0.7 px down in its box and every text box grows by about
 // 2.5 px at the medium size; glyph shapes, advances and kerning are
 // unchanged. Padding alone could not fix this: the ink is cut inside the
@@ -44,7 +46,7 @@ import (
 // lineMetricRanges are the characters whose ink the line metrics must
 // cover: Latin (with Latin-1 and Extended-A/B, for names and addresses),
 // general punctuation, CJK symbols and kana, and the full-width forms.
-// Kanji are drawn inside the em box and need no look.
+// Kanji are drawn inside the em box and are not measured.
 var lineMetricRanges = [][2]rune{
 	{0x0020, 0x024F},
 	{0x2000, 0x206F},
