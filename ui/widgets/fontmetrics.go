@@ -24,18 +24,18 @@ import (
 // 2.7 px, so 「yamada」 read 「vamada」, 「.jp」 read 「.ip」 and the
 // underscore, drawn on the box's last row or below it, disappeared.
 //
-// The font itself states the bounds its glyphs need for Windows (usWinAscent
-// 1802, usWinDescent 401), but Fyne reads hhea. So the theme gives Fyne a
-// copy of the font, made in memory the first time the window asks for its
-// font, whose hhea and OS/2 ascender
-// and descender cover the ink of the Latin, punctuation and kana glyphs the
-// window shows (measured from the font, not typed in here): 1905 and -510,
-// a line of 1.18 em instead of 1.0 em (Fyne's default font, Noto Sans, has
-// 1.36 em, and the theme's sizes and paddings are Fyne's). The
-// baseline moves 0.7 px down in its box and every text box grows by about
-// 2.5 px at the medium size; glyph shapes, advances and kerning are
-// unchanged. Padding alone could not fix this: the ink is cut inside the
-// text's own image, before any padding around it.
+// The font itself states the bounds its glyphs need for Windows
+// (usWinAscent 1802, usWinDescent 401), but Fyne reads hhea. So the theme
+// gives Fyne a copy of the font, made in memory the first time the window
+// asks for its font, whose hhea and OS/2 ascender and descender cover the
+// ink of the Latin, punctuation and kana glyphs the window shows (measured
+// from the font, not typed in here): 1905 and -510, a line of 1.18 em
+// instead of 1.0 em (Fyne's default font, Noto Sans, has 1.36 em, and the
+// theme's sizes and paddings are Fyne's). The baseline moves 0.7 px down in
+// its box and every text box grows by about 2.5 px at the medium size;
+// glyph shapes, advances and kerning are unchanged. Padding alone could not
+// fix this: the ink is cut inside the text's own image, before any padding
+// around it.
 //
 // The IPA Font License Agreement v1.0 (assets/fonts) lets a recipient
 // create and use a Derived Program (Article 2, paragraph 7); its conditions
