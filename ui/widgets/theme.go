@@ -1,14 +1,32 @@
 package widgets
 
 import (
+	"fmt"
+	"sync"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/madoguchi-jp/madoguchi/assets"
 )
 
-// fontIPAexGothic is the bundled Japanese font as a Fyne resource.
-var fontIPAexGothic = fyne.NewStaticResource("ipaexg.ttf", assets.FontIPAexGothic)
+// fontIPAexGothic returns the bundled Japanese font as a Fyne resource,
+// with line metrics that leave room for Latin descenders and accents (see
+// fontmetrics.go); should the copy fail, the bundled font as it is. The
+// copy is made once, when the window first asks for its font (about 70 ms).
+var fontIPAexGothic = sync.OnceValue(func() fyne.Resource { return windowFont(assets.FontIPAexGothic) })
+
+// windowFont returns the font resource the window draws with: the font
+// with its line metrics fixed by fixLineMetrics. The resource's name is
+// not the bundled file's, as the copy differs from it.
+func windowFont(ttf []byte) fyne.Resource {
+	fixed, _, _, err := fixLineMetrics(ttf)
+	if err != nil {
+		fyne.LogError("font line metrics", fmt.Errorf("bundled font used as it is: %w", err))
+		return fyne.NewStaticResource("ipaexg.ttf", ttf)
+	}
+	return fyne.NewStaticResource("madoguchi-window-gothic.ttf", fixed)
+}
 
 // The font sizes the settings offer.
 const (
@@ -30,7 +48,9 @@ func fontScale(size string) float32 {
 
 // Theme is Fyne's default theme with the bundled IPAex Gothic for every
 // text style, so Japanese looks the same on every machine, and every size
-// scaled by the font-size setting.
+// scaled by the font-size setting. The font's line metrics are widened in
+// memory so that Latin descenders (g j p q y _) and accents are not cut
+// off: see fontmetrics.go.
 type Theme struct {
 	fyne.Theme
 	scale float32
@@ -43,7 +63,7 @@ func NewTheme(fontSize string) *Theme {
 }
 
 // Font returns IPAex Gothic for every style.
-func (t *Theme) Font(fyne.TextStyle) fyne.Resource { return fontIPAexGothic }
+func (t *Theme) Font(fyne.TextStyle) fyne.Resource { return fontIPAexGothic() }
 
 // Size returns the default size scaled by the font-size setting.
 func (t *Theme) Size(n fyne.ThemeSizeName) float32 { return t.Theme.Size(n) * t.scale }
