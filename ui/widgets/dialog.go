@@ -33,14 +33,24 @@ func NewFormDialog(win fyne.Window, title, okLabel string, content fyne.CanvasOb
 	return d
 }
 
+// SetDirty tells the shell which form the dialog shows, so that leaving
+// the screen asks about its unsaved changes (Dirty).
+func (d *FormDialog) SetDirty(form Dirty) { d.keys.form = form }
+
+// Run runs the main action as the main button does and reports whether
+// the dialog closed.
+func (d *FormDialog) Run() bool {
+	if d.action() {
+		d.Dialog.Hide()
+		return true
+	}
+	return false
+}
+
 // On adds a shortcut handler (such as Ctrl+P) to the dialog.
 func (d *FormDialog) On(name string, h func()) { d.keys.handlers[name] = h }
 
-func (d *FormDialog) run() {
-	if d.action() {
-		d.Dialog.Hide()
-	}
-}
+func (d *FormDialog) run() { d.Run() }
 
 // Show opens the dialog at size.
 func (d *FormDialog) Show(size fyne.Size) {

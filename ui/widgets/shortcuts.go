@@ -42,6 +42,7 @@ type shortcutBox struct {
 	widget.BaseWidget
 	content  fyne.CanvasObject
 	handlers map[string]func()
+	form     Dirty // the form a FormDialog shows (SetDirty), or nil
 }
 
 // WithShortcuts wraps content so that the shell routes the named shortcuts
