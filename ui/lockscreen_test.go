@@ -405,3 +405,35 @@ func TestGoldenLock(t *testing.T) {
 		})
 	}
 }
+
+// TestNavSwitchAsksForUserForm: the administrator's new account form with
+// a typed login id asks before another screen opens.
+func TestNavSwitchAsksForUserForm(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Casework)
+	u := newTestApp(t, to)
+	u.Start()
+	logIn(t, u, "admin", uitest.Password)
+	sh := u.shell
+	sh.openKey("users")
+	u.wait()
+	if f := sh.openForm(); f != nil {
+		t.Fatal("the list of users reports a form")
+	}
+	test.Tap(uitest.Button(t, sh.current, "利用者を追加"))
+	login, ok := u.win.Canvas().Focused().(*widget.Entry)
+	if !ok {
+		t.Fatal("ログインID not focused")
+	}
+	if sh.openForm().Unsaved() {
+		t.Fatal("an empty account form reports changes")
+	}
+	test.Type(login, "suzuki")
+	sh.nav.Select(0)
+	if sh.question == nil || sh.key != "users" {
+		t.Fatal("switching away from a typed account form did not ask")
+	}
+	test.Tap(sh.question.Back)
+	if sh.key != "users" || login.Text != "suzuki" {
+		t.Fatal("戻る did not keep the account form")
+	}
+}
