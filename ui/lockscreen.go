@@ -35,11 +35,14 @@ type lockState struct {
 // same screen with the cursor where it was. Only the person who locked
 // can unlock it: 「別の職員でログイン」, a logout, a revocation or the
 // window's closing drop the draft (discardLock), and nothing refers to its
-// widgets any more.
+// widgets any more. (Go strings cannot be overwritten in place; dropping
+// every reference is how the window forgets typed text, the same as when
+// a form closes.)
 type draft struct {
 	shell    *shell
 	content  fyne.CanvasObject
 	overlays []fyne.CanvasObject
+	focus    fyne.Focusable // the focused field, given back at unlock
 }
 
 // lockView is the lock screen: the locked person's name and login id, the
@@ -196,6 +199,9 @@ func (u *App) unlocked(s *office.Session) {
 		}
 		o.Show()
 	}
+	if d.focus != nil {
+		u.win.Canvas().Focus(d.focus)
+	}
 	sh.setNotice(tr("ロック前の入力を復元しました。まだ保存されていません。"))
 	u.startIdle()
 	if u.agent != nil {
@@ -209,8 +215,8 @@ func (u *App) unlocked(s *office.Session) {
 func (u *App) keepDraft() *draft {
 	sh := u.shell
 	sh.cancelQuestion()
-	d := &draft{shell: sh, content: u.win.Content()}
 	c := u.win.Canvas()
+	d := &draft{shell: sh, content: u.win.Content(), focus: c.Focused()}
 	for _, o := range c.Overlays().List() {
 		if findDirty(o, 0) != nil {
 			d.overlays = append(d.overlays, o)

@@ -90,6 +90,8 @@ func TestIdleLockKeepsConsultationDraft(t *testing.T) {
 	to := uitest.NewOffice(t, "", uitest.Casework)
 	u := newTestApp(t, to)
 	openConsultForm(t, u)
+	summary := summaryEntry(t, u.shell.current)
+	u.win.Canvas().Focus(summary)
 	idleOut(t, u)
 	if u.lockView == nil || u.locked == nil || u.locked.draft == nil || u.sess != nil {
 		t.Fatal("idle lock did not show the lock screen with a kept draft")
@@ -106,6 +108,9 @@ func TestIdleLockKeepsConsultationDraft(t *testing.T) {
 	}
 	if got := summaryEntry(t, u.shell.current).Text; got != typedSummary {
 		t.Fatalf("相談の概要 after unlock: %q", got)
+	}
+	if u.win.Canvas().Focused() != summary {
+		t.Fatal("相談の概要 lost the focus")
 	}
 	if u.shell.notice.Hidden || u.shell.notice.Text != restored {
 		t.Fatalf("notice after unlock: %q (hidden %v)", u.shell.notice.Text, u.shell.notice.Hidden)
@@ -435,5 +440,25 @@ func TestNavSwitchAsksForUserForm(t *testing.T) {
 	test.Tap(sh.question.Back)
 	if sh.key != "users" || login.Text != "suzuki" {
 		t.Fatal("戻る did not keep the account form")
+	}
+}
+
+// TestLanguageChangeAsks: a new language rebuilds the shell, so with
+// unsaved changes it asks first; 戻る keeps the form and its text.
+func TestLanguageChangeAsks(t *testing.T) {
+	t.Cleanup(func() { must(t, LoadTranslations(LangJapanese)) })
+	to := uitest.NewOffice(t, "", uitest.Casework)
+	u := newTestApp(t, to)
+	openConsultForm(t, u)
+	sh := u.shell
+	s := u.settings
+	s.Language = LangEnglish
+	u.applySettings(s)
+	if sh.question == nil {
+		t.Fatal("a new language with unsaved changes did not ask")
+	}
+	test.Tap(sh.question.Back)
+	if u.shell != sh || summaryEntry(t, sh.current).Text != typedSummary {
+		t.Fatal("戻る did not keep the form")
 	}
 }

@@ -318,7 +318,11 @@ func (u *App) applySettings(s Settings) {
 	}
 	if s.Language != old.Language {
 		if err := LoadTranslations(s.Language); err == nil && u.shell != nil {
-			u.showShell(u.shell.key)
+			// The shell is rebuilt in the new language, which closes an
+			// open form: ask about its unsaved changes first (戻る keeps
+			// the form; the screens opened next are in the new language).
+			sh := u.shell
+			sh.leave(func() { u.showShell(sh.key) }, nil)
 		}
 	}
 }
