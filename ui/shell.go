@@ -26,9 +26,10 @@ type shell struct {
 	current fyne.CanvasObject
 	key     string
 	index   int // the navigation entry of current (-1: none yet)
-	// notice is a line of the top bar for what the window did on its own
-	// (a draft restored after the lock).
+	// notice is a line under the top bar for what the window did on its
+	// own (a draft restored after the lock); frame holds the bar and body.
 	notice *widget.Label
+	frame  *fyne.Container
 	// question is the open 「保存されていない変更があります」, if any.
 	question *widgets.UnsavedQuestion
 	// indicator shows the sync state (nil when the PC does not sync).
@@ -102,7 +103,8 @@ func (sh *shell) layout() fyne.CanvasObject {
 	sh.nav.OnSelected = func(i widget.ListItemID) { sh.navigate(i) }
 	split := container.NewHSplit(sh.nav, sh.body)
 	split.Offset = 0.16
-	return container.NewBorder(sh.topBar(), nil, nil, nil, split)
+	sh.frame = container.NewBorder(sh.topBar(), nil, nil, nil, split)
+	return sh.frame
 }
 
 func (sh *shell) topBar() fyne.CanvasObject {
@@ -117,12 +119,13 @@ func (sh *shell) topBar() fyne.CanvasObject {
 	logout := widget.NewButtonWithIcon(tr("ログアウト"), theme.LogoutIcon(), sh.logout)
 	sh.notice = widget.NewLabel("")
 	sh.notice.Importance = widget.WarningImportance
+	sh.notice.Wrapping = fyne.TextWrapWord
 	sh.notice.Hide()
-	bar := container.NewHBox(who, sh.notice, layout.NewSpacer(), settings, lock, logout)
+	bar := container.NewHBox(who, layout.NewSpacer(), settings, lock, logout)
 	if sh.indicator != nil {
-		bar = container.NewHBox(who, sh.notice, layout.NewSpacer(), sh.indicator, settings, lock, logout)
+		bar = container.NewHBox(who, layout.NewSpacer(), sh.indicator, settings, lock, logout)
 	}
-	return container.NewVBox(bar, widget.NewSeparator())
+	return container.NewVBox(bar, sh.notice, widget.NewSeparator())
 }
 
 // menu carries the keyboard shortcuts: a main-menu shortcut fires even
@@ -257,9 +260,15 @@ func (sh *shell) closeFormDialogs() {
 
 // setNotice shows text in the top bar until the next change of screen.
 func (sh *shell) setNotice(text string) {
+	hide := text == ""
+	if hide && sh.notice.Hidden {
+		return
+	}
 	sh.notice.SetText(text)
-	sh.notice.Hidden = text == ""
-	sh.notice.Refresh()
+	if sh.notice.Hidden != hide {
+		sh.notice.Hidden = hide
+		sh.frame.Refresh() // the top bar's height changes
+	}
 }
 
 func (sh *shell) open(i int) {
