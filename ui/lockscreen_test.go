@@ -462,3 +462,26 @@ func TestLanguageChangeAsks(t *testing.T) {
 		t.Fatal("戻る did not keep the form")
 	}
 }
+
+// TestIdleLockWhileAsking: the idle lock never asks and never waits for an
+// open question: it answers 戻る, keeps the draft, and the unlock brings
+// back the form on its screen, with the navigation on that screen.
+func TestIdleLockWhileAsking(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Casework)
+	u := newTestApp(t, to)
+	openConsultForm(t, u)
+	sh := u.shell
+	consult := sh.index
+	sh.nav.Select(0)
+	if sh.question == nil {
+		t.Fatal("no question")
+	}
+	idleOut(t, u)
+	if sh.question != nil || u.locked == nil || u.locked.draft == nil || len(u.win.Canvas().Overlays().List()) != 0 {
+		t.Fatal("the idle lock left the question open or kept no draft")
+	}
+	unlock(t, u, uitest.Password)
+	if u.shell != sh || sh.index != consult || summaryEntry(t, sh.current).Text != typedSummary || len(u.win.Canvas().Overlays().List()) != 0 {
+		t.Fatal("the draft did not come back on its screen")
+	}
+}
