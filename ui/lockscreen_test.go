@@ -485,3 +485,62 @@ func TestIdleLockWhileAsking(t *testing.T) {
 		t.Fatal("the draft did not come back on its screen")
 	}
 }
+
+// TestFormCloseAsks: the 相談記録 form's own 戻る and the 事業者 dialog's
+// 閉じる ask about unsaved changes too; 戻る in the question keeps the form.
+func TestFormCloseAsks(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Casework)
+	u := newTestApp(t, to)
+	openConsultForm(t, u)
+	c := u.win.Canvas()
+	test.Tap(uitest.FindButton(t, u.shell.current, "戻る"))
+	q := c.Overlays().Top()
+	if q == nil || !hasText(q, "入力した内容はまだ保存されていません。保存してから移りますか。") {
+		t.Fatal("the form's 戻る did not ask")
+	}
+	test.Tap(answerButton(t, q, "戻る"))
+	if summaryEntry(t, u.shell.current).Text != typedSummary || c.Overlays().Top() != nil {
+		t.Fatal("戻る in the question did not keep the form")
+	}
+	test.Tap(uitest.FindButton(t, u.shell.current, "戻る"))
+	test.Tap(answerButton(t, c.Overlays().Top(), "破棄"))
+	if hasText(u.shell.current, typedSummary) {
+		t.Fatal("破棄 kept the form")
+	}
+
+	u.shell.openKey("business")
+	u.wait()
+	test.Tap(uitest.Button(t, u.shell.current, "新規登録"))
+	dlg := c.Overlays().Top()
+	test.Type(c.Focused().(*widget.Entry), "ひまわり工房")
+	test.Tap(uitest.Button(t, dlg, "閉じる"))
+	q = c.Overlays().Top()
+	if q == dlg || !hasText(q, "入力した内容はまだ保存されていません。保存してから移りますか。") {
+		t.Fatal("閉じる did not ask")
+	}
+	test.Tap(answerButton(t, q, "戻る"))
+	if c.Overlays().Top() != dlg {
+		t.Fatal("戻る did not keep the dialog")
+	}
+	test.Tap(uitest.Button(t, dlg, "閉じる"))
+	test.Tap(answerButton(t, c.Overlays().Top(), "破棄"))
+	if len(c.Overlays().List()) != 0 {
+		t.Fatal("破棄 did not close the dialog")
+	}
+}
+
+// answerButton is the button labelled text of the unsaved-changes question
+// in o.
+func answerButton(t *testing.T, o fyne.CanvasObject, text string) *widgets.KeyButton {
+	t.Helper()
+	var found *widgets.KeyButton
+	uitest.Walk(o, func(x fyne.CanvasObject) {
+		if b, ok := x.(*widgets.KeyButton); ok && b.Text == text && found == nil {
+			found = b
+		}
+	})
+	if found == nil {
+		t.Fatalf("no answer %q", text)
+	}
+	return found
+}

@@ -17,17 +17,18 @@ type FormDialog struct {
 	OK     *widget.Button
 	keys   *shortcutBox
 	action func() bool
+	win    fyne.Window
 }
 
 // NewFormDialog builds the dialog; action returns true when the dialog may
 // close. extra buttons go between 閉じる and the main button.
 func NewFormDialog(win fyne.Window, title, okLabel string, content fyne.CanvasObject, action func() bool, extra ...fyne.CanvasObject) *FormDialog {
-	d := &FormDialog{action: action}
+	d := &FormDialog{action: action, win: win}
 	d.OK = widget.NewButtonWithIcon(okLabel, theme.DocumentSaveIcon(), d.run)
 	d.OK.Importance = widget.HighImportance
 	d.keys = WithShortcuts(container.NewVScroll(content), map[string]func(){ShortcutSave: d.run}).(*shortcutBox)
 	d.Dialog = dialog.NewCustomWithoutButtons(title, d.keys, win)
-	buttons := []fyne.CanvasObject{widget.NewButtonWithIcon(tr("閉じる"), theme.CancelIcon(), d.Dialog.Hide)}
+	buttons := []fyne.CanvasObject{widget.NewButtonWithIcon(tr("閉じる"), theme.CancelIcon(), d.Close)}
 	buttons = append(buttons, extra...)
 	d.Dialog.SetButtons(append(buttons, d.OK))
 	return d
@@ -45,6 +46,24 @@ func (d *FormDialog) Run() bool {
 		return true
 	}
 	return false
+}
+
+// Close is 閉じる: with unsaved changes in the form (SetDirty) it asks
+// first, 保存 / 破棄 / 戻る.
+func (d *FormDialog) Close() {
+	f := d.keys.form
+	if f == nil || !f.Unsaved() {
+		d.Dialog.Hide()
+		return
+	}
+	AskUnsaved(d.win, func(c Choice) {
+		switch c {
+		case ChoiceSave:
+			f.Save(func(bool) {}) // the form's save closes the dialog when it succeeds
+		case ChoiceDiscard:
+			d.Dialog.Hide()
+		}
+	})
 }
 
 // On adds a shortcut handler (such as Ctrl+P) to the dialog.
