@@ -544,3 +544,37 @@ func answerButton(t *testing.T, o fyne.CanvasObject, text string) *widgets.KeyBu
 	}
 	return found
 }
+
+// TestEscOnFormDialogAsks: Esc with no field focused closes a form dialog
+// only after asking when it holds unsaved changes; without changes it
+// closes at once.
+func TestEscOnFormDialogAsks(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Counter)
+	u := newTestApp(t, to)
+	u.Start()
+	logIn(t, u, "uketsuke", uitest.Password)
+	sh := u.shell
+	sh.openKey("business")
+	u.wait()
+	c := u.win.Canvas()
+	esc := &fyne.KeyEvent{Name: fyne.KeyEscape}
+	test.Tap(uitest.Button(t, sh.current, "新規登録"))
+	c.Unfocus()
+	sh.typedKey(esc)
+	if len(c.Overlays().List()) != 0 {
+		t.Fatal("Esc did not close the unchanged dialog")
+	}
+	test.Tap(uitest.Button(t, sh.current, "新規登録"))
+	dlg := c.Overlays().Top()
+	test.Type(c.Focused().(*widget.Entry), "ひまわり工房")
+	c.Unfocus()
+	sh.typedKey(esc)
+	q := c.Overlays().Top()
+	if q == dlg || !hasText(q, "入力した内容はまだ保存されていません。保存してから移りますか。") {
+		t.Fatal("Esc closed a dialog with unsaved changes without asking")
+	}
+	answerButton(t, q, "戻る").TypedKey(esc)
+	if c.Overlays().Top() != dlg || !hasText(dlg, "ひまわり工房") {
+		t.Fatal("Esc in the question did not keep the dialog")
+	}
+}

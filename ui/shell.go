@@ -307,7 +307,11 @@ func (sh *shell) typedKey(k *fyne.KeyEvent) {
 			sh.cancelQuestion()
 			return
 		}
-		widgets.CloseTopOverlay(sh.ctx.win.Canvas())
+		c := sh.ctx.win.Canvas()
+		if cl := findCloser(c.Overlays().Top(), 0); cl != nil && cl.RequestClose() {
+			return // a form dialog: it asks about unsaved changes first
+		}
+		widgets.CloseTopOverlay(c)
 	}
 }
 
@@ -348,6 +352,22 @@ func findDirty(o fyne.CanvasObject, depth int) widgets.Dirty {
 	for _, c := range children(o) {
 		if f := findDirty(c, depth+1); f != nil {
 			return f
+		}
+	}
+	return nil
+}
+
+// findCloser looks for a widgets.Closer in o and the objects it holds.
+func findCloser(o fyne.CanvasObject, depth int) widgets.Closer {
+	if o == nil || depth > 24 || !o.Visible() {
+		return nil
+	}
+	if cl, ok := o.(widgets.Closer); ok {
+		return cl
+	}
+	for _, c := range children(o) {
+		if cl := findCloser(c, depth+1); cl != nil {
+			return cl
 		}
 	}
 	return nil

@@ -27,6 +27,7 @@ func NewFormDialog(win fyne.Window, title, okLabel string, content fyne.CanvasOb
 	d.OK = widget.NewButtonWithIcon(okLabel, theme.DocumentSaveIcon(), d.run)
 	d.OK.Importance = widget.HighImportance
 	d.keys = WithShortcuts(container.NewVScroll(content), map[string]func(){ShortcutSave: d.run}).(*shortcutBox)
+	d.keys.close = d.Close
 	d.Dialog = dialog.NewCustomWithoutButtons(title, d.keys, win)
 	buttons := []fyne.CanvasObject{widget.NewButtonWithIcon(tr("閉じる"), theme.CancelIcon(), d.Close)}
 	buttons = append(buttons, extra...)

@@ -63,6 +63,23 @@ func (b *shortcutBox) Form() Dirty { return b.form }
 // Content is the wrapped content.
 func (b *shortcutBox) Content() fyne.CanvasObject { return b.content }
 
+// Closer is the content of a dialog that closes in its own way when the
+// window's Esc asks it to (a FormDialog asks about unsaved changes first).
+type Closer interface {
+	// RequestClose closes the dialog, or asks first; it reports whether
+	// it handled the request.
+	RequestClose() bool
+}
+
+// RequestClose implements Closer for the content of a FormDialog.
+func (b *shortcutBox) RequestClose() bool {
+	if b.close == nil {
+		return false
+	}
+	b.close()
+	return true
+}
+
 // KeyButton is a button that also answers Enter (Fyne's buttons only
 // answer the space bar) and calls OnEscape for Esc, so that a question
 // can be answered from the keyboard alone.
