@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -250,7 +251,7 @@ func (sh *shell) openForm() widgets.Dirty {
 // to leave it).
 func (sh *shell) closeFormDialogs() {
 	c := sh.ctx.win.Canvas()
-	for _, o := range c.Overlays().List() {
+	for _, o := range slices.Clone(c.Overlays().List()) {
 		if findDirty(o, 0) != nil {
 			o.Hide()
 			c.Overlays().Remove(o)

@@ -14,7 +14,9 @@ import (
 // unsaved changes the person chooses 保存, 破棄 or 戻る. A form only
 // implements it and marks where it sits with WithDirty or
 // FormDialog.SetDirty; the shell finds it in the open dialogs and the
-// current screen.
+// current screen. The idle lock never asks (nobody is there to answer):
+// it keeps a form with unsaved changes, widgets and all, in the window's
+// memory until the same person unlocks.
 type Dirty interface {
 	// Unsaved reports whether the form holds changes not saved yet.
 	Unsaved() bool
