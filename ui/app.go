@@ -67,6 +67,10 @@ type App struct {
 	sess     *office.Session
 	shell    *shell
 	login    *loginForm
+	// locked is the locked window (nil when it is not locked) and
+	// lockView its lock screen.
+	locked   *lockState
+	lockView *lockView
 	first    *firstStartView
 	idle     *idleLock
 	// run carries the calls made before a session (login, demo data);
@@ -127,6 +131,7 @@ func (u *App) Start() {
 // idle lock. It is safe to call more than once; call it on the UI
 // goroutine.
 func (u *App) Shutdown() {
+	u.discardLock()
 	u.stopIdle()
 	u.stopSessionRunner()
 	u.run.Stop()

@@ -41,6 +41,7 @@ type firstStartView struct {
 
 // showFirstStart shows the first-start screen.
 func (u *App) showFirstStart() {
+	u.discardLock()
 	u.login = nil
 	u.win.SetMainMenu(nil)
 	v := &firstStartView{app: u}

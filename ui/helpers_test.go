@@ -60,3 +60,15 @@ func logIn(t *testing.T, u *App, id, pw string) {
 	test.Tap(f.button)
 	u.wait()
 }
+
+// unlock unlocks the lock screen with pw.
+func unlock(t *testing.T, u *App, pw string) {
+	t.Helper()
+	v := u.lockView
+	if v == nil {
+		t.Fatal("lock screen not shown")
+	}
+	test.Type(v.password, pw)
+	test.Tap(v.unlock)
+	u.wait()
+}

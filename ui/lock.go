@@ -107,7 +107,7 @@ func overlayCount(c fyne.Canvas) int { return len(c.Overlays().List()) }
 // startIdle starts the idle lock of the logged-in session.
 func (u *App) startIdle() {
 	u.stopIdle()
-	u.idle = newIdleLock(u.settings.IdleMinutes, time.Now, u.lockNow)
+	u.idle = newIdleLock(u.settings.IdleMinutes, time.Now, u.lockIdle)
 	u.idle.run(u.sessRun, u.win.Canvas())
 }
 
@@ -125,19 +125,41 @@ func (u *App) touch() {
 	}
 }
 
-// lockNow asks the sync agent to send what was saved (a PC that syncs),
-// ends the session (the office zeroes the keys) and shows the login screen
-// with the same id filled in.
-func (u *App) lockNow() {
-	id := ""
-	if u.sess != nil {
-		id = u.sess.Login()
-		if u.agent != nil {
-			u.agent.SyncNow()
+// lockNow locks the window at once, dropping what an open form holds:
+// the ロック button asks about unsaved changes first (shell.leave), the
+// idle lock keeps them (lockIdle).
+func (u *App) lockNow() { u.lock(nil) }
+
+// lockIdle is the idle lock: it never asks (nobody is there to answer),
+// it keeps an open form with unsaved changes as a draft for the person's
+// unlock instead (see draft).
+func (u *App) lockIdle() {
+	var d *draft
+	if sh := u.shell; sh != nil {
+		if f := sh.openForm(); f != nil && f.Unsaved() {
+			d = u.keepDraft()
 		}
 	}
+	u.lock(d)
+}
+
+// lock asks the sync agent to send what was saved (a PC that syncs), ends
+// the session (the office zeroes the keys) and shows the lock screen of
+// the person, keeping d (may be nil) for their unlock.
+func (u *App) lock(d *draft) {
+	if u.sess == nil {
+		return
+	}
+	st := &lockState{login: u.sess.Login(), name: u.sess.Name(), draft: d}
+	if u.shell != nil {
+		st.key = u.shell.key
+	}
+	if u.agent != nil {
+		u.agent.SyncNow()
+	}
 	u.endSession()
-	u.showLogin(id, "画面をロックしました。続けるにはパスワードを入力してください。")
+	u.locked = st
+	u.showLock()
 }
 
 // logout ends the session and shows an empty login screen; on a PC that

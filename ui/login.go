@@ -30,7 +30,9 @@ type loginForm struct {
 
 // showLogin shows the login screen with id filled in and notice (such as
 // "画面をロックしました") above the form.
+// It ends a lock: the locked person's draft is dropped (discardLock).
 func (u *App) showLogin(id, notice string) {
+	u.discardLock()
 	u.win.SetMainMenu(nil)
 	f := newLoginForm(u, id, notice)
 	u.win.SetContent(f.layout())

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -25,12 +26,33 @@ type shell struct {
 	body    *fyne.Container
 	current fyne.CanvasObject
 	key     string
+	index   int // the navigation entry of current (-1: none yet)
+	// notice is a line under the top bar for what the window did on its
+	// own (a draft restored after the lock); frame holds the bar and body.
+	notice *widget.Label
+	frame  *fyne.Container
+	// question is the open 「保存されていない変更があります」, if any.
+	question *widgets.UnsavedQuestion
 	// indicator shows the sync state (nil when the PC does not sync).
 	indicator *syncview.Indicator
 }
 
 // loggedIn opens the shell for a new session and starts the idle lock.
-func (u *App) loggedIn(s *office.Session) {
+func (u *App) loggedIn(s *office.Session) { u.loggedInAt(s, "") }
+
+// loggedInAt opens the shell for a new session on the screen with key (or
+// the first) and starts the idle lock.
+func (u *App) loggedInAt(s *office.Session, key string) {
+	u.beginSession(s)
+	u.showShell(key)
+	u.startIdle()
+	if u.agent != nil {
+		u.onSyncStatus(u.agent.Status())
+	}
+}
+
+// beginSession makes s the window's session, with a new runner.
+func (u *App) beginSession(s *office.Session) {
 	u.sess = s
 	u.login = nil
 	u.stopSessionRunner()
@@ -38,18 +60,13 @@ func (u *App) loggedIn(s *office.Session) {
 	if u.agent != nil {
 		u.syncStatus = u.agent.Status()
 	}
-	u.showShell("")
-	u.startIdle()
-	if u.agent != nil {
-		u.onSyncStatus(u.agent.Status())
-	}
 }
 
 // showShell (re)builds the shell, opening the screen with key (or the first).
 func (u *App) showShell(key string) {
 	ctx := &host{office: u.office, session: u.sess, win: u.win, now: u.opt.Office.Now, runner: u.sessRun,
 		agent: u.agent, message: u.syncMessage}
-	sh := &shell{app: u, ctx: ctx, screens: allowedScreens(u.sess, u.syncs())}
+	sh := &shell{app: u, ctx: ctx, screens: allowedScreens(u.sess, u.syncs()), index: -1}
 	if u.agent != nil {
 		sh.indicator = u.newIndicator()
 	}
@@ -84,10 +101,11 @@ func (sh *shell) layout() fyne.CanvasObject {
 		func() fyne.CanvasObject { return widget.NewLabel("相談記録の一覧") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(tr(sh.screens[i].Title)) },
 	)
-	sh.nav.OnSelected = func(i widget.ListItemID) { sh.open(i) }
+	sh.nav.OnSelected = func(i widget.ListItemID) { sh.navigate(i) }
 	split := container.NewHSplit(sh.nav, sh.body)
 	split.Offset = 0.16
-	return container.NewBorder(sh.topBar(), nil, nil, nil, split)
+	sh.frame = container.NewBorder(sh.topBar(), nil, nil, nil, split)
+	return sh.frame
 }
 
 func (sh *shell) topBar() fyne.CanvasObject {
@@ -98,13 +116,17 @@ func (sh *shell) topBar() fyne.CanvasObject {
 	}
 	who := widget.NewLabelWithStyle(tr("%s さん（%s）", s.Name(), strings.Join(roles, "・")), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	settings := widget.NewButtonWithIcon(tr("設定"), theme.SettingsIcon(), sh.settings)
-	lock := widget.NewButtonWithIcon(tr("ロック"), theme.VisibilityOffIcon(), func() { sh.app.lockNow() })
-	logout := widget.NewButtonWithIcon(tr("ログアウト"), theme.LogoutIcon(), func() { sh.app.logout() })
+	lock := widget.NewButtonWithIcon(tr("ロック"), theme.VisibilityOffIcon(), sh.lock)
+	logout := widget.NewButtonWithIcon(tr("ログアウト"), theme.LogoutIcon(), sh.logout)
+	sh.notice = widget.NewLabel("")
+	sh.notice.Importance = widget.WarningImportance
+	sh.notice.Wrapping = fyne.TextWrapWord
+	sh.notice.Hide()
 	bar := container.NewHBox(who, layout.NewSpacer(), settings, lock, logout)
 	if sh.indicator != nil {
 		bar = container.NewHBox(who, layout.NewSpacer(), sh.indicator, settings, lock, logout)
 	}
-	return container.NewVBox(bar, widget.NewSeparator())
+	return container.NewVBox(bar, sh.notice, widget.NewSeparator())
 }
 
 // menu carries the keyboard shortcuts: a main-menu shortcut fires even
@@ -120,8 +142,8 @@ func (sh *shell) menu() *fyne.MainMenu {
 		item("保存", widgets.ShortcutSave, fyne.KeyS), item("印刷", widgets.ShortcutPrint, fyne.KeyP),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(tr("設定"), sh.settings),
-		fyne.NewMenuItem(tr("ロック"), func() { sh.app.lockNow() }),
-		fyne.NewMenuItem(tr("ログアウト"), func() { sh.app.logout() }),
+		fyne.NewMenuItem(tr("ロック"), sh.lock),
+		fyne.NewMenuItem(tr("ログアウト"), sh.logout),
 	)
 	return fyne.NewMainMenu(work)
 }
@@ -142,9 +164,119 @@ func (sh *shell) openKey(key string) {
 	sh.nav.Select(0)
 }
 
+// navigate opens entry i of the navigation, asking first when the open
+// form has unsaved changes; 戻る selects the current entry again.
+func (sh *shell) navigate(i int) {
+	if i == sh.index {
+		return
+	}
+	prev := sh.index
+	sh.leave(func() { sh.open(i) }, func() {
+		if prev >= 0 {
+			sh.nav.Select(prev)
+		}
+	})
+}
+
+// lock is the ロック button. Like a change of screen it asks about an open
+// form's unsaved changes: the person is there to answer, and 保存 keeps
+// their typing in the vault, while the idle lock (nobody there) keeps it
+// as a draft instead.
+func (sh *shell) lock() { sh.leave(sh.app.lockNow, nil) }
+
+// logout is the ログアウト button; it asks about unsaved changes first.
+func (sh *shell) logout() { sh.leave(sh.app.logout, nil) }
+
+// leave runs proceed once the open form (openForm) has no unsaved
+// changes, or after the person chose 保存 (and it saved) or 破棄; 戻る,
+// or a save that failed (the form shows why), runs cancel (may be nil)
+// and keeps the form.
+func (sh *shell) leave(proceed, cancel func()) {
+	sh.app.touch()
+	back := func() {
+		if cancel != nil {
+			cancel()
+		}
+	}
+	if sh.question != nil {
+		back() // one question at a time
+		return
+	}
+	f := sh.openForm()
+	if f == nil || !f.Unsaved() {
+		proceed()
+		return
+	}
+	sh.question = widgets.AskUnsaved(sh.ctx.win, func(c widgets.Choice) {
+		sh.question = nil
+		switch c {
+		case widgets.ChoiceSave:
+			f.Save(func(ok bool) {
+				if ok {
+					sh.closeFormDialogs()
+					proceed()
+				} else {
+					back()
+				}
+			})
+		case widgets.ChoiceDiscard:
+			sh.closeFormDialogs()
+			proceed()
+		default:
+			back()
+		}
+	})
+}
+
+// cancelQuestion answers an open 「保存されていない変更があります」 with 戻る.
+func (sh *shell) cancelQuestion() {
+	if q := sh.question; q != nil {
+		q.Answer(widgets.ChoiceBack)
+	}
+}
+
+// openForm is the form the person is working in: the one in the topmost
+// dialog that holds one, else the current screen's.
+func (sh *shell) openForm() widgets.Dirty {
+	ov := sh.ctx.win.Canvas().Overlays().List()
+	for i := len(ov) - 1; i >= 0; i-- {
+		if f := findDirty(ov[i], 0); f != nil {
+			return f
+		}
+	}
+	return findDirty(sh.current, 0)
+}
+
+// closeFormDialogs closes the dialogs that hold a form (the person chose
+// to leave it).
+func (sh *shell) closeFormDialogs() {
+	c := sh.ctx.win.Canvas()
+	for _, o := range slices.Clone(c.Overlays().List()) {
+		if findDirty(o, 0) != nil {
+			o.Hide()
+			c.Overlays().Remove(o)
+		}
+	}
+}
+
+// setNotice shows text in the top bar until the next change of screen.
+func (sh *shell) setNotice(text string) {
+	hide := text == ""
+	if hide && sh.notice.Hidden {
+		return
+	}
+	sh.notice.SetText(text)
+	if sh.notice.Hidden != hide {
+		sh.notice.Hidden = hide
+		sh.frame.Refresh() // the top bar's height changes
+	}
+}
+
 func (sh *shell) open(i int) {
 	sh.app.touch()
 	sc := sh.screens[i]
+	sh.index = i
+	sh.setNotice("")
 	sh.key = sc.Key
 	sh.current = sc.Build(sh.ctx)
 	sh.body.Objects = []fyne.CanvasObject{sh.current}
@@ -172,7 +304,15 @@ func (sh *shell) shortcut(name string) bool {
 func (sh *shell) typedKey(k *fyne.KeyEvent) {
 	sh.app.touch()
 	if k.Name == fyne.KeyEscape {
-		widgets.CloseTopOverlay(sh.ctx.win.Canvas())
+		if sh.question != nil {
+			sh.cancelQuestion()
+			return
+		}
+		c := sh.ctx.win.Canvas()
+		if cl := findCloser(c.Overlays().Top(), 0); cl != nil && cl.RequestClose() {
+			return // a form dialog: it asks about unsaved changes first
+		}
+		widgets.CloseTopOverlay(c)
 	}
 }
 
@@ -192,9 +332,46 @@ func (u *App) applySettings(s Settings) {
 	}
 	if s.Language != old.Language {
 		if err := LoadTranslations(s.Language); err == nil && u.shell != nil {
-			u.showShell(u.shell.key)
+			// The shell is rebuilt in the new language, which closes an
+			// open form: ask about its unsaved changes first (戻る keeps
+			// the form; the screens opened next are in the new language).
+			sh := u.shell
+			sh.leave(func() { u.showShell(sh.key) }, nil)
 		}
 	}
+}
+
+// findDirty looks for the form of a widgets.DirtyHolder in o and the
+// objects it holds, depth first.
+func findDirty(o fyne.CanvasObject, depth int) widgets.Dirty {
+	if o == nil || depth > 24 || !o.Visible() {
+		return nil
+	}
+	if h, ok := o.(widgets.DirtyHolder); ok && h.Form() != nil {
+		return h.Form()
+	}
+	for _, c := range children(o) {
+		if f := findDirty(c, depth+1); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// findCloser looks for a widgets.Closer in o and the objects it holds.
+func findCloser(o fyne.CanvasObject, depth int) widgets.Closer {
+	if o == nil || depth > 24 || !o.Visible() {
+		return nil
+	}
+	if cl, ok := o.(widgets.Closer); ok {
+		return cl
+	}
+	for _, c := range children(o) {
+		if cl := findCloser(c, depth+1); cl != nil {
+			return cl
+		}
+	}
+	return nil
 }
 
 // findShortcutTarget looks for a widgets.ShortcutTarget in o and the objects it
@@ -234,6 +411,10 @@ func children(o fyne.CanvasObject) []fyne.CanvasObject {
 		}
 	case *activityArea:
 		return []fyne.CanvasObject{x.content}
+	case *widgets.Pager:
+		return []fyne.CanvasObject{x.Top()}
+	case interface{ Content() fyne.CanvasObject }:
+		return []fyne.CanvasObject{x.Content()}
 	}
 	return nil
 }

@@ -101,17 +101,20 @@ func TestLoginErrors(t *testing.T) {
 	}
 }
 
-// TestLockReturnsToLogin locks the window: the office session ends and the
-// login screen comes back with the id filled in.
-func TestLockReturnsToLogin(t *testing.T) {
+// TestLockShowsLockScreen locks the window: the office session ends and the
+// lock screen shows the person's name and login id, never the login screen.
+func TestLockShowsLockScreen(t *testing.T) {
 	to := uitest.NewOffice(t, "", uitest.Counter)
 	u := newTestApp(t, to)
 	u.Start()
 	logIn(t, u, "uketsuke", uitest.Password)
 	s := u.sess
 	u.lockNow()
-	if u.login == nil || u.login.id.Text != "uketsuke" || !strings.Contains(u.login.notice.Text, "ロックしました") {
-		t.Fatal("login screen not shown with the id after lock")
+	if u.login != nil || u.lockView == nil || !hasText(u.win.Content(), s.Name()) || !hasText(u.win.Content(), "uketsuke") {
+		t.Fatal("lock screen not shown with the name and id after lock")
+	}
+	if u.win.Canvas().Focused() != u.lockView.password {
+		t.Fatal("password not focused on the lock screen")
 	}
 	if _, err := u.office.ReservationsOn(context.Background(), s, "2026-10-01"); !errors.Is(err, office.ErrNotLoggedIn) {
 		t.Fatalf("old session still works after lock: %v", err)

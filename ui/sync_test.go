@@ -129,8 +129,7 @@ func TestSyncStartLockLogout(t *testing.T) {
 	if agent.SyncNows != 2 || agent.Stops != 0 || agent.Subscribers() != 1 {
 		t.Fatalf("at lock: %d SyncNow, %d Stop, %d subscribers", agent.SyncNows, agent.Stops, agent.Subscribers())
 	}
-	u.login.id.SetText("")
-	logIn(t, u, "uketsuke", uitest.Password)
+	unlock(t, u, uitest.Password)
 	if len(agent.Starts) != 2 || agent.Subscribers() != 1 {
 		t.Fatalf("after unlocking: %d Start, %d subscribers", len(agent.Starts), agent.Subscribers())
 	}
@@ -198,7 +197,7 @@ func TestSyncRevokedWhileLocked(t *testing.T) {
 	must(t, os.Remove(filepath.Join(to.Dir, office.KeyringFile)))
 	agent.Set(syncagent.Status{State: syncagent.StateError, Err: errNetwork, Revoked: true})
 	u.wait() // the status reaches the window through its runner
-	if u.login != nil || u.first == nil || !hasText(u.win.Canvas().Overlays().Top(), "登録を取り消されました") {
+	if u.login != nil || u.lockView != nil || u.locked != nil || u.first == nil || !hasText(u.win.Canvas().Overlays().Top(), "登録を取り消されました") {
 		t.Fatal("revocation while locked not shown")
 	}
 }

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -85,8 +87,26 @@ func (uf *userForm) object(back func()) fyne.CanvasObject {
 	}
 	buttons = append(buttons, widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), back))
 	head := container.NewVBox(widgets.Heading(title), widget.NewLabel(tr("パスワードは%d文字以上です。", office.MinPasswordLen)))
-	return widgets.FormView(head, container.NewVBox(uf.ff.Object(), uf.msg), buttons...)
+	return widgets.WithDirty(widgets.FormView(head, container.NewVBox(uf.ff.Object(), uf.msg), buttons...), uf)
 }
+
+// Unsaved implements widgets.Dirty: a typed login id, name or password,
+// or roles to change.
+func (uf *userForm) Unsaved() bool {
+	if uf.pw1.Text != "" || uf.pw2.Text != "" {
+		return true
+	}
+	if uf.user == nil {
+		return uf.login.Text != "" || uf.name.Text != "" || len(uf.roles.Values()) > 0
+	}
+	chosen, had := uf.roles.Values(), rolesToIDs(uf.user.Roles)
+	slices.Sort(chosen)
+	slices.Sort(had)
+	return uf.changeRoles.Checked && !slices.Equal(chosen, had)
+}
+
+// Save implements widgets.Dirty: the form's main button.
+func (uf *userForm) Save(done func(ok bool)) { done(uf.store()) }
 
 func (uf *userForm) disableButton() *widget.Button {
 	if uf.user.Disabled {
@@ -108,10 +128,13 @@ func (uf *userForm) setDisabled(disabled bool) {
 // save adds the account, changes its roles (with the password left empty)
 // or resets the password; problems are shown in
 // Japanese (office.ErrCannotGrant explains which admin may grant case roles).
-func (uf *userForm) save() {
+func (uf *userForm) save() { uf.store() }
+
+// store is save; it reports success.
+func (uf *userForm) store() bool {
 	if uf.pw1.Text != uf.pw2.Text {
 		uf.ff.ShowErrors(&record.FieldError{Field: "パスワード（確認）", Msg: tr("確認のパスワードが一致しません。")})
-		return
+		return false
 	}
 	pw := []byte(uf.pw1.Text)
 	defer clear(pw)
@@ -127,7 +150,7 @@ func (uf *userForm) save() {
 			roles = nil
 		} else if len(roles) == 0 {
 			uf.ff.ShowErrors(&record.FieldError{Field: "役割", Msg: tr("役割を一つ以上選んでください。")})
-			return
+			return false
 		}
 		if len(pw) == 0 && roles != nil {
 			// Roles change without the person's password: keys of new
@@ -140,9 +163,10 @@ func (uf *userForm) save() {
 	}
 	if err != nil {
 		uf.ff.ShowErrors(err)
-		return
+		return false
 	}
 	uf.pw1.SetText("")
 	uf.pw2.SetText("")
 	uf.done()
+	return true
 }

@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"errors"
+	"reflect"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,6 +24,9 @@ type consultForm struct {
 	title    *widget.Label
 	notice   *widget.Label
 	readOnly bool
+	// base is what the form held when it was filled or last saved; the
+	// form has unsaved changes while it differs (Unsaved).
+	base formState
 	// onSaved runs after each successful save; back (may be nil) closes the form.
 	onSaved, back func()
 }
@@ -39,8 +43,38 @@ func newConsultForm(ctx Host, rec *record.Consultation, readOnly bool) (*consult
 	cf.notice.Hide()
 	f.addRows(cf.ff)
 	f.fill(rec)
+	cf.base = cf.state()
 	cf.showState()
 	return cf, nil
+}
+
+// formState is what the widgets hold: the record they make and the typed
+// amount (which may not be a number yet).
+type formState struct {
+	rec    record.Consultation
+	amount string
+}
+
+// state reads the widgets.
+func (cf *consultForm) state() formState {
+	c := record.Consultation{Case: &record.ConsultationCase{}}
+	_ = cf.f.collect(&c) // a malformed amount shows in the amount text
+	return formState{rec: c, amount: cf.f.amount.Text}
+}
+
+// Unsaved implements widgets.Dirty.
+func (cf *consultForm) Unsaved() bool {
+	return !cf.readOnly && !reflect.DeepEqual(cf.state(), cf.base)
+}
+
+// Save implements widgets.Dirty: it saves a draft (下書き保存), or in
+// the record's own state when it is past the draft.
+func (cf *consultForm) Save(done func(ok bool)) {
+	status := cf.rec.Status
+	if status == "" || status == record.StReturned {
+		status = record.StDraft
+	}
+	done(cf.save(status))
 }
 
 // showState writes the title line and the review comment, if any.
@@ -69,7 +103,7 @@ func (cf *consultForm) object() fyne.CanvasObject {
 	if cf.readOnly {
 		body = consultSheet(cf.ctx, cf.rec)
 	}
-	return container.NewBorder(top, widgets.Opaque(cf.buttons()), nil, nil, container.NewVScroll(body))
+	return widgets.WithDirty(container.NewBorder(top, widgets.Opaque(cf.buttons()), nil, nil, container.NewVScroll(body)), cf)
 }
 
 func (cf *consultForm) buttons() fyne.CanvasObject {
@@ -115,6 +149,7 @@ func (cf *consultForm) save(status string) bool {
 		return false
 	}
 	cf.rec = &c
+	cf.base = cf.state()
 	cf.ff.ClearErrors()
 	cf.showState()
 	cf.setNotice(tr("「%s」として保存しました。", tr(status)), widget.SuccessImportance)

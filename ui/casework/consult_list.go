@@ -222,7 +222,7 @@ func (sc *consultScreen) show(c *record.Consultation) {
 		cf.setNotice(tr("承認済みと書かれていますが、監督者の署名を確認できないため未承認として扱います。記録が書き換えられた可能性があります。監督者に確認してください。"), widget.DangerImportance)
 	}
 	cf.onSaved = sc.refresh
-	cf.back = sc.closeForm
+	cf.back = func() { sc.leaveForm(cf) }
 	sc.form = cf
 	sc.pager.Push(cf.object(), cf.keys())
 	if c.BusinessID == "" {
@@ -230,6 +230,27 @@ func (sc *consultScreen) show(c *record.Consultation) {
 	} else if !readOnly {
 		widgets.Focus(sc.ctx, cf.f.start)
 	}
+}
+
+// leaveForm is the form's 戻る: with unsaved changes it asks first,
+// 保存 / 破棄 / 戻る.
+func (sc *consultScreen) leaveForm(cf *consultForm) {
+	if !cf.Unsaved() {
+		sc.closeForm()
+		return
+	}
+	widgets.AskUnsaved(sc.ctx.Window(), func(c widgets.Choice) {
+		switch c {
+		case widgets.ChoiceSave:
+			cf.Save(func(ok bool) {
+				if ok {
+					sc.closeForm()
+				}
+			})
+		case widgets.ChoiceDiscard:
+			sc.closeForm()
+		}
+	})
 }
 
 func (sc *consultScreen) closeForm() {

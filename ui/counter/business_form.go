@@ -27,6 +27,8 @@ type businessForm struct {
 	similar *widget.Label
 	dlg     *widgets.FormDialog
 	onSaved func(*record.Business)
+	// base is what the form held when it opened or was last saved.
+	base record.Business
 }
 
 // businessEntries are the text fields: label and how to read/write them.
@@ -67,11 +69,13 @@ func showBusinessForm(ctx Host, b *record.Business, onSaved func(*record.Busines
 		f.b = *b
 	}
 	f.build()
+	f.base = f.collect()
 	title := tr("事業者の登録")
 	if f.b.ID != "" {
 		title = tr("事業者の変更")
 	}
 	f.dlg = widgets.NewFormDialog(ctx.Window(), title, tr("保存"), f.layout(), f.save)
+	f.dlg.SetDirty(f)
 	f.dlg.Show(fyne.NewSize(760, 720))
 	ctx.Window().Canvas().Focus(f.entries["事業所名"])
 	return f
@@ -185,11 +189,19 @@ func (f *businessForm) store(allowDuplicate bool) bool {
 		return false
 	}
 	f.b = b
+	f.base = f.collect()
 	if f.onSaved != nil {
 		f.onSaved(&b)
 	}
 	return true
 }
+
+// Unsaved implements widgets.Dirty.
+func (f *businessForm) Unsaved() bool { return f.collect() != f.base }
+
+// Save implements widgets.Dirty: 保存 of the dialog (a similar business
+// asks first and keeps the form open).
+func (f *businessForm) Save(done func(ok bool)) { done(f.dlg.Run()) }
 
 // showDuplicates lets the person pick an existing business or register
 // the new one anyway.

@@ -38,6 +38,8 @@ type reservationForm struct {
 	print      *widget.Button
 	dlg        *widgets.FormDialog
 	onSaved    func(*record.Reservation)
+	// base is what the form held when it opened or was last saved.
+	base record.Reservation
 }
 
 // showReservationForm opens r (new when r.ID is empty) in a dialog;
@@ -46,12 +48,14 @@ func showReservationForm(ctx Host, r record.Reservation, onSaved func(*record.Re
 	f := &reservationForm{ctx: ctx, r: r, form: widgets.NewFieldForm(), onSaved: onSaved}
 	f.build()
 	f.fill()
+	f.base = f.current()
 	f.print = widget.NewButtonWithIcon(tr("予約内容を印刷"), theme.DocumentPrintIcon(), f.printSheet)
 	title := tr("予約の登録")
 	if r.ID != "" {
 		title = tr("予約の変更")
 	}
 	f.dlg = widgets.NewFormDialog(ctx.Window(), title, tr("保存"), f.form.Object(), f.save, f.print)
+	f.dlg.SetDirty(f)
 	f.dlg.On(widgets.ShortcutPrint, f.printSheet)
 	f.dlg.On(widgets.ShortcutSearch, func() { ctx.Window().Canvas().Focus(f.picker.entry) })
 	f.updatePrint()
@@ -142,6 +146,21 @@ func (f *reservationForm) collect() {
 	r.Note = f.note.Text
 }
 
+// current is what the widgets hold, read without changing f.r.
+func (f *reservationForm) current() record.Reservation {
+	kept := f.r
+	f.collect()
+	cur := f.r
+	f.r = kept
+	return cur
+}
+
+// Unsaved implements widgets.Dirty.
+func (f *reservationForm) Unsaved() bool { return f.current() != f.base }
+
+// Save implements widgets.Dirty: 保存 of the dialog.
+func (f *reservationForm) Save(done func(ok bool)) { done(f.dlg.Run()) }
+
 // save stores the reservation; a refusal (double booking, a missing
 // field) stays in the form with its reason. It reports success.
 func (f *reservationForm) save() bool {
@@ -153,6 +172,7 @@ func (f *reservationForm) save() bool {
 		return false
 	}
 	f.r = saved
+	f.base = f.current()
 	f.updatePrint()
 	if f.onSaved != nil {
 		f.onSaved(&saved)

@@ -42,6 +42,8 @@ type shortcutBox struct {
 	widget.BaseWidget
 	content  fyne.CanvasObject
 	handlers map[string]func()
+	form     Dirty  // the form a FormDialog shows (SetDirty), or nil
+	close    func() // a FormDialog's 閉じる, or nil
 }
 
 // WithShortcuts wraps content so that the shell routes the named shortcuts
