@@ -45,12 +45,18 @@ func newSyncedWindow(t *testing.T, dir string) *syncedWindow {
 	u := newTestAppOn(t, test.NewTempApp(t), to)
 	u.opt.NewSyncAgent = func(o *office.Office) SyncAgent {
 		a := syncagent.New(o, syncagent.Options{Interval: time.Hour, KDF: vault.TestKDF(), CountEvery: 50 * time.Millisecond})
+		// The states are recorded as the window receives them (through
+		// its runner, in order with the window's own copy): a state the
+		// agent reported but the window has not shown yet is not seen.
+		run := w.run
 		a.Subscribe(func(st syncagent.Status) {
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			if n := len(w.states); n == 0 || w.states[n-1] != st.State {
-				w.states = append(w.states, st.State)
-			}
+			run.Post(func() {
+				w.mu.Lock()
+				defer w.mu.Unlock()
+				if n := len(w.states); n == 0 || w.states[n-1] != st.State {
+					w.states = append(w.states, st.State)
+				}
+			})
 		})
 		return a
 	}
