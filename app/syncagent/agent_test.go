@@ -45,9 +45,9 @@ func TestTwoPCs(t *testing.T) {
 
 	// B joins with a code (Preview first) and its person's first login
 	// downloads the office's records.
-	code := c.code(false)
+	code := c.Code(false)
 	info, err := syncagent.Preview(code)
-	if err != nil || info.Addr != c.id.Addr || info.Pin != c.id.PinText() {
+	if err != nil || info.Addr != c.ID.Addr || info.Pin != c.ID.PinText() {
 		t.Fatalf("preview: %+v %v", info, err)
 	}
 	dirB := filepath.Join(t.TempDir(), "B")
@@ -93,7 +93,7 @@ func TestTwoPCs(t *testing.T) {
 	})
 
 	t.Run("offline", func(t *testing.T) {
-		c.stop()
+		c.Stop()
 		a.setCity(x, "もみじ町")
 		a.a.SyncNow()
 		waitFor(t, "A offline", func() bool {
@@ -114,16 +114,16 @@ func TestTwoPCs(t *testing.T) {
 		waitFor(t, "A offline after a login", func() bool {
 			return a.rec.seen(func(s syncagent.Status) bool { return s.State == syncagent.StateOffline })
 		})
-		c.restart()
+		c.Restart()
 		waitFor(t, "A back", func() bool { return a.a.Status().State == syncagent.StateSynced })
 		waitFor(t, "the edit on B", func() bool { return b.city(x) == "もみじ町" })
 	})
 
 	t.Run("conflicts", func(t *testing.T) {
-		c.stop()
+		c.Stop()
 		a.setCity(x, "あおば市")
 		b.setCity(x, "ひまわり市")
-		c.restart()
+		c.Restart()
 		a.a.SyncNow()
 		b.a.SyncNow()
 		waitFor(t, "conflicts on both", func() bool {
@@ -221,7 +221,7 @@ func TestTwoPCs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := time.Until(ic.Expires); d < 23*time.Hour || d > 25*time.Hour || ic.Server != "テスト区 経営相談窓口" || ic.Pin != c.id.PinText() {
+		if d := time.Until(ic.Expires); d < 23*time.Hour || d > 25*time.Hour || ic.Server != "テスト区 経営相談窓口" || ic.Pin != c.ID.PinText() {
 			t.Fatalf("issued code: %+v", ic)
 		}
 		dirC := filepath.Join(t.TempDir(), "C")
@@ -405,12 +405,12 @@ func TestFinding(t *testing.T) {
 	dirA := founder(t, c)
 	a := openPC(t, dirA, "uketsuke", syncagent.Options{Interval: time.Hour})
 	waitFor(t, "A synced", func() bool { return a.a.Status().State == syncagent.StateSynced })
-	c.stop()
+	c.Stop()
 	backup := filepath.Join(t.TempDir(), "store")
-	if err := os.CopyFS(backup, os.DirFS(filepath.Join(c.data, "store"))); err != nil {
+	if err := os.CopyFS(backup, os.DirFS(filepath.Join(c.Data, "store"))); err != nil {
 		t.Fatal(err)
 	}
-	c.restart()
+	c.Restart()
 	a.newBusiness("青空商店", "アオゾラショウテン", "03-5555-0101")
 	t0 := time.Now()
 	a.a.SyncNow()
@@ -418,14 +418,14 @@ func TestFinding(t *testing.T) {
 		st := a.a.Status()
 		return st.State == syncagent.StateSynced && st.LastSync.After(t0)
 	})
-	c.stop()
-	if err := os.RemoveAll(filepath.Join(c.data, "store")); err != nil {
+	c.Stop()
+	if err := os.RemoveAll(filepath.Join(c.Data, "store")); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Rename(backup, filepath.Join(c.data, "store")); err != nil {
+	if err := os.Rename(backup, filepath.Join(c.Data, "store")); err != nil {
 		t.Fatal(err)
 	}
-	c.restart()
+	c.Restart()
 	// The next edit's push does not continue this PC's chain as the
 	// restored server has it.
 	a.newBusiness("三日月製作所", "ミカヅキセイサクショ", "03-5555-0303")
@@ -451,8 +451,8 @@ func TestStopBounded(t *testing.T) {
 	dirA := founder(t, c)
 	a := openPC(t, dirA, "uketsuke", syncagent.Options{Interval: time.Hour})
 	waitFor(t, "A synced", func() bool { return a.a.Status().State == syncagent.StateSynced })
-	c.stop()
-	ln, err := net.Listen("tcp", c.id.Addr)
+	c.Stop()
+	ln, err := net.Listen("tcp", c.ID.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package syncagent_test
 
 import (
 	"context"
-	"net"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -10,12 +9,9 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
-	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/syncagent"
-	"github.com/madoguchi-jp/madoguchi/app/syncclient"
+	"github.com/madoguchi-jp/madoguchi/app/syncagent/synctest"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
-	"github.com/madoguchi-jp/madoguchi/storage/central"
-	"github.com/madoguchi-jp/madoguchi/storage/central/embedded"
 )
 
 // Generated dummy people of the tests' office.
@@ -33,111 +29,21 @@ func pwOf(login string) string {
 
 func officeOptions() office.Options { return office.Options{KDF: vault.TestKDF()} }
 
-// centralServer is a server on 127.0.0.1 with an embedded store.
-type centralServer struct {
-	t     *testing.T
-	id    *server.Identity
-	store central.Store
-	data  string
-	stop  func()
-}
-
-func startCentral(t *testing.T) *centralServer {
-	t.Helper()
-	c := &centralServer{t: t, data: t.TempDir()}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.id, err = server.Init(c.data, "テスト区 経営相談窓口", ln.Addr().String(), time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	c.serve(ln)
-	t.Cleanup(func() { c.stop() })
-	return c
-}
-
-func (c *centralServer) serve(ln net.Listener) {
-	st, err := embedded.Open(filepath.Join(c.data, "store"))
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.store = st
-	srv := &server.Server{ID: c.id, Store: st, LoginPerMinute: -1, DevicePerMinute: -1,
-		LoginKDF: vault.TestKDF(), VerifierKDF: vault.TestKDF()}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	c.stop = func() {
-		cancel()
-		<-done
-		st.Close()
-		c.stop = func() {}
-	}
-}
-
-// restart serves again on the same address (its sessions are gone).
-func (c *centralServer) restart() {
-	c.t.Helper()
-	ln, err := net.Listen("tcp", c.id.Addr)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.serve(ln)
-}
-
-func (c *centralServer) code(firstAdmin bool) string {
-	c.t.Helper()
-	now := time.Now()
-	tok, ct := c.id.NewTokenFor(now, now.Add(time.Hour))
-	ct.FirstAdmin = firstAdmin
-	if err := server.AddToken(context.Background(), c.store, c.id, ct); err != nil {
-		c.t.Fatal(err)
-	}
-	return server.Code{Addr: c.id.Addr, Pin: c.id.Pin(), Token: tok}.String()
+// startCentral runs the tests' server (synctest).
+func startCentral(t *testing.T) *synctest.Central {
+	return synctest.Start(t, "テスト区 経営相談窓口")
 }
 
 // founder makes the office's first vault (admin "kanri", consultant
-// "soudan", reception "uketsuke"), enrolls it with a first-admin code and
-// syncs it once as the admin with Once (the command line's sync), which
-// puts the user table on the server.
-func founder(t *testing.T, c *centralServer) string {
+// "soudan", reception "uketsuke"), enrolled and synced once as the admin
+// (synctest.Founder), and returns its folder.
+func founder(t *testing.T, c *synctest.Central) string {
 	t.Helper()
-	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "A")
-	if err := office.Init(dir, "kanri", "管理 花子", []byte(adminPW), officeOptions()); err != nil {
-		t.Fatal(err)
-	}
-	o, err := office.Open(dir, officeOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.Close()
-	s, err := o.Login(ctx, "kanri", []byte(adminPW))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, u := range []office.NewUser{
-		{Login: "soudan", Name: "相談 一郎", Roles: []office.Role{office.RoleConsultant}, Password: []byte(staffPW)},
-		{Login: "uketsuke", Name: "受付 二郎", Roles: []office.Role{office.RoleReception}, Password: []byte(staffPW)},
-	} {
-		if err := o.AddUser(ctx, s, u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	code := c.code(true)
-	creds, err := syncclient.Enroll(ctx, dir, code, "管理者PC")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl := syncclient.New(creds)
-	defer cl.Close()
-	if err := cl.RegisterFirstAdmin(ctx, code, "kanri", adminPW, vault.TestKDF()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := syncagent.Once(ctx, o, s, creds, "kanri", []byte(adminPW), syncagent.OnceOptions{KDF: vault.TestKDF()}); err != nil {
-		t.Fatalf("first sync of the founder: %v", err)
-	}
+	synctest.Founder(t, c, dir, "管理者PC", officeOptions(),
+		synctest.Person{Login: "kanri", Name: "管理 花子", Password: adminPW, Role: office.RoleAdmin},
+		synctest.Person{Login: "soudan", Name: "相談 一郎", Password: staffPW, Role: office.RoleConsultant},
+		synctest.Person{Login: "uketsuke", Name: "受付 二郎", Password: staffPW, Role: office.RoleReception})
 	return dir
 }
 
