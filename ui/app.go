@@ -106,7 +106,19 @@ func New(a fyne.App, opt Options) *App {
 	u.win = a.NewWindow(title)
 	u.win.Resize(fyne.NewSize(1180, 760))
 	u.win.SetMaster()
+	u.win.SetCloseIntercept(u.requestClose)
 	return u
+}
+
+// requestClose is the title bar's ×: with unsaved changes in an open form
+// it asks 保存, 破棄 or 戻る first (as leaving a screen does), then closes
+// the window; the caller of ShowAndRun then shuts down (the last sync).
+func (u *App) requestClose() {
+	if u.shell == nil {
+		u.win.Close()
+		return
+	}
+	u.shell.leave(u.win.Close, nil)
 }
 
 // Window returns the main window.
