@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"context"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/madoguchi-jp/madoguchi/app/record"
 
 	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
 )
@@ -117,5 +121,67 @@ func TestWindowCloseWithoutChanges(t *testing.T) {
 			t.Fatalf("logged in %v: the × did not close at once", login)
 		}
 		u.Shutdown()
+	}
+}
+
+// TestNavSwitchAsksForCaseworkForms: the 専門家派遣 form, the セミナー
+// form and a seminar's application form with typed text ask before
+// another screen opens; 戻る keeps the text.
+func TestNavSwitchAsksForCaseworkForms(t *testing.T) {
+	focused := func(t *testing.T, u *App) *widget.Entry {
+		e, ok := u.win.Canvas().Focused().(*widget.Entry)
+		if !ok {
+			t.Fatal("no entry has the focus")
+		}
+		return e
+	}
+	for _, tc := range []struct {
+		name, login, key string
+		open             func(t *testing.T, u *App) *widget.Entry // opens the form, returns an entry to type in
+	}{
+		{name: "dispatch", login: "soudan", key: "dispatches", open: func(t *testing.T, u *App) *widget.Entry {
+			test.Tap(uitest.Button(t, u.shell.current, "新規申請"))
+			return summaryEntry(t, u.shell.current) // 訪問報告
+		}},
+		{name: "seminar", login: "coord", key: "seminars", open: func(t *testing.T, u *App) *widget.Entry {
+			test.Tap(uitest.Button(t, u.shell.current, "セミナーを登録"))
+			return focused(t, u) // タイトル
+		}},
+		{name: "application", login: "coord", key: "seminars", open: func(t *testing.T, u *App) *widget.Entry {
+			must(t, u.office.SaveSeminar(context.Background(), u.sess, &record.Seminar{Title: "創業塾",
+				Date: "2026-10-20", Start: "14:00", End: "16:00", Capacity: 10, Online: true}))
+			u.shell.openKey("today")
+			u.shell.openKey("seminars")
+			u.wait()
+			uitest.Walk(u.shell.current, func(o fyne.CanvasObject) {
+				if l, ok := o.(*widget.List); ok {
+					l.Select(0)
+				}
+			})
+			return focused(t, u) // 事業所名
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			to := uitest.NewOffice(t, "", uitest.Casework)
+			u := newTestApp(t, to)
+			u.Start()
+			logIn(t, u, tc.login, uitest.Password)
+			sh := u.shell
+			sh.openKey(tc.key)
+			u.wait()
+			e := tc.open(t, u)
+			if f := sh.openForm(); f == nil || f.Unsaved() {
+				t.Fatalf("the empty form is not found or reports changes (%v)", f)
+			}
+			test.Type(e, "テスト入力")
+			sh.nav.Select(0)
+			if sh.question == nil || sh.key != tc.key {
+				t.Fatal("switching away from a typed form did not ask")
+			}
+			test.Tap(sh.question.Back)
+			if sh.key != tc.key || e.Text != "テスト入力" || !sh.openForm().Unsaved() {
+				t.Fatal("戻る did not keep the form")
+			}
+		})
 	}
 }

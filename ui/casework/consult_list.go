@@ -235,22 +235,7 @@ func (sc *consultScreen) show(c *record.Consultation) {
 // leaveForm is the form's 戻る: with unsaved changes it asks first,
 // 保存 / 破棄 / 戻る.
 func (sc *consultScreen) leaveForm(cf *consultForm) {
-	if !cf.Unsaved() {
-		sc.closeForm()
-		return
-	}
-	widgets.AskUnsaved(sc.ctx.Window(), func(c widgets.Choice) {
-		switch c {
-		case widgets.ChoiceSave:
-			cf.Save(func(ok bool) {
-				if ok {
-					sc.closeForm()
-				}
-			})
-		case widgets.ChoiceDiscard:
-			sc.closeForm()
-		}
-	})
+	widgets.Leave(sc.ctx.Window(), cf, sc.closeForm)
 }
 
 func (sc *consultScreen) closeForm() {

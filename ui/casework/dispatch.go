@@ -75,10 +75,11 @@ func (sc *dispatchScreen) show(d *record.Dispatch) {
 		return
 	}
 	sc.form = df
+	df.saved = sc.refresh
 	save := widget.NewButtonWithIcon(tr("保存"), theme.DocumentSaveIcon(), func() { df.save(sc.refresh) })
-	back := widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), sc.close)
-	sc.pager.Push(widgets.FormView(container.NewVBox(df.title, df.count), df.ff.Object(), save, back),
-		map[string]func(){widgets.ShortcutSave: func() { df.save(sc.refresh) }})
+	back := widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), func() { widgets.Leave(sc.ctx.Window(), df, sc.close) })
+	view := widgets.FormView(container.NewVBox(df.title, df.count), df.ff.Object(), save, back)
+	sc.pager.Push(widgets.WithDirty(view, df), map[string]func(){widgets.ShortcutSave: func() { df.save(sc.refresh) }})
 	sc.ctx.Window().Canvas().Focus(df.biz.query)
 }
 
@@ -99,7 +100,25 @@ type dispatchForm struct {
 	adviser, status             *widget.Select
 	theme, hours, report        *widget.Entry
 	requested, approved, heldOn *widget.Entry
+	base                        dispatchState // what the form showed when filled
+	saved                       func()        // runs after a save (the list's refresh)
 }
+
+// dispatchState is what the person can change in the form.
+type dispatchState struct {
+	biz, adviser, status, theme, hours, report, requested, approved, heldOn string
+}
+
+func (df *dispatchForm) state() dispatchState {
+	return dispatchState{biz: df.biz.id, adviser: df.adviser.Selected, status: df.status.Selected, theme: df.theme.Text,
+		hours: df.hours.Text, report: df.report.Text, requested: df.requested.Text, approved: df.approved.Text, heldOn: df.heldOn.Text}
+}
+
+// Unsaved implements widgets.Dirty.
+func (df *dispatchForm) Unsaved() bool { return df.state() != df.base }
+
+// Save implements widgets.Dirty: the form's 保存.
+func (df *dispatchForm) Save(done func(ok bool)) { done(df.save(df.saved)) }
 
 func newDispatchForm(ctx Host, d *record.Dispatch) (*dispatchForm, error) {
 	df := &dispatchForm{ctx: ctx, d: d, ff: widgets.NewFieldForm(), title: widgets.Heading(tr("専門家派遣")), count: widget.NewLabel("")}
@@ -148,6 +167,7 @@ func (df *dispatchForm) fill() {
 		id = tr("新規@id")
 	}
 	df.title.SetText(tr("専門家派遣 %s", id))
+	df.base = df.state()
 }
 
 // showCount shows how often the business had a dispatch this 年度.

@@ -80,9 +80,9 @@ func (sc *seminarScreen) open(i int) {
 	if sc.ctx.Session().May(office.PermSeminar) {
 		buttons = append(buttons, widget.NewButtonWithIcon(tr("セミナーを編集"), theme.DocumentCreateIcon(), func() { sc.edit(&sem) }))
 	}
-	buttons = append(buttons, widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), sc.back))
-	sc.pager.Push(container.NewBorder(nil, widgets.Opaque(widgets.Buttons(buttons...)), nil, nil, v.object()),
-		map[string]func(){widgets.ShortcutPrint: v.print, widgets.ShortcutSave: v.add, widgets.ShortcutNew: v.focus})
+	buttons = append(buttons, widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), func() { widgets.Leave(sc.ctx.Window(), v, sc.back) }))
+	view := container.NewBorder(nil, widgets.Opaque(widgets.Buttons(buttons...)), nil, nil, v.object())
+	sc.pager.Push(widgets.WithDirty(view, v), map[string]func(){widgets.ShortcutPrint: v.print, widgets.ShortcutSave: v.add, widgets.ShortcutNew: v.focus})
 	v.focus()
 }
 
@@ -106,8 +106,9 @@ func (sc *seminarScreen) edit(sem *record.Seminar) {
 		}
 	}
 	saveB := widget.NewButtonWithIcon(tr("保存"), theme.DocumentSaveIcon(), save)
-	back := widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), sc.back)
-	sc.pager.Push(widgets.FormView(widgets.Heading(tr("セミナー")), sf.ff.Object(), saveB, back), map[string]func(){widgets.ShortcutSave: save})
+	back := widget.NewButtonWithIcon(tr("戻る"), theme.NavigateBackIcon(), func() { widgets.Leave(sc.ctx.Window(), sf, sc.back) })
+	view := widgets.FormView(widgets.Heading(tr("セミナー")), sf.ff.Object(), saveB, back)
+	sc.pager.Push(widgets.WithDirty(view, sf), map[string]func(){widgets.ShortcutSave: save})
 	sc.ctx.Window().Canvas().Focus(sf.title)
 }
 
@@ -121,7 +122,25 @@ type seminarForm struct {
 	venues                   widgets.Choices
 	venue                    *widget.Select
 	online                   *widget.Check
+	base                     seminarState // what the form showed when opened
 }
+
+// seminarState is what the person can change in the form.
+type seminarState struct {
+	title, date, start, end, capacity, lecturer, note, venue string
+	online                                                   bool
+}
+
+func (sf *seminarForm) state() seminarState {
+	return seminarState{title: sf.title.Text, date: sf.date.Text, start: sf.start.Text, end: sf.end.Text, capacity: sf.capacity.Text,
+		lecturer: sf.lecturer.Text, note: sf.note.Text, venue: sf.venue.Selected, online: sf.online.Checked}
+}
+
+// Unsaved implements widgets.Dirty.
+func (sf *seminarForm) Unsaved() bool { return sf.state() != sf.base }
+
+// Save implements widgets.Dirty: the form's 保存.
+func (sf *seminarForm) Save(done func(ok bool)) { done(sf.save()) }
 
 func newSeminarForm(ctx Host, sem *record.Seminar) (*seminarForm, error) {
 	sf := &seminarForm{ctx: ctx, sem: sem, ff: widgets.NewFieldForm(), title: widget.NewEntry(),
@@ -147,6 +166,7 @@ func newSeminarForm(ctx Host, sem *record.Seminar) (*seminarForm, error) {
 	sf.ff.Add("定員", widgets.Sized(sf.capacity, 80))
 	sf.ff.Add("講師", sf.lecturer)
 	sf.ff.Add("備考", sf.note)
+	sf.base = sf.state()
 	return sf, nil
 }
 
@@ -167,5 +187,6 @@ func (sf *seminarForm) save() bool {
 		return false
 	}
 	*sf.sem = s
+	sf.base = sf.state()
 	return true
 }

@@ -97,16 +97,37 @@ func (v *applicationsView) mark(id string, on bool) {
 	v.refresh()
 }
 
-// add takes a new application; over capacity it becomes キャンセル待ち.
-func (v *applicationsView) add() {
+// Unsaved implements widgets.Dirty: an application typed and not taken.
+func (v *applicationsView) Unsaved() bool {
+	for _, e := range v.entries() {
+		if e.Text != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Save implements widgets.Dirty: 申込を受け付ける.
+func (v *applicationsView) Save(done func(ok bool)) { done(v.take()) }
+
+func (v *applicationsView) entries() []*widget.Entry {
+	return []*widget.Entry{v.bizName, v.person, v.phone, v.mail}
+}
+
+// add is 申込を受け付ける.
+func (v *applicationsView) add() { v.take() }
+
+// take takes a new application (over capacity it becomes キャンセル待ち)
+// and reports whether it did.
+func (v *applicationsView) take() bool {
 	a := &record.Application{SeminarID: v.sem.ID, BusinessName: widgets.Trimmed(v.bizName), PersonName: widgets.Trimmed(v.person),
 		Phone: widgets.Trimmed(v.phone), Email: widgets.Trimmed(v.mail)}
 	if err := v.ctx.Office().SaveApplication(v.ctx.Context(), v.ctx.Session(), a); err != nil {
 		v.ff.ShowErrors(err)
-		return
+		return false
 	}
 	v.ff.ClearErrors()
-	for _, e := range []*widget.Entry{v.bizName, v.person, v.phone, v.mail} {
+	for _, e := range v.entries() {
 		e.SetText("")
 	}
 	if a.Status == record.AppWaiting {
@@ -118,6 +139,7 @@ func (v *applicationsView) add() {
 	}
 	v.refresh()
 	v.focus()
+	return true
 }
 
 func (v *applicationsView) focus() { v.ctx.Window().Canvas().Focus(v.bizName) }

@@ -162,3 +162,25 @@ func (q *UnsavedQuestion) Answer(c Choice) {
 	q.Dialog.Hide()
 	q.answer(c)
 }
+
+// Leave is a form's own 戻る: it runs proceed at once when form has no
+// unsaved changes, else asks (AskUnsaved) and runs it after 保存 (once the
+// save succeeded) or 破棄; 戻る in the question keeps the form.
+func Leave(win fyne.Window, form Dirty, proceed func()) {
+	if !form.Unsaved() {
+		proceed()
+		return
+	}
+	AskUnsaved(win, func(c Choice) {
+		switch c {
+		case ChoiceSave:
+			form.Save(func(ok bool) {
+				if ok {
+					proceed()
+				}
+			})
+		case ChoiceDiscard:
+			proceed()
+		}
+	})
+}
