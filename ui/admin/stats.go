@@ -182,7 +182,7 @@ func statsBar(n, most int) fyne.CanvasObject {
 // print renders the statistics of the period on screen.
 func (sc *statsScreen) print() {
 	p := sc.period()
-	sc.ctx.SavePDF("統計_"+p+".pdf", func(rc context.Context) ([]byte, error) {
+	sc.ctx.SavePDF(office.FileName("統計", office.FileDate(p)), func(rc context.Context) ([]byte, error) {
 		return sc.ctx.Office().PrintStatistics(rc, sc.ctx.Session(), p)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
@@ -175,8 +176,9 @@ func (cf *consultForm) print() {
 		cf.setNotice(tr("印刷する前に保存してください。"), widget.WarningImportance)
 		return
 	}
-	id := cf.rec.ID
-	cf.ctx.SavePDF("相談票_"+id+".pdf", func(rc context.Context) ([]byte, error) {
+	id, biz := cf.rec.ID, cf.rec.BusinessID
+	name := office.FileName("相談票", widgets.BusinessNames(cf.ctx, []string{biz})[biz], office.FileDate(cf.rec.Date))
+	cf.ctx.SavePDF(name, func(rc context.Context) ([]byte, error) {
 		return cf.ctx.Office().PrintSheet(rc, cf.ctx.Session(), id)
 	})
 }

@@ -156,7 +156,7 @@ func (sc *consultScreen) printListed() {
 	for i := range ids {
 		ids[i] = sc.rows[i].ID
 	}
-	name := "相談票_" + sc.listed.From + "_" + sc.listed.To + ".pdf"
+	name := office.FileName("相談票", office.FileDate(sc.listed.From)+"-"+office.FileDate(sc.listed.To))
 	print := func() {
 		sc.ctx.SavePDF(name, func(rc context.Context) ([]byte, error) {
 			return sc.ctx.Office().PrintSheets(rc, sc.ctx.Session(), ids)

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
@@ -40,7 +41,7 @@ func (sc *consultScreen) visitedRow(r record.Reservation, bizName, staffName str
 	draft := widget.NewButtonWithIcon(tr("相談記録を作成"), theme.DocumentCreateIcon(), func() { sc.fromReservation(id) })
 	draft.Importance = widget.HighImportance
 	blank := widget.NewButtonWithIcon(tr("空欄の相談票"), theme.DocumentPrintIcon(), func() {
-		sc.ctx.SavePDF("相談票_空欄_"+id+".pdf", func(rc context.Context) ([]byte, error) {
+		sc.ctx.SavePDF(office.FileName("相談票（記入用）", bizName, office.FileDate(r.Date)), func(rc context.Context) ([]byte, error) {
 			return sc.ctx.Office().PrintBlankSheet(rc, sc.ctx.Session(), id)
 		})
 	})

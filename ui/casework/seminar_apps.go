@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
@@ -147,7 +148,7 @@ func (v *applicationsView) focus() { v.ctx.Window().Canvas().Focus(v.bizName) }
 // print renders the セミナー出席者名簿.
 func (v *applicationsView) print() {
 	id := v.sem.ID
-	v.ctx.SavePDF("出席者名簿_"+v.sem.Date+".pdf", func(rc context.Context) ([]byte, error) {
+	v.ctx.SavePDF(office.FileName("出席者名簿", v.sem.Title, office.FileDate(v.sem.Date)), func(rc context.Context) ([]byte, error) {
 		return v.ctx.Office().PrintAttendance(rc, v.ctx.Session(), id)
 	})
 }

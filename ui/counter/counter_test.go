@@ -128,7 +128,7 @@ func TestTodayPrintsDaySheets(t *testing.T) {
 			ts := newTodayScreen(h)
 			h.Window().SetContent(ts.object())
 			name, _ := uitest.TapForPDF(t, h, uitest.FindButton(t, h.Window().Content(), "相談票を一括印刷"))
-			if name != "相談票_2026-10-01.pdf" {
+			if name != "相談票（記入用）_20261001.pdf" {
 				t.Errorf("%s: file name %q", login, name)
 			}
 			ts.date.SetDate(time.Date(2026, 10, 2, 0, 0, 0, 0, record.JST()))

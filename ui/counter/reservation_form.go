@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
@@ -192,8 +193,9 @@ func (f *reservationForm) printSheet() {
 	if f.r.ID == "" {
 		return
 	}
-	id := f.r.ID
-	f.ctx.SavePDF("予約_"+f.r.Date+"_"+id+".pdf", func(rc context.Context) ([]byte, error) {
+	id, biz := f.r.ID, f.r.BusinessID
+	name := office.FileName("予約内容", widgets.BusinessNames(f.ctx, []string{biz})[biz], office.FileDate(f.r.Date))
+	f.ctx.SavePDF(name, func(rc context.Context) ([]byte, error) {
 		return f.ctx.Office().PrintReservation(rc, f.ctx.Session(), id)
 	})
 }

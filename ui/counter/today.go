@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
@@ -162,7 +163,7 @@ func (t *todayScreen) walkIn() {
 
 func (t *todayScreen) print() {
 	date := t.date.ISO()
-	t.ctx.SavePDF("予定表_"+date+".pdf", func(rc context.Context) ([]byte, error) {
+	t.ctx.SavePDF(office.FileName("予定表", office.FileDate(date)), func(rc context.Context) ([]byte, error) {
 		return t.ctx.Office().PrintSchedule(rc, t.ctx.Session(), date)
 	})
 }
@@ -171,7 +172,7 @@ func (t *todayScreen) print() {
 // day's reservations that is still booked or has come.
 func (t *todayScreen) printSheets() {
 	date := t.date.ISO()
-	t.ctx.SavePDF("相談票_"+date+".pdf", func(rc context.Context) ([]byte, error) {
+	t.ctx.SavePDF(office.FileName("相談票（記入用）", office.FileDate(date)), func(rc context.Context) ([]byte, error) {
 		return t.ctx.Office().PrintDaySheets(rc, t.ctx.Session(), date)
 	})
 }
