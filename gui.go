@@ -36,7 +36,7 @@ func runGUI(args []string) int {
 	}
 	tuneGC()
 	a := fyneapp.NewWithID("jp.madoguchi.desktop")
-	opt := ui.Options{VaultDir: *vaultDir, Office: office.Options{ReleaseAfter: releaseAfter}}
+	opt := ui.Options{VaultDir: *vaultDir, Office: office.Options{ReleaseAfter: releaseAfter}, Open: widgets.SystemOpener}
 	if *demoMode {
 		dir, err := os.MkdirTemp("", "madoguchi-demo-")
 		if err != nil {

@@ -53,6 +53,13 @@ type Options struct {
 	// a new one).
 	Preview func(code string) (syncagent.CodeInfo, error)
 	Join    func(ctx context.Context, dir, code, name string) (serverName string, err error)
+
+	// Open shows a saved PDF in the system's viewer, from which the person
+	// prints it (gui.go: widgets.SystemOpener); nil only saves it.
+	Open widgets.Opener
+	// Documents is the folder where the dialog that saves a PDF starts;
+	// nil means widgets.DocumentsFolder.
+	Documents func() string
 }
 
 // App is the desktop window: login, the shell with the screens, the idle

@@ -35,6 +35,8 @@ type host struct {
 	// the sentence for its errors.
 	agent   syncview.Agent
 	message func(error) string
+	// pdf saves and opens the printed documents (its Runner is runner).
+	pdf widgets.PDFSaver
 }
 
 var (
@@ -78,9 +80,9 @@ func (h *host) Today() time.Time {
 func (h *host) ShowError(err error) { widgets.ShowError(h.win, err) }
 
 // SavePDF implements the screens' Host: it renders the document while a
-// progress dialog shows, then asks where to save it.
+// progress dialog shows, then asks where to save it and opens it.
 func (h *host) SavePDF(name string, render func(context.Context) ([]byte, error)) {
-	widgets.RenderPDF(h.win, h.runner, name, render, h.ShowError, func(pdf []byte) { widgets.AskSavePDF(h.win, name, pdf) })
+	widgets.RenderPDF(h.win, h.runner, name, render, h.ShowError, func(pdf []byte) { h.pdf.Ask(h.win, name, pdf) })
 }
 
 // Screen is one entry of the main window's navigation.

@@ -65,7 +65,7 @@ func (u *App) beginSession(s *office.Session) {
 // showShell (re)builds the shell, opening the screen with key (or the first).
 func (u *App) showShell(key string) {
 	ctx := &host{office: u.office, session: u.sess, win: u.win, now: u.opt.Office.Now, runner: u.sessRun,
-		agent: u.agent, message: u.syncMessage}
+		agent: u.agent, message: u.syncMessage, pdf: widgets.PDFSaver{Open: u.opt.Open, Folder: u.opt.Documents, Runner: u.sessRun}}
 	sh := &shell{app: u, ctx: ctx, screens: allowedScreens(u.sess, u.syncs()), index: -1}
 	if u.agent != nil {
 		sh.indicator = u.newIndicator()
