@@ -163,3 +163,31 @@ func widest(o fyne.CanvasObject) string {
 	}
 	return out
 }
+
+// TestLoginCardCentred: the login card (and the demo accounts beside it)
+// sit in the middle of the window, not in its top-left corner (within the
+// few pixels of the window's own padding).
+func TestLoginCardCentred(t *testing.T) {
+	for _, withDemo := range []bool{false, true} {
+		to := uitest.NewOffice(t, "", uitest.Counter)
+		u := newTestApp(t, to)
+		if withDemo {
+			for _, l := range demo.Logins() {
+				u.demo = append(u.demo, DemoLogin{Login: l.Login, Password: l.Password, Name: l.Name, Role: l.Role})
+			}
+		}
+		u.win.Resize(fyne.NewSize(1350, 668))
+		u.Start()
+		body := u.login.body
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(body)
+		win := u.win.Canvas().Size()
+		left, right := pos.X, win.Width-pos.X-body.Size().Width
+		top, bottom := pos.Y, win.Height-pos.Y-body.Size().Height
+		if d := left - right; d < -8 || d > 8 || left < 100 {
+			t.Errorf("demo %v: the login card is %.0f px from the left and %.0f px from the right of the window", withDemo, left, right)
+		}
+		if d := top - bottom; d < -8 || d > 8 || top < 50 {
+			t.Errorf("demo %v: the login card is %.0f px from the top and %.0f px from the bottom of the window", withDemo, top, bottom)
+		}
+	}
+}
