@@ -91,7 +91,24 @@ func TestEveryScreenFits(t *testing.T) {
 					checkFits(t, u, name, u.win.Content())
 					sh.leave(func() {}, nil)
 				}
+				// The window never shrinks: had any screen or form
+				// widened it, the top bar's last buttons would lie past
+				// the screen's edge now.
+				checkOnScreen(t, u, tr("ロック"), tr("ログアウト"))
 			})
+		}
+	}
+}
+
+// checkOnScreen fails when a button of the top bar lies (partly) outside
+// the width the screen leaves the window.
+func checkOnScreen(t *testing.T, u *App, buttons ...string) {
+	t.Helper()
+	for _, text := range buttons {
+		b := uitest.FindButton(t, u.win.Content(), text)
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+		if right := pos.X + b.Size().Width; right > screenWidth-frameWidth {
+			t.Errorf("%s ends %.0f px from the window's left edge; the screen leaves %d", text, right, screenWidth-frameWidth)
 		}
 	}
 }

@@ -110,33 +110,52 @@ func Names(ctx Env) map[string]string {
 // makes the window wider; its minimum height is that of the rows at the
 // width it was last laid out at (the window lays it out again when that
 // changes, as it does for wrapped text).
-type flowLayout struct{ width float32 }
+type flowLayout struct {
+	width float32 // of the last layout (0: none yet)
+	gap   float32 // between objects and rows
+}
 
-// flow places objs (when place) in rows of width and returns the height.
-func flow(objs []fyne.CanvasObject, width float32, place bool) float32 {
-	var x, y, row float32
+// flow places objs (when place) in rows of width, each object as high as
+// its row, and returns the height.
+func (f *flowLayout) flow(objs []fyne.CanvasObject, width float32, place bool) float32 {
+	var y float32
+	row := []fyne.CanvasObject{}
+	var x, h float32
+	end := func() {
+		if place {
+			var at float32
+			for _, o := range row {
+				m := o.MinSize()
+				o.Move(fyne.NewPos(at, y))
+				o.Resize(fyne.NewSize(m.Width, h))
+				at += m.Width + f.gap
+			}
+		}
+		y += h + f.gap
+		row, x, h = row[:0], 0, 0
+	}
 	for _, o := range objs {
 		if !o.Visible() {
 			continue
 		}
 		m := o.MinSize()
-		if x > 0 && x+m.Width > width {
-			x, y, row = 0, y+row, 0
+		if len(row) > 0 && x+m.Width > width {
+			end()
 		}
-		if place {
-			o.Move(fyne.NewPos(x, y))
-			o.Resize(m)
-		}
-		x += m.Width
-		row = max(row, m.Height)
+		row = append(row, o)
+		x += m.Width + f.gap
+		h = max(h, m.Height)
 	}
-	return y + row
+	if len(row) > 0 {
+		end()
+	}
+	return max(0, y-f.gap)
 }
 
 // Layout implements fyne.Layout.
 func (f *flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	f.width = size.Width
-	flow(objs, size.Width, true)
+	f.flow(objs, size.Width, true)
 }
 
 // MinSize implements fyne.Layout.
@@ -151,7 +170,7 @@ func (f *flowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	if width <= 0 {
 		width = float32(math.Inf(1)) // not laid out yet: one row
 	}
-	return fyne.NewSize(w, flow(objs, max(width, w), false))
+	return fyne.NewSize(w, f.flow(objs, max(width, w), false))
 }
 
 // flowRenderer shows a group's items with flowLayout.
