@@ -64,10 +64,9 @@ func ColumnWidth(least float32, values ...string) float32 {
 }
 
 // labelWidth is the width a label needs to show s whole at the theme's
-// text size.
-func labelWidth(s string) float32 {
-	return fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
-}
+// text size (a cut-off label of exactly its minimum width still cuts off
+// the last characters: the pixel of rounding).
+func labelWidth(s string) float32 { return widget.NewLabel(s).MinSize().Width + 1 }
 
 // TruncLabel is a label that cuts off with "…" instead of growing its column.
 func TruncLabel(text string) *widget.Label {
