@@ -290,7 +290,7 @@ func (sh *shell) open(i int) {
 // shortcut routes a shortcut to the topmost dialog, else the current screen.
 func (sh *shell) shortcut(name string) bool {
 	sh.app.touch()
-	if top := sh.ctx.win.Canvas().Overlays().Top(); top != nil {
+	if top := widgets.TopOverlay(sh.ctx.win.Canvas()); top != nil {
 		if t := findShortcutTarget(top, 0); t != nil {
 			return t.OnShortcut(name)
 		}
@@ -312,7 +312,7 @@ func (sh *shell) typedKey(k *fyne.KeyEvent) {
 			return
 		}
 		c := sh.ctx.win.Canvas()
-		if cl := findCloser(c.Overlays().Top(), 0); cl != nil && cl.RequestClose() {
+		if cl := findCloser(widgets.TopOverlay(c), 0); cl != nil && cl.RequestClose() {
 			return // a form dialog: it asks about unsaved changes first
 		}
 		widgets.CloseTopOverlay(c)

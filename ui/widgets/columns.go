@@ -101,8 +101,7 @@ func (l *HoverLabel) MouseIn(*desktop.MouseEvent) {
 	if c == nil || !l.Cut() {
 		return
 	}
-	text := widget.NewLabel(l.Text)
-	l.tip = widget.NewPopUp(text, c)
+	l.tip = widget.NewPopUp(&tipText{Label: widget.Label{Text: l.Text}}, c)
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(l)
 	l.tip.ShowAtPosition(pos.AddXY(0, l.Size().Height))
 }
@@ -116,6 +115,32 @@ func (l *HoverLabel) MouseOut() {
 		l.tip.Hide()
 		l.tip = nil
 	}
+}
+
+// tipText is the text of a HoverLabel's pop-up.
+type tipText struct{ widget.Label }
+
+// IsTip reports whether the overlay o is a HoverLabel's pop-up, which
+// neither takes the window's shortcuts nor closes with Esc.
+func IsTip(o fyne.CanvasObject) bool {
+	p, ok := o.(*widget.PopUp)
+	if !ok {
+		return false
+	}
+	_, ok = p.Content.(*tipText)
+	return ok
+}
+
+// TopOverlay returns the topmost overlay of c (a dialog) that is not a
+// HoverLabel's pop-up, or nil.
+func TopOverlay(c fyne.Canvas) fyne.CanvasObject {
+	ov := c.Overlays().List()
+	for i := len(ov) - 1; i >= 0; i-- {
+		if !IsTip(ov[i]) {
+			return ov[i]
+		}
+	}
+	return nil
 }
 
 // NewFlow is a container that lays objects out in a row and starts a new

@@ -93,6 +93,9 @@ func TestTableFitsColumns(t *testing.T) {
 	if top == nil || !strings.Contains(shownText(top.(fyne.Widget)), tooLong) {
 		t.Fatal("the cut name does not show whole on hover")
 	}
+	if TopOverlay(w.Canvas()) != nil || CloseTopOverlay(w.Canvas()) {
+		t.Error("the whole name counts as a dialog (it would take Ctrl+S and Esc)")
+	}
 	cells[1].MouseOut()
 	if w.Canvas().Overlays().Top() != nil {
 		t.Error("the whole name stays after the pointer left")
