@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Real-window smoke test: build the desktop binary, start it with --demo on
-# a virtual X display, wait for the window, take a screenshot, check that
-# it is not blank, then stop the program with SIGTERM and expect a clean
-# exit. Needs: go, gcc and the Fyne -dev packages, xvfb, x11-utils,
-# imagemagick, libgl1-mesa-dri.
+# a virtual X display of 1366×768 (the smallest screen the window must
+# fit), wait for the window, take a screenshot, check that it is not
+# blank, then stop the program with SIGTERM and expect a clean exit. Then
+# the real-window test opens a consultation form (the widest form) in the
+# window on the same display, takes a second screenshot (kept beside the
+# first, NAME-consult.png) and checks with xwininfo that the window is at
+# most 1366 px wide. Needs: go, gcc and the Fyne -dev packages, xvfb,
+# x11-utils, imagemagick, libgl1-mesa-dri.
 #
 # Usage: .ci/smoke-window.sh [screenshot.png]   (default: a temp file)
 set -u
@@ -13,6 +17,7 @@ say() { echo "smoke-window: $*"; }
 
 cd "$(dirname "$0")/.." || fail "cannot enter the repository"
 shot=${1:-$(mktemp --suffix=.png)}
+consult_shot="${shot%.png}-consult.png"
 work=$(mktemp -d)
 bin="$work/madoguchi"
 xvfb_pid= app_pid=
@@ -34,7 +39,7 @@ go build -o "$bin" . || fail "go build failed"
 # A free display number: the first without a lock file.
 display=99
 while [ -e "/tmp/.X${display}-lock" ]; do display=$((display + 1)); done
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+Xvfb ":$display" -screen 0 1366x768x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
 for _ in $(seq 50); do xwininfo -display ":$display" -root >/dev/null 2>&1 && break; sleep 0.1; done
 xwininfo -display ":$display" -root >/dev/null 2>&1 || fail "Xvfb did not start (see $work/xvfb.log)"
@@ -71,3 +76,11 @@ done
 app_pid=
 [ "$status" -eq 0 ] || { cat "$work/app.log" >&2; fail "madoguchi exited with status $status after SIGTERM"; }
 say "OK: window appeared, screenshot not blank, clean exit on SIGTERM"
+
+say "opening a consultation form in a real window at 1366x768"
+LANG=C.UTF-8 LIBGL_ALWAYS_SOFTWARE=1 MADOGUCHI_REAL_SCENE=consult MADOGUCHI_REAL_SHOT="$consult_shot" \
+	go test -count=1 -tags realwindow -run '^$' ./ui || fail "the consultation form does not fit a 1366 px screen (see above)"
+[ -s "$consult_shot" ] || fail "no screenshot of the consultation form written"
+sd=$(convert "$consult_shot" -format '%[fx:standard_deviation]' info:) || fail "cannot read the screenshot"
+awk -v sd="$sd" 'BEGIN { exit !(sd > 0.02) }' || fail "the consultation form screenshot is blank (standard deviation $sd)"
+say "OK: consultation form fits 1366 px, screenshot $consult_shot"

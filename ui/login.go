@@ -26,6 +26,9 @@ type loginForm struct {
 	message  *widget.Label
 	notice   *widget.Label
 	busy     *widget.ProgressBarInfinite
+	// body holds the login card (and the demo card beside it), centred
+	// in the window.
+	body *fyne.Container
 }
 
 // showLogin shows the login screen with id filled in and notice (such as
@@ -80,15 +83,20 @@ func (f *loginForm) layout() fyne.CanvasObject {
 		widget.NewFormItem(tr("ログインID"), f.id),
 		widget.NewFormItem(tr("パスワード"), f.password),
 	)
-	box := container.NewVBox(container.NewHBox(title, sub), folder, f.notice, form, f.button, f.busy, f.message)
-	card := widget.NewCard("", "", container.NewPadded(box))
-	side := fyne.CanvasObject(layoutSpacer())
+	box := container.NewVBox(title, sub, folder, f.notice, form, f.button, f.busy, f.message)
+	card := widgets.Sized(widget.NewCard("", "", container.NewPadded(box)), loginCardWidth)
+	f.body = container.NewHBox(card)
 	if len(f.app.demo) > 0 {
-		side = f.demoCard()
+		f.body.Add(widgets.Sized(f.demoCard(), loginCardWidth))
 	}
-	body := container.NewGridWithColumns(2, card, side)
-	return container.NewPadded(container.NewVBox(layoutSpacer(), container.NewCenter(widgets.Sized(body, 1000))))
+	// The cards sit in the middle of the window; a window lower than
+	// they are scrolls.
+	return container.NewVScroll(container.NewCenter(container.NewPadded(f.body)))
 }
+
+// loginCardWidth is the width of the login card and of the demo accounts
+// beside it (their texts wrap within it).
+const loginCardWidth = 440
 
 // demoCard lists the demo accounts; tapping one fills the form.
 func (f *loginForm) demoCard() fyne.CanvasObject {

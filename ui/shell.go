@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -114,7 +113,10 @@ func (sh *shell) topBar() fyne.CanvasObject {
 	for i, r := range s.Roles() {
 		roles[i] = tr(r.Label())
 	}
-	who := widget.NewLabelWithStyle(tr("%s さん（%s）", s.Name(), strings.Join(roles, "・")), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	// The name and roles give way (cut off, whole on hover) to the
+	// buttons, so the bar never makes the window wider.
+	who := widgets.NewHoverLabel(tr("%s さん（%s）", s.Name(), strings.Join(roles, "・")))
+	who.TextStyle.Bold = true
 	settings := widget.NewButtonWithIcon(tr("設定"), theme.SettingsIcon(), sh.settings)
 	lock := widget.NewButtonWithIcon(tr("ロック"), theme.VisibilityOffIcon(), sh.lock)
 	logout := widget.NewButtonWithIcon(tr("ログアウト"), theme.LogoutIcon(), sh.logout)
@@ -122,10 +124,11 @@ func (sh *shell) topBar() fyne.CanvasObject {
 	sh.notice.Importance = widget.WarningImportance
 	sh.notice.Wrapping = fyne.TextWrapWord
 	sh.notice.Hide()
-	bar := container.NewHBox(who, layout.NewSpacer(), settings, lock, logout)
+	buttons := container.NewHBox(settings, lock, logout)
 	if sh.indicator != nil {
-		bar = container.NewHBox(who, layout.NewSpacer(), sh.indicator, settings, lock, logout)
+		buttons.Objects = append([]fyne.CanvasObject{sh.indicator}, buttons.Objects...)
 	}
+	bar := container.NewBorder(nil, nil, nil, buttons, who)
 	return container.NewVBox(bar, sh.notice, widget.NewSeparator())
 }
 
@@ -287,7 +290,7 @@ func (sh *shell) open(i int) {
 // shortcut routes a shortcut to the topmost dialog, else the current screen.
 func (sh *shell) shortcut(name string) bool {
 	sh.app.touch()
-	if top := sh.ctx.win.Canvas().Overlays().Top(); top != nil {
+	if top := widgets.TopOverlay(sh.ctx.win.Canvas()); top != nil {
 		if t := findShortcutTarget(top, 0); t != nil {
 			return t.OnShortcut(name)
 		}
@@ -309,7 +312,7 @@ func (sh *shell) typedKey(k *fyne.KeyEvent) {
 			return
 		}
 		c := sh.ctx.win.Canvas()
-		if cl := findCloser(c.Overlays().Top(), 0); cl != nil && cl.RequestClose() {
+		if cl := findCloser(widgets.TopOverlay(c), 0); cl != nil && cl.RequestClose() {
 			return // a form dialog: it asks about unsaved changes first
 		}
 		widgets.CloseTopOverlay(c)

@@ -69,7 +69,7 @@ func (sc *auditScreen) object() fyne.CanvasObject {
 	search.Importance = widget.HighImportance
 	check := widget.NewButtonWithIcon(tr("検証"), theme.ConfirmIcon(), sc.runVerify)
 	filters := container.NewVBox(
-		container.NewHBox(widget.NewLabel(tr("期間")), sc.from.Object(), widget.NewLabel("〜"), sc.to.Object()),
+		widgets.NewFlow(widget.NewLabel(tr("期間")), sc.from.Object(), widget.NewLabel("〜"), sc.to.Object()),
 		container.NewHBox(widget.NewLabel(tr("利用者")), widgets.Sized(sc.user, 140), widget.NewLabel(tr("操作@audit")), widgets.Sized(sc.action, 170), search))
 	chain := container.NewBorder(nil, nil, check, nil, container.NewVBox(sc.verify, sc.busy))
 	top := container.NewVBox(widgets.Heading(tr("アクセスログ")), filters, widget.NewCard("", tr("確認が必要な操作"), sc.findings),

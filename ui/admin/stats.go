@@ -157,9 +157,16 @@ func statsRows(rows []office.Count) fyne.CanvasObject {
 	for _, r := range rows {
 		most = max(most, r.N)
 	}
+	labels := make([]string, len(rows))
+	for i, r := range rows {
+		labels[i] = tr(r.Label)
+	}
+	// The label column holds the longest label (an industry's name) whole,
+	// up to a width that leaves room for the bars.
+	widths := []float32{min(widgets.ColumnWidth(260, labels...), 420), 70}
 	grid := container.NewVBox()
 	for _, r := range rows {
-		grid.Add(container.New(&widgets.Columns{Widths: []float32{260, 70}}, widgets.TruncLabel(tr(r.Label)),
+		grid.Add(container.New(&widgets.Columns{Widths: widths}, widgets.TruncLabel(tr(r.Label)),
 			widget.NewLabelWithStyle(strconv.Itoa(r.N), fyne.TextAlignTrailing, fyne.TextStyle{}), statsBar(r.N, most)))
 	}
 	if len(rows) == 0 {

@@ -50,7 +50,7 @@ func newConsultFields(ctx Host, keep *record.Consultation) (*consultFields, erro
 	f.start.OnChanged = func(string) { f.showMinutes() }
 	f.end.OnChanged = func(string) { f.showMinutes() }
 	f.mode, f.category, f.salesDrop = widgets.NewRadio(record.Modes()), widgets.NewRadio(record.Categories()), widgets.NewRadio(record.SalesDrops())
-	f.topics, f.troubles = widgets.NewChoiceGroup(record.Topics(), true), widgets.NewChoiceGroup(record.Troubles(), true)
+	f.topics, f.troubles = widgets.NewChoiceGroup(record.Topics()), widgets.NewChoiceGroup(record.Troubles())
 	if err := f.makePrograms(ctx, keep); err != nil {
 		return nil, err
 	}

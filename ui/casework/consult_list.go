@@ -79,7 +79,7 @@ func newConsultScreen(ctx Host) *consultScreen {
 func (sc *consultScreen) listView() fyne.CanvasObject {
 	search := widget.NewButtonWithIcon(tr("絞り込む"), theme.SearchIcon(), sc.refresh)
 	add := widget.NewButtonWithIcon(tr("新規作成"), theme.ContentAddIcon(), sc.newRecord)
-	filters := container.NewHBox(widget.NewLabel(tr("期間")), sc.from.Object(), widget.NewLabel("〜"), sc.to.Object())
+	filters := widgets.NewFlow(widget.NewLabel(tr("期間")), sc.from.Object(), widget.NewLabel("〜"), sc.to.Object())
 	filters2 := container.NewHBox(widget.NewLabel(tr("相談員")), widgets.Sized(sc.consultant, 160),
 		widget.NewLabel(tr("状態")), widgets.Sized(sc.status, 110), search, layout.NewSpacer(), add)
 	if sc.printAll != nil {

@@ -7,11 +7,14 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
 func TestMain(m *testing.M) { uitest.Main(m) }
@@ -137,4 +140,44 @@ func TestTodayPrintsDaySheets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTodayShowsWalkInTimeWhole registers a walk-in at 13:06: at every
+// font size 今日の予定 shows its time and the 飛込 mark whole, where the
+// fixed column once cut them to 「13:06–14:0…」.
+func TestTodayShowsWalkInTimeWhole(t *testing.T) {
+	for _, size := range []string{widgets.FontSmall, widgets.FontMedium, widgets.FontLarge} {
+		t.Run(size, func(t *testing.T) {
+			counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+				fyne.CurrentApp().Settings().SetTheme(widgets.NewTheme(size))
+				to.Now = uitest.Now.Add(3*time.Hour + 6*time.Minute)
+				_, err := h.Office().TakeWalkIn(context.Background(), h.Session(), office.WalkIn{
+					BusinessID: to.Business, VenueID: to.Venue, ConsultantID: to.Consultant, Minutes: 60})
+				uitest.Must(t, err)
+				today := newTodayScreen(h)
+				h.Window().SetContent(today.object())
+				want := "13:06–14:06 " + tr("飛込")
+				var shown []string
+				for _, o := range test.LaidOutObjects(today.list) {
+					if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, "13:06") {
+						shown = append(shown, drawnText(l))
+					}
+				}
+				if len(shown) != 1 || shown[0] != want {
+					t.Fatalf("the walk-in's time reads %q, want %q", shown, want)
+				}
+			})
+		})
+	}
+}
+
+// drawnText is the text a widget draws (with "…" where it is cut off).
+func drawnText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	uitest.Walk(o, func(x fyne.CanvasObject) {
+		if t, ok := x.(*canvas.Text); ok {
+			b.WriteString(t.Text)
+		}
+	})
+	return b.String()
 }

@@ -30,9 +30,32 @@ type todayScreen struct {
 	// sheets prints the session sheets of the day's active reservations;
 	// it is disabled when there are none.
 	sheets *widget.Button
+	cols   []float32 // the column widths (todayColumns)
 }
 
-var todayColumns = []float32{110, 130, 210, 110, 90}
+// todayColumns are the widths of the columns 時間, 会場, 事業者, 相談員 and
+// 状態: each holds its longest value whole (a walk-in's 「13:06–14:00 飛込」,
+// the venue and staff names, the statuses) in the window's language.
+func todayColumns(names map[string]string) []float32 {
+	var all []string
+	for _, n := range names {
+		all = append(all, n)
+	}
+	statuses := []string{tr("状態")}
+	for _, st := range record.ReservationStatuses() {
+		statuses = append(statuses, tr(st))
+	}
+	name := min(widgets.ColumnWidth(110, all...), 220)
+	cols := []float32{
+		widgets.ColumnWidth(110, tr("時間"), "00:00–00:00 "+tr("飛込")),
+		max(130, name), 0, name,
+		widgets.ColumnWidth(90, statuses...),
+	}
+	// 事業者 gives up what the others need beyond their usual widths (a
+	// cut name shows whole on hover), so the buttons keep their place.
+	cols[2] = max(150, 210-(cols[0]-110)-(cols[1]-130)-(cols[3]-110)-(cols[4]-90))
+	return cols
+}
 
 func newTodayScreen(ctx Host) *todayScreen {
 	t := &todayScreen{ctx: ctx, count: widget.NewLabel("")}
@@ -40,6 +63,7 @@ func newTodayScreen(ctx Host) *todayScreen {
 	t.date = widgets.NewDateField(ctx.Today(), 1, func(time.Time) { t.reload() })
 	t.list = widget.NewList(func() int { return len(t.rows) }, t.newRow, t.updateRow)
 	t.names = widgets.Names(ctx)
+	t.cols = todayColumns(t.names)
 	t.reload()
 	return t
 }
@@ -51,7 +75,7 @@ func (t *todayScreen) object() fyne.CanvasObject {
 	print := widget.NewButtonWithIcon(tr("予定表を印刷"), theme.DocumentPrintIcon(), t.print)
 	bar := container.NewHBox(t.date.Object(), today, layout.NewSpacer(), walkIn)
 	prints := container.NewHBox(t.count, layout.NewSpacer(), print, t.sheets)
-	head := container.New(&widgets.Columns{Widths: todayColumns},
+	head := container.New(&widgets.Columns{Widths: t.cols},
 		widgets.BoldLabel(tr("時間")), widgets.BoldLabel(tr("会場")), widgets.BoldLabel(tr("事業者")), widgets.BoldLabel(tr("相談員")), widgets.BoldLabel(tr("状態")), widgets.BoldLabel(tr("操作")))
 	top := container.NewVBox(widgets.Heading(tr("今日の予定")), bar, prints, head, widget.NewSeparator())
 	return widgets.WithShortcuts(container.NewBorder(top, nil, nil, nil, t.list), map[string]func(){
@@ -92,8 +116,8 @@ func (t *todayScreen) newRow() fyne.CanvasObject {
 	visit.Importance = widget.HighImportance
 	cancel := widget.NewButton(tr("キャンセル"), nil)
 	noShow := widget.NewButton(tr("無断キャンセル"), nil)
-	return container.New(&widgets.Columns{Widths: todayColumns},
-		widgets.TruncLabel(""), widgets.TruncLabel(""), widgets.TruncLabel(""), widgets.TruncLabel(""), widget.NewLabel(""),
+	return container.New(&widgets.Columns{Widths: t.cols},
+		widgets.TruncLabel(""), widgets.TruncLabel(""), widgets.NewHoverLabel(""), widgets.TruncLabel(""), widget.NewLabel(""),
 		container.NewHBox(visit, cancel, noShow))
 }
 
@@ -106,7 +130,7 @@ func (t *todayScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	cells[0].(*widget.Label).SetText(when)
 	cells[1].(*widget.Label).SetText(t.names[r.VenueID])
-	cells[2].(*widget.Label).SetText(t.biz[r.BusinessID])
+	cells[2].(*widgets.HoverLabel).SetText(t.biz[r.BusinessID])
 	cells[3].(*widget.Label).SetText(t.names[r.ConsultantID])
 	status := cells[4].(*widget.Label)
 	status.SetText(tr(r.Status))

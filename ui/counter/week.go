@@ -39,7 +39,7 @@ const (
 )
 
 func newWeekScreen(ctx Host) *weekScreen {
-	w := &weekScreen{ctx: ctx, grid: container.NewGridWithColumns(8)}
+	w := &weekScreen{ctx: ctx, grid: container.New(&widgets.LabelledGrid{Cols: 8})}
 	w.venues, _ = widgets.VenueChoices(ctx)
 	w.staff, _ = widgets.ConsultantChoices(ctx)
 	w.week = widgets.NewDateField(monday(ctx.Today()), 7, func(time.Time) { w.reload() })

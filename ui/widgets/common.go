@@ -119,21 +119,20 @@ func ISOOf(label, s string) string {
 // ChoiceGroup is a check group over fixed Japanese values, shown translated.
 type ChoiceGroup struct {
 	Choices Choices
-	Group   *widget.CheckGroup
+	Group   *CheckGroup
 }
 
-func NewChoiceGroup(values []string, horizontal bool) *ChoiceGroup {
+// NewChoiceGroup is a check group over values; its boxes wrap to the
+// width the form gives it.
+func NewChoiceGroup(values []string) *ChoiceGroup {
 	g := &ChoiceGroup{Choices: TextChoices(values)}
-	g.Group = widget.NewCheckGroup(g.Choices.Labels, nil)
-	g.Group.Horizontal = horizontal
+	g.Group = NewCheckGroup(g.Choices.Labels, nil)
 	return g
 }
 
 // NewIDGroup is a check group over master records (ids shown by label).
 func NewIDGroup(c Choices) *ChoiceGroup {
-	g := &ChoiceGroup{Choices: c, Group: widget.NewCheckGroup(c.Labels, nil)}
-	g.Group.Horizontal = true
-	return g
+	return &ChoiceGroup{Choices: c, Group: NewCheckGroup(c.Labels, nil)}
 }
 
 // Values returns the checked Values in the list's order.
@@ -163,13 +162,14 @@ func (g *ChoiceGroup) Set(vs []string) {
 // Radio is a single choice over fixed Japanese values, shown translated.
 type Radio struct {
 	Choices Choices
-	Group   *widget.RadioGroup
+	Group   *RadioGroup
 }
 
+// NewRadio is a radio group over values; its options wrap to the width
+// the form gives it.
 func NewRadio(values []string) *Radio {
 	r := &Radio{Choices: TextChoices(values)}
-	r.Group = widget.NewRadioGroup(r.Choices.Labels, nil)
-	r.Group.Horizontal = true
+	r.Group = NewRadioGroup(r.Choices.Labels, nil)
 	return r
 }
 

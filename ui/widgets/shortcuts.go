@@ -25,9 +25,9 @@ type ShortcutTarget interface {
 	OnShortcut(name string) bool
 }
 
-// CloseTopOverlay hides the topmost pop-up (a dialog) of c.
+// CloseTopOverlay hides the topmost pop-up (a dialog) of c (TopOverlay).
 func CloseTopOverlay(c fyne.Canvas) bool {
-	top := c.Overlays().Top()
+	top := TopOverlay(c)
 	if top == nil {
 		return false
 	}
