@@ -19,6 +19,27 @@ type Hit struct {
 	Kind   record.Kind `json:"kind"`
 	Title  string      `json:"title"`  // 事業所名, or for a consultation the business and date
 	Detail string      `json:"detail"` // フリガナ, phone, or the consultation's status
+	// Address is a business's 所在地 (prefecture, city and the rest), so
+	// that two businesses of one name can be told apart.
+	Address string `json:"address,omitempty"`
+}
+
+// MinPhoneDigits is how many digits a phone-number query needs: shorter
+// ones find nothing (the phone index holds runs of 4 digits).
+const MinPhoneDigits = 4
+
+// ShortPhoneQuery reports whether query is a phone number (digits and
+// separators) with fewer than MinPhoneDigits digits, which searches
+// nothing: the window then says how many digits it needs.
+func ShortPhoneQuery(query string) bool {
+	q := strings.TrimSpace(query)
+	return q != "" && looksLikePhone(q) && len(record.NormalizePhone(q)) < MinPhoneDigits
+}
+
+// businessHit is the search hit of b.
+func businessHit(b *record.Business) Hit {
+	return Hit{ID: b.ID, Kind: record.KindBusiness, Title: b.Name, Detail: b.Kana + "　" + b.Phone,
+		Address: strings.TrimSpace(b.Prefecture + b.City + b.Address)}
 }
 
 // DefaultSearchLimit is how many hits a search returns when asked for 0.
@@ -63,7 +84,7 @@ func (o *Office) search(w *work, q string, limit int) ([]Hit, error) {
 	}
 	var ids []string
 	var match func(*record.Business) bool
-	if digits := record.NormalizePhone(q); looksLikePhone(q) && len(digits) >= 4 {
+	if digits := record.NormalizePhone(q); looksLikePhone(q) && len(digits) >= MinPhoneDigits {
 		cands, err := o.intersect(ixPhone4, windows(digits, 4))
 		if err != nil {
 			return nil, err
@@ -109,7 +130,7 @@ func (o *Office) verifyBusinesses(w *work, ids []string, match func(*record.Busi
 		if b.MergedInto != "" || !match(&b) {
 			continue
 		}
-		hits = append(hits, Hit{ID: b.ID, Kind: record.KindBusiness, Title: b.Name, Detail: b.Kana + "　" + b.Phone})
+		hits = append(hits, businessHit(&b))
 		if len(hits) >= limit {
 			break
 		}
@@ -167,7 +188,8 @@ func (o *Office) searchID(s *Session, q string) (Hit, bool, error) {
 		if err := o.openVersion(s, v, string(k), &b); err != nil {
 			return Hit{}, false, err
 		}
-		return Hit{ID: id, Kind: k, Title: b.Name, Detail: b.Kana + "　" + b.Phone}, true, nil
+		b.ID = id
+		return businessHit(&b), true, nil
 	}
 	return Hit{ID: id, Kind: k, Title: record.Describe(k) + " " + id}, true, nil
 }

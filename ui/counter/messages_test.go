@@ -1,0 +1,102 @@
+package counter
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
+)
+
+// searchEvents counts the access log's search events of login.
+func searchEvents(t *testing.T, f *uitest.Office, login string) int {
+	t.Helper()
+	n := 0
+	f.As("kanri", func(s *office.Session) {
+		evs, err := f.Office().AuditEvents(context.Background(), s, audit.Filter{User: login, Action: audit.ActSearch})
+		uitest.Must(t, err)
+		n = len(evs)
+	})
+	return n
+}
+
+// TestSearchAsYouTypeLogsOneEvent types a name into the 事業者 screen's
+// search and the walk-in's picker: each shows the hits of the whole
+// query, and each typed query is one search event in the access log, not
+// one per keystroke.
+func TestSearchAsYouTypeLogsOneEvent(t *testing.T) {
+	uitest.NewApp(t)
+	var f *uitest.Office
+	counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+		f = to
+		s := newBusinessScreen(h)
+		h.Wait()
+		test.Type(s.search, "さくら")
+		h.Wait()
+		if len(s.items) != 1 || !strings.Contains(s.items[0].Line, "株式会社さくら商店") {
+			t.Fatalf("事業者 search さくら: %v", s.items)
+		}
+		w := showWalkIn(h, nil)
+		test.Type(w.picker.entry, "みどり")
+		h.Wait()
+		if len(w.picker.hits) != 1 {
+			t.Fatalf("picker search みどり: %d hits", len(w.picker.hits))
+		}
+	})
+	if n := searchEvents(t, f, "uketsuke"); n != 2 {
+		t.Fatalf("two typed queries logged %d search events, want 2", n)
+	}
+}
+
+// TestEnterPicksFirstHitBeforeThePause: Enter right after typing searches
+// at once and picks the first hit.
+func TestEnterPicksFirstHitBeforeThePause(t *testing.T) {
+	counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+		w := showWalkIn(h, nil)
+		test.Type(w.picker.entry, "みどり")
+		w.picker.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		h.Wait()
+		if w.picker.id() != to.Other {
+			t.Fatalf("Enter picked %q, want みどり食堂", w.picker.id())
+		}
+	})
+}
+
+// TestSearchSaysWhenNothingIsFound: a query without hits says so, a short
+// phone number says how many digits it needs, and hits show the address.
+func TestSearchSaysWhenNothingIsFound(t *testing.T) {
+	counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+		s := newBusinessScreen(h)
+		w := showWalkIn(h, nil)
+		h.Wait()
+		for _, tc := range []struct{ query, want string }{
+			{"ぬぬぬ", "該当する事業者はありません。"},
+			{"03", "電話番号は 4 桁以上で検索してください。"},
+			{"0101", ""},
+		} {
+			s.search.SetText(tc.query)
+			w.picker.entry.SetText(tc.query)
+			h.Wait()
+			if tc.want == "" {
+				if !s.empty.Hidden || len(s.items) != 1 || !strings.HasSuffix(s.items[0].Line, "東京都") {
+					t.Errorf("%s: %v, empty %q", tc.query, s.items, s.empty.Text)
+				}
+				if len(w.picker.hits) != 1 || !uitest.HasLabel(w.picker.list, "株式会社さくら商店　サクラショウテン　03-5555-0101　東京都") {
+					t.Errorf("picker %s: hits %v not shown with the address", tc.query, w.picker.hits)
+				}
+				continue
+			}
+			if s.empty.Hidden || s.empty.Text != tc.want {
+				t.Errorf("事業者 %s: says %q (hidden %v), want %q", tc.query, s.empty.Text, s.empty.Hidden, tc.want)
+			}
+			if w.picker.chosen.Text != tc.want {
+				t.Errorf("picker %s: says %q, want %q", tc.query, w.picker.chosen.Text, tc.want)
+			}
+		}
+	})
+}
