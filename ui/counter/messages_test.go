@@ -7,9 +7,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
 )
 
@@ -97,6 +99,32 @@ func TestSearchSaysWhenNothingIsFound(t *testing.T) {
 			if w.picker.chosen.Text != tc.want {
 				t.Errorf("picker %s: says %q, want %q", tc.query, w.picker.chosen.Text, tc.want)
 			}
+		}
+	})
+}
+
+// TestDuplicateDialogDefaultsToExisting: the duplicate dialog highlights
+// 「この事業者を使う」 and gives it the focus, so Enter uses the existing
+// business instead of registering a second one.
+func TestDuplicateDialogDefaultsToExisting(t *testing.T) {
+	counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+		var saved *record.Business
+		f := showBusinessForm(h, nil, func(b *record.Business) { saved = b })
+		test.Type(f.entries["事業所名"], "さくら商店 駅前店")
+		test.Type(f.entries["フリガナ"], "サクラショウテン エキマエテン")
+		test.Type(f.entries["電話番号"], "03-5555-0101")
+		test.Tap(f.dlg.OK)
+		focused, ok := h.Window().Canvas().Focused().(*enterButton)
+		if !ok || !strings.HasPrefix(focused.Text, "この事業者を使う") || focused.Importance != widget.HighImportance {
+			t.Fatalf("focused %#v, want the highlighted この事業者を使う", h.Window().Canvas().Focused())
+		}
+		top := h.Window().Canvas().Overlays().Top()
+		if b := uitest.FindButton(t, top, "別の事業者として登録"); b.Importance == widget.HighImportance {
+			t.Fatal("別の事業者として登録 is highlighted")
+		}
+		focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if saved == nil || saved.ID != to.Business {
+			t.Fatalf("Enter saved %v, want the existing business", saved)
 		}
 	})
 }
