@@ -103,7 +103,7 @@ func (cf *consultForm) object() fyne.CanvasObject {
 	if cf.readOnly {
 		body = consultSheet(cf.ctx, cf.rec)
 	}
-	return widgets.WithDirty(container.NewBorder(top, widgets.Opaque(cf.buttons()), nil, nil, container.NewVScroll(body)), cf)
+	return widgets.WithDirty(container.NewBorder(top, widgets.Opaque(cf.buttons()), nil, nil, widgets.VScroll(body)), cf)
 }
 
 func (cf *consultForm) buttons() fyne.CanvasObject {

@@ -128,3 +128,40 @@ func TestDuplicateDialogDefaultsToExisting(t *testing.T) {
 		}
 	})
 }
+
+// TestSaveErrorShownAtTheTop: a refused save of a long form scrolled to
+// its end shows what is wrong at the top, scrolls there and focuses the
+// field to correct.
+func TestSaveErrorShownAtTheTop(t *testing.T) {
+	counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+		f := showBusinessForm(h, nil, nil)
+		test.Type(f.entries["事業所名"], "雪割陽だまり商店")
+		test.Type(f.entries["フリガナ"], "ユキワリヒダマリショウテン")
+		test.Type(f.entries["電話番号"], "03-5555-0909")
+		test.Type(f.entries["従業員数"], "たくさん")
+		scroll := f.form.Scroll()
+		scroll.ScrollToBottom()
+		if scroll.Offset.Y == 0 {
+			t.Fatal("the form does not scroll: the test proves nothing")
+		}
+		test.Tap(f.dlg.OK)
+		if !f.form.General.Visible() || !strings.Contains(f.form.General.Text, "従業員数") {
+			t.Fatalf("top line %q (visible %v)", f.form.General.Text, f.form.General.Visible())
+		}
+		if scroll.Offset.Y != 0 {
+			t.Errorf("form left scrolled at %v", scroll.Offset.Y)
+		}
+		if got := h.Window().Canvas().Focused(); got != f.entries["従業員数"] {
+			t.Errorf("focus on %T, want the 従業員数 entry; %q", got, f.form.General.Text)
+		}
+
+		w := showWalkIn(h, nil)
+		test.Tap(w.dlg.OK)
+		if !strings.Contains(w.form.General.Text, "事業者") {
+			t.Errorf("walk-in top line %q", w.form.General.Text)
+		}
+		if got := h.Window().Canvas().Focused(); got != w.picker.entry {
+			t.Errorf("walk-in focus on %T, want the business search", got)
+		}
+	})
+}
