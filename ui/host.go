@@ -35,6 +35,8 @@ type host struct {
 	// the sentence for its errors.
 	agent   syncview.Agent
 	message func(error) string
+	// notice is the shell's line for what an action did (Notify).
+	notice *widgets.Notice
 }
 
 var (
@@ -76,6 +78,14 @@ func (h *host) Today() time.Time {
 
 // ShowError implements the screens' Host.
 func (h *host) ShowError(err error) { widgets.ShowError(h.win, err) }
+
+// Notify implements the screens' Host: the top bar says text for a few
+// seconds.
+func (h *host) Notify(text string) {
+	if h.notice != nil {
+		h.notice.Say(h.runner, text)
+	}
+}
 
 // SavePDF implements the screens' Host: it renders the document while a
 // progress dialog shows, then asks where to save it.

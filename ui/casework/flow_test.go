@@ -111,6 +111,9 @@ func supervisorApproves(t *testing.T, f *uitest.Office, s *office.Session, id st
 	if c.Status != record.StApproved || len(sc.rows) != 0 {
 		t.Fatalf("after approve: status %s, %d pending", c.Status, len(sc.rows))
 	}
+	if got := ctx.LastNotice(); got != "相談記録を承認しました：テスト商店　2026年10月1日（木）" {
+		t.Errorf("after approve the window says %q", got)
+	}
 }
 
 func receptionCannotRead(t *testing.T, f *uitest.Office, s *office.Session, id string) {

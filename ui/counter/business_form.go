@@ -190,6 +190,7 @@ func (f *businessForm) store(allowDuplicate bool) bool {
 	}
 	f.b = b
 	f.base = f.collect()
+	f.ctx.Notify(tr("事業者を保存しました：%s", b.Name))
 	if f.onSaved != nil {
 		f.onSaved(&b)
 	}

@@ -165,3 +165,32 @@ func TestSaveErrorShownAtTheTop(t *testing.T) {
 		}
 	})
 }
+
+// TestSuccessSaysWhatHappened: registering a business, a walk-in and a
+// reservation each say so in the window's notice line.
+func TestSuccessSaysWhatHappened(t *testing.T) {
+	counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+		f := showBusinessForm(h, nil, nil)
+		test.Type(f.entries["事業所名"], "雪割陽だまり商店")
+		test.Type(f.entries["フリガナ"], "ユキワリヒダマリショウテン")
+		test.Type(f.entries["電話番号"], "03-5555-0909")
+		test.Tap(f.dlg.OK)
+		if got := h.LastNotice(); got != "事業者を保存しました：雪割陽だまり商店" {
+			t.Errorf("after saving a business: %q", got)
+		}
+
+		w := showWalkIn(h, nil)
+		w.picker.set(to.Other, "みどり食堂")
+		test.Tap(w.dlg.OK)
+		if got := h.LastNotice(); !strings.HasPrefix(got, "飛び込みを受け付けました：みどり食堂") {
+			t.Errorf("after a walk-in: %q (%q)", got, w.form.General.Text)
+		}
+
+		r := showReservationForm(h, record.Reservation{Date: "2026-10-02", Start: "13:00", End: "14:00", VenueID: to.Venue}, nil)
+		r.picker.set(to.Business, "株式会社さくら商店")
+		test.Tap(r.dlg.OK)
+		if got := h.LastNotice(); !strings.HasPrefix(got, "予約を保存しました：株式会社さくら商店　2026年10月2日") {
+			t.Errorf("after a reservation: %q (%q)", got, r.form.General.Text)
+		}
+	})
+}

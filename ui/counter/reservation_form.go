@@ -173,6 +173,7 @@ func (f *reservationForm) save() bool {
 	}
 	f.r = saved
 	f.base = f.current()
+	f.ctx.Notify(tr("予約を保存しました：%s　%s %s〜%s", f.picker.pick.Title, widgets.DateLabel(saved.Date), saved.Start, saved.End))
 	f.updatePrint()
 	if f.onSaved != nil {
 		f.onSaved(&saved)
