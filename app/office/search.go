@@ -51,6 +51,13 @@ const DefaultSearchLimit = 50
 // is not written to the access log (it may be a person's name), only that a
 // search happened and how many hits it had. It searches without holding the
 // office and stops when ctx ends.
+//
+// Every call is one access-log event, and the office does not merge
+// successive calls: the log must account for every list of results a
+// person saw, and each call's results are shown. A window that searches as
+// the person types therefore waits for the typing to pause before it calls
+// (ui/widgets.Debounce), so one typed query is one search and one event. A
+// call that ctx ends before it is done returns no results and logs nothing.
 func (o *Office) Search(ctx context.Context, s *Session, query string, limit int) ([]Hit, error) {
 	w, err := o.begin(ctx, s, PermFrontDesk)
 	if err != nil {

@@ -97,6 +97,9 @@ func supervisorApproves(t *testing.T, f *uitest.Office, s *office.Session, id st
 	if sc.current == nil || !sc.current.form.readOnly {
 		t.Fatal("record not opened read-only")
 	}
+	if got := sc.current.form.title.Text; got != "相談記録 テスト商店　2026年10月1日（木）（確定）" {
+		t.Errorf("title %q names the record by id, not by its business and day", got)
+	}
 	if !uitest.HasLabel(sc.pager.Top(), "新聞に載っていた制度の概要が知りたい。") || !uitest.HasLabel(sc.pager.Top(), "区信用金庫　3,000,000円　検討中") {
 		t.Error("the record's content is not shown to the supervisor")
 	}

@@ -72,7 +72,7 @@ func showBusinessForm(ctx Host, b *record.Business, onSaved func(*record.Busines
 	f.base = f.collect()
 	title := tr("事業者の登録")
 	if f.b.ID != "" {
-		title = tr("事業者の変更")
+		title = tr("事業者の変更：%s", f.b.Name)
 	}
 	f.dlg = widgets.NewFormDialog(ctx.Window(), title, tr("保存"), f.layout(), f.save)
 	f.dlg.SetDirty(f)

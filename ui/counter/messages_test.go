@@ -194,3 +194,29 @@ func TestSuccessSaysWhatHappened(t *testing.T) {
 		}
 	})
 }
+
+// TestFormsNameWhatTheyShow: a reservation opened for a change names its
+// business in the title and its 受付者 by name, not by login.
+func TestFormsNameWhatTheyShow(t *testing.T) {
+	counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+		r := record.Reservation{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: to.Venue, BusinessID: to.Business, Channel: "電話"}
+		uitest.Must(t, h.Office().SaveReservation(context.Background(), h.Session(), &r))
+		f := showReservationForm(h, r, nil)
+		if !uitest.HasLabel(h.Window().Canvas().Overlays().Top(), "予約の変更：株式会社さくら商店") {
+			t.Error("the reservation's title does not name its business")
+		}
+		if got := f.receivedText(); !strings.HasSuffix(got, "受付者 受付 太郎") {
+			t.Errorf("received %q, want the staff member's name", got)
+		}
+		f.r.ReceivedBy = "kanri" // received by someone else
+		if got := f.receivedText(); !strings.HasSuffix(got, "受付者 管理 花子") {
+			t.Errorf("received %q, want the other staff member's name", got)
+		}
+		b, err := h.Office().BusinessContact(context.Background(), h.Session(), to.Other)
+		uitest.Must(t, err)
+		showBusinessForm(h, b, nil)
+		if !uitest.HasLabel(h.Window().Canvas().Overlays().Top(), "事業者の変更：みどり食堂") {
+			t.Error("the business form's title does not name the business")
+		}
+	})
+}
