@@ -59,6 +59,10 @@ func consultantFillsForm(t *testing.T, f *uitest.Office, s *office.Session) stri
 	if !strings.Contains(cf.notice.Text, "入力内容を確かめてください") || cf.ff.Errs["相談の概要"].Hidden {
 		t.Fatalf("confirm without 相談の概要 not refused: %q", cf.notice.Text)
 	}
+	if !strings.Contains(cf.ff.General.Text, "相談の概要") || ctx.Window().Canvas().Focused() != fl.summary || cf.ff.Scroll().Offset.Y != 0 {
+		t.Errorf("refused confirm: top line %q, focus %T, scrolled %v; want 相談の概要 named at the top and focused",
+			cf.ff.General.Text, ctx.Window().Canvas().Focused(), cf.ff.Scroll().Offset.Y)
+	}
 	test.Type(fl.summary, "新聞に載っていた制度の概要が知りたい。")
 	test.Type(fl.guidance, "持続化補助金：対象経費と手続きを説明した。")
 	test.Type(fl.impression, "また相談に来られると思われる。")

@@ -220,3 +220,19 @@ func TestFormsNameWhatTheyShow(t *testing.T) {
 		}
 	})
 }
+
+// TestReservationErrorAtTheTop: a reservation saved without a business
+// names the field at the top and focuses its search.
+func TestReservationErrorAtTheTop(t *testing.T) {
+	counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+		f := showReservationForm(h, record.Reservation{Date: "2026-10-02", Start: "13:00", End: "14:00", VenueID: to.Venue}, nil)
+		f.form.Scroll().ScrollToBottom()
+		test.Tap(f.dlg.OK)
+		if !strings.Contains(f.form.General.Text, "事業者") || f.form.Scroll().Offset.Y != 0 {
+			t.Errorf("top line %q, scrolled %v", f.form.General.Text, f.form.Scroll().Offset.Y)
+		}
+		if got := h.Window().Canvas().Focused(); got != f.picker.entry {
+			t.Errorf("focus on %T, want the business search", got)
+		}
+	})
+}
