@@ -136,10 +136,10 @@ func (sc *auditScreen) show(l auditList, err error) {
 			act, objectOf(e.Object, l.names), describeEvent(e)}
 	}
 	sc.table.Set(rows)
-	sc.showFindings(l.findings, l.findingsErr)
+	sc.showFindings(l.findings, l.names, l.findingsErr)
 }
 
-func (sc *auditScreen) showFindings(fs []audit.Finding, err error) {
+func (sc *auditScreen) showFindings(fs []audit.Finding, names office.AuditNames, err error) {
 	sc.findings.RemoveAll()
 	if err != nil {
 		sc.findings.Add(widget.NewLabel(widgets.ErrText(err)))
@@ -149,7 +149,7 @@ func (sc *auditScreen) showFindings(fs []audit.Finding, err error) {
 		sc.findings.Add(widget.NewLabel(tr("この期間に確認が必要な操作はありません。")))
 	}
 	for _, x := range fs {
-		sc.findings.Add(widget.NewLabel(tr("%s　%s：%d件　%s", findingName(x.Kind), x.User, x.Count, x.Detail)))
+		sc.findings.Add(widget.NewLabel(tr("%s　%s：%d件　%s", findingName(x.Kind), personOf(x.User, names), x.Count, x.Detail)))
 	}
 }
 

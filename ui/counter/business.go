@@ -21,7 +21,8 @@ type businessScreen struct {
 	search  *widget.Entry
 	list    *widget.List
 	items   []businessRow
-	empty   *widget.Label // says that a search found nothing
+	empty   *widget.Label   // says that a search found nothing
+	head    *fyne.Container // the heading, the search and empty
 	detail  *fyne.Container
 	names   map[string]string
 	current string
@@ -54,7 +55,8 @@ func newBusinessScreen(ctx Host) *businessScreen {
 func (s *businessScreen) object() fyne.CanvasObject {
 	add := widget.NewButtonWithIcon(tr("新規登録"), theme.ContentAddIcon(), s.add)
 	add.Importance = widget.HighImportance
-	left := container.NewBorder(container.NewVBox(widgets.Heading(tr("事業者@screen")), container.NewBorder(nil, nil, nil, add, s.search), s.empty), nil, nil, nil, s.list)
+	s.head = container.NewVBox(widgets.Heading(tr("事業者@screen")), container.NewBorder(nil, nil, nil, add, s.search), s.empty)
+	left := container.NewBorder(s.head, nil, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
 	split.Offset = 0.4
 	return widgets.WithShortcuts(split, map[string]func(){
@@ -96,7 +98,9 @@ func (s *businessScreen) found(q string, items []businessRow, err error) {
 	s.items = items
 	s.empty.SetText(widgets.NoHitsText(q))
 	s.empty.Hidden = len(items) > 0 || s.empty.Text == ""
-	s.empty.Refresh()
+	if s.head != nil {
+		s.head.Refresh() // the line's height changes
+	}
 	s.list.UnselectAll()
 	s.list.Refresh()
 }
