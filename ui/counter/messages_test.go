@@ -236,3 +236,27 @@ func TestReservationErrorAtTheTop(t *testing.T) {
 		}
 	})
 }
+
+// TestDoubleBookingNamesWhoAndWhat: a double booking of the consultant
+// says who is booked when and for which business, in both languages.
+func TestDoubleBookingNamesWhoAndWhat(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{
+		{"ja", "山田 一郎さんは 10/1 13:00〜14:00 に 株式会社さくら商店 の予約があります"},
+		{"en", "山田 一郎 already has a booking for 株式会社さくら商店 at 10/1 13:00–14:00"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			counterHost(t, func(to *uitest.Office, h *uitest.Host) {
+				uitest.SetLanguage(t, tc.lang)
+				first := record.Reservation{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: to.Venue, ConsultantID: to.Consultant,
+					BusinessID: to.Business, Channel: "電話"}
+				uitest.Must(t, h.Office().SaveReservation(context.Background(), h.Session(), &first))
+				f := showReservationForm(h, record.Reservation{Date: "2026-10-01", Start: "13:30", End: "14:30", VenueID: to.Venue, ConsultantID: to.Consultant}, nil)
+				f.picker.set(to.Other, "みどり食堂")
+				test.Tap(f.dlg.OK)
+				if got := f.form.General.Text; !strings.Contains(got, tc.want) {
+					t.Errorf("says %q, want %q", got, tc.want)
+				}
+			})
+		})
+	}
+}
