@@ -76,13 +76,14 @@ func (p *businessPicker) found(q string, hits []office.Hit, err error) {
 	p.hits = hits
 	p.list.UnselectAll()
 	p.list.Refresh()
-	if len(hits) == 0 && q != "" {
-		p.chosen.SetText(widgets.NoHitsText(q))
-	} else if p.pick.ID == "" {
-		p.chosen.SetText(tr("（未選択）"))
-	} else {
-		p.chosen.SetText(tr("選択中: %s", p.pick.Title))
+	picked := tr("（未選択）")
+	if p.pick.ID != "" {
+		picked = tr("選択中: %s", p.pick.Title)
 	}
+	if len(hits) == 0 && q != "" {
+		picked = widgets.NoHitsText(q) + "　" + picked // the pick, if any, still holds
+	}
+	p.chosen.SetText(picked)
 	if p.first {
 		p.first = false
 		p.pickFirst()
