@@ -37,6 +37,8 @@ type host struct {
 	message func(error) string
 	// pdf saves and opens the printed documents (its Runner is runner).
 	pdf widgets.PDFSaver
+	// notice is the shell's line for what an action did (Notify).
+	notice *widgets.Notice
 }
 
 var (
@@ -78,6 +80,14 @@ func (h *host) Today() time.Time {
 
 // ShowError implements the screens' Host.
 func (h *host) ShowError(err error) { widgets.ShowError(h.win, err) }
+
+// Notify implements the screens' Host: the top bar says text for a few
+// seconds.
+func (h *host) Notify(text string) {
+	if h.notice != nil {
+		h.notice.Say(h.runner, text)
+	}
+}
 
 // SavePDF implements the screens' Host: it renders the document while a
 // progress dialog shows, then asks where to save it and opens it.

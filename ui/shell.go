@@ -30,6 +30,8 @@ type shell struct {
 	// own (a draft restored after the lock); frame holds the bar and body.
 	notice *widget.Label
 	frame  *fyne.Container
+	// done says what the person's last action did (host.Notify).
+	done *widgets.Notice
 	// question is the open 「保存されていない変更があります」, if any.
 	question *widgets.UnsavedQuestion
 	// indicator shows the sync state (nil when the PC does not sync).
@@ -66,6 +68,12 @@ func (u *App) showShell(key string) {
 	ctx := &host{office: u.office, session: u.sess, win: u.win, now: u.opt.Office.Now, runner: u.sessRun,
 		agent: u.agent, message: u.syncMessage, pdf: widgets.PDFSaver{Open: u.opt.Open, Folder: u.opt.Documents, Runner: u.sessRun}}
 	sh := &shell{app: u, ctx: ctx, screens: allowedScreens(u.sess, u.syncs()), index: -1}
+	sh.done = widgets.NewNotice(func() {
+		if sh.frame != nil {
+			sh.frame.Refresh()
+		}
+	})
+	ctx.notice = sh.done
 	if u.agent != nil {
 		sh.indicator = u.newIndicator()
 	}
@@ -129,7 +137,7 @@ func (sh *shell) topBar() fyne.CanvasObject {
 		buttons.Objects = append([]fyne.CanvasObject{sh.indicator}, buttons.Objects...)
 	}
 	bar := container.NewBorder(nil, nil, nil, buttons, who)
-	return container.NewVBox(bar, sh.notice, widget.NewSeparator())
+	return container.NewVBox(bar, sh.notice, sh.done, widget.NewSeparator())
 }
 
 // menu carries the keyboard shortcuts: a main-menu shortcut fires even

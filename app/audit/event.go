@@ -215,3 +215,17 @@ func isHash(s string) bool {
 	}
 	return true
 }
+
+// Number returns the number that Detail gives as key=N ("records hits=3":
+// Number("hits") is 3), for a readable description of the event.
+func (e Event) Number(key string) (int, bool) {
+	for _, f := range strings.Fields(e.Detail) {
+		if v, ok := strings.CutPrefix(f, key+"="); ok {
+			var n int
+			if _, err := fmt.Sscan(v, &n); err == nil {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
@@ -105,4 +106,76 @@ func (o *Office) AuditFindings(ctx context.Context, s *Session, f audit.Filter) 
 		return nil, err
 	}
 	return audit.Analyze(evs, 30), nil
+}
+
+// AuditNames are the names the access-log screen shows for the logins and
+// record ids of events (the events themselves hold ids only).
+type AuditNames struct {
+	Users   map[string]string // login → the person's name
+	Objects map[string]string // record id → the business's (or venue's, staff member's) name
+}
+
+// AuditNames returns the names of the people and of the records that evs
+// name, as far as s may see them: everyone who reads the log sees the
+// people's names; the businesses' names only those who work the front desk
+// (others keep the id). Looking up names writes no access-log event (no
+// case content is read).
+func (o *Office) AuditNames(ctx context.Context, s *Session, evs []audit.Event) (AuditNames, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermAudit); err != nil {
+		return AuditNames{}, err
+	}
+	n := AuditNames{Users: map[string]string{}, Objects: map[string]string{}}
+	for _, u := range o.table.Users {
+		n.Users[u.Login] = u.Name
+	}
+	if !s.May(PermFrontDesk) {
+		return n, nil
+	}
+	for _, e := range evs {
+		k, ok := record.KindOfID(e.Object)
+		if _, done := n.Objects[e.Object]; !ok || done {
+			continue
+		}
+		var name string
+		switch k {
+		case record.KindBusiness:
+			name = o.businessName(s, e.Object)
+		case record.KindReservation:
+			var r record.Reservation
+			if _, err := o.load(s, e.Object, k, &r); err == nil {
+				name = o.businessName(s, r.BusinessID)
+			}
+		case record.KindConsultation:
+			var c record.Consultation // its contact part: the case is sealed apart
+			if _, err := o.load(s, e.Object, k, &c); err == nil {
+				name = o.businessName(s, c.BusinessID)
+			}
+		case record.KindVenue:
+			var v record.Venue
+			if _, err := o.load(s, e.Object, k, &v); err == nil {
+				name = v.Name
+			}
+		case record.KindStaff:
+			var st record.Staff
+			if _, err := o.load(s, e.Object, k, &st); err == nil {
+				name = st.Name
+			}
+		}
+		n.Objects[e.Object] = name // "" for a kind without a name, or one not readable
+	}
+	return n, nil
+}
+
+// businessName is the name of business id, or "" when it cannot be read.
+func (o *Office) businessName(s *Session, id string) string {
+	var b record.Business
+	if id == "" {
+		return ""
+	}
+	if _, err := o.load(s, id, record.KindBusiness, &b); err != nil {
+		return ""
+	}
+	return b.Name
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -90,13 +92,20 @@ func (e *StoreDamagedError) Error() string { return "store " + e.Dir + " is dama
 // Is reports whether target is ErrDamagedStore.
 func (e *StoreDamagedError) Is(target error) bool { return target == ErrDamagedStore }
 
-// BookingError says which reservation is in the way of a new one.
+// BookingError says which reservation is in the way of a new one. Error
+// (for logs) names ids only; MessageIn words it for people with the names.
 type BookingError struct {
 	Err   error  // ErrDoubleBooking or ErrFull
 	What  string // "相談員" or "会場"
 	Other string // the id of the reservation in the way
 	Start string
 	End   string
+	// Date is the day of the booking (2006-01-02), "" when not known.
+	Date string
+	// Name is the consultant's or the venue's name, Business the name of
+	// the business the reservation in the way is for: shown to people,
+	// never logged. Either may be "" (the message then does without).
+	Name, Business string
 }
 
 func (e *BookingError) Error() string {
@@ -435,11 +444,14 @@ func bookingMessage(en bool, be *BookingError) string {
 		return pick(en, "このセミナーは定員に達しています。キャンセル待ちで受け付けるか、定員を見直してください。",
 			"This seminar is full. Put the application on the waiting list, or review the capacity.")
 	}
+	if be.Name != "" && be.Business != "" && errors.Is(be.Err, ErrDoubleBooking) {
+		return namedBookingMessage(en, be)
+	}
 	if !en {
 		if errors.Is(be.Err, ErrFull) {
 			return fmt.Sprintf("%sは %s〜%s に定員に達しています。別の時間帯か会場を選んでください。", be.What, be.Start, be.End)
 		}
-		return fmt.Sprintf("%sは %s〜%s に別の予約（%s）が入っています。別の時間帯を選んでください。", be.What, be.Start, be.End, be.Other)
+		return fmt.Sprintf("%sは %s〜%s に別の予約が入っています。別の時間帯を選んでください。", be.What, be.Start, be.End)
 	}
 	what := map[string]string{"相談員": "The consultant", "会場": "The venue"}[be.What]
 	if what == "" {
@@ -448,7 +460,23 @@ func bookingMessage(en bool, be *BookingError) string {
 	if errors.Is(be.Err, ErrFull) {
 		return fmt.Sprintf("%s is fully booked from %s to %s. Choose another time or venue.", what, be.Start, be.End)
 	}
-	return fmt.Sprintf("%s already has another booking (%s) from %s to %s. Choose another time.", what, be.Other, be.Start, be.End)
+	return fmt.Sprintf("%s already has another booking from %s to %s. Choose another time.", what, be.Start, be.End)
+}
+
+// namedBookingMessage words a double booking with the names: 「山口 一郎さんは
+// 12/10 10:00〜11:00 に 稲穂若葉商店 の予約があります。」
+func namedBookingMessage(en bool, be *BookingError) string {
+	who, when := be.Name, be.Start+"〜"+be.End
+	if be.What == "相談員" && !en {
+		who += "さん"
+	}
+	if t, err := time.Parse(time.DateOnly, be.Date); err == nil {
+		when = t.Format("1/2") + " " + when
+	}
+	if en {
+		return fmt.Sprintf("%s already has a booking for %s at %s. Choose another time.", who, be.Business, strings.Replace(when, "〜", "–", 1))
+	}
+	return fmt.Sprintf("%sは %s に %s の予約があります。別の時間帯を選んでください。", who, when, be.Business)
 }
 
 // reasonsEN are the English words of audit's reasons.

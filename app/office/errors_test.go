@@ -192,7 +192,10 @@ func TestErrorClasses(t *testing.T) {
 		{"locked until", fmt.Errorf("login: %w", &vault.LockedError{Until: time.Date(2026, 10, 1, 1, 15, 0, 0, time.UTC)}), ExitLocked, ClassAccess,
 			"10:15:00 まで", "until 10:15:00"},
 		{"double booking", &BookingError{Err: ErrDoubleBooking, What: "会場", Other: "R-1", Start: "10:00", End: "11:00"}, ExitInvalid, ClassInput,
-			"会場は 10:00〜11:00", "The venue already has another booking (R-1)"},
+			"会場は 10:00〜11:00", "The venue already has another booking from 10:00"},
+		{"double booking with names", &BookingError{Err: ErrDoubleBooking, What: "相談員", Other: "R-1", Start: "10:00", End: "11:00",
+			Date: "2026-12-10", Name: "山口 一郎", Business: "稲穂若葉商店"}, ExitInvalid, ClassInput,
+			"山口 一郎さんは 12/10 10:00〜11:00 に 稲穂若葉商店 の予約があります", "山口 一郎 already has a booking for 稲穂若葉商店 at 12/10 10:00–11:00"},
 		{"duplicate", &DuplicateError{Matches: make([]BusinessSummary, 2)}, ExitInvalid, ClassInput, "すでに 2 件", "2 businesses"},
 		{"unexpected", errors.New("disk on fire"), ExitUnexpected, ClassUnexpected, "処理できませんでした", "could not be done"},
 	}

@@ -197,10 +197,11 @@ func TestDoubleBookingRefused(t *testing.T) {
 			venue, staff string
 			start, end   string
 			want         error
+			msg          string // the message names people and businesses
 		}{
-			{"same consultant overlapping", f.venue2, f.staff, "10:30", "11:30", ErrDoubleBooking},
-			{"same room overlapping", f.venue, f.staff2, "09:30", "10:30", ErrDoubleBooking},
-			{"back to back is fine", f.venue, f.staff, "11:00", "12:00", nil},
+			{"same consultant overlapping", f.venue2, f.staff, "10:30", "11:30", ErrDoubleBooking, "相談 一郎さんは 10/5 10:00〜11:00 に 予約一商店 の予約があります"},
+			{"same room overlapping", f.venue, f.staff2, "09:30", "10:30", ErrDoubleBooking, "相談室Aは 10/5 10:00〜11:00 に 予約一商店 の予約があります"},
+			{"back to back is fine", f.venue, f.staff, "11:00", "12:00", nil, ""},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -208,8 +209,11 @@ func TestDoubleBookingRefused(t *testing.T) {
 				if !errors.Is(err, tc.want) && !(tc.want == nil && err == nil) {
 					t.Fatalf("got %v, want %v", err, tc.want)
 				}
-				if tc.want != nil && !strings.Contains(Message(err), "別の予約") {
-					t.Fatalf("message %q", Message(err))
+				if tc.want != nil && !strings.Contains(Message(err), tc.msg) {
+					t.Fatalf("message %q, want %q", Message(err), tc.msg)
+				}
+				if tc.want != nil && (strings.Contains(err.Error(), "予約一商店") || strings.Contains(err.Error(), "相談")) {
+					t.Fatalf("the error for logs names a business or person: %v", err)
 				}
 			})
 		}

@@ -209,6 +209,12 @@ func permCases() []permCase {
 		{method: "Businesses", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.Businesses(bg(e), e.s))
 		}},
+		{method: "AuditNames", perm: PermAudit, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.AuditNames(bg(e), e.s, nil))
+		}},
+		{method: "UserName", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.UserName(bg(e), e.s, "uketsuke"))
+		}},
 		{method: "BusinessNames", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.BusinessNames(bg(e), e.s, []string{e.biz}))
 		}},

@@ -81,7 +81,9 @@ func (o *Office) checkBooking(ctx context.Context, s *Session, r *record.Reserva
 		}
 		for _, x := range others {
 			if x.ID != r.ID && activeReservation(&x) && overlaps(r.Start, r.End, x.Start, x.End) {
-				return &BookingError{Err: ErrDoubleBooking, What: "相談員", Other: x.ID, Start: x.Start, End: x.End}
+				var st record.Staff
+				_, _ = o.load(s, r.ConsultantID, record.KindStaff, &st) // without the name the message does without
+				return o.bookingError(s, "相談員", st.Name, &x)
 			}
 		}
 	}
@@ -101,13 +103,24 @@ func (o *Office) checkBooking(ctx context.Context, s *Session, r *record.Reserva
 		}
 	}
 	if len(clash) >= capacity {
-		e := &BookingError{Err: ErrDoubleBooking, What: "会場", Other: clash[0].ID, Start: clash[0].Start, End: clash[0].End}
+		e := o.bookingError(s, "会場", v.Name, &clash[0])
 		if capacity > 1 {
 			e.Err, e.Start, e.End = ErrFull, r.Start, r.End
 		}
 		return e
 	}
 	return nil
+}
+
+// bookingError is the double booking of what (相談員 or 会場, called name)
+// by x, with the name of x's business for the message.
+func (o *Office) bookingError(s *Session, what, name string, x *record.Reservation) *BookingError {
+	var b record.Business
+	if x.BusinessID != "" {
+		_, _ = o.load(s, x.BusinessID, record.KindBusiness, &b) // without the name the message does without
+	}
+	return &BookingError{Err: ErrDoubleBooking, What: what, Other: x.ID, Start: x.Start, End: x.End, Date: x.Date,
+		Name: name, Business: b.Name}
 }
 
 // overlaps compares "15:04" times; zero-padded strings order like times.

@@ -19,6 +19,27 @@ type Hit struct {
 	Kind   record.Kind `json:"kind"`
 	Title  string      `json:"title"`  // 事業所名, or for a consultation the business and date
 	Detail string      `json:"detail"` // フリガナ, phone, or the consultation's status
+	// Address is a business's 所在地 (prefecture, city and the rest), so
+	// that two businesses of one name can be told apart.
+	Address string `json:"address,omitempty"`
+}
+
+// MinPhoneDigits is how many digits a phone-number query needs: shorter
+// ones find nothing (the phone index holds runs of 4 digits).
+const MinPhoneDigits = 4
+
+// ShortPhoneQuery reports whether query is a phone number (digits and
+// separators) with fewer than MinPhoneDigits digits, which searches
+// nothing: the window then says how many digits it needs.
+func ShortPhoneQuery(query string) bool {
+	q := strings.TrimSpace(query)
+	return q != "" && looksLikePhone(q) && len(record.NormalizePhone(q)) < MinPhoneDigits
+}
+
+// businessHit is the search hit of b.
+func businessHit(b *record.Business) Hit {
+	return Hit{ID: b.ID, Kind: record.KindBusiness, Title: b.Name, Detail: b.Kana + "　" + b.Phone,
+		Address: strings.TrimSpace(b.Prefecture + b.City + b.Address)}
 }
 
 // DefaultSearchLimit is how many hits a search returns when asked for 0.
@@ -30,6 +51,13 @@ const DefaultSearchLimit = 50
 // is not written to the access log (it may be a person's name), only that a
 // search happened and how many hits it had. It searches without holding the
 // office and stops when ctx ends.
+//
+// Every call is one access-log event, and the office does not merge
+// successive calls: the log must account for every list of results a
+// person saw, and each call's results are shown. A window that searches as
+// the person types therefore waits for the typing to pause before it calls
+// (ui/widgets.Debounce), so one typed query is one search and one event. A
+// call that ctx ends before it is done returns no results and logs nothing.
 func (o *Office) Search(ctx context.Context, s *Session, query string, limit int) ([]Hit, error) {
 	w, err := o.begin(ctx, s, PermFrontDesk)
 	if err != nil {
@@ -63,7 +91,7 @@ func (o *Office) search(w *work, q string, limit int) ([]Hit, error) {
 	}
 	var ids []string
 	var match func(*record.Business) bool
-	if digits := record.NormalizePhone(q); looksLikePhone(q) && len(digits) >= 4 {
+	if digits := record.NormalizePhone(q); looksLikePhone(q) && len(digits) >= MinPhoneDigits {
 		cands, err := o.intersect(ixPhone4, windows(digits, 4))
 		if err != nil {
 			return nil, err
@@ -109,7 +137,7 @@ func (o *Office) verifyBusinesses(w *work, ids []string, match func(*record.Busi
 		if b.MergedInto != "" || !match(&b) {
 			continue
 		}
-		hits = append(hits, Hit{ID: b.ID, Kind: record.KindBusiness, Title: b.Name, Detail: b.Kana + "　" + b.Phone})
+		hits = append(hits, businessHit(&b))
 		if len(hits) >= limit {
 			break
 		}
@@ -167,7 +195,8 @@ func (o *Office) searchID(s *Session, q string) (Hit, bool, error) {
 		if err := o.openVersion(s, v, string(k), &b); err != nil {
 			return Hit{}, false, err
 		}
-		return Hit{ID: id, Kind: k, Title: b.Name, Detail: b.Kana + "　" + b.Phone}, true, nil
+		b.ID = id
+		return businessHit(&b), true, nil
 	}
 	return Hit{ID: id, Kind: k, Title: record.Describe(k) + " " + id}, true, nil
 }

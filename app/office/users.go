@@ -282,3 +282,20 @@ func (o *Office) passwordKey(check func() error, password []byte) (*vault.Passwo
 // passwordKeyHook, when set (tests), runs before a new password's key is
 // derived.
 var passwordKeyHook func()
+
+// UserName returns the name of the person with login, or "" for a login
+// the user table does not hold, for screens that show who did something
+// (受付者). Everyone at the front desk may ask.
+func (o *Office) UserName(ctx context.Context, s *Session, login string) (string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
+		return "", err
+	}
+	for _, u := range o.table.Users {
+		if u.Login == login {
+			return u.Name, nil
+		}
+	}
+	return "", nil
+}

@@ -35,10 +35,16 @@ func TestUsersScreen(t *testing.T) {
 		if uf.ff.Errs["パスワード（確認）"].Hidden {
 			t.Fatal("password mismatch not shown")
 		}
+		if !strings.Contains(uf.ff.General.Text, "パスワード（確認）") || ctx.Window().Canvas().Focused() != uf.pw2 {
+			t.Errorf("mismatch: top line %q, focus on %T, want the confirmation field", uf.ff.General.Text, ctx.Window().Canvas().Focused())
+		}
 		uf.pw2.SetText("long-enough-pw")
 		sc.pager.OnShortcut(widgets.ShortcutSave)
 		if sc.edit != nil || len(sc.users) != 6 {
 			t.Fatalf("user not added: %q", uf.ff.General.Text)
+		}
+		if got := ctx.LastNotice(); got != "利用者を保存しました：受付 四郎（uketsuke2）" {
+			t.Errorf("after adding a user the window says %q", got)
 		}
 		i := indexOfUser(sc.users, "uketsuke2")
 		sc.table.List.Select(i)

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
@@ -58,7 +60,7 @@ func newAuditScreen(ctx Host) *auditScreen {
 		busy: widgets.NewProgress()}
 	sc.user.SetPlaceHolder(tr("ログインID"))
 	sc.action = widgets.AllChoice(&sc.actions)
-	sc.table = widgets.NewTable([]string{"日時", "利用者", "操作@audit", "対象", "詳細"}, []float32{160, 110, 150, 150}, nil)
+	sc.table = widgets.NewTable([]string{"日時", "利用者", "操作@audit", "対象", "詳細"}, []float32{170, 150, 130, 170}, nil)
 	sc.verify.Wrapping = fyne.TextWrapWord
 	sc.refresh()
 	return sc
@@ -89,9 +91,11 @@ func (sc *auditScreen) filter() audit.Filter {
 	}
 }
 
-// auditList is what refresh reads: the events and the findings.
+// auditList is what refresh reads: the events, the names of their people
+// and records, and the findings.
 type auditList struct {
 	events      []audit.Event
+	names       office.AuditNames
 	findings    []audit.Finding
 	findingsErr error
 }
@@ -105,8 +109,12 @@ func (sc *auditScreen) refresh() {
 		if err != nil {
 			return auditList{}, err
 		}
+		names, err := sc.ctx.Office().AuditNames(c, sc.ctx.Session(), evs)
+		if err != nil {
+			return auditList{}, err
+		}
 		fs, ferr := sc.ctx.Office().AuditFindings(c, sc.ctx.Session(), f)
-		return auditList{events: evs, findings: fs, findingsErr: ferr}, nil
+		return auditList{events: evs, names: names, findings: fs, findingsErr: ferr}, nil
 	}, sc.show, widgets.OnlyLatest(&sc.listing))
 }
 
@@ -124,13 +132,14 @@ func (sc *auditScreen) show(l auditList, err error) {
 		if act == "" {
 			act = e.Action
 		}
-		rows[len(evs)-1-i] = []string{e.At.In(record.JST()).Format("2006-01-02 15:04:05"), e.User, act, e.Object, e.Detail}
+		rows[len(evs)-1-i] = []string{e.At.In(record.JST()).Format("2006-01-02 15:04:05"), personOf(e.User, l.names),
+			act, objectOf(e.Object, l.names), describeEvent(e)}
 	}
 	sc.table.Set(rows)
-	sc.showFindings(l.findings, l.findingsErr)
+	sc.showFindings(l.findings, l.names, l.findingsErr)
 }
 
-func (sc *auditScreen) showFindings(fs []audit.Finding, err error) {
+func (sc *auditScreen) showFindings(fs []audit.Finding, names office.AuditNames, err error) {
 	sc.findings.RemoveAll()
 	if err != nil {
 		sc.findings.Add(widget.NewLabel(widgets.ErrText(err)))
@@ -140,8 +149,66 @@ func (sc *auditScreen) showFindings(fs []audit.Finding, err error) {
 		sc.findings.Add(widget.NewLabel(tr("この期間に確認が必要な操作はありません。")))
 	}
 	for _, x := range fs {
-		sc.findings.Add(widget.NewLabel(tr("%s　%s：%d件　%s", findingName(x.Kind), x.User, x.Count, x.Detail)))
+		sc.findings.Add(widget.NewLabel(tr("%s　%s：%d件　%s", findingName(x.Kind), personOf(x.User, names), x.Count, x.Detail)))
 	}
+}
+
+// personOf is 「名前（login）」, or the login when the name is not known.
+func personOf(login string, n office.AuditNames) string {
+	if name := n.Users[login]; name != "" {
+		return name + "（" + login + "）"
+	}
+	return login
+}
+
+// objectOf is the record's name where the viewer may see it, else its id.
+func objectOf(id string, n office.AuditNames) string {
+	if name := n.Objects[id]; name != "" {
+		return name
+	}
+	return id
+}
+
+// describeEvent says in a sentence what the event records, from its
+// action, the kind of record and the numbers of its detail, so that a
+// supervisor reads 「事業者を検索（3件）」 rather than 「records hits=3」.
+func describeEvent(e audit.Event) string {
+	kind := ""
+	if k, ok := record.KindOfID(e.Object); ok {
+		kind = tr(record.Describe(k))
+	}
+	n, counted := e.Number("hits")
+	switch {
+	case e.Action == audit.ActSearch && strings.HasPrefix(e.Detail, "case text"):
+		return tr("相談内容を検索（%d件）", n)
+	case e.Action == audit.ActSearch && counted:
+		return tr("事業者を検索（%d件）", n)
+	case e.Action == audit.ActLoginOK:
+		return tr("ログインしました")
+	case e.Action == audit.ActLoginFail:
+		return tr("ログインに失敗しました")
+	case e.Action == audit.ActLocked:
+		return tr("パスワードの失敗が続いたためロックされました")
+	case e.Action == audit.ActUnlock:
+		return tr("ロックを解除しました")
+	case e.Action == "audit.verify":
+		n, _ := e.Number("events")
+		return tr("アクセスログを検証しました（%d件）", n)
+	case e.Action == audit.ActView && strings.HasPrefix(e.Detail, "statistics "):
+		return tr("統計を表示しました（%s）", strings.TrimPrefix(e.Detail, "statistics "))
+	case kind == "":
+	case e.Action == audit.ActView:
+		return tr("%sを閲覧しました", kind)
+	case e.Action == audit.ActViewCase:
+		return tr("%sの相談内容を閲覧しました", kind)
+	case e.Action == audit.ActCreate:
+		return tr("%sを作成しました", kind)
+	case e.Action == audit.ActUpdate:
+		return tr("%sを更新しました", kind)
+	case e.Action == audit.ActPrint:
+		return tr("%sを印刷しました", kind)
+	}
+	return e.Detail
 }
 
 // findingName is the Japanese name of a kind of finding.

@@ -29,6 +29,9 @@ type Host interface {
 	Window() fyne.Window
 	Today() time.Time
 	ShowError(error)
+	// Notify says briefly what an action did (saved, approved, …) without
+	// a dialog to close.
+	Notify(text string)
 	// SavePDF renders a printed document (the statistics) and lets the
 	// person save it.
 	SavePDF(name string, render func(context.Context) ([]byte, error))

@@ -167,6 +167,11 @@ func (uf *userForm) store() bool {
 	}
 	uf.pw1.SetText("")
 	uf.pw2.SetText("")
+	name, login := widgets.Trimmed(uf.name), widgets.Trimmed(uf.login)
+	if uf.user != nil {
+		name, login = uf.user.Name, uf.user.Login
+	}
+	uf.ctx.Notify(tr("利用者を保存しました：%s（%s）", name, login))
 	uf.done()
 	return true
 }

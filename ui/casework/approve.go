@@ -27,6 +27,9 @@ type approveView struct {
 	form    *consultForm
 	comment *widget.Entry
 	msg     *widget.Label
+	// what names the record in the notice after approving: the business
+	// and the day.
+	what string
 }
 
 // buildApprovals builds the 承認 screen.
@@ -79,7 +82,8 @@ func (sc *approveScreen) open(id string) {
 		sc.ctx.ShowError(err)
 		return
 	}
-	v := &approveView{id: id, form: cf, comment: widgets.NewMultiLine(2), msg: widget.NewLabel("")}
+	v := &approveView{id: id, form: cf, comment: widgets.NewMultiLine(2), msg: widget.NewLabel(""),
+		what: widgets.BusinessNames(sc.ctx, []string{c.BusinessID})[c.BusinessID] + "　" + widgets.DateLabel(c.Date)}
 	v.comment.SetPlaceHolder(tr("差し戻す場合は理由を書いてください"))
 	v.msg.Wrapping = fyne.TextWrapWord
 	v.msg.Importance = widget.DangerImportance
@@ -102,6 +106,7 @@ func (sc *approveScreen) approve() {
 		sc.current.msg.Show()
 		return
 	}
+	sc.ctx.Notify(tr("相談記録を承認しました：%s", sc.current.what))
 	sc.close()
 }
 
@@ -112,6 +117,7 @@ func (sc *approveScreen) sendBack() {
 		sc.current.msg.Show()
 		return
 	}
+	sc.ctx.Notify(tr("相談記録を差し戻しました：%s", sc.current.what))
 	sc.close()
 }
 

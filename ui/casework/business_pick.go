@@ -23,7 +23,8 @@ type businessPick struct {
 	results  *widget.Select
 	hits     widgets.Choices
 	onChange func(id string)
-	running  widgets.Latest // the newest search
+	running  widgets.Latest   // the newest search
+	typing   widgets.Debounce // the search waits for the typing to pause
 }
 
 func newBusinessPick(ctx Host, onChange func(id string)) *businessPick {
@@ -36,8 +37,10 @@ func newBusinessPick(ctx Host, onChange func(id string)) *businessPick {
 		}
 	})
 	p.results.PlaceHolder = tr("検索結果から選ぶ")
-	p.query.OnChanged = func(string) { p.search() }
-	p.query.OnSubmitted = func(string) { p.search() }
+	// Each search that runs is shown and logged (one access-log event), so
+	// it runs when the typing pauses, not per keystroke; Enter runs it now.
+	p.query.OnChanged = func(string) { p.typing.Call(ctx.Runner(), widgets.SearchDelay, p.search) }
+	p.query.OnSubmitted = func(string) { p.typing.Now() }
 	return p
 }
 
@@ -55,10 +58,10 @@ func (p *businessPick) search() {
 			return nil, nil
 		}
 		return p.ctx.Office().Search(c, p.ctx.Session(), q, 20)
-	}, p.found, widgets.OnlyLatest(&p.running))
+	}, func(hits []office.Hit, err error) { p.found(q, hits, err) }, widgets.OnlyLatest(&p.running))
 }
 
-func (p *businessPick) found(hits []office.Hit, err error) {
+func (p *businessPick) found(q string, hits []office.Hit, err error) {
 	if err != nil {
 		p.ctx.ShowError(err)
 		return
@@ -66,8 +69,12 @@ func (p *businessPick) found(hits []office.Hit, err error) {
 	p.hits = widgets.Choices{}
 	for _, h := range hits {
 		if h.Kind == record.KindBusiness {
-			p.hits.Add(h.ID, h.Title+"（"+h.Detail+"）")
+			p.hits.Add(h.ID, h.Title+"（"+h.Detail+"）"+h.Address)
 		}
+	}
+	p.results.PlaceHolder = tr("検索結果から選ぶ")
+	if len(p.hits.IDs) == 0 && q != "" {
+		p.results.PlaceHolder = widgets.NoHitsText(q)
 	}
 	p.results.Options = p.hits.Labels
 	p.results.ClearSelected()

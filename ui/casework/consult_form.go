@@ -80,11 +80,11 @@ func (cf *consultForm) Save(done func(ok bool)) {
 
 // showState writes the title line and the review comment, if any.
 func (cf *consultForm) showState() {
-	id := cf.rec.ID
-	if id == "" {
-		id = tr("新規@id")
+	what := tr("新規@id")
+	if id := cf.rec.BusinessID; cf.rec.ID != "" && id != "" { // a saved record, named by its business and day
+		what = widgets.BusinessNames(cf.ctx, []string{id})[id] + "　" + widgets.DateLabel(cf.rec.Date)
 	}
-	cf.title.SetText(tr("相談記録 %s（%s）", id, tr(cf.rec.Status)))
+	cf.title.SetText(tr("相談記録 %s（%s）", what, tr(cf.rec.Status)))
 	if k := cf.rec.Case; k != nil && k.ReviewComment != "" && cf.rec.Status == record.StReturned {
 		cf.setNotice(tr("差戻しの理由：%s", k.ReviewComment), widget.WarningImportance)
 	}
@@ -104,7 +104,7 @@ func (cf *consultForm) object() fyne.CanvasObject {
 	if cf.readOnly {
 		body = consultSheet(cf.ctx, cf.rec)
 	}
-	return widgets.WithDirty(container.NewBorder(top, widgets.Opaque(cf.buttons()), nil, nil, container.NewVScroll(body)), cf)
+	return widgets.WithDirty(container.NewBorder(top, widgets.Opaque(cf.buttons()), nil, nil, widgets.VScroll(body)), cf)
 }
 
 func (cf *consultForm) buttons() fyne.CanvasObject {

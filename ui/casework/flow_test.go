@@ -59,6 +59,10 @@ func consultantFillsForm(t *testing.T, f *uitest.Office, s *office.Session) stri
 	if !strings.Contains(cf.notice.Text, "入力内容を確かめてください") || cf.ff.Errs["相談の概要"].Hidden {
 		t.Fatalf("confirm without 相談の概要 not refused: %q", cf.notice.Text)
 	}
+	if !strings.Contains(cf.ff.General.Text, "相談の概要") || ctx.Window().Canvas().Focused() != fl.summary || cf.ff.Scroll().Offset.Y != 0 {
+		t.Errorf("refused confirm: top line %q, focus %T, scrolled %v; want 相談の概要 named at the top and focused",
+			cf.ff.General.Text, ctx.Window().Canvas().Focused(), cf.ff.Scroll().Offset.Y)
+	}
 	test.Type(fl.summary, "新聞に載っていた制度の概要が知りたい。")
 	test.Type(fl.guidance, "持続化補助金：対象経費と手続きを説明した。")
 	test.Type(fl.impression, "また相談に来られると思われる。")
@@ -97,6 +101,9 @@ func supervisorApproves(t *testing.T, f *uitest.Office, s *office.Session, id st
 	if sc.current == nil || !sc.current.form.readOnly {
 		t.Fatal("record not opened read-only")
 	}
+	if got := sc.current.form.title.Text; got != "相談記録 テスト商店　2026年10月1日（木）（確定）" {
+		t.Errorf("title %q names the record by id, not by its business and day", got)
+	}
 	if !uitest.HasLabel(sc.pager.Top(), "新聞に載っていた制度の概要が知りたい。") || !uitest.HasLabel(sc.pager.Top(), "区信用金庫　3,000,000円　検討中") {
 		t.Error("the record's content is not shown to the supervisor")
 	}
@@ -110,6 +117,9 @@ func supervisorApproves(t *testing.T, f *uitest.Office, s *office.Session, id st
 	uitest.Must(t, err)
 	if c.Status != record.StApproved || len(sc.rows) != 0 {
 		t.Fatalf("after approve: status %s, %d pending", c.Status, len(sc.rows))
+	}
+	if got := ctx.LastNotice(); got != "相談記録を承認しました：テスト商店　2026年10月1日（木）" {
+		t.Errorf("after approve the window says %q", got)
 	}
 }
 

@@ -20,24 +20,33 @@ type businessScreen struct {
 	ctx     Host
 	search  *widget.Entry
 	list    *widget.List
-	items   []office.BusinessSummary
+	items   []businessRow
+	empty   *widget.Label   // says that a search found nothing
+	head    *fyne.Container // the heading, the search and empty
 	detail  *fyne.Container
 	names   map[string]string
 	current string
-	finding widgets.Latest // the newest search
+	finding widgets.Latest   // the newest search
+	typing  widgets.Debounce // the search waits for the typing to pause
 }
+
+// businessRow is one line of the list: the name, phone and address.
+type businessRow struct{ ID, Line string }
 
 func newBusinessScreen(ctx Host) *businessScreen {
 	s := &businessScreen{ctx: ctx, detail: container.NewVBox(), names: widgets.Names(ctx)}
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(tr("事業所名・フリガナ・電話番号の一部で検索"))
-	s.search.OnChanged = func(string) { s.find() }
+	// Each search that runs is shown and logged (one access-log event), so
+	// it runs when the typing pauses, not per keystroke.
+	s.search.OnChanged = func(string) { s.typing.Call(ctx.Runner(), widgets.SearchDelay, s.find) }
+	s.search.OnSubmitted = func(string) { s.typing.Now() }
+	s.empty = widget.NewLabel("")
+	s.empty.Importance = widget.WarningImportance
+	s.empty.Hide()
 	s.list = widget.NewList(func() int { return len(s.items) },
 		func() fyne.CanvasObject { return widgets.TruncLabel("事業所名") },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			it := s.items[i]
-			o.(*widget.Label).SetText(it.Name + "　" + it.Phone)
-		})
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.items[i].Line) })
 	s.list.OnSelected = func(i widget.ListItemID) { s.show(s.items[i].ID) }
 	s.find()
 	return s
@@ -46,7 +55,8 @@ func newBusinessScreen(ctx Host) *businessScreen {
 func (s *businessScreen) object() fyne.CanvasObject {
 	add := widget.NewButtonWithIcon(tr("新規登録"), theme.ContentAddIcon(), s.add)
 	add.Importance = widget.HighImportance
-	left := container.NewBorder(container.NewVBox(widgets.Heading(tr("事業者@screen")), container.NewBorder(nil, nil, nil, add, s.search)), nil, nil, nil, s.list)
+	s.head = container.NewVBox(widgets.Heading(tr("事業者@screen")), container.NewBorder(nil, nil, nil, add, s.search), s.empty)
+	left := container.NewBorder(s.head, nil, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
 	split.Offset = 0.4
 	return widgets.WithShortcuts(split, map[string]func(){
@@ -59,27 +69,38 @@ func (s *businessScreen) object() fyne.CanvasObject {
 // UI goroutine; the answer to the newest search is shown.
 func (s *businessScreen) find() {
 	q := s.search.Text
-	widgets.Run(s.ctx.Runner(), func(c context.Context) ([]office.BusinessSummary, error) {
+	s.typing.Stop()
+	widgets.Run(s.ctx.Runner(), func(c context.Context) ([]businessRow, error) {
 		if q == "" {
-			return s.ctx.Office().Businesses(c, s.ctx.Session())
+			all, err := s.ctx.Office().Businesses(c, s.ctx.Session())
+			items := make([]businessRow, len(all))
+			for i, b := range all {
+				items[i] = businessRow{ID: b.ID, Line: b.Name + "　" + b.Phone + "　" + b.City}
+			}
+			return items, err
 		}
 		hits, err := s.ctx.Office().Search(c, s.ctx.Session(), q, 100)
-		var items []office.BusinessSummary
+		var items []businessRow
 		for _, h := range hits {
 			if h.Kind == record.KindBusiness {
-				items = append(items, office.BusinessSummary{ID: h.ID, Name: h.Title, Phone: h.Detail})
+				items = append(items, businessRow{ID: h.ID, Line: widgets.HitLine(h)})
 			}
 		}
 		return items, err
-	}, s.found, widgets.OnlyLatest(&s.finding))
+	}, func(items []businessRow, err error) { s.found(q, items, err) }, widgets.OnlyLatest(&s.finding))
 }
 
-func (s *businessScreen) found(items []office.BusinessSummary, err error) {
+func (s *businessScreen) found(q string, items []businessRow, err error) {
 	if err != nil {
 		s.ctx.ShowError(err)
 		return
 	}
 	s.items = items
+	s.empty.SetText(widgets.NoHitsText(q))
+	s.empty.Hidden = len(items) > 0 || s.empty.Text == ""
+	if s.head != nil {
+		s.head.Refresh() // the line's height changes
+	}
 	s.list.UnselectAll()
 	s.list.Refresh()
 }

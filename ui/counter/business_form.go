@@ -72,7 +72,7 @@ func showBusinessForm(ctx Host, b *record.Business, onSaved func(*record.Busines
 	f.base = f.collect()
 	title := tr("事業者の登録")
 	if f.b.ID != "" {
-		title = tr("事業者の変更")
+		title = tr("事業者の変更：%s", f.b.Name)
 	}
 	f.dlg = widgets.NewFormDialog(ctx.Window(), title, tr("保存"), f.layout(), f.save)
 	f.dlg.SetDirty(f)
@@ -190,6 +190,7 @@ func (f *businessForm) store(allowDuplicate bool) bool {
 	}
 	f.b = b
 	f.base = f.collect()
+	f.ctx.Notify(tr("事業者を保存しました：%s", b.Name))
 	if f.onSaved != nil {
 		f.onSaved(&b)
 	}
@@ -204,16 +205,23 @@ func (f *businessForm) Unsaved() bool { return f.collect() != f.base }
 func (f *businessForm) Save(done func(ok bool)) { done(f.dlg.Run()) }
 
 // showDuplicates lets the person pick an existing business or register
-// the new one anyway.
+// the new one anyway. The safe choice, using the (first) existing
+// business, is highlighted and has the focus, so Enter takes it.
 func (f *businessForm) showDuplicates(dup *office.DuplicateError) {
 	var d dialog.Dialog
 	box := container.NewVBox(widget.NewLabel(widgets.ErrText(dup)))
+	var safe *enterButton
 	for _, m := range dup.Matches {
 		m := m
-		box.Add(widget.NewButton(tr("この事業者を使う: %s", m.Name+"　"+m.Kana+"　"+m.Phone+"　"+m.City), func() {
+		b := newEnterButton(tr("この事業者を使う: %s", m.Name+"　"+m.Kana+"　"+m.Phone+"　"+m.City), func() {
 			d.Hide()
 			f.useExisting(m)
-		}))
+		})
+		if safe == nil {
+			safe = b
+			b.Importance = widget.HighImportance
+		}
+		box.Add(b)
 	}
 	anyway := widget.NewButton(tr("別の事業者として登録"), func() {
 		d.Hide()
@@ -225,6 +233,29 @@ func (f *businessForm) showDuplicates(dup *office.DuplicateError) {
 	box.Add(anyway)
 	d = dialog.NewCustom(tr("似た事業者があります"), tr("戻る"), box, f.ctx.Window())
 	d.Show()
+	if safe != nil {
+		f.ctx.Window().Canvas().Focus(safe)
+	}
+}
+
+// enterButton is a button that Enter presses too (a plain one takes only
+// Space): the default choice of a dialog.
+type enterButton struct{ widget.Button }
+
+func newEnterButton(label string, tapped func()) *enterButton {
+	b := &enterButton{}
+	b.Text, b.OnTapped = label, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey implements fyne.Focusable: Enter and Return press the button.
+func (b *enterButton) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		b.Tapped(nil)
+		return
+	}
+	b.Button.TypedKey(ev)
 }
 
 func (f *businessForm) useExisting(m office.BusinessSummary) {

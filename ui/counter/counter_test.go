@@ -79,7 +79,7 @@ func TestDoubleBookingShowsReason(t *testing.T) {
 		f.picker.set(to.Other, "みどり食堂")
 		test.Tap(f.dlg.OK)
 		got := f.form.General.Text
-		if !strings.Contains(got, "会場は 13:00〜14:00 に別の予約") || !f.form.General.Visible() {
+		if !strings.Contains(got, "本庁舎 相談室Aは 10/1 13:00〜14:00 に 株式会社さくら商店 の予約があります") || !f.form.General.Visible() {
 			t.Fatalf("reason shown = %q", got)
 		}
 		if f.r.ID != "" {

@@ -53,7 +53,7 @@ func showReservationForm(ctx Host, r record.Reservation, onSaved func(*record.Re
 	f.print = widget.NewButtonWithIcon(tr("予約内容を印刷"), theme.DocumentPrintIcon(), f.printSheet)
 	title := tr("予約の登録")
 	if r.ID != "" {
-		title = tr("予約の変更")
+		title = tr("予約の変更：%s", f.picker.pick.Title)
 	}
 	f.dlg = widgets.NewFormDialog(ctx.Window(), title, tr("保存"), f.form.Object(), f.save, f.print)
 	f.dlg.SetDirty(f)
@@ -128,7 +128,7 @@ func (f *reservationForm) receivedText() string {
 	if by == "" {
 		by = f.ctx.Session().Login()
 	}
-	return tr("受付日 %s　受付者 %s", on, by)
+	return tr("受付日 %s　受付者 %s", on, widgets.PersonName(f.ctx, by))
 }
 
 // collect reads the widgets into f.r.
@@ -174,6 +174,7 @@ func (f *reservationForm) save() bool {
 	}
 	f.r = saved
 	f.base = f.current()
+	f.ctx.Notify(tr("予約を保存しました：%s　%s %s〜%s", f.picker.pick.Title, widgets.DateLabel(saved.Date), saved.Start, saved.End))
 	f.updatePrint()
 	if f.onSaved != nil {
 		f.onSaved(&saved)

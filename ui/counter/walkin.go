@@ -61,10 +61,12 @@ func (f *walkInForm) take() bool {
 		f.form.ShowErrors(&record.FieldError{Field: "事業者", Msg: tr("事業者を検索して選んでください。")})
 		return false
 	}
-	if _, err := f.ctx.Office().TakeWalkIn(f.ctx.Context(), f.ctx.Session(), w); err != nil {
+	r, err := f.ctx.Office().TakeWalkIn(f.ctx.Context(), f.ctx.Session(), w)
+	if err != nil {
 		f.form.ShowErrors(err)
 		return false
 	}
+	f.ctx.Notify(tr("飛び込みを受け付けました：%s　%s〜%s", f.picker.pick.Title, r.Start, r.End))
 	if f.done != nil {
 		f.done()
 	}

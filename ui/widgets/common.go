@@ -261,3 +261,16 @@ func BoldLabel(s string) *widget.Label {
 
 // Trimmed returns the entry's text without surrounding spaces.
 func Trimmed(e *widget.Entry) string { return strings.TrimSpace(e.Text) }
+
+// PersonName is the name of the person with login (受付者), or the login
+// when the name cannot be found.
+func PersonName(ctx Env, login string) string {
+	if login == ctx.Session().Login() {
+		return ctx.Session().Name()
+	}
+	name, err := ctx.Office().UserName(ctx.Context(), ctx.Session(), login)
+	if err != nil || name == "" {
+		return login
+	}
+	return name
+}

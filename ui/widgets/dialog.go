@@ -2,7 +2,6 @@ package widgets
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -26,7 +25,7 @@ func NewFormDialog(win fyne.Window, title, okLabel string, content fyne.CanvasOb
 	d := &FormDialog{action: action, win: win}
 	d.OK = widget.NewButtonWithIcon(okLabel, theme.DocumentSaveIcon(), d.run)
 	d.OK.Importance = widget.HighImportance
-	d.keys = WithShortcuts(container.NewVScroll(content), map[string]func(){ShortcutSave: d.run}).(*shortcutBox)
+	d.keys = WithShortcuts(VScroll(content), map[string]func(){ShortcutSave: d.run}).(*shortcutBox)
 	d.keys.close = d.Close
 	d.Dialog = dialog.NewCustomWithoutButtons(title, d.keys, win)
 	buttons := []fyne.CanvasObject{widget.NewButtonWithIcon(tr("閉じる"), theme.CancelIcon(), d.Close)}

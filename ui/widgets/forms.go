@@ -19,10 +19,21 @@ import (
 // FieldForm is a two-column form whose rows can show a validation message
 // under their field. Rows are keyed by their Japanese label, which is also
 // record.FieldError.Field, so record.Problems land next to their fields.
+//
+// A save that fails shows what is wrong at the top of the form (General:
+// the errors without a field, and which fields to correct), scrolls the
+// form's VScroll there and gives the first field with a problem the
+// focus, so that a message is never out of sight below the fold.
 type FieldForm struct {
 	Form    *widget.Form
 	Errs    map[string]*widget.Label
 	General *widget.Label
+	// fields are the rows' widgets by Japanese label, keys their
+	// translation keys, order the labels in the form's order.
+	fields map[string]fyne.CanvasObject
+	keys   map[string]string
+	order  []string
+	scroll *container.Scroll // the VScroll the form is in, if any
 }
 
 // NewFieldForm returns an empty form.
@@ -31,7 +42,8 @@ func NewFieldForm() *FieldForm {
 	general.Wrapping = fyne.TextWrapWord
 	general.Importance = widget.DangerImportance
 	general.Hide()
-	return &FieldForm{Form: widget.NewForm(), Errs: map[string]*widget.Label{}, General: general}
+	return &FieldForm{Form: widget.NewForm(), Errs: map[string]*widget.Label{}, General: general,
+		fields: map[string]fyne.CanvasObject{}, keys: map[string]string{}}
 }
 
 // Add appends a row with the translated label and a slot for its message.
@@ -42,13 +54,54 @@ func (f *FieldForm) Add(label string, w fyne.CanvasObject) {
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance
 	msg.Hide()
-	f.Errs[JapaneseText(label)] = msg
+	jp := JapaneseText(label)
+	f.Errs[jp] = msg
+	f.fields[jp], f.keys[jp] = w, label
+	f.order = append(f.order, jp)
 	f.Form.Append(tr(label), container.NewVBox(w, msg))
 }
 
-// Object is the form with the general message line under it.
+// Object is the form with the message line at its top.
 func (f *FieldForm) Object() fyne.CanvasObject {
-	return container.NewVBox(f.Form, f.General)
+	b := &formBox{ff: f, box: container.NewVBox(f.General, f.Form)}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// formBox is a FieldForm's object; VScroll finds the form through it.
+type formBox struct {
+	widget.BaseWidget
+	ff  *FieldForm
+	box *fyne.Container
+}
+
+// CreateRenderer implements fyne.Widget.
+func (b *formBox) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.box) }
+
+// VScroll scrolls content vertically; a FieldForm in content (inside
+// containers) scrolls its problems into view with it.
+func VScroll(content fyne.CanvasObject) *container.Scroll {
+	s := container.NewVScroll(content)
+	walkContainers(content, func(o fyne.CanvasObject) {
+		if b, ok := o.(*formBox); ok {
+			b.ff.scroll = s
+		}
+	})
+	return s
+}
+
+// walkContainers visits o and what its containers (and shortcut boxes)
+// hold, not widget internals.
+func walkContainers(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walkContainers(c, fn)
+		}
+	case *shortcutBox:
+		walkContainers(x.content, fn)
+	}
 }
 
 // ClearErrors hides every message.
@@ -67,20 +120,69 @@ func (f *FieldForm) ClearErrors() {
 func (f *FieldForm) ShowErrors(err error) {
 	f.ClearErrors()
 	var general []string
+	wrong := map[string]bool{}
 	for _, e := range flatten(err) {
 		var fe *record.FieldError
 		if errors.As(e, &fe) {
 			if l, ok := f.Errs[fe.Field]; ok {
 				l.SetText(fe.Msg)
 				l.Show()
+				wrong[fe.Field] = true
 				continue
 			}
 		}
 		general = append(general, ErrText(e))
 	}
+	var first fyne.CanvasObject
+	var names []string
+	for _, label := range f.order {
+		if wrong[label] {
+			names = append(names, tr(f.keys[label]))
+			if first == nil {
+				first = f.fields[label]
+			}
+		}
+	}
+	if len(names) > 0 {
+		general = append(general, tr("次の項目を確認してください：%s", strings.Join(names, "、")))
+	}
 	if len(general) > 0 {
 		f.General.SetText(strings.Join(general, "\n"))
 		f.General.Show()
+	}
+	f.reveal(first)
+}
+
+// reveal scrolls the form to its top, where General now says what is
+// wrong, and gives the focus to the first field with a problem.
+func (f *FieldForm) reveal(field fyne.CanvasObject) {
+	if f.scroll != nil {
+		f.scroll.ScrollToTop()
+	}
+	if field == nil {
+		return
+	}
+	var target, entry fyne.Focusable // an entry comes first (a picker's search)
+	walkContainers(field, func(o fyne.CanvasObject) {
+		fo, ok := o.(fyne.Focusable)
+		if !ok || !o.Visible() {
+			return
+		}
+		if _, isEntry := o.(*widget.Entry); isEntry && entry == nil {
+			entry = fo
+		}
+		if target == nil {
+			target = fo
+		}
+	})
+	if entry != nil {
+		target = entry
+	}
+	if target == nil {
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(f.Form); c != nil {
+		c.Focus(target)
 	}
 }
 
@@ -158,3 +260,6 @@ func SizedHeight(h float32) fyne.CanvasObject {
 func AsDuplicate(err error, dup **office.DuplicateError) bool {
 	return err != nil && errors.As(err, dup)
 }
+
+// Scroll is the VScroll the form is in, or nil.
+func (f *FieldForm) Scroll() *container.Scroll { return f.scroll }

@@ -29,6 +29,9 @@ type Runner struct {
 	test bool
 	mu   sync.Mutex
 	held []func()
+	// timers, for a test runner, are the After calls still to fire: Wait
+	// fires them as if their time had passed.
+	timers []*timer
 }
 
 // NewRunner returns a running runner.
@@ -86,6 +89,9 @@ func (r *Runner) Wait() {
 		held := r.held
 		r.held = nil
 		r.mu.Unlock()
+		if len(held) == 0 {
+			held = r.dueTimers()
+		}
 		if len(held) == 0 {
 			return
 		}

@@ -114,5 +114,5 @@ func (t *Table) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 
 // FormView lays out a form page: title, the fields scrolling, buttons below.
 func FormView(title fyne.CanvasObject, form fyne.CanvasObject, buttons ...*widget.Button) fyne.CanvasObject {
-	return container.NewBorder(title, Opaque(Buttons(buttons...)), nil, nil, container.NewVScroll(form))
+	return container.NewBorder(title, Opaque(Buttons(buttons...)), nil, nil, VScroll(form))
 }

@@ -227,6 +227,8 @@ type Host struct {
 	runner  *widgets.Runner
 	// PDFs are the documents SavePDF rendered, in order.
 	PDFs []PDF
+	// Notices are what Notify said, in order.
+	Notices []string
 }
 
 // Host returns a host for session s on a new test window of size.
@@ -264,6 +266,17 @@ func (h *Host) ShowError(err error) { widgets.ShowError(h.win, err) }
 // dialog, as the window does, and keeps the PDF.
 func (h *Host) SavePDF(name string, render func(context.Context) ([]byte, error)) {
 	widgets.RenderPDF(h.win, h.runner, name, render, h.ShowError, func(pdf []byte) { h.PDFs = append(h.PDFs, PDF{Name: name, Data: pdf}) })
+}
+
+// Notify implements Host: it keeps the text.
+func (h *Host) Notify(text string) { h.Notices = append(h.Notices, text) }
+
+// LastNotice is what Notify said last, or "".
+func (h *Host) LastNotice() string {
+	if len(h.Notices) == 0 {
+		return ""
+	}
+	return h.Notices[len(h.Notices)-1]
 }
 
 // Wait delivers the results of the calls the screens started.
