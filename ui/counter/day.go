@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
@@ -48,4 +49,66 @@ func boldTrunc(s string) *widget.Label {
 	l := widgets.BoldLabel(s)
 	l.Truncation = fyne.TextTruncateEllipsis
 	return l
+}
+
+// slotGrid lays out the calendar's rows: the first column (the times)
+// as wide as its widest cell, the others sharing the rest equally; rows
+// share the height, never lower than their tallest cell. The header row
+// uses the same layout, so its columns line up with the slots.
+type slotGrid struct {
+	cols int
+	// peer is the other container of the pair (the header's for the
+	// slots, the slots' for the header): the first column fits both.
+	peer *fyne.Container
+}
+
+func (g *slotGrid) sizes(objects []fyne.CanvasObject) (first, cell, row float32) {
+	for i, o := range objects {
+		m := o.MinSize()
+		if i%g.cols == 0 {
+			first = max(first, m.Width)
+		} else {
+			cell = max(cell, m.Width)
+		}
+		row = max(row, m.Height)
+	}
+	if g.peer != nil {
+		for i, o := range g.peer.Objects {
+			if i%g.cols == 0 {
+				first = max(first, o.MinSize().Width)
+			}
+		}
+	}
+	return first, cell, row
+}
+
+// MinSize implements fyne.Layout.
+func (g *slotGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	first, cell, row := g.sizes(objects)
+	rows := (len(objects) + g.cols - 1) / g.cols
+	pad := theme.Padding()
+	return fyne.NewSize(first+float32(g.cols-1)*(cell+pad), float32(rows)*row+float32(max(rows-1, 0))*pad)
+}
+
+// Layout implements fyne.Layout.
+func (g *slotGrid) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	first, _, row := g.sizes(objects)
+	rows := (len(objects) + g.cols - 1) / g.cols
+	pad := theme.Padding()
+	cell := first
+	if g.cols > 1 {
+		cell = (size.Width - first - float32(g.cols-1)*pad) / float32(g.cols-1)
+	}
+	if rows > 0 {
+		row = max(row, (size.Height-float32(rows-1)*pad)/float32(rows))
+	}
+	for i, o := range objects {
+		c, r := i%g.cols, i/g.cols
+		x, w := float32(0), first
+		if c > 0 {
+			x, w = first+pad+float32(c-1)*(cell+pad), cell
+		}
+		o.Move(fyne.NewPos(x, float32(r)*(row+pad)))
+		o.Resize(fyne.NewSize(w, row))
+	}
 }

@@ -33,13 +33,14 @@ type weekScreen struct {
 	staff   widgets.Choices
 	who     *widget.Select
 	slot    *widget.Select
-	notice  *widget.Label      // why the shown day is closed (day view)
-	head    *fyne.Container    // the header row, outside the scroll
-	grid    *fyne.Container    // the slots
-	dates   *fyne.Container    // the week's or the day's date field
-	thisWk  *widget.Button     // 今週 (week view)
-	today   *widget.Button     // 今日 (day view)
-	whoBox  fyne.CanvasObject  // the venue or consultant choice (week view)
+	notice  *widget.Label     // why the shown day is closed (day view)
+	head    *fyne.Container   // the header row, outside the scroll
+	grid    *fyne.Container   // the slots
+	dates   *fyne.Container   // the week's or the day's date field
+	thisWk  *widget.Button    // 今週 (week view)
+	today   *widget.Button    // 今日 (day view)
+	whoBox  fyne.CanvasObject // the venue or consultant choice (week view)
+	root    *fyne.Container   // the screen, once object made it
 	rs      []record.Reservation
 	closed  map[string]office.Closure
 	form    *reservationForm // the last form opened (tests look at it)
@@ -56,7 +57,7 @@ const (
 )
 
 func newWeekScreen(ctx Host) *weekScreen {
-	w := &weekScreen{ctx: ctx, head: container.NewGridWithColumns(8), grid: container.NewGridWithColumns(8), notice: widget.NewLabel("")}
+	w := &weekScreen{ctx: ctx, head: container.New(&slotGrid{cols: 8}), grid: container.New(&slotGrid{cols: 8}), notice: widget.NewLabel("")}
 	w.notice.Importance = widget.WarningImportance
 	w.notice.Hide()
 	w.venues, _ = widgets.VenueChoices(ctx)
@@ -109,7 +110,9 @@ func (w *weekScreen) object() fyne.CanvasObject {
 	bar := container.NewHBox(w.view, w.dates, w.thisWk, w.today)
 	pick := container.NewHBox(w.byStaff, w.whoBox, widget.NewLabel(tr("枠")), w.slot, layout.NewSpacer())
 	top := container.NewVBox(widgets.Heading(tr("予約")), bar, pick, widget.NewLabel(tr("空いている枠を押すと予約を登録できます。")), w.notice, w.head)
-	return widgets.WithShortcuts(container.NewBorder(top, nil, nil, nil, container.NewVScroll(w.grid)), map[string]func(){
+	w.root = container.NewBorder(top, nil, nil, nil, container.NewVScroll(w.grid))
+	w.relayout()
+	return widgets.WithShortcuts(w.root, map[string]func(){
 		widgets.ShortcutNew:    w.bookFirstFree,
 		widgets.ShortcutSearch: func() { w.ctx.Window().Canvas().Focus(w.dateField().Entry) },
 	})
@@ -153,9 +156,25 @@ func (w *weekScreen) switchView() {
 		w.thisWk.Show()
 		w.whoBox.Show()
 	}
-	w.dates.Refresh()
 	w.ready = true
 	w.reload()
+}
+
+// relayout lays the screen out again after rows, columns or buttons came
+// or went.
+func (w *weekScreen) relayout() {
+	if w.root == nil {
+		return
+	}
+	for _, o := range w.root.Objects {
+		if c, ok := o.(*fyne.Container); ok {
+			for _, x := range c.Objects {
+				x.Refresh()
+			}
+		}
+		o.Refresh()
+	}
+	w.root.Refresh()
 }
 
 // switchWho fills the venue or consultant choice.
@@ -289,10 +308,9 @@ func (w *weekScreen) rows(fill func(start, end int), body *[]fyne.CanvasObject) 
 
 // setGrid shows the header row and the slots in cols columns.
 func (w *weekScreen) setGrid(cols int, head, body []fyne.CanvasObject) {
-	w.head.Layout, w.grid.Layout = layout.NewGridLayoutWithColumns(cols), layout.NewGridLayoutWithColumns(cols)
+	w.head.Layout, w.grid.Layout = &slotGrid{cols, w.grid}, &slotGrid{cols, w.head}
 	w.head.Objects, w.grid.Objects = head, body
-	w.head.Refresh()
-	w.grid.Refresh()
+	w.relayout()
 }
 
 // cell is one slot of venue or consultant id: taken (tap to open), closed
