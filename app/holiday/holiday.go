@@ -60,6 +60,26 @@ func Year(y int) []Holiday {
 	return hs
 }
 
+// Names lists every name a Holiday can carry, each once (for the
+// window's translations).
+func Names() []string {
+	var out []string
+	add := func(n string) {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	for _, r := range rules {
+		add(r.name)
+	}
+	for _, h := range once {
+		add(h.Name)
+	}
+	add(Substitute)
+	add(Between)
+	return out
+}
+
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 // monday returns the nth Monday of month m in year y.
