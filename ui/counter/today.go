@@ -123,13 +123,20 @@ func (t *todayScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		} else {
 			b.Disable()
 		}
+		showIf(b, r.Status != record.ResVisited) // 来所を取り消す takes their place
 	}
 	undo := buttons[3].(*widget.Button)
 	undo.OnTapped = func() { t.askUndoVisit(r) }
-	if r.Status == record.ResVisited {
-		undo.Show()
+	showIf(undo, r.Status == record.ResVisited)
+	cells[5].Refresh()
+}
+
+// showIf shows o when on, else hides it.
+func showIf(o fyne.CanvasObject, on bool) {
+	if on {
+		o.Show()
 	} else {
-		undo.Hide()
+		o.Hide()
 	}
 }
 

@@ -66,9 +66,9 @@ func newWeekScreen(ctx Host) *weekScreen {
 	w.week = widgets.NewDateField(monday(w.state.date), 7, func(time.Time) { w.reload() })
 	w.day = widgets.NewDateField(w.state.date, 1, func(time.Time) { w.reload() })
 	w.view = widget.NewRadioGroup([]string{tr("週@view"), tr("日@view")}, func(string) { w.switchView() })
-	w.view.Horizontal = true
+	w.view.Horizontal, w.view.Required = true, true
 	w.byStaff = widget.NewRadioGroup([]string{tr("会場別"), tr("相談員別")}, func(string) { w.switchWho() })
-	w.byStaff.Horizontal = true
+	w.byStaff.Horizontal, w.byStaff.Required = true, true
 	w.who = widget.NewSelect(nil, func(string) { w.reload() })
 	w.slot = widget.NewSelect([]string{tr("30 分"), tr("60 分")}, func(string) { w.reload() })
 	w.thisWk = widget.NewButton(tr("今週"), func() { w.week.SetDate(monday(w.ctx.Today())) })
