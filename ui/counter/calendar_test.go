@@ -276,3 +276,30 @@ func TestUndoVisitWithReason(t *testing.T) {
 		}
 	})
 }
+
+// TestDayViewManyRoomsFits: a day of ten rooms side by side still fits
+// the office laptop's window beside the menu; names are cut to fit.
+func TestDayViewManyRoomsFits(t *testing.T) {
+	uitest.NewApp(t)
+	f := uitest.NewOffice(t, "", uitest.Counter)
+	var rooms []string
+	f.As("kanri", func(s *office.Session) {
+		for i := range 9 {
+			v := &record.Venue{Name: "第" + string(rune('一'+i)) + "会議室（北庁舎）", Capacity: 1, Active: true}
+			uitest.Must(t, f.Office().SaveVenue(context.Background(), s, v))
+			rooms = append(rooms, v.ID)
+		}
+	})
+	f.As("uketsuke", func(s *office.Session) {
+		h := f.Host(s, fyne.NewSize(1100, 720))
+		for _, room := range rooms {
+			book(t, h, record.Reservation{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: room, BusinessID: f.Business})
+		}
+		w := showCalendar(h)
+		uitest.TapOption(t, w.view, w.view.Options, "日")
+		h.Wait()
+		if got := w.root.MinSize().Width; got > 1366-200 {
+			t.Fatalf("the day view of ten rooms needs %.0f px", got)
+		}
+	})
+}

@@ -82,9 +82,14 @@ func (g *slotGrid) sizes(objects []fyne.CanvasObject) (first, cell, row float32)
 	return first, cell, row
 }
 
+// narrowCell is the width a slot may shrink to, so that a day with many
+// venues still fits the window (the names are cut to fit, see cellText).
+const narrowCell = 80
+
 // MinSize implements fyne.Layout.
 func (g *slotGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	first, cell, row := g.sizes(objects)
+	cell = min(cell, narrowCell)
 	rows := (len(objects) + g.cols - 1) / g.cols
 	pad := theme.Padding()
 	return fyne.NewSize(first+float32(g.cols-1)*(cell+pad), float32(rows)*row+float32(max(rows-1, 0))*pad)

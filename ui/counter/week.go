@@ -320,13 +320,13 @@ func (w *weekScreen) cell(day time.Time, start, end int, id string) fyne.CanvasO
 	for _, r := range w.rs {
 		if r.Date == iso && w.owner(r) == id && widgets.NormalClock(r.Start) < clock(end) && clock(start) < widgets.NormalClock(r.End) {
 			r := r
-			b := widget.NewButton(shorten(w.biz[r.BusinessID], 7), func() { w.open(r) })
+			b := widget.NewButton(shorten(w.biz[r.BusinessID], w.cellText()), func() { w.open(r) })
 			b.Importance = widget.WarningImportance
 			return b
 		}
 	}
 	if c, ok := w.closed[iso]; ok {
-		b := widget.NewButton(shorten(closureName(c), 7), nil)
+		b := widget.NewButton(shorten(closureName(c), w.cellText()), nil)
 		b.Disable()
 		return b
 	}
@@ -340,6 +340,15 @@ func (w *weekScreen) cell(day time.Time, start, end int, id string) fyne.CanvasO
 	b := widget.NewButton(tr("空き"), func() { w.bookFor(day, start, end, byStaff, id) })
 	b.Importance = widget.LowImportance
 	return b
+}
+
+// cellText is how many characters of a name a slot shows: fewer when a
+// day shows many venues or consultants side by side.
+func (w *weekScreen) cellText() int {
+	if n := len(w.current().IDs); w.dayView() && n > 4 {
+		return max(2, 28/n)
+	}
+	return 7
 }
 
 // closureName is a holiday's name in the window's language, or the name
