@@ -94,8 +94,9 @@ func TestClosedDaysRefuseBookings(t *testing.T) {
 }
 
 // TestUndoVisit: 来所 is taken back with a reason, which the access log
-// keeps; without a reason, or on a reservation not in 来所, it is refused
-// (who may: TestEveryMethodChecksItsPermission).
+// keeps; without a reason, on a reservation not in 来所, or once a
+// consultation record refers to it, it is refused (who may:
+// TestEveryMethodChecksItsPermission).
 func TestUndoVisit(t *testing.T) {
 	f := newFixture(t)
 	bg := context.Background()
@@ -123,6 +124,25 @@ func TestUndoVisit(t *testing.T) {
 		}
 		if got.Status != record.ResBooked {
 			t.Fatalf("status after undo %q", got.Status)
+		}
+	})
+	f.as("soudan", func(s *Session) {
+		b := f.business(s, "記録済商店", "キロクズミショウテン", "03-5555-0402")
+		r, err := f.reservation(s, b.ID, f.venue2, f.staff2, "2026-10-01", "13:00", "14:00")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.o.SetReservationStatus(bg, s, r.ID, record.ResVisited); err != nil {
+			t.Fatal(err)
+		}
+		c := &record.Consultation{BusinessID: b.ID, ReservationID: r.ID, ConsultantID: f.staff2, Date: "2026-10-01", Start: "13:00", End: "14:00",
+			Mode: "窓口", Status: record.StDraft, Case: &record.ConsultationCase{Summary: "記録あり"}}
+		if err := f.o.SaveConsultation(bg, s, c); err != nil {
+			t.Fatal(err)
+		}
+		var fe *record.FieldError
+		if _, err := f.o.UndoVisit(bg, s, r.ID, "押し間違い"); !errors.As(err, &fe) || !strings.Contains(fe.Msg, "相談記録") {
+			t.Fatalf("undo of a visit with a record: %v", err)
 		}
 	})
 	f.as("kantoku", func(s *Session) {

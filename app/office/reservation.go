@@ -305,7 +305,8 @@ func (o *Office) SetReservationStatus(ctx context.Context, s *Session, id, statu
 // UndoVisit takes back a 来所 recorded by mistake: the reservation is 予約
 // again, and the access log's event of the change holds the reason (in
 // the detail, after "来所取消："). A reason is required; a reservation not
-// in 来所 is refused with a *record.FieldError.
+// in 来所, or one a consultation record already refers to, is refused with
+// a *record.FieldError.
 func (o *Office) UndoVisit(ctx context.Context, s *Session, id, reason string) (*record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -325,6 +326,13 @@ func (o *Office) UndoVisit(ctx context.Context, s *Session, id, reason string) (
 	}
 	if r.Status != record.ResVisited {
 		return nil, &record.FieldError{Field: "理由", Msg: "この予約は来所済みではないため、来所を取り消せません。"}
+	}
+	recs, err := o.store.Find(ixResv, id)
+	if err != nil {
+		return nil, fmt.Errorf("find records of %s: %w", id, err)
+	}
+	if len(recs) > 0 {
+		return nil, &record.FieldError{Field: "理由", Msg: "この予約には相談記録が作成されているため、来所を取り消せません。相談記録を確かめてください。"}
 	}
 	r.Status = record.ResBooked
 	if err := o.saveReservation(ctx, s, r, "来所取消："+reason); err != nil {
