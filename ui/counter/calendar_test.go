@@ -130,6 +130,11 @@ func TestCalendarGreysClosedAndPastSlots(t *testing.T) {
 		if b := uitest.Button(t, w.grid, "庁舎点検"); !b.Disabled() {
 			t.Error("the closed day's slot is not greyed out")
 		}
+		w.bookFirstFree() // Ctrl+N
+		if r := w.form.r; r.Date != "2026-10-01" || r.Start != "10:00" || r.VenueID != to.Venue {
+			t.Errorf("Ctrl+N opened %s %s in %s, want today's first open slot", r.Date, r.Start, r.VenueID)
+		}
+		closeForms(h)
 		w.week.SetDate(time.Date(2026, 10, 12, 0, 0, 0, 0, time.UTC))
 		h.Wait()
 		if b := uitest.Button(t, w.grid, "スポーツの日"); !b.Disabled() {

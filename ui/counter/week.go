@@ -368,12 +368,17 @@ func (w *weekScreen) past(day time.Time, start int) bool {
 }
 
 // bookFirstFree (Ctrl+N) opens a new reservation in the first slot the
-// calendar offers, or an empty one when it offers none.
+// calendar offers (the earliest day first, in the week view), or an empty
+// one when it offers none.
 func (w *weekScreen) bookFirstFree() {
-	for _, o := range w.grid.Objects {
-		if b, ok := o.(*widget.Button); ok && b.Text == tr("空き") && !b.Disabled() {
-			b.OnTapped()
-			return
+	objs := w.grid.Objects
+	cols := w.grid.Layout.(*slotGrid).cols
+	for c := 1; c < cols; c++ {
+		for i := c; i < len(objs); i += cols {
+			if b, ok := objs[i].(*widget.Button); ok && b.Text == tr("空き") && !b.Disabled() {
+				b.OnTapped()
+				return
+			}
 		}
 	}
 	w.form = showReservationForm(w.ctx, record.Reservation{}, func(*record.Reservation) { w.reload() })
