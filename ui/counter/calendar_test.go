@@ -140,6 +140,11 @@ func TestCalendarGreysClosedAndPastSlots(t *testing.T) {
 		if b := uitest.Button(t, w.grid, "スポーツの日"); !b.Disabled() {
 			t.Error("the holiday's slot is not greyed out")
 		}
+		for _, o := range w.head.Objects {
+			if l, ok := o.(*widget.Label); ok && (l.Text == "10/12（月）") != (l.Importance == widget.LowImportance) {
+				t.Errorf("header %q greyed: %v", l.Text, l.Importance == widget.LowImportance)
+			}
+		}
 		if n := freeSlots(w); n != 6*8 {
 			t.Errorf("the week of スポーツの日 offers %d slots, want 48", n)
 		}

@@ -1,8 +1,6 @@
 package counter
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -26,7 +24,7 @@ func (w *weekScreen) drawDay() {
 		w.notice.Hide()
 	}
 	cols := w.current()
-	head := []fyne.CanvasObject{widgets.BoldLabel(fmt.Sprintf("%d/%d（%s）", day.Month(), day.Day(), weekdayJP(day)))}
+	head := []fyne.CanvasObject{w.dayLabel(day)}
 	for _, name := range cols.Labels {
 		head = append(head, boldTrunc(name))
 	}

@@ -284,7 +284,7 @@ func (w *weekScreen) draw() {
 	head := []fyne.CanvasObject{widget.NewLabel("")}
 	for d := 0; d < 7; d++ {
 		day := from.AddDate(0, 0, d)
-		head = append(head, widgets.BoldLabel(fmt.Sprintf("%d/%d（%s）", day.Month(), day.Day(), weekdayJP(day))))
+		head = append(head, w.dayLabel(day))
 	}
 	id := w.current().ID(w.who.Selected)
 	var body []fyne.CanvasObject
@@ -294,6 +294,16 @@ func (w *weekScreen) draw() {
 		}
 	}, &body)
 	w.setGrid(8, head, body)
+}
+
+// dayLabel is a day's header, "10/1（木）", greyed out when the office is
+// closed then.
+func (w *weekScreen) dayLabel(day time.Time) *widget.Label {
+	l := widgets.BoldLabel(fmt.Sprintf("%d/%d（%s）", day.Month(), day.Day(), weekdayJP(day)))
+	if _, closed := w.closed[day.Format(time.DateOnly)]; closed {
+		l.Importance = widget.LowImportance
+	}
+	return l
 }
 
 // rows calls fill for each slot of the day after adding its time label
