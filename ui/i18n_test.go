@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"github.com/madoguchi-jp/madoguchi/app/holiday"
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
@@ -250,7 +251,7 @@ func dataKeys() []string {
 	for _, r := range office.AllRoles() {
 		out = append(out, r.Label())
 	}
-	return out
+	return append(out, holiday.Names()...) // the calendar shows them translated
 }
 
 // TestTranslationKeysInCode fails on a key the ui code or the records use
@@ -275,10 +276,10 @@ func TestTranslationKeysInCode(t *testing.T) {
 		t.Error(m)
 	}
 	// A key no Go source of the strings' origins (ui, records, office,
-	// audit, reports) spells as a literal is unused.
+	// audit, holidays, reports) spells as a literal is unused.
 	root := moduleRoot(t)
 	var all strings.Builder
-	for _, dir := range []string{"ui", "app/record", "app/office", "app/audit", "reports"} {
+	for _, dir := range []string{"ui", "app/record", "app/office", "app/audit", "app/holiday", "reports"} {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 				return err

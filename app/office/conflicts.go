@@ -108,7 +108,7 @@ func writePerm(kind string) (Permission, bool) {
 		return PermSeminar, true
 	case record.KindApplication:
 		return PermApplications, true
-	case record.KindVenue, record.KindStaff, record.KindProgram:
+	case record.KindVenue, record.KindStaff, record.KindProgram, record.KindClosedDay:
 		return PermMasters, true
 	}
 	return 0, false

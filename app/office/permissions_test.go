@@ -249,6 +249,10 @@ func permCases() []permCase {
 		{method: "SetReservationStatus", perm: PermFrontDesk, event: action(audit.ActUpdate), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.SetReservationStatus(bg(e), e.s, e.resStatus, record.ResVisited))
 		}},
+		{method: "UndoVisit", perm: PermFrontDesk, event: action(audit.ActUpdate), call: func(e *permEnv) (string, error) {
+			_, err := e.f.o.UndoVisit(bg(e), e.s, e.resStatus, "権限確認")
+			return e.resStatus, err
+		}},
 		{method: "TakeWalkIn", perm: PermFrontDesk, event: action(audit.ActCreate), call: func(e *permEnv) (string, error) {
 			r, err := e.f.o.TakeWalkIn(bg(e), e.s, WalkIn{BusinessID: e.biz, VenueID: e.venue, ConsultantID: e.staff})
 			if r == nil {
@@ -349,6 +353,15 @@ func permCases() []permCase {
 			p := &record.Program{Level: "国", Name: "権限確認補助金", Active: true}
 			err := e.f.o.SaveProgram(bg(e), e.s, p)
 			return p.ID, err
+		}},
+		{method: "SaveClosedDay", perm: PermMasters, event: action(audit.ActCreate), call: func(e *permEnv) (string, error) {
+			c := &record.ClosedDay{From: "2026-12-29", To: "2027-01-03", Name: "年末年始", Active: true}
+			err := e.f.o.SaveClosedDay(bg(e), e.s, c)
+			return c.ID, err
+		}},
+		{method: "ClosedDays", perm: permAny, event: noEvent, call: func(e *permEnv) (string, error) { return err2(e.f.o.ClosedDays(bg(e), e.s)) }},
+		{method: "Closures", perm: permAny, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.Closures(bg(e), e.s, "2026-12-28", "2027-01-04"))
 		}},
 		{method: "Venues", perm: permAny, event: noEvent, call: func(e *permEnv) (string, error) { return err2(e.f.o.Venues(bg(e), e.s)) }},
 		{method: "Staff", perm: permAny, event: noEvent, call: func(e *permEnv) (string, error) { return err2(e.f.o.Staff(bg(e), e.s)) }},

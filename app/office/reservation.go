@@ -36,10 +36,12 @@ func (o *Office) SaveReservation(ctx context.Context, s *Session, r *record.Rese
 	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return err
 	}
-	return o.saveReservation(ctx, s, r)
+	return o.saveReservation(ctx, s, r, "")
 }
 
-func (o *Office) saveReservation(ctx context.Context, s *Session, r *record.Reservation) error {
+// saveReservation checks and stores r; why, when not empty, is added to
+// the access-log event's detail.
+func (o *Office) saveReservation(ctx context.Context, s *Session, r *record.Reservation, why string) error {
 	if r.Status == "" {
 		r.Status = record.ResBooked
 	}
@@ -52,11 +54,18 @@ func (o *Office) saveReservation(ctx context.Context, s *Session, r *record.Rese
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	if err := o.checkOpen(ctx, s, r); err != nil {
+		return err
+	}
 	if err := o.checkBooking(ctx, s, r); err != nil {
 		return err
 	}
 	creating := o.stamp(s, &r.Meta, record.KindReservation)
-	rev, err := o.saveParts(s, expect(creating, r.Rev), actionFor(creating), "reservation "+r.Status,
+	detail := "reservation " + r.Status
+	if why != "" {
+		detail += " " + why
+	}
+	rev, err := o.saveParts(s, expect(creating, r.Rev), actionFor(creating), detail,
 		part{id: r.ID, kind: string(record.KindReservation), value: r, terms: reservationTerms(r)})
 	if err != nil {
 		if creating {
@@ -300,7 +309,46 @@ func (o *Office) SetReservationStatus(ctx context.Context, s *Session, id, statu
 		return nil, err
 	}
 	r.Status = status
-	if err := o.saveReservation(ctx, s, r); err != nil {
+	if err := o.saveReservation(ctx, s, r, ""); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// UndoVisit takes back a 来所 recorded by mistake: the reservation is 予約
+// again, and the access log's event of the change holds the reason (in
+// the detail, after "来所取消："). A reason is required; a reservation not
+// in 来所, or one a consultation record already refers to, is refused with
+// a *record.FieldError.
+func (o *Office) UndoVisit(ctx context.Context, s *Session, id, reason string) (*record.Reservation, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
+		return nil, err
+	}
+	reason = strings.Join(strings.Fields(reason), " ")
+	if err := record.CheckRequired("理由", reason); err != nil {
+		return nil, err
+	}
+	if err := record.CheckMaxLen("理由", reason, 200); err != nil {
+		return nil, err
+	}
+	r, err := o.reservation(s, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != record.ResVisited {
+		return nil, &record.FieldError{Field: "理由", Msg: "この予約は来所済みではないため、来所を取り消せません。"}
+	}
+	recs, err := o.store.Find(ixResv, id)
+	if err != nil {
+		return nil, fmt.Errorf("find records of %s: %w", id, err)
+	}
+	if len(recs) > 0 {
+		return nil, &record.FieldError{Field: "理由", Msg: "この予約には相談記録が作成されているため、来所を取り消せません。相談記録を確かめてください。"}
+	}
+	r.Status = record.ResBooked
+	if err := o.saveReservation(ctx, s, r, "来所取消："+reason); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -335,7 +383,7 @@ func (o *Office) TakeWalkIn(ctx context.Context, s *Session, w WalkIn) (*record.
 		VenueID: w.VenueID, ConsultantID: w.ConsultantID, BusinessID: w.BusinessID,
 		Channel: "窓口", Status: record.ResVisited, WalkIn: true, Checks: record.ReservationChecks{VisitCount: 1},
 	}
-	if err := o.saveReservation(ctx, s, r); err != nil {
+	if err := o.saveReservation(ctx, s, r, ""); err != nil {
 		return nil, err
 	}
 	return r, nil

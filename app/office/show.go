@@ -37,6 +37,8 @@ func (o *Office) Record(ctx context.Context, s *Session, id string) (any, error)
 		return loadMaster[record.Staff](ctx, o, s, id, k)
 	case record.KindProgram:
 		return loadMaster[record.Program](ctx, o, s, id, k)
+	case record.KindClosedDay:
+		return loadMaster[record.ClosedDay](ctx, o, s, id, k)
 	}
 	return nil, fmt.Errorf("%s: %w", id, ErrNotFound)
 }

@@ -37,6 +37,7 @@ const (
 	KindVenue        Kind = "venue"
 	KindStaff        Kind = "staff"
 	KindProgram      Kind = "program"
+	KindClosedDay    Kind = "closedday"
 	KindLedger       Kind = "ledger"
 )
 
@@ -49,7 +50,7 @@ func Kinds() []Kind {
 var idPrefix = map[Kind]string{
 	KindBusiness: "B", KindReservation: "R", KindConsultation: "C", KindDispatch: "D",
 	KindSeminar: "S", KindApplication: "A", KindVenue: "V", KindStaff: "P", KindProgram: "G",
-	KindLedger: "L",
+	KindClosedDay: "H", KindLedger: "L",
 }
 
 var idEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
@@ -271,6 +272,28 @@ type Program struct {
 	Level  string `json:"level"` // 市区 / 都道府県 / 国
 	Name   string `json:"name"`
 	Active bool   `json:"active"`
+}
+
+// ClosedDay is a 休業日 in the office's master: days the office takes no
+// reservations besides the public holidays (年末年始, a building's
+// inspection). From and To are ISO dates, both included; To may be empty
+// for a single day.
+type ClosedDay struct {
+	Meta
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Name   string `json:"name"` // 年末年始, 庁舎点検, …
+	Active bool   `json:"active"`
+}
+
+// Covers reports whether the ISO date lies in the closed days (and they are
+// in use).
+func (c *ClosedDay) Covers(date string) bool {
+	to := c.To
+	if to == "" {
+		to = c.From
+	}
+	return c.Active && c.From <= date && date <= to
 }
 
 // LedgerEntry is one row of the handover ledger (管理簿): every print and

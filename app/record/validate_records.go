@@ -3,6 +3,7 @@ package record
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Problems collects every validation error of one record, so a form can show
@@ -245,6 +246,24 @@ func (p *Program) Validate() error {
 	return c.result()
 }
 
+// Validate checks a closed-days entry: a name, a first day, and a last day
+// (if any) not before it and less than a year after it.
+func (c *ClosedDay) Validate() error {
+	var k checker
+	k.text("名称", c.Name, 100, true)
+	k.date("開始日", c.From, true)
+	k.date("終了日", c.To, false)
+	from, err1 := time.Parse(time.DateOnly, c.From)
+	to, err2 := time.Parse(time.DateOnly, c.To)
+	if k.result() == nil && (err1 != nil || (c.To != "" && err2 != nil)) {
+		k.add(&FieldError{Field: "開始日", Msg: "日付は 2026-12-29 の形で保存してください"})
+	}
+	if c.To != "" && err1 == nil && err2 == nil && (to.Before(from) || to.Sub(from) > 366*24*time.Hour) {
+		k.add(&FieldError{Field: "終了日", Msg: "終了日は開始日から1年以内の、開始日以降の日にしてください"})
+	}
+	return k.result()
+}
+
 // Describe returns a short label of a record kind in Japanese.
 func Describe(k Kind) string {
 	switch k {
@@ -266,6 +285,8 @@ func Describe(k Kind) string {
 		return "相談員・専門家"
 	case KindProgram:
 		return "支援策"
+	case KindClosedDay:
+		return "休業日"
 	}
 	return fmt.Sprintf("不明な種類(%s)", string(k))
 }

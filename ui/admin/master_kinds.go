@@ -2,6 +2,7 @@ package admin
 
 import (
 	"strconv"
+	"time"
 
 	"fyne.io/fyne/v2/widget"
 
@@ -133,4 +134,66 @@ func programForm(ctx Host, p *record.Program) *masterForm {
 		return ctx.Office().SaveProgram(ctx.Context(), ctx.Session(), &x)
 	}
 	return f
+}
+
+// newClosedDayTab is the 休業日 master: the office's own closed days
+// (年末年始, …) beside the public holidays, which the calendar knows.
+func newClosedDayTab(ctx Host) *masterTab {
+	var cs []record.ClosedDay
+	m := &masterTab{ctx: ctx, title: "休業日"}
+	m.rows = func() ([][]string, error) {
+		var err error
+		cs, err = ctx.Office().ClosedDays(ctx.Context(), ctx.Session())
+		rows := make([][]string, len(cs))
+		for i, c := range cs {
+			rows[i] = []string{c.From, c.To, activeText(c.Active), c.Name}
+		}
+		return rows, err
+	}
+	m.open = func(i int) *masterForm { c := cs[i]; return closedDayForm(ctx, &c) }
+	m.blank = func() *masterForm { return closedDayForm(ctx, &record.ClosedDay{Active: true}) }
+	return m.init([]string{"開始日", "終了日", "状態", "名称"}, []float32{120, 120, 80})
+}
+
+func closedDayForm(ctx Host, c *record.ClosedDay) *masterForm {
+	f := &masterForm{ff: widgets.NewFieldForm()}
+	name, from, to := widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	active := widget.NewCheck(tr("使用中"), nil)
+	name.SetText(c.Name)
+	from.SetText(c.From)
+	to.SetText(c.To)
+	active.SetChecked(c.Active)
+	name.SetPlaceHolder(tr("例: 年末年始"))
+	from.SetPlaceHolder("2026-12-29")
+	to.SetPlaceHolder(tr("1日だけなら空欄"))
+	f.ff.Add("名称", name)
+	f.ff.Add("開始日", widgets.Sized(from, 160))
+	f.ff.Add("終了日", widgets.Sized(to, 160))
+	f.ff.Add("状態", active)
+	f.save = func() error {
+		x := *c
+		var err error
+		if x.From, err = isoDate("開始日", widgets.Trimmed(from)); err != nil {
+			return err
+		}
+		if x.To, err = isoDate("終了日", widgets.Trimmed(to)); err != nil {
+			return err
+		}
+		x.Name, x.Active = widgets.Trimmed(name), active.Checked
+		return ctx.Office().SaveClosedDay(ctx.Context(), ctx.Session(), &x)
+	}
+	return f
+}
+
+// isoDate reads a date as people type it (2026-12-29, 令和8年12月29日) as
+// 2026-12-29; empty stays empty.
+func isoDate(label, s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	d, err := record.ParseDate(label, s)
+	if err != nil {
+		return "", err
+	}
+	return d.Format(time.DateOnly), nil
 }

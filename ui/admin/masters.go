@@ -11,7 +11,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
-// masterTab is one master (venues, staff or programs): a list and a form.
+// masterTab is one master (venues, staff, programs or closed days): a list and a form.
 // Each kind supplies how to list, how to make a form and how to save it.
 type masterTab struct {
 	ctx   Host
@@ -38,6 +38,7 @@ func buildMasters(ctx Host) fyne.CanvasObject {
 		container.NewTabItem(tr("会場"), newVenueTab(ctx).pager),
 		container.NewTabItem(tr("相談員・専門家"), newStaffTab(ctx).pager),
 		container.NewTabItem(tr("支援策"), newProgramTab(ctx).pager),
+		container.NewTabItem(tr("休業日"), newClosedDayTab(ctx).pager),
 	)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,6 +38,7 @@ type reservationForm struct {
 	visit      *widget.Select
 	note       *widget.Entry
 	print      *widget.Button
+	cancel     *widget.Button // 予約を取り消す, on a booked reservation
 	dlg        *widgets.FormDialog
 	onSaved    func(*record.Reservation)
 	// base is what the form held when it opened or was last saved.
@@ -51,11 +53,16 @@ func showReservationForm(ctx Host, r record.Reservation, onSaved func(*record.Re
 	f.fill()
 	f.base = f.current()
 	f.print = widget.NewButtonWithIcon(tr("予約内容を印刷"), theme.DocumentPrintIcon(), f.printSheet)
+	f.cancel = widget.NewButtonWithIcon(tr("予約を取り消す"), theme.DeleteIcon(), f.askCancel)
+	f.cancel.Importance = widget.DangerImportance
 	title := tr("予約の登録")
 	if r.ID != "" {
 		title = tr("予約の変更：%s", f.picker.pick.Title)
 	}
-	f.dlg = widgets.NewFormDialog(ctx.Window(), title, tr("保存"), f.form.Object(), f.save, f.print)
+	if r.ID == "" || r.Status != record.ResBooked {
+		f.cancel.Hide()
+	}
+	f.dlg = widgets.NewFormDialog(ctx.Window(), title, tr("保存"), f.form.Object(), f.save, f.cancel, f.print)
 	f.dlg.SetDirty(f)
 	f.dlg.On(widgets.ShortcutPrint, f.printSheet)
 	f.dlg.On(widgets.ShortcutSearch, func() { ctx.Window().Canvas().Focus(f.picker.entry) })
@@ -180,6 +187,32 @@ func (f *reservationForm) save() bool {
 		f.onSaved(&saved)
 	}
 	return true
+}
+
+// askCancel asks, then cancels the reservation (キャンセル): it leaves the
+// calendar's taken slots and stays in the business's history.
+func (f *reservationForm) askCancel() {
+	msg := tr("%s %s %s–%s の予約をキャンセルします。よろしいですか。", f.picker.pick.Title, f.r.Date, f.r.Start, f.r.End)
+	dialog.ShowConfirm(tr("予約を取り消す"), msg, func(ok bool) {
+		if ok {
+			f.cancelBooking()
+		}
+	}, f.ctx.Window())
+}
+
+// cancelBooking stores the cancellation and closes the form.
+func (f *reservationForm) cancelBooking() {
+	r, err := f.ctx.Office().SetReservationStatus(f.ctx.Context(), f.ctx.Session(), f.r.ID, record.ResCanceled)
+	if err != nil {
+		f.form.ShowErrors(err)
+		return
+	}
+	f.r = *r
+	f.base = f.current()
+	f.dlg.Dialog.Hide()
+	if f.onSaved != nil {
+		f.onSaved(r)
+	}
 }
 
 func (f *reservationForm) updatePrint() {

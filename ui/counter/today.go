@@ -3,6 +3,7 @@ package counter
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -116,9 +117,10 @@ func (t *todayScreen) newRow() fyne.CanvasObject {
 	visit.Importance = widget.HighImportance
 	cancel := widget.NewButton(tr("キャンセル"), nil)
 	noShow := widget.NewButton(tr("無断キャンセル"), nil)
+	undo := widget.NewButton(tr("来所を取り消す"), nil)
 	return container.New(&widgets.Columns{Widths: t.cols},
 		widgets.TruncLabel(""), widgets.TruncLabel(""), widgets.NewHoverLabel(""), widgets.TruncLabel(""), widget.NewLabel(""),
-		container.NewHBox(visit, cancel, noShow))
+		container.NewHBox(visit, cancel, noShow, undo))
 }
 
 func (t *todayScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
@@ -146,7 +148,46 @@ func (t *todayScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		} else {
 			b.Disable()
 		}
+		showIf(b, r.Status != record.ResVisited) // 来所を取り消す takes their place
 	}
+	undo := buttons[3].(*widget.Button)
+	undo.OnTapped = func() { t.askUndoVisit(r) }
+	showIf(undo, r.Status == record.ResVisited)
+	cells[5].Refresh()
+}
+
+// showIf shows o when on, else hides it.
+func showIf(o fyne.CanvasObject, on bool) {
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}
+
+// askUndoVisit takes back a 来所 recorded by mistake, asking for the
+// reason, which the access log keeps.
+func (t *todayScreen) askUndoVisit(r record.Reservation) {
+	reason := widget.NewEntry()
+	reason.SetPlaceHolder(tr("例: 別の事業者の来所を押した"))
+	reason.Validator = func(s string) error {
+		return record.CheckRequired(tr("理由"), strings.TrimSpace(s))
+	}
+	msg := widget.NewLabel(tr("%s %s–%s の来所を取り消し、予約に戻します。", t.biz[r.BusinessID], r.Start, r.End))
+	msg.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{widget.NewFormItem("", msg), widget.NewFormItem(tr("理由"), reason)}
+	d := dialog.NewForm(tr("来所を取り消す"), tr("取り消す"), tr("戻る"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		if _, err := t.ctx.Office().UndoVisit(t.ctx.Context(), t.ctx.Session(), r.ID, reason.Text); err != nil {
+			t.ctx.ShowError(err)
+		}
+		t.reload()
+	}, t.ctx.Window())
+	d.Resize(fyne.NewSize(520, 260))
+	d.Show()
+	t.ctx.Window().Canvas().Focus(reason)
 }
 
 func statusImportance(st string) widget.Importance {
