@@ -1,7 +1,5 @@
 package reports
 
-import "strconv"
-
 // AnalysisSection is one kind of finding of the アクセスログ分析: a title, the
 // criterion it was found by, the table of what was found (columns with
 // their widths in millimetres, summing to the content width) and the
@@ -33,9 +31,12 @@ func (r *Renderer) AccessAnalysis(in AnalysisInput, f Footer) ([]byte, error) {
 		d.title(in.Title, "")
 		d.row(lbl(colL, "対象期間"), val(colW, in.Period))
 		d.row(lbl(colL, "勤務時間"), val(colW, in.Hours))
-		d.row(lbl(colL, "対象イベント"), val(colW, count(in.Events, "件")))
+		d.row(lbl(colL, "対象イベント"), val(colW, count0(in.Events, "件")))
+		d.gap(4)
+		cols := []column{{title: "確認項目", w: 90}, {title: "該当", w: 30, align: "R"}}
+		d.startTable(in.Title+"（続き）", "", "", cols)
 		for _, s := range in.Sections {
-			d.row(lbl(colL, s.Title), val(colW, strconv.Itoa(len(s.Rows))+"件"))
+			d.tableRow(cols, s.Title, count0(len(s.Rows), "件"))
 		}
 		for _, s := range in.Sections {
 			d.gap(4)
@@ -48,7 +49,7 @@ func (r *Renderer) AccessAnalysis(in AnalysisInput, f Footer) ([]byte, error) {
 func analysisSection(d *doc, docTitle string, s AnalysisSection) {
 	d.titleCont(docTitle+"（続き）", "")
 	d.ensure(7.5 + 4*minRowH)
-	d.heading(s.Title + "（" + strconv.Itoa(len(s.Rows)) + "件）")
+	d.heading(s.Title + "（" + count0(len(s.Rows), "件") + "）")
 	if s.Criterion != "" {
 		d.paragraph(1, s.Criterion)
 	}
