@@ -128,8 +128,9 @@ type OutsideDay struct {
 	Events      int
 }
 
-// LoginFailures are the failed logins of one login id (which may name no
-// person: someone guessing).
+// LoginFailures are the failed logins of one login id. Login is "" for
+// the failures of ids that name no one (someone guessing), which the log
+// records without the id typed.
 type LoginFailures struct {
 	Login       string
 	Failures    int
@@ -268,9 +269,15 @@ func sameDay(a, b time.Time) bool {
 	return a.YearDay() == b.YearDay() && a.Year() == b.Year()
 }
 
-// failedLogins counts failures and lockouts per login id.
+// failedLogins counts failures and lockouts per login id; the failures of
+// login ids that name no one are logged without one and counted under "".
 func failedLogins(evs []Event) []LoginFailures {
-	users := byUser(evs, func(e Event) bool { return e.Action == ActLoginFail || e.Action == ActLocked })
+	users := map[string][]Event{}
+	for _, e := range evs {
+		if e.Action == ActLoginFail || e.Action == ActLocked {
+			users[e.User] = append(users[e.User], e)
+		}
+	}
 	var out []LoginFailures
 	for login, es := range users {
 		l := LoginFailures{Login: login, First: es[0].At, Last: es[len(es)-1].At}

@@ -94,13 +94,15 @@ func TestAnalyseMonth(t *testing.T) {
 				t.Fatalf("%+v", m.Outside)
 			}
 		}},
-		{"failed logins: 3 reported, 2 not, a lockout always", append(append(
+		{"failed logins: 3 reported, 2 not, a lockout always, unknown ids together", append(append(
 			mrepeat(3, mev("coord", ActLoginFail, "", sepAt(3, 9, 0))),
 			mrepeat(2, mev("uketsuke", ActLoginFail, "", sepAt(3, 9, 0)))...),
-			mev("nobody", ActLocked, "", sepAt(4, 9, 0))), OfficeHours{}, func(t *testing.T, m Monthly) {
+			mev("nobody", ActLocked, "", sepAt(4, 9, 0)), mev("", ActLoginFail, "", sepAt(5, 9, 0)), mev("", ActLoginFail, "", sepAt(5, 9, 1)),
+			mev("", ActLoginFail, "", sepAt(5, 9, 2))), OfficeHours{}, func(t *testing.T, m Monthly) {
 			got := fmt.Sprint(m.FailedLogins)
-			if len(m.FailedLogins) != 2 || m.FailedLogins[0].Login != "coord" || m.FailedLogins[0].Failures != 3 ||
-				m.FailedLogins[1].Login != "nobody" || m.FailedLogins[1].Lockouts != 1 {
+			if len(m.FailedLogins) != 3 || m.FailedLogins[0].Login != "" || m.FailedLogins[0].Failures != 3 ||
+				m.FailedLogins[1].Login != "coord" || m.FailedLogins[1].Failures != 3 ||
+				m.FailedLogins[2].Login != "nobody" || m.FailedLogins[2].Lockouts != 1 {
 				t.Fatal(got)
 			}
 		}},

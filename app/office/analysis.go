@@ -26,8 +26,8 @@ type AccessAnalysis struct {
 	// device's log: there is nothing to say about devices (同期情報なし).
 	Synced bool
 	// Devices are the devices this PC knows of, this PC first; AsOf the
-	// time their last contact was measured against (the month's end, or
-	// now for the current month).
+	// time their last contact was measured against (the month's last
+	// instant, or now for the current month).
 	Devices []DeviceContact
 	AsOf    time.Time
 	// Chains are the checks of each device's chain, this PC first.
@@ -105,7 +105,7 @@ func (o *Office) AnalyseAccess(ctx context.Context, s *Session, month string) (*
 	if err != nil {
 		return nil, fmt.Errorf("access analysis: %w: %v", ErrBadPeriod, err)
 	}
-	a := &AccessAnalysis{Hours: o.opt.OfficeHours, AsOf: minTime(o.opt.now(), m.End())}
+	a := &AccessAnalysis{Hours: o.opt.OfficeHours, AsOf: minTime(o.opt.now(), m.End().Add(-time.Nanosecond))}
 	this, err := o.checkOwnChain(w)
 	if err != nil {
 		return nil, err

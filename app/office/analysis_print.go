@@ -38,9 +38,12 @@ func Stamp(t time.Time) string {
 	return t.In(record.JST()).Format("2006-01-02 15:04")
 }
 
-// personName writes "name（login）", or the login alone for an id that
-// names no one.
+// personName writes "name（login）", the login alone for an id that names
+// no one, and 登録のないログインID for the failed logins of such ids.
 func (a *AccessAnalysis) personName(login string) string {
+	if login == "" {
+		return "登録のないログインID"
+	}
 	if n, ok := a.Names[login]; ok {
 		return n + "（" + login + "）"
 	}

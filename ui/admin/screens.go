@@ -34,11 +34,13 @@ type Host interface {
 	SavePDF(name string, render func(context.Context) ([]byte, error))
 }
 
-// Screens are the administration's screens: 統計, アクセスログ, 利用者, マスタ.
+// Screens are the administration's screens: 統計, アクセスログ, アクセスログ分析,
+// 利用者, マスタ.
 func Screens() []widgets.Screen[Host] {
 	return []widgets.Screen[Host]{
 		{Key: "stats", Title: "統計", Allowed: widgets.May(office.PermStats), Build: buildStats},
 		{Key: "audit", Title: "アクセスログ", Allowed: widgets.May(office.PermAudit), Build: buildAudit},
+		{Key: AnalysisKey, Title: "アクセスログ分析", Allowed: widgets.May(office.PermAudit), Build: buildAnalysis},
 		{Key: "users", Title: "利用者", Allowed: widgets.May(office.PermUsers), Build: buildUsers},
 		{Key: "masters", Title: "マスタ", Allowed: widgets.May(office.PermMasters), Build: buildMasters},
 	}
