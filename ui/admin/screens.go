@@ -1,6 +1,7 @@
 // Package admin holds the screens of the office's administration: 統計
 // (statistics of a month or a 年度), アクセスログ (the access log, its
-// findings and the chain check), 利用者 (accounts and roles) and マスタ
+// findings and the chain check), アクセスログ分析 (a month of every
+// device's log, analysed), 利用者 (accounts and roles) and マスタ
 // (venues, staff, support programs). They serve those who run the office
 // (coordinators, supervisors, admins) and show no case content: counts,
 // log events, accounts and masters.
