@@ -141,3 +141,23 @@ func TestParseMonth(t *testing.T) {
 		t.Errorf("previous of 2026-01: %s", p)
 	}
 }
+
+// FuzzParseMonth: whatever is typed after --month, a month that parses
+// writes itself back the same and lies between 2000 and 9999.
+func FuzzParseMonth(f *testing.F) {
+	for _, s := range []string{"2026-09", "2026-13", "1999-12", "9999-12", "2026-9", "", "２０２６-０９"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMonth(s)
+		if err != nil {
+			return
+		}
+		if m.String() != s || m.Year < 2000 || m.Year > 9999 || m.Month < time.January || m.Month > time.December {
+			t.Fatalf("%q parsed as %v", s, m)
+		}
+		if !m.Start().Before(m.End()) || MonthOf(m.Start()) != m || m.Previous().End() != m.Start() {
+			t.Fatalf("%q: start %v end %v", s, m.Start(), m.End())
+		}
+	})
+}
