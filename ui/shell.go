@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/admin"
 	"github.com/madoguchi-jp/madoguchi/ui/syncview"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
@@ -36,6 +37,8 @@ type shell struct {
 	question *widgets.UnsavedQuestion
 	// indicator shows the sync state (nil when the PC does not sync).
 	indicator *syncview.Indicator
+	// reminder is the line about the unopened access-log analysis.
+	reminder *fyne.Container
 }
 
 // loggedIn opens the shell for a new session and starts the idle lock.
@@ -46,6 +49,7 @@ func (u *App) loggedIn(s *office.Session) { u.loggedInAt(s, "") }
 func (u *App) loggedInAt(s *office.Session, key string) {
 	u.beginSession(s)
 	u.showShell(key)
+	u.shell.remindAnalysis()
 	u.startIdle()
 	if u.agent != nil {
 		u.onSyncStatus(u.agent.Status())
@@ -137,7 +141,8 @@ func (sh *shell) topBar() fyne.CanvasObject {
 		buttons.Objects = append([]fyne.CanvasObject{sh.indicator}, buttons.Objects...)
 	}
 	bar := container.NewBorder(nil, nil, nil, buttons, who)
-	return container.NewVBox(bar, sh.notice, sh.done, widget.NewSeparator())
+	sh.reminder = sh.newReminder()
+	return container.NewVBox(bar, sh.notice, sh.done, sh.reminder, widget.NewSeparator())
 }
 
 // menu carries the keyboard shortcuts: a main-menu shortcut fires even
@@ -289,6 +294,9 @@ func (sh *shell) open(i int) {
 	sh.index = i
 	sh.setNotice("")
 	sh.key = sc.Key
+	if sc.Key == admin.AnalysisKey {
+		sh.setReminder(false)
+	}
 	sh.current = sc.Build(sh.ctx)
 	sh.body.Objects = []fyne.CanvasObject{sh.current}
 	sh.body.Refresh()

@@ -49,8 +49,8 @@ func TestScreensByRole(t *testing.T) {
 		"uketsuke": "today booking business seminars",
 		"soudan":   "today booking business consultations dispatches",
 		"coord":    "today booking business consultations dispatches seminars stats masters",
-		"kantoku":  "today booking business consultations dispatches seminars approvals stats audit",
-		"admin":    "today booking business consultations dispatches seminars approvals stats audit users masters",
+		"kantoku":  "today booking business consultations dispatches seminars approvals stats audit analysis",
+		"admin":    "today booking business consultations dispatches seminars approvals stats audit analysis users masters",
 	}
 	for login, keys := range want {
 		f.As(login, func(s *office.Session) {

@@ -72,7 +72,7 @@ func commands() []command {
 		{"demo", "ダミーデータを入れる（試用・性能測定用）", runDemo},
 		{"search", "事業者を名前・フリガナ・電話番号・番号で探す（--case で相談内容を検索）", runSearch},
 		{"show", "記録を番号で表示する", runShow},
-		{"audit", "アクセスログの検証・表示 (audit verify|log)", runAudit},
+		{"audit", "アクセスログの検証・表示・月次分析のPDF (audit verify|log|analyse)", runAudit},
 		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
@@ -204,7 +204,7 @@ func operation(cmd string, args []string) string {
 // subcommands are the words that may follow a command.
 var subcommands = map[string]map[string]bool{
 	"user":      {"add": true, "list": true, "roles": true, "disable": true, "enable": true, "reset": true},
-	"audit":     {"verify": true, "log": true},
+	"audit":     {"verify": true, "log": true, "analyse": true},
 	"print":     {"sheet": true, "blank-sheet": true, "day-sheets": true, "reservation": true, "schedule": true, "attendance": true, "ledger": true},
 	"report":    {"monthly": true, "yearly": true},
 	"server":    {"init": true, "enroll": true},

@@ -241,9 +241,12 @@ func runShow(e *Env, args []string) error {
 
 func runAudit(e *Env, args []string) error {
 	if len(args) == 0 {
-		return usagef("audit の後に verify か log を指定してください。")
+		return usagef("audit の後に verify, log, analyse のどれかを指定してください。")
 	}
 	sub, args := args[0], args[1:]
+	if sub == "analyse" {
+		return runAuditAnalyse(e, args)
+	}
 	var c common
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	c.register(fs)

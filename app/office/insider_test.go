@@ -20,6 +20,7 @@ package office
 //	a Session's login or roles changed by the caller                  TestInsiderSessionIsFixed: no effect
 //	unknown login ids told apart by time                              TestUnknownLoginCostsAKeyDerivation
 //	vault files readable by other accounts                            TestVaultFilesAreOwnerOnly
+//	reception opens the access-log analysis (silencing the reminder)  TestInsiderReceptionOpensAnalysis: refused
 
 import (
 	"context"

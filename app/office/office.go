@@ -53,6 +53,9 @@ type Options struct {
 	// Go heap's free pages (debug.FreeOSMemory, which is process-wide).
 	// The desktop window sets it; commands, which end soon, do not.
 	ReleaseAfter time.Duration
+	// OfficeHours are the hours the access-log analysis counts as office
+	// hours (zero: 8:30–17:30 on weekdays, see audit.OfficeHours).
+	OfficeHours audit.OfficeHours
 
 	// released, when set, is called after each release (tests).
 	released func()

@@ -189,6 +189,17 @@ func permCases() []permCase {
 		{method: "DeviceLog", perm: PermAudit, event: action(audit.ActDeviceLog), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.DeviceLog(bg(e), e.s, "devB"))
 		}},
+		{method: "AnalyseAccess", perm: PermAudit, event: action(audit.ActAnalysis), call: func(e *permEnv) (string, error) {
+			_, err := e.f.o.AnalyseAccess(bg(e), e.s, "2026-09")
+			return "2026-09", err
+		}},
+		{method: "PrintAccessAnalysis", perm: PermAudit, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.PrintAccessAnalysis(bg(e), e.s, "2026-09"))
+		}},
+		{method: "AnalysisDue", perm: PermAudit, event: noEvent, call: func(e *permEnv) (string, error) {
+			_, _, err := e.f.o.AnalysisDue(bg(e), e.s)
+			return "", err
+		}},
 
 		// Businesses.
 		{method: "SaveBusiness", perm: PermFrontDesk, event: action(audit.ActCreate), call: func(e *permEnv) (string, error) {

@@ -1,6 +1,7 @@
 // Package admin holds the screens of the office's administration: 統計
 // (statistics of a month or a 年度), アクセスログ (the access log, its
-// findings and the chain check), 利用者 (accounts and roles) and マスタ
+// findings and the chain check), アクセスログ分析 (a month of every
+// device's log, analysed), 利用者 (accounts and roles) and マスタ
 // (venues, staff, support programs). They serve those who run the office
 // (coordinators, supervisors, admins) and show no case content: counts,
 // log events, accounts and masters.
@@ -37,11 +38,13 @@ type Host interface {
 	SavePDF(name string, render func(context.Context) ([]byte, error))
 }
 
-// Screens are the administration's screens: 統計, アクセスログ, 利用者, マスタ.
+// Screens are the administration's screens: 統計, アクセスログ, アクセスログ分析,
+// 利用者, マスタ.
 func Screens() []widgets.Screen[Host] {
 	return []widgets.Screen[Host]{
 		{Key: "stats", Title: "統計", Allowed: widgets.May(office.PermStats), Build: buildStats},
 		{Key: "audit", Title: "アクセスログ", Allowed: widgets.May(office.PermAudit), Build: buildAudit},
+		{Key: AnalysisKey, Title: "アクセスログ分析", Allowed: widgets.May(office.PermAudit), Build: buildAnalysis},
 		{Key: "users", Title: "利用者", Allowed: widgets.May(office.PermUsers), Build: buildUsers},
 		{Key: "masters", Title: "マスタ", Allowed: widgets.May(office.PermMasters), Build: buildMasters},
 	}
