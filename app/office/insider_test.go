@@ -20,6 +20,7 @@ package office
 //	a Session's login or roles changed by the caller                  TestInsiderSessionIsFixed: no effect
 //	unknown login ids told apart by time                              TestUnknownLoginCostsAKeyDerivation
 //	vault files readable by other accounts                            TestVaultFilesAreOwnerOnly
+//	reception erases, or signs / edits a purge order                  TestEraseInsider: refused, nothing erased
 
 import (
 	"context"
