@@ -45,6 +45,8 @@ type storedPurge struct {
 	// read the blind index; the next session with it clears the entries
 	// that point at the erased records (finishPending).
 	BlindLeft bool `json:"blind_left,omitempty"`
+	// Receipt is the server's receipt of the order, once sync has it.
+	Receipt string `json:"receipt,omitempty"`
 }
 
 // ErasePlan is what an erasure would remove.

@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -493,5 +496,93 @@ func scanFiles(t *testing.T, dir string, words []string) {
 	})
 	if err != nil || files < 3 {
 		t.Fatalf("scan %s: %d files, %v", dir, files, err)
+	}
+}
+
+// TestErasureReport renders the 消去報告書 of an erasure: ids, kinds, counts,
+// dates, the signer, the order and the receipt, never a word of the
+// records; the text (ids and the order hash masked) is a pdftotext golden.
+func TestErasureReport(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (poppler-utils)")
+	}
+	f := newFixture(t)
+	ctx := context.Background()
+	var biz string
+	f.as("soudan", func(s *Session) {
+		b := f.business(s, "報告書確認商店", "ホウコクショカクニン", "03-5555-3001")
+		biz = b.ID
+		c := &record.Consultation{BusinessID: biz, ConsultantID: f.staff, Date: "2026-09-30", Start: "10:00", End: "10:30",
+			Mode: "窓口", Status: record.StConfirmed, Case: &record.ConsultationCase{Summary: "報告書に載らない相談"}}
+		if err := f.o.SaveConsultation(ctx, s, c); err != nil {
+			t.Fatal(err)
+		}
+	})
+	f.as("kantoku", func(s *Session) {
+		plan, err := f.o.PlanErase(ctx, s, []string{biz}, ReasonRequest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := f.o.Erase(ctx, s, plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := f.o.Erasures(ctx, s)
+		if err != nil || len(list) != 1 || list[0].Hash != res.Order.Hash() || list[0].Records != 2 {
+			t.Fatalf("erasures: %+v %v", list, err)
+		}
+		if _, err := f.o.PrintErasureReport(ctx, s, strings.Repeat("0", 64)); !errors.Is(err, ErrNotFound) {
+			t.Errorf("unknown order: %v", err)
+		}
+		pdf, err := f.o.PrintErasureReport(ctx, s, res.Order.Hash())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-layout", "-", "-")
+		cmd.Stdin = bytes.NewReader(pdf)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(out)
+		for _, w := range []string{"報告書確認商店", "0355553001", "報告書に載らない相談"} {
+			if strings.Contains(text, w) {
+				t.Errorf("the report holds %q", w)
+			}
+		}
+		text = strings.ReplaceAll(text, res.Order.Hash()[:16], "<order>")
+		text = strings.ReplaceAll(text, f.o.officeName(), "<office>")
+		text = regexp.MustCompile(`\b([BCLR])-[0-9A-Z]{10}\b`).ReplaceAllString(text, "$1-<id>")
+		var lines []string
+		for _, l := range strings.Split(text, "\n") {
+			lines = append(lines, strings.TrimRight(l, " "))
+		}
+		compareGolden(t, "erasure-report", strings.Join(lines, "\n"))
+		evs, err := f.o.AuditEvents(ctx, s, audit.Filter{Action: audit.ActPrint})
+		if err != nil || len(evs) != 1 || !strings.HasPrefix(evs[0].Detail, "消去報告書 "+res.Order.Hash()[:16]) {
+			t.Errorf("print event: %+v %v", evs, err)
+		}
+	})
+}
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// compareGolden compares text with testdata/<name>.golden.txt, or rewrites
+// it with -update.
+func compareGolden(t *testing.T, name, text string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden.txt")
+	if *updateGolden {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != text {
+		t.Errorf("%s differs from %s (run go test -update and review the diff):\n%s", name, path, text)
 	}
 }

@@ -114,8 +114,9 @@ type permEnv struct {
 	seminar, app, appMark             string
 	userReset, userRoles, userDisable string
 	userAdd                           string
-	eraseRes, eraseApply              string
+	eraseRes, eraseApply, erased      string
 	order                             []byte // a supervisor's purge order of eraseApply
+	erasedOrder                       string // the hash of an order carried out (erased)
 }
 
 func (e *permEnv) newBusiness() *record.Business {
@@ -469,6 +470,12 @@ func permCases() []permCase {
 			_, err := e.f.o.Erase(bg(e), e.s, plan)
 			return e.eraseRes, err
 		}},
+		{method: "Erasures", perm: PermErase, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.Erasures(bg(e), e.s))
+		}},
+		{method: "PrintErasureReport", perm: PermErase, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.PrintErasureReport(bg(e), e.s, e.erasedOrder))
+		}},
 		{method: "ApplyPurgeOrder", perm: PermSync, event: action(audit.ActPurge), call: func(e *permEnv) (string, error) {
 			_, err := e.f.o.ApplyPurgeOrder(bg(e), e.s, e.order)
 			return e.eraseApply, err
@@ -681,7 +688,7 @@ func preparePass(f *fixture, pass int) *permEnv {
 		for _, c := range []struct {
 			id         *string
 			start, end string
-		}{{&e.eraseRes, "19:00", "19:30"}, {&e.eraseApply, "19:30", "20:00"}} {
+		}{{&e.eraseRes, "19:00", "19:30"}, {&e.eraseApply, "19:30", "20:00"}, {&e.erased, "20:00", "20:30"}} {
 			r := e.newReservation(c.start, c.end)
 			must("reservation", o.SaveReservation(ctx, s, r))
 			*c.id = r.ID
@@ -691,6 +698,11 @@ func preparePass(f *fixture, pass int) *permEnv {
 		order := &PurgeOrder{Reason: plan.Reason, Items: plan.Items}
 		must("order", o.signOrder(s, order))
 		e.order = order.Marshal()
+		plan, err = o.PlanErase(ctx, s, []string{e.erased}, ReasonRequest)
+		must("plan", err)
+		res, err := o.Erase(ctx, s, plan)
+		must("erase", err)
+		e.erasedOrder = res.Order.Hash()
 	})
 	return e
 }
