@@ -164,7 +164,7 @@ func (o *Office) Erase(ctx context.Context, s *Session, plan ErasePlan) (Erasure
 	if err := p.wellFormed(); err != nil {
 		return ErasureResult{}, err
 	}
-	return o.carryOut(w, p)
+	return o.carryOut(w, p, true)
 }
 
 // ApplyPurgeOrder verifies an order that came from elsewhere (sync) against
@@ -186,20 +186,18 @@ func (o *Office) ApplyPurgeOrder(ctx context.Context, s *Session, order []byte) 
 	if err := verifyOrder(p, kr.Office, table); err != nil {
 		return ErasureResult{}, err
 	}
-	return o.carryOut(w, p)
+	return o.carryOut(w, p, false)
 }
 
 // carryOut erases what order p names on this PC, once: an order done
-// before returns its result again.
-func (o *Office) carryOut(w *work, p *PurgeOrder) (ErasureResult, error) {
+// before returns its result again. An order signed here (signed) is also
+// stored as the version that sync pushes (purge_sync.go).
+func (o *Office) carryOut(w *work, p *PurgeOrder, signed bool) (ErasureResult, error) {
 	hash := p.Hash()
 	if sp, err := o.storedPurge(hash); err == nil && sp.Done {
 		return ErasureResult{Order: p, Versions: sp.Versions}, nil
 	}
-	var parts []string
-	for _, it := range p.Items {
-		parts = append(parts, it.ID, it.ID+caseSuffix, it.ID+approvalSuffix)
-	}
+	parts := orderParts(p)
 	blind, err := o.blindEntriesOf(w, p.Items)
 	if err != nil {
 		return ErasureResult{}, err
@@ -207,7 +205,19 @@ func (o *Office) carryOut(w *work, p *PurgeOrder) (ErasureResult, error) {
 	w.report(StepErase, 0, len(p.Items))
 	var res local.PurgeResult
 	err = o.locked(w, func() error {
-		res, err = o.purge(w.s, p, hash, parts, blind)
+		var ov *local.Write
+		if signed {
+			if err := o.noPushInFlight(); err != nil {
+				return err
+			}
+			w, rev, err := o.orderVersion(w.s, p)
+			if err != nil {
+				return err
+			}
+			ov = &w
+			o.clock.Observe(rev)
+		}
+		res, err = o.purge(w.s, p, hash, parts, blind, ov)
 		return err
 	})
 	if err != nil {
@@ -217,12 +227,22 @@ func (o *Office) carryOut(w *work, p *PurgeOrder) (ErasureResult, error) {
 	return ErasureResult{Order: p, Versions: res.Versions}, nil
 }
 
+// noPushInFlight refuses an erasure while a push whose answer was lost
+// waits to be sent again byte for byte: it may hold versions the erasure
+// removes. A sync settles it. Call with o.mu held.
+func (o *Office) noPushInFlight() error {
+	if b, err := o.store.Meta(syncMetaPrefix + "pending"); err == nil && len(b) > 0 {
+		return fmt.Errorf("erase while a push is in flight (sync first): %w", ErrConflict)
+	}
+	return nil
+}
+
 // StepErase is the step of an erasure that removes the records.
 const StepErase Step = "erase"
 
 // purge commits the order and its events, drops the keys and marks the
 // order done. Call with o.mu held.
-func (o *Office) purge(s *Session, p *PurgeOrder, hash string, parts []string, blind map[string][]byte) (local.PurgeResult, error) {
+func (o *Office) purge(s *Session, p *PurgeOrder, hash string, parts []string, blind map[string][]byte, ov *local.Write) (local.PurgeResult, error) {
 	order := p.Marshal()
 	pending, _ := json.Marshal(storedPurge{Order: order})
 	events := []audit.Event{o.event(audit.ActPurge, "", fmt.Sprintf("order %s by %s reason %s records=%d", hash[:16], p.By, p.Reason, len(p.Items)))}
@@ -243,8 +263,15 @@ func (o *Office) purge(s *Session, p *PurgeOrder, hash string, parts []string, b
 	for _, it := range p.Items {
 		after[metaErasedPrefix+it.ID] = []byte(hash)
 	}
-	// The events go with the order, in the chain's own commit.
-	if err := o.commit(nil, map[string][]byte{metaPurgePrefix + hash: pending}, events...); err != nil {
+	// The events go with the order (and the version that carries it to
+	// the other PCs), in the chain's own commit.
+	var writes []local.Write
+	before := map[string][]byte{metaPurgePrefix + hash: pending}
+	if ov != nil {
+		writes = append(writes, *ov)
+		before[metaHLC] = []byte(ov.Version.Rev)
+	}
+	if err := o.commit(writes, before, events...); err != nil {
 		return local.PurgeResult{}, err
 	}
 	res, err := o.store.Purge(local.PurgeRequest{IDs: parts, Meta: meta, After: local.Batch{Meta: after}})
@@ -364,7 +391,7 @@ func (o *Office) finishPending(w *work) error {
 			return err
 		}
 		if !sp.Done {
-			if _, err := o.carryOut(w, p); err != nil {
+			if _, err := o.carryOut(w, p, false); err != nil {
 				return err
 			}
 			continue
