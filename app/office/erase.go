@@ -396,7 +396,7 @@ func (o *Office) finishPending(w *work) error {
 			}
 			continue
 		}
-		if err := o.clearBlind(w, p, hash, sp); err != nil {
+		if err := o.clearBlind(w, p, hash, sp, false); err != nil {
 			return err
 		}
 	}
@@ -407,7 +407,8 @@ func (o *Office) finishPending(w *work) error {
 // version the session holds, that points at a record of order p, reading
 // the whole index (the records' content is gone, so their bigrams are not
 // known), drops the entries' old versions and marks the order clear.
-func (o *Office) clearBlind(w *work, p *PurgeOrder, hash string, sp storedPurge) error {
+// held says that the caller holds o.mu (Apply).
+func (o *Office) clearBlind(w *work, p *PurgeOrder, hash string, sp storedPurge, held bool) error {
 	ids := map[string]bool{}
 	for _, it := range p.Items {
 		ids[it.ID] = true
@@ -424,7 +425,7 @@ func (o *Office) clearBlind(w *work, p *PurgeOrder, hash string, sp storedPurge)
 	sp.BlindLeft = false
 	done, _ := json.Marshal(sp)
 	out[metaPurgePrefix+hash] = done
-	return o.locked(w, func() error {
+	apply := func() error {
 		var drop []string
 		for k := range out {
 			if k != metaPurgePrefix+hash {
@@ -437,7 +438,11 @@ func (o *Office) clearBlind(w *work, p *PurgeOrder, hash string, sp storedPurge)
 		}
 		o.forgetBlindCounts()
 		return nil
-	})
+	}
+	if held {
+		return apply()
+	}
+	return o.locked(w, apply)
 }
 
 // blindScanAll reads every entry of one key version and re-seals empty

@@ -93,8 +93,9 @@ func (o *Office) markPending(p *PurgeOrder, meta map[string][]byte) {
 }
 
 // carryOutHeld carries out the verified orders a page brought, after the
-// page was committed, and any order a crash left half done. Call with o.mu
-// held (Apply).
+// page was committed, any order a crash left half done, and, in a session
+// with the case key, the blind-index clearing that orders carried out
+// without it left. Call with o.mu held (Apply).
 func (o *Office) carryOutHeld(ctx context.Context, s *Session, orders []*PurgeOrder) error {
 	// A work of the session without its progress: nothing reports with
 	// the office locked.
@@ -108,14 +109,22 @@ func (o *Office) carryOutHeld(ctx context.Context, s *Session, orders []*PurgeOr
 		if err != nil {
 			return err
 		}
-		if sp.Done {
+		if sp.Done && !(sp.BlindLeft && s.keys.Has(vault.ClassCase)) {
 			continue
 		}
 		p, err := UnmarshalPurgeOrder(sp.Order)
 		if err != nil {
 			return err
 		}
-		orders = append(orders, p)
+		if !sp.Done {
+			orders = append(orders, p)
+			continue
+		}
+		// Carried out earlier by someone without the case key: this
+		// session clears the blind entries.
+		if err := o.clearBlind(w, p, p.Hash(), sp, true); err != nil {
+			return err
+		}
 	}
 	for _, p := range orders {
 		hash := p.Hash()
