@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
+	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
 
 // erasedWords are the words of the record the erasure tests erase: the
@@ -585,4 +587,41 @@ func compareGolden(t *testing.T, name, text string) {
 	if string(want) != text {
 		t.Errorf("%s differs from %s (run go test -update and review the diff):\n%s", name, path, text)
 	}
+}
+
+// TestErasureFinishesAfterACrash: a crash after the order was kept and
+// before its records were dropped leaves it not done; the next listing
+// finishes it.
+func TestErasureFinishesAfterACrash(t *testing.T) {
+	f := newFixture(t)
+	id := f.confirmedConsultation("途中で止まった消去")
+	ctx := context.Background()
+	f.as("kantoku", func(s *Session) {
+		plan, err := f.o.PlanErase(ctx, s, []string{id}, ReasonRequest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &PurgeOrder{Reason: plan.Reason, Items: plan.Items}
+		if err := f.o.signOrder(s, p); err != nil {
+			t.Fatal(err)
+		}
+		// What purge commits first, and nothing after it.
+		pending, _ := json.Marshal(storedPurge{Order: p.Marshal()})
+		if err := f.o.store.Commit(local.Batch{Meta: map[string][]byte{metaPurgePrefix + p.Hash(): pending}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.o.Consultation(ctx, s, id); err != nil {
+			t.Fatalf("before the listing: %v", err)
+		}
+		if _, err := f.o.Expired(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.o.Consultation(ctx, s, id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("after the listing: %v", err)
+		}
+		list, err := f.o.Erasures(ctx, s)
+		if err != nil || len(list) != 1 || list[0].Versions == 0 {
+			t.Errorf("erasures: %+v %v", list, err)
+		}
+	})
 }
