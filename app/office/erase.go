@@ -210,12 +210,11 @@ func (o *Office) carryOut(w *work, p *PurgeOrder, signed bool) (ErasureResult, e
 			if err := o.noPushInFlight(); err != nil {
 				return err
 			}
-			w, rev, err := o.orderVersion(w.s, p)
+			write, _, err := o.orderVersion(w.s, p)
 			if err != nil {
 				return err
 			}
-			ov = &w
-			o.clock.Observe(rev)
+			ov = &write
 		}
 		res, err = o.purge(w.s, p, hash, parts, blind, ov)
 		return err
