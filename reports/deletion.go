@@ -10,28 +10,29 @@ import (
 )
 
 // DeletionItem is one deleted record: its id, kind (a record.Kind such as
-// "consultation"), how many versions were erased, and when it was created
-// and deleted, as printed.
+// "consultation"), how many versions were erased, the date its retention
+// ran from (基準日: its last date) and when it was deleted, as printed.
 type DeletionItem struct {
-	ID, Kind             string
-	Versions             int
-	CreatedOn, DeletedAt string
+	ID, Kind          string
+	Versions          int
+	LastOn, DeletedAt string
 }
 
 // DeletionInput is a deletion (消去) to report: the office, why, who asked
-// and who approved, when, the records, and the central server's receipt.
+// and who approved, when, the records, the signed order that erased them
+// (its hash) and the central server's receipt.
 type DeletionInput struct {
 	Office, Reason, RequestedBy, ApprovedBy string
 	At                                      time.Time
 	Items                                   []DeletionItem
-	ServerReceipt                           string
+	Order, ServerReceipt                    string
 }
 
 // deletionCols are the columns of the list of deleted records.
 func deletionCols() []column {
 	return []column{
 		{title: "No", w: 10, align: "R"}, {title: "記録ID", w: 40}, {title: "種別", w: 32},
-		{title: "版数", w: 14, align: "R"}, {title: "作成日", w: 34, align: "C"}, {title: "消去日時", w: 50, align: "C"},
+		{title: "版数", w: 14, align: "R"}, {title: "基準日", w: 34, align: "C"}, {title: "消去日時", w: 50, align: "C"},
 	}
 }
 
@@ -51,7 +52,7 @@ func (r *Renderer) DeletionReport(in DeletionInput, f Footer) ([]byte, error) {
 		cols := deletionCols()
 		d.startTable("消去報告書（続き）", "", "", cols)
 		for i, it := range in.Items {
-			d.tableRow(cols, strconv.Itoa(i+1), it.ID, kindName(it.Kind), count(it.Versions, ""), it.CreatedOn, it.DeletedAt)
+			d.tableRow(cols, strconv.Itoa(i+1), it.ID, kindName(it.Kind), count(it.Versions, ""), it.LastOn, it.DeletedAt)
 		}
 		if len(in.Items) == 0 {
 			d.none("消去した記録はありません。")
@@ -68,6 +69,9 @@ func deletionSummary(d *doc, in DeletionInput) {
 	d.row(lbl(colL, "消去理由"), val(colW, in.Reason))
 	d.row(lbl(colL, "申請者"), val(colV, in.RequestedBy), lbl(colL2, "承認者"), val(colV2, in.ApprovedBy))
 	d.row(lbl(colL, "消去件数"), val(colW, kindCounts(in.Items)))
+	if in.Order != "" {
+		d.row(lbl(colL, "消去指示"), val(colW, in.Order))
+	}
 	d.row(lbl(colL, "サーバ受領番号"), val(colW, in.ServerReceipt))
 }
 

@@ -186,10 +186,11 @@ func testDeletionInput() DeletionInput {
 		RequestedBy: "運営 責任者", ApprovedBy: "監督 職員",
 		At: time.Date(2026, 10, 31, 7, 0, 0, 0, time.UTC),
 		Items: []DeletionItem{
-			{ID: "C-TEST000001", Kind: "consultation", Versions: 3, CreatedOn: "2021-04-12", DeletedAt: "2026-10-31 16:00"},
-			{ID: "C-TEST000002", Kind: "consultation", Versions: 1, CreatedOn: "2021-05-20", DeletedAt: "2026-10-31 16:00"},
-			{ID: "B-TEST000009", Kind: "business", Versions: 2, CreatedOn: "2021-04-10", DeletedAt: "2026-10-31 16:00"},
+			{ID: "C-TEST000001", Kind: "consultation", Versions: 3, LastOn: "2021-04-12", DeletedAt: "2026-10-31 16:00"},
+			{ID: "C-TEST000002", Kind: "consultation", Versions: 1, LastOn: "2021-05-20", DeletedAt: "2026-10-31 16:00"},
+			{ID: "B-TEST000009", Kind: "business", Versions: 2, LastOn: "2021-04-10", DeletedAt: "2026-10-31 16:00"},
 		},
+		Order:         "3f2a9c0e1b7d4a55（監督 職員 の署名）",
 		ServerReceipt: "RCPT-2026-10-31-0001",
 	}
 }

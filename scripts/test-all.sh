@@ -65,6 +65,7 @@ fuzz() { go test -run '^$' -fuzz "^$2\$" -fuzztime "${FUZZTIME:-${3:-50000x}}" -
 fuzz ./app/vault FuzzUnmarshalEnvelope
 fuzz ./app/vault FuzzUnmarshalKeyring 20000x
 fuzz ./app/audit FuzzUnmarshal
+fuzz ./app/office FuzzUnmarshalPurgeOrder
 fuzz ./app/record FuzzNormalizeName
 fuzz ./app/record FuzzParseDate
 fuzz ./app/record FuzzNormalizePhone

@@ -58,6 +58,9 @@ const (
 	// devices pushed through sync (the detail names the device or counts
 	// the devices).
 	ActDeviceLog = "audit.device"
+	// ActPurge records an erasure (消去): one event for the signed order
+	// (its hash, signer, reason and count), one per erased record (its id).
+	ActPurge = "purge"
 )
 
 // checkpointDomain starts the signed message of a checkpoint.

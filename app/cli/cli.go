@@ -75,6 +75,7 @@ func commands() []command {
 		{"audit", "アクセスログの検証・表示・月次分析のPDF (audit verify|log|analyse)", runAudit},
 		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
+		{"erase", "記録を消去し消去報告書をPDFに出力する（監督者・管理者。--id 番号 か --expired、--yes なしでは一覧のみ）", runErase},
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
 		{"join", "中央サーバーから窓口データを作り、このパソコンを参加させる（登録コードは server enroll で発行）", runJoin},
 		{"sync", "中央サーバーと一度同期する（利用者一覧、受信、送信）", runSync},

@@ -255,7 +255,7 @@ func (o *Office) blindScan(s *Session, norm string, seen map[string]bool, accept
 				return err
 			}
 			id := strings.TrimSuffix(string(raw), caseSuffix)
-			if seen[id] {
+			if id == "" || seen[id] { // "": the record was erased (erase.go)
 				continue
 			}
 			seen[id] = true

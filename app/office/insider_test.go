@@ -21,6 +21,7 @@ package office
 //	unknown login ids told apart by time                              TestUnknownLoginCostsAKeyDerivation
 //	vault files readable by other accounts                            TestVaultFilesAreOwnerOnly
 //	reception opens the access-log analysis (silencing the reminder)  TestInsiderReceptionOpensAnalysis: refused
+//	reception erases, or signs / edits a purge order                  TestEraseInsider: refused, nothing erased
 
 import (
 	"context"

@@ -33,6 +33,7 @@ func TestPermissionTable(t *testing.T) {
 		PermAudit:           "--- SA",
 		PermLedger:          "--O SA",
 		PermSync:            "RCO SA",
+		PermErase:           "--- SA",
 	}
 	if len(permRoles) != len(want) {
 		t.Fatalf("permRoles has %d rows, the matrix %d", len(permRoles), len(want))
@@ -113,6 +114,9 @@ type permEnv struct {
 	seminar, app, appMark             string
 	userReset, userRoles, userDisable string
 	userAdd                           string
+	eraseRes, eraseApply, erased      string
+	order                             []byte // a supervisor's purge order of eraseApply
+	erasedOrder                       string // the hash of an order carried out (erased)
 }
 
 func (e *permEnv) newBusiness() *record.Business {
@@ -478,6 +482,34 @@ func permCases() []permCase {
 		{method: "RecordEnrollment", perm: PermSync, event: action(audit.ActEnroll), call: func(e *permEnv) (string, error) {
 			return "", e.f.o.RecordEnrollment(bg(e), e.s, "テスト区 経営相談窓口", "d-0123456789abcdef")
 		}},
+		// Retention and erasure.
+		{method: "Retention", perm: PermErase, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.Retention(bg(e), e.s))
+		}},
+		{method: "SetRetention", perm: PermErase, event: action(audit.ActUpdate), call: func(e *permEnv) (string, error) {
+			return "", e.f.o.SetRetention(bg(e), e.s, DefaultRetention)
+		}},
+		{method: "Expired", perm: PermErase, event: action(audit.ActView), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.Expired(bg(e), e.s))
+		}},
+		{method: "PlanErase", perm: PermErase, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.PlanErase(bg(e), e.s, []string{e.eraseRes}, ReasonRequest))
+		}},
+		{method: "Erase", perm: PermErase, event: action(audit.ActPurge), call: func(e *permEnv) (string, error) {
+			plan := ErasePlan{Reason: ReasonRequest, Items: []PurgeItem{{ID: e.eraseRes, Kind: record.KindReservation, Versions: 1, Last: e.day}}}
+			_, err := e.f.o.Erase(bg(e), e.s, plan)
+			return e.eraseRes, err
+		}},
+		{method: "Erasures", perm: PermErase, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.Erasures(bg(e), e.s))
+		}},
+		{method: "PrintErasureReport", perm: PermErase, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.PrintErasureReport(bg(e), e.s, e.erasedOrder))
+		}},
+		{method: "ApplyPurgeOrder", perm: PermSync, event: action(audit.ActPurge), call: func(e *permEnv) (string, error) {
+			_, err := e.f.o.ApplyPurgeOrder(bg(e), e.s, e.order)
+			return e.eraseApply, err
+		}},
 		{method: "RevokedBy", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.RevokedBy(bg(e), e.s, []byte("{}"), "d-0123456789abcdef"))
 		}},
@@ -683,6 +715,24 @@ func preparePass(f *fixture, pass int) *permEnv {
 			must("user", o.AddUser(ctx, s, NewUser{Login: *u, Name: "対象 職員", Roles: []Role{RoleReception}, Password: []byte(testPassword)}))
 		}
 		e.userAdd = fmt.Sprintf("added%d", pass)
+		for _, c := range []struct {
+			id         *string
+			start, end string
+		}{{&e.eraseRes, "19:00", "19:30"}, {&e.eraseApply, "19:30", "20:00"}, {&e.erased, "20:00", "20:30"}} {
+			r := e.newReservation(c.start, c.end)
+			must("reservation", o.SaveReservation(ctx, s, r))
+			*c.id = r.ID
+		}
+		plan, err := o.PlanErase(ctx, s, []string{e.eraseApply}, ReasonRequest)
+		must("plan", err)
+		order := &PurgeOrder{Reason: plan.Reason, Items: plan.Items}
+		must("order", o.signOrder(s, order))
+		e.order = order.Marshal()
+		plan, err = o.PlanErase(ctx, s, []string{e.erased}, ReasonRequest)
+		must("plan", err)
+		res, err := o.Erase(ctx, s, plan)
+		must("erase", err)
+		e.erasedOrder = res.Order.Hash()
 	})
 	return e
 }

@@ -115,6 +115,7 @@ const (
 	PermAudit                             // read and verify the access log
 	PermLedger                            // read and print the handover ledger
 	PermSync                              // sync this PC's vault with the server while logged in
+	PermErase                             // retention rules, expired records, erasure (消去)
 )
 
 var permRoles = map[Permission][]Role{
@@ -132,6 +133,9 @@ var permRoles = map[Permission][]Role{
 	// Every person syncs what the session can open; the keys, not the
 	// role, decide what of the versions it opens and indexes.
 	PermSync: {RoleReception, RoleConsultant, RoleCoordinator, RoleSupervisor, RoleAdmin},
+	// Erasure is signed: the server and every PC check the signer's role in
+	// the admin-signed user table (purge_order.go).
+	PermErase: {RoleSupervisor, RoleAdmin},
 }
 
 // May reports whether the person may do p. Case work also needs the case key

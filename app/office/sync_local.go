@@ -299,10 +299,15 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 	arriving := map[string][]*pver{} // new versions by id
 	var writes []local.Write
 	var newest vault.Rev
+	var orders []*PurgeOrder // carried out once the page is committed (purge_sync.go)
 	for i, x := range in {
 		p, err := parseIncoming(x)
 		if err != nil {
 			return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): %w", i+1, x.ID, x.Rev, err)
+		}
+		if o.erasedHere(x.ID) {
+			res.Known++ // a version of a record erased here: not stored again
+			continue
 		}
 		if _, ok := stored[x.ID]; !ok {
 			if stored[x.ID], err = o.storedVersions(x.ID); err != nil {
@@ -314,6 +319,17 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 			w, err := pulledAudit(p)
 			if err != nil {
 				return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): %w", i+1, x.ID, x.Rev, err)
+			}
+			auditWrite = &w
+		}
+		if isPurge(p) {
+			w, order, err := o.pulledPurge(s, p)
+			if err != nil {
+				return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): %w", i+1, x.ID, x.Rev, err)
+			}
+			if order != nil {
+				orders = append(orders, order)
+				o.markPending(order, meta)
 			}
 			auditWrite = &w
 		}
@@ -453,6 +469,9 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 	}
 	if bb != nil {
 		bb.committed()
+	}
+	if err := o.carryOutHeld(ctx, s, orders); err != nil {
+		return res, fmt.Errorf("sync apply: %w", err)
 	}
 	return res, nil
 }

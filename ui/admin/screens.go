@@ -1,10 +1,11 @@
 // Package admin holds the screens of the office's administration: 統計
 // (statistics of a month or a 年度), アクセスログ (the access log, its
 // findings and the chain check), アクセスログ分析 (a month of every
-// device's log, analysed), 利用者 (accounts and roles) and マスタ
-// (venues, staff, support programs). They serve those who run the office
-// (coordinators, supervisors, admins) and show no case content: counts,
-// log events, accounts and masters.
+// device's log, analysed), 利用者 (accounts and roles), マスタ (venues,
+// staff, support programs) and 保存期間を過ぎた記録 (retention and
+// erasure). They serve those who run the office (coordinators,
+// supervisors, admins) and show no case content: counts, log events,
+// accounts, masters, record ids and dates.
 package admin
 
 import (
@@ -39,7 +40,7 @@ type Host interface {
 }
 
 // Screens are the administration's screens: 統計, アクセスログ, アクセスログ分析,
-// 利用者, マスタ.
+// 利用者, マスタ, 保存期間を過ぎた記録.
 func Screens() []widgets.Screen[Host] {
 	return []widgets.Screen[Host]{
 		{Key: "stats", Title: "統計", Allowed: widgets.May(office.PermStats), Build: buildStats},
@@ -47,6 +48,7 @@ func Screens() []widgets.Screen[Host] {
 		{Key: AnalysisKey, Title: "アクセスログ分析", Allowed: widgets.May(office.PermAudit), Build: buildAnalysis},
 		{Key: "users", Title: "利用者", Allowed: widgets.May(office.PermUsers), Build: buildUsers},
 		{Key: "masters", Title: "マスタ", Allowed: widgets.May(office.PermMasters), Build: buildMasters},
+		{Key: "retention", Title: "保存期間を過ぎた記録", Allowed: widgets.May(office.PermErase), Build: buildRetention},
 	}
 }
 

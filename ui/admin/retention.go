@@ -1,0 +1,163 @@
+package admin
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/widgets"
+)
+
+// retentionScreen is 「保存期間を過ぎた記録」: the records past their
+// retention (ids, kinds, dates: never content) and their erasure, after a
+// question that names the count, with a progress bar, and the 消去報告書
+// to save.
+type retentionScreen struct {
+	ctx     Host
+	table   *widgets.Table
+	rules   *widget.Label
+	status  *widget.Label
+	busy    *widgets.Progress
+	eraseB  *widget.Button
+	expired []office.ExpiredRecord
+}
+
+// buildRetention builds the 「保存期間を過ぎた記録」 screen.
+func buildRetention(ctx Host) fyne.CanvasObject {
+	return widgets.NewPager(newRetentionScreen(ctx).object(), nil)
+}
+
+func newRetentionScreen(ctx Host) *retentionScreen {
+	sc := &retentionScreen{ctx: ctx, rules: widget.NewLabel(""), status: widget.NewLabel(""), busy: widgets.NewProgress()}
+	sc.rules.Wrapping, sc.status.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
+	sc.table = widgets.NewTable([]string{"番号", "種別", "基準日", "保存期限"}, []float32{150, 130, 120, 120}, nil)
+	sc.eraseB = widget.NewButtonWithIcon(tr("消去…"), theme.DeleteIcon(), sc.askErase)
+	sc.eraseB.Importance = widget.DangerImportance
+	sc.refresh()
+	return sc
+}
+
+func (sc *retentionScreen) object() fyne.CanvasObject {
+	reload := widget.NewButtonWithIcon(tr("再読込"), theme.ViewRefreshIcon(), sc.refresh)
+	top := container.NewVBox(widgets.Heading(tr("保存期間を過ぎた記録")), sc.rules,
+		container.NewHBox(reload, sc.eraseB), sc.status, sc.busy)
+	return container.NewBorder(top, nil, nil, nil, sc.table.Object())
+}
+
+// refresh reads the rules and the expired records off the UI goroutine.
+func (sc *retentionScreen) refresh() {
+	sc.eraseB.Disable()
+	type listing struct {
+		rules   office.RetentionRules
+		expired []office.ExpiredRecord
+	}
+	widgets.Run(sc.ctx.Runner(), func(c context.Context) (listing, error) {
+		r, err := sc.ctx.Office().Retention(c, sc.ctx.Session())
+		if err != nil {
+			return listing{}, err
+		}
+		ex, err := sc.ctx.Office().Expired(c, sc.ctx.Session())
+		return listing{r, ex}, err
+	}, func(l listing, err error) {
+		if err != nil {
+			sc.ctx.ShowError(err)
+			return
+		}
+		sc.show(l.rules, l.expired)
+	}, widgets.WithProgress(sc.busy))
+}
+
+// show puts the rules and the list on screen.
+func (sc *retentionScreen) show(r office.RetentionRules, ex []office.ExpiredRecord) {
+	sc.expired = ex
+	sc.rules.SetText(tr("保存期間: 相談記録 %d年、予約 %d年、専門家派遣 %d年、セミナー申込 %d年（各記録の日付から）、事業者 最後の記録から %d年",
+		r.Consultation, r.Reservation, r.Dispatch, r.Application, r.Business))
+	rows := make([][]string, len(ex))
+	for i, e := range ex {
+		rows[i] = []string{e.ID, tr(record.Describe(e.Kind)), e.Last, e.Until}
+	}
+	sc.table.Set(rows)
+	if len(ex) == 0 {
+		sc.status.SetText(tr("保存期間を過ぎた記録はありません。"))
+		sc.eraseB.Disable()
+		return
+	}
+	sc.status.SetText(tr("%d件の記録が保存期間を過ぎています。", len(ex)))
+	sc.eraseB.Enable()
+}
+
+// askErase plans the erasure of every listed record and asks, naming the
+// count, before anything is erased.
+func (sc *retentionScreen) askErase() {
+	ids := make([]string, len(sc.expired))
+	for i, e := range sc.expired {
+		ids[i] = e.ID
+	}
+	sc.eraseB.Disable()
+	widgets.Run(sc.ctx.Runner(), func(c context.Context) (office.ErasePlan, error) {
+		return sc.ctx.Office().PlanErase(c, sc.ctx.Session(), ids, office.ReasonRetention)
+	}, func(plan office.ErasePlan, err error) {
+		sc.eraseB.Enable()
+		if err != nil {
+			sc.ctx.ShowError(err)
+			return
+		}
+		msg := tr("%d件の記録（版数 計%d）を、このパソコンから消去します。中央サーバーとほかのパソコンからは次の同期で消去されます。消去した記録は元に戻せません。",
+			len(plan.Items), plan.Versions())
+		d := dialog.NewConfirm(tr("記録の消去"), msg, func(ok bool) {
+			if ok {
+				sc.erase(plan)
+			}
+		}, sc.ctx.Window())
+		d.SetConfirmText(tr("%d件を消去する", len(plan.Items)))
+		d.SetDismissText(tr("やめる"))
+		d.Show()
+	}, widgets.WithProgress(sc.busy))
+}
+
+// erase carries the plan out with the progress bar moving, then offers the
+// 消去報告書 to save and lists again.
+func (sc *retentionScreen) erase(plan office.ErasePlan) {
+	sc.eraseB.Disable()
+	sc.status.SetText(tr("消去しています…"))
+	widgets.Run(sc.ctx.Runner(), func(c context.Context) (office.ErasureResult, error) {
+		return sc.ctx.Office().Erase(c, sc.ctx.Session(), plan)
+	}, func(res office.ErasureResult, err error) {
+		if err != nil {
+			sc.status.SetText("")
+			sc.ctx.ShowError(err)
+			sc.refresh()
+			return
+		}
+		hash := res.Order.Hash()
+		sc.status.SetText(tr("%d件の記録（版数 計%d）を消去しました。消去報告書を保存してください。", len(plan.Items), res.Versions))
+		name := fmt.Sprintf("消去報告書_%s.pdf", sc.ctx.Today().Format("2006-01-02"))
+		sc.ctx.SavePDF(name, func(c context.Context) ([]byte, error) {
+			return sc.ctx.Office().PrintErasureReport(c, sc.ctx.Session(), hash)
+		})
+		sc.refreshKeepStatus()
+	}, widgets.WithProgress(sc.busy))
+}
+
+// refreshKeepStatus lists again without replacing the status line.
+func (sc *retentionScreen) refreshKeepStatus() {
+	status := sc.status.Text
+	widgets.Run(sc.ctx.Runner(), func(c context.Context) ([]office.ExpiredRecord, error) {
+		return sc.ctx.Office().Expired(c, sc.ctx.Session())
+	}, func(ex []office.ExpiredRecord, err error) {
+		if err != nil {
+			sc.ctx.ShowError(err)
+			return
+		}
+		r, _ := sc.ctx.Office().Retention(sc.ctx.Context(), sc.ctx.Session())
+		sc.show(r, ex)
+		sc.status.SetText(status)
+	})
+}

@@ -1,0 +1,66 @@
+package admin
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
+)
+
+// TestRetentionScreen: the supervisor sees the record past its retention,
+// is asked with the count before anything is erased, and after the
+// erasure gets the 消去報告書 and an empty list; reception does not see the
+// screen.
+func TestRetentionScreen(t *testing.T) {
+	f := newFixture(t)
+	var old string
+	f.As("soudan", func(s *office.Session) {
+		c := &record.Consultation{BusinessID: f.Business, ConsultantID: f.Consultant, Date: "2019-04-01", Start: "10:00", End: "10:30",
+			Mode: "窓口", Status: record.StConfirmed, Case: &record.ConsultationCase{Summary: "古い相談"}}
+		uitest.Must(t, f.Office().SaveConsultation(context.Background(), s, c))
+		old = c.ID
+	})
+	f.As("uketsuke", func(s *office.Session) {
+		for _, sc := range Screens() {
+			if sc.Key == "retention" && sc.Allowed(s) {
+				t.Error("reception sees 保存期間を過ぎた記録")
+			}
+		}
+	})
+	f.As("kantoku", func(s *office.Session) {
+		ctx := f.Host(s, fyne.NewSize(1000, 700))
+		sc := newRetentionScreen(ctx)
+		ctx.Window().SetContent(sc.object())
+		ctx.Wait()
+		if len(sc.expired) != 1 || sc.expired[0].ID != old || sc.eraseB.Disabled() {
+			t.Fatalf("listed %+v, erase disabled %v", sc.expired, sc.eraseB.Disabled())
+		}
+		test.Tap(sc.eraseB)
+		ctx.Wait()
+		top := ctx.Window().Canvas().Overlays().Top()
+		want := tr("%d件の記録（版数 計%d）を、このパソコンから消去します。中央サーバーとほかのパソコンからは次の同期で消去されます。消去した記録は元に戻せません。", 1, 2)
+		if top == nil || !uitest.HasLabel(top, want) {
+			t.Fatal("no question naming the count before erasing")
+		}
+		if _, err := f.Office().Consultation(context.Background(), s, old); err != nil {
+			t.Fatalf("erased before the answer: %v", err)
+		}
+		test.Tap(uitest.Button(t, top, tr("%d件を消去する", 1)))
+		ctx.Wait()
+		if len(ctx.PDFs) != 1 || ctx.PDFs[0].Name != "消去報告書_2026-10-01.pdf" || !strings.HasPrefix(string(ctx.PDFs[0].Data), "%PDF") {
+			t.Fatalf("report: %d PDFs", len(ctx.PDFs))
+		}
+		if len(sc.expired) != 0 || !sc.eraseB.Disabled() || !strings.HasPrefix(sc.status.Text, "1件の記録（版数 計2）を消去しました") {
+			t.Fatalf("after the erasure: %+v %q", sc.expired, sc.status.Text)
+		}
+		if _, err := f.Office().Consultation(context.Background(), s, old); err == nil {
+			t.Fatal("the record is still there")
+		}
+	})
+}
