@@ -58,6 +58,11 @@ const (
 	// devices pushed through sync (the detail names the device or counts
 	// the devices).
 	ActDeviceLog = "audit.device"
+	// ActBackup: a backup of the vault was written (the detail counts it).
+	ActBackup = "backup"
+	// ActRestore: this vault was restored from a backup (the first event
+	// written after the restore; the detail says when the backup was made).
+	ActRestore = "restore"
 )
 
 // checkpointDomain starts the signed message of a checkpoint.

@@ -51,8 +51,10 @@ var (
 )
 
 // Header is what a backup file says about itself before its chunks. It
-// is not encrypted; every chunk binds its bytes (their SHA-256) as
-// additional data.
+// is not encrypted and ends with the SHA-256 of its other bytes, which
+// finds accidental damage before a password is asked for; what
+// authenticates it is that every chunk binds the whole header (its
+// SHA-256) as additional data.
 type Header struct {
 	Kind      byte
 	ChunkSize int
@@ -79,7 +81,9 @@ func (h Header) Marshal() ([]byte, error) {
 	b = binary.BigEndian.AppendUint32(b, uint32(len(h.Keyring)))
 	b = append(b, h.Keyring...)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(h.WrappedKey)))
-	return append(b, h.WrappedKey...), nil
+	b = append(b, h.WrappedKey...)
+	sum := sha256.Sum256(b)
+	return append(b, sum[:]...), nil
 }
 
 func (h Header) check() error {
@@ -130,6 +134,10 @@ func ReadHeader(r io.Reader) (Header, []byte, error) {
 	}
 	if h.WrappedKey, err = readField(tr, -2, maxWrappedKey); err != nil {
 		return Header{}, nil, err
+	}
+	sum := sha256.Sum256(raw.Bytes())
+	if got, err := readField(tr, len(sum), len(sum)); err != nil || !bytes.Equal(got, sum[:]) {
+		return Header{}, nil, fmt.Errorf("header: checksum: %w", ErrDamaged)
 	}
 	if err := h.check(); err != nil {
 		return Header{}, nil, err

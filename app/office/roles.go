@@ -115,6 +115,7 @@ const (
 	PermAudit                             // read and verify the access log
 	PermLedger                            // read and print the handover ledger
 	PermSync                              // sync this PC's vault with the server while logged in
+	PermBackup                            // back up the vault and restore it from a backup
 )
 
 var permRoles = map[Permission][]Role{
@@ -127,6 +128,7 @@ var permRoles = map[Permission][]Role{
 	PermStats:           {RoleCoordinator, RoleSupervisor},
 	PermMasters:         {RoleCoordinator, RoleAdmin},
 	PermUsers:           {RoleAdmin},
+	PermBackup:          {RoleAdmin},
 	PermAudit:           {RoleSupervisor, RoleAdmin},
 	PermLedger:          {RoleSupervisor, RoleAdmin, RoleCoordinator},
 	// Every person syncs what the session can open; the keys, not the

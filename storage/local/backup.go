@@ -13,32 +13,38 @@ import (
 	"github.com/dgraph-io/ristretto/v2/z"
 )
 
-// Snapshot calls fn with every key and value of the store, in key order,
-// as one consistent snapshot (a read transaction): writes committed while
-// it runs are not in it, and the store stays usable meanwhile. The slices
-// are valid only during the call. It stops at the first error of fn or
-// when ctx is done.
-func (s *Store) Snapshot(ctx context.Context, fn func(key, value []byte) error) error {
-	return s.db.View(func(txn *badger.Txn) error {
-		opt := badger.DefaultIteratorOptions
-		opt.PrefetchSize = 256
-		it := txn.NewIterator(opt)
-		defer it.Close()
-		n := 0
-		for it.Rewind(); it.Valid(); it.Next() {
-			if n++; n%1024 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			item := it.Item()
-			err := item.Value(func(v []byte) error { return fn(item.Key(), v) })
-			if err != nil {
-				return fmt.Errorf("snapshot: %w", err)
+// Snapshot is a consistent view of the whole store (a read transaction):
+// writes committed after NewSnapshot are not in it, and the store stays
+// usable meanwhile. Close it when done.
+type Snapshot struct{ txn *badger.Txn }
+
+// NewSnapshot takes a snapshot of the store as it is now.
+func (s *Store) NewSnapshot() *Snapshot { return &Snapshot{txn: s.db.NewTransaction(false)} }
+
+// Close releases the snapshot.
+func (sn *Snapshot) Close() { sn.txn.Discard() }
+
+// Each calls fn with every key and value of the snapshot, in key order.
+// The slices are valid only during the call. It stops at the first error
+// of fn or when ctx is done.
+func (sn *Snapshot) Each(ctx context.Context, fn func(key, value []byte) error) error {
+	opt := badger.DefaultIteratorOptions
+	opt.PrefetchSize = 256
+	it := sn.txn.NewIterator(opt)
+	defer it.Close()
+	n := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if n++; n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 		}
-		return nil
-	})
+		item := it.Item()
+		if err := item.Value(func(v []byte) error { return fn(item.Key(), v) }); err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
+	}
+	return nil
 }
 
 // loadBatch is how many bytes of keys and values Load hands Badger at once.
@@ -103,4 +109,18 @@ func (s *Store) load(next func() (k, v []byte, err error)) error {
 		}
 	}
 	return sw.Flush()
+}
+
+// Size is the store's size on disk in bytes (Badger's tables and value
+// log), an estimate of what a snapshot holds.
+func (s *Store) Size() int64 {
+	lsm, vlog := s.db.Size()
+	return lsm + vlog
+}
+
+// AuditKeySeq reports whether key, as Snapshot gives it, is an access-log
+// entry, and its sequence number.
+func AuditKeySeq(key []byte) (uint64, bool) {
+	seq, err := auditSeq(key)
+	return seq, err == nil
 }
