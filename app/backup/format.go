@@ -22,8 +22,15 @@ const Magic = "MDGB"
 // Version is the format version this package writes and reads.
 const Version = 1
 
-// KindVault is the kind of a vault's backup (the only one today).
-const KindVault = 1
+// The kinds of backup.
+const (
+	// KindVault is a vault's backup: the keyring in the header, the file
+	// key sealed under the office contact key (office.Backup).
+	KindVault = 1
+	// KindServer is a backup of the central server's embedded store: no
+	// keyring, the file key sealed under a passphrase.
+	KindServer = 2
+)
 
 // DefaultChunkSize is the plaintext size of every chunk but the last.
 const DefaultChunkSize = 1 << 20
@@ -88,13 +95,13 @@ func (h Header) Marshal() ([]byte, error) {
 
 func (h Header) check() error {
 	switch {
-	case h.Kind != KindVault:
+	case h.Kind != KindVault && h.Kind != KindServer:
 		return fmt.Errorf("header: kind %d: %w", h.Kind, ErrDamaged)
 	case h.ChunkSize < minChunk || h.ChunkSize > maxChunk:
 		return fmt.Errorf("header: chunk size %d: %w", h.ChunkSize, ErrDamaged)
 	case h.Office == "" || len(h.Office) > maxOffice:
 		return fmt.Errorf("header: office of %d bytes: %w", len(h.Office), ErrDamaged)
-	case len(h.Keyring) == 0 || len(h.Keyring) > maxKeyring:
+	case (len(h.Keyring) == 0) == (h.Kind == KindVault) || len(h.Keyring) > maxKeyring:
 		return fmt.Errorf("header: keyring of %d bytes: %w", len(h.Keyring), ErrDamaged)
 	case len(h.WrappedKey) == 0 || len(h.WrappedKey) > maxWrappedKey:
 		return fmt.Errorf("header: file key of %d bytes: %w", len(h.WrappedKey), ErrDamaged)

@@ -1,14 +1,11 @@
 package office
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -97,7 +94,7 @@ func (o *Office) Backup(ctx context.Context, s *Session, path string) (BackupInf
 	}
 	h := backup.Header{Kind: backup.KindVault, ChunkSize: backup.DefaultChunkSize, Created: info.Created,
 		Office: office, Keyring: raw, WrappedKey: wrapped}
-	info.Bytes, info.Keys, err = writeAtomic(path, func(f io.Writer) (int, error) {
+	info.Bytes, info.Keys, err = backup.WriteFile(path, func(f io.Writer) (int, error) {
 		return writeBackup(w, f, h, fileKey, snap, total)
 	})
 	if err != nil {
@@ -150,50 +147,6 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// writeAtomic writes path through fill into path+".tmp" (0600), syncs
-// it, renames it over path and syncs the folder. On an error the
-// temporary file is removed and path is untouched.
-func writeAtomic(path string, fill func(io.Writer) (int, error)) (size int64, n int, err error) {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return 0, 0, fmt.Errorf("backup: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if n, err = fill(bw); err != nil {
-		return 0, 0, err
-	}
-	if err = bw.Flush(); err == nil {
-		err = f.Sync()
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("backup: write %s: %w", tmp, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return 0, 0, fmt.Errorf("backup: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return 0, 0, fmt.Errorf("backup: %w", err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return 0, 0, fmt.Errorf("backup: %w", err)
-	}
-	if runtime.GOOS != "windows" { // no directory sync there (docs/DEVELOPMENT.md)
-		if d, derr := os.Open(filepath.Dir(path)); derr == nil {
-			_ = d.Sync()
-			d.Close()
-		}
-	}
-	return st.Size(), n, nil
-}
-
 // recordHandover writes a ledger row (管理簿) and an access-log event for
 // data that left the store as a file. Call with o.mu held.
 func (o *Office) recordHandover(s *Session, content, method, action, detail string) error {
@@ -213,16 +166,12 @@ func (o *Office) recordHandover(s *Session, content, method, action, detail stri
 // restore to show what it holds (when it was made) before asking for a
 // password. ErrNotBackup, ErrBackupNewer, ErrBackupDamaged.
 func ReadBackupHeader(path string) (time.Time, error) {
-	f, err := os.Open(path)
+	bf, err := backup.Open(path)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read backup: %w", err)
 	}
-	defer f.Close()
-	h, _, err := backup.ReadHeader(bufio.NewReader(f))
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read backup: %w", err)
-	}
-	return h.Created, nil
+	defer bf.Close()
+	return bf.Header.Created, nil
 }
 
 // Restore makes a new vault in dir from the backup file at from. The
@@ -239,21 +188,16 @@ func Restore(ctx context.Context, from, dir, login string, password []byte, opt 
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 || Exists(dir) {
 		return info, ErrVaultExists
 	}
-	f, err := os.Open(from)
+	bf, err := backup.Open(from)
 	if err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return info, fmt.Errorf("restore: %w", err)
+	defer bf.Close()
+	h := bf.Header
+	info.Bytes, info.Created = bf.Size(), h.Created
+	if h.Kind != backup.KindVault {
+		return info, fmt.Errorf("restore: a backup of kind %d: %w", h.Kind, ErrNotBackup)
 	}
-	info.Bytes = st.Size()
-	h, raw, err := backup.ReadHeader(bufio.NewReader(f))
-	if err != nil {
-		return info, fmt.Errorf("restore: %w", err)
-	}
-	info.Created = h.Created
 	kr, un, err := unlockBackup(h, login, password, opt)
 	if err != nil {
 		return info, err
@@ -265,14 +209,14 @@ func Restore(ctx context.Context, from, dir, login string, password []byte, opt 
 	}
 	defer clear(fileKey)
 	// First pass: every chunk, nothing written.
-	if info.Keys, err = readBackup(ctx, f, int64(len(raw)), h, raw, fileKey, StepVerify, nil); err != nil {
-		return info, err
+	if info.Keys, err = bf.Pairs(fileKey, func([]byte, []byte) error { return ctxErr(ctx) }, progressOf(ctx, StepVerify)); err != nil {
+		return info, fmt.Errorf("restore: %w", err)
 	}
 	former := kr.Device
 	if err := kr.NewDevice(un.Keys); err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
-	tmp, lastSeq, err := restoreInto(ctx, f, dir, kr, un.Keys, h, raw, fileKey)
+	tmp, lastSeq, err := restoreInto(ctx, bf, dir, kr, un.Keys, fileKey)
 	if err != nil {
 		return info, err
 	}
@@ -285,6 +229,11 @@ func Restore(ctx context.Context, from, dir, login string, password []byte, opt 
 		return info, fmt.Errorf("restore: %w", err)
 	}
 	return info, nil
+}
+
+// progressOf reports a backup file's progress under step.
+func progressOf(ctx context.Context, step Step) func(done, total int64) {
+	return func(done, total int64) { report(ctx, step, int(done), int(total)) }
 }
 
 // unlockBackup opens the backup's keyring with the person's password and
@@ -308,54 +257,11 @@ func unlockBackup(h backup.Header, login string, password []byte, opt Options) (
 	return kr, un, nil
 }
 
-// readBackup reads the chunks after the header (at offset off of f),
-// calling each with every pair when it is set, and reports step.
-func readBackup(ctx context.Context, f *os.File, off int64, h backup.Header, raw, fileKey []byte,
-	step Step, each func(k, v []byte) error) (int, error) {
-	size, _ := f.Seek(0, io.SeekEnd)
-	cr := &countReader{r: io.NewSectionReader(f, off, size-off)}
-	r, err := backup.NewReader(cr, h, raw, fileKey)
-	if err != nil {
-		return 0, fmt.Errorf("restore: %w", err)
-	}
-	n := 0
-	for {
-		k, v, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			report(ctx, step, int(size), int(size))
-			return n, nil
-		}
-		if err == nil && n%4096 == 0 {
-			report(ctx, step, int(off+cr.n), int(size))
-			err = ctxErr(ctx)
-		}
-		if err == nil && each != nil {
-			err = each(k, v)
-		}
-		if err != nil {
-			return n, fmt.Errorf("restore: %w", err)
-		}
-		n++
-	}
-}
-
-// countReader counts what is read through it.
-type countReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // restoreInto writes the keyring and the store into a new temporary
 // folder beside dir and returns it, with the last access-log sequence
 // number the backup held.
-func restoreInto(ctx context.Context, f *os.File, dir string, kr *vault.Keyring, keys *vault.Keys,
-	h backup.Header, raw, fileKey []byte) (tmp string, lastSeq uint64, err error) {
+func restoreInto(ctx context.Context, bf *backup.File, dir string, kr *vault.Keyring, keys *vault.Keys,
+	fileKey []byte) (tmp string, lastSeq uint64, err error) {
 	parent := filepath.Dir(filepath.Clean(dir))
 	if err := os.MkdirAll(parent, 0o700); err != nil {
 		return "", 0, fmt.Errorf("restore: %w", err)
@@ -392,17 +298,17 @@ func restoreInto(ctx context.Context, f *os.File, dir string, kr *vault.Keyring,
 	go func() {
 		defer close(done)
 		defer close(pairs)
-		_, err := readBackup(rctx, f, int64(len(raw)), h, raw, fileKey, StepRestore, func(k, v []byte) error {
+		_, err := bf.Pairs(fileKey, func(k, v []byte) error {
 			if seq, ok := local.AuditKeySeq(k); ok {
 				lastSeq = max(lastSeq, seq) // read only after the goroutine ended
 			}
 			select {
 			case pairs <- pair{k: slices.Clone(k), v: slices.Clone(v)}:
-				return nil
+				return ctxErr(rctx)
 			case <-stop:
 				return context.Canceled
 			}
-		})
+		}, progressOf(ctx, StepRestore))
 		if err != nil {
 			select {
 			case pairs <- pair{err: err}:

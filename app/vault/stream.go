@@ -126,3 +126,50 @@ func (kr *Keyring) NewDevice(k *Keys) error {
 	}
 	return nil
 }
+
+// passKey is a file key sealed under a passphrase, as
+// WrapFileKeyPassphrase writes it.
+type passKey struct {
+	KDF  KDFParams  `json:"kdf"`
+	Salt []byte     `json:"salt"`
+	Key  SealedBlob `json:"key"`
+}
+
+// WrapFileKeyPassphrase seals a file key under a passphrase (Argon2id with
+// p, or DefaultKDF when p is zero, and a random salt, then HKDF as for a
+// person's KEK), for purpose, and returns it as JSON. It is for files no
+// office key can open, such as a backup of the central server.
+func WrapFileKeyPassphrase(pass []byte, p KDFParams, purpose string, fileKey []byte) ([]byte, error) {
+	if p == (KDFParams{}) {
+		p = DefaultKDF
+	}
+	pk := passKey{KDF: p, Salt: randomBytes(16)}
+	kek := DeriveKEK(DeriveMaster(pass, pk.Salt, pk.KDF))
+	defer clear(kek)
+	blob, err := sealBlob(kek, fileKeyAAD(purpose, "passphrase"), fileKey)
+	if err != nil {
+		return nil, err
+	}
+	pk.Key = blob
+	return json.Marshal(pk)
+}
+
+// UnwrapFileKeyPassphrase opens what WrapFileKeyPassphrase made:
+// ErrMalformed for other bytes or KDF parameters beyond the caps, and
+// ErrWrongPassword when the passphrase does not open it.
+func UnwrapFileKeyPassphrase(pass []byte, purpose string, wrapped []byte) ([]byte, error) {
+	var pk passKey
+	if err := json.Unmarshal(wrapped, &pk); err != nil || !pk.KDF.valid() || len(pk.Salt) != 16 {
+		return nil, fmt.Errorf("file key: %w", ErrMalformed)
+	}
+	kek := DeriveKEK(DeriveMaster(pass, pk.Salt, pk.KDF))
+	defer clear(kek)
+	fk, err := openBlob(kek, fileKeyAAD(purpose, "passphrase"), pk.Key)
+	if err != nil {
+		return nil, fmt.Errorf("file key: %w", ErrWrongPassword)
+	}
+	if len(fk) != KeySize {
+		return nil, fmt.Errorf("file key of %d bytes: %w", len(fk), ErrMalformed)
+	}
+	return fk, nil
+}
