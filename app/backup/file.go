@@ -134,3 +134,9 @@ func (c *countReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// Reader returns a reader of the pairs from the first chunk, for a second
+// pass that writes what Pairs checked.
+func (bf *File) Reader(fileKey []byte) (*Reader, error) {
+	return NewReader(io.NewSectionReader(bf.f, int64(len(bf.raw)), bf.size-int64(len(bf.raw))), bf.Header, bf.raw, fileKey)
+}

@@ -126,7 +126,12 @@ type Reader struct {
 	ended bool
 	key   []byte
 	value []byte
+	// read64 counts the bytes of chunks read.
+	read64 int64
 }
+
+// BytesRead is how many bytes of chunks the reader has read.
+func (r *Reader) BytesRead() int64 { return r.read64 }
 
 // NewReader returns the reader of the chunks that follow the raw header
 // (as ReadHeader returned it) in r, under the file key.
@@ -145,6 +150,7 @@ func (r *Reader) chunk() error {
 		return fmt.Errorf("read after the last chunk: %w", ErrDamaged)
 	}
 	n, err := io.ReadFull(r.r, r.sealed)
+	r.read64 += int64(n)
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		r.last = true

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -285,46 +284,27 @@ func restoreInto(ctx context.Context, bf *backup.File, dir string, kr *vault.Key
 		return fail(fmt.Errorf("restore: %w", err))
 	}
 	defer clear(storeKey)
-	// The pairs come from the reader as the loader asks for them.
-	type pair struct {
-		k, v []byte
-		err  error
+	r, err := bf.Reader(fileKey)
+	if err != nil {
+		return fail(fmt.Errorf("restore: %w", err))
 	}
-	pairs := make(chan pair, 64)
-	stop := make(chan struct{})
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer close(pairs)
-		_, err := bf.Pairs(fileKey, func(k, v []byte) error {
-			if seq, ok := local.AuditKeySeq(k); ok {
-				lastSeq = max(lastSeq, seq) // read only after the goroutine ended
-			}
-			select {
-			case pairs <- pair{k: slices.Clone(k), v: slices.Clone(v)}:
-				return ctxErr(rctx)
-			case <-stop:
-				return context.Canceled
-			}
-		}, progressOf(ctx, StepRestore))
-		if err != nil {
-			select {
-			case pairs <- pair{err: err}:
-			case <-stop:
-			}
-		}
-	}()
+	done, total := 0, bf.Size()
 	err = local.Load(filepath.Join(tmp, StoreDir), storeKey, func() ([]byte, []byte, error) {
-		p, ok := <-pairs
-		if !ok {
-			return nil, nil, io.EOF
+		k, v, err := r.Next()
+		if err != nil {
+			return nil, nil, err
 		}
-		return p.k, p.v, p.err
+		if seq, ok := local.AuditKeySeq(k); ok {
+			lastSeq = max(lastSeq, seq)
+		}
+		if done++; done%4096 == 0 {
+			report(ctx, StepRestore, int(r.BytesRead()), int(total))
+			if err := ctxErr(ctx); err != nil {
+				return nil, nil, err
+			}
+		}
+		return k, v, nil
 	})
-	close(stop)
-	<-done
 	if err != nil {
 		return fail(fmt.Errorf("restore: %w", err))
 	}
