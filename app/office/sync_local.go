@@ -308,7 +308,7 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 			return res, err
 		}
 	}
-	var acked []local.OutboxRef // versions the server has: out of the outbox (rejoin.go)
+	var acked []local.OutboxRef      // versions the server has: out of the outbox (rejoin.go)
 	stored := map[string][]*pver{}   // by id, read once
 	arriving := map[string][]*pver{} // new versions by id
 	var writes []local.Write
