@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/ui/admin"
 	"github.com/madoguchi-jp/madoguchi/ui/syncview"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
@@ -45,6 +46,7 @@ func (u *App) loggedIn(s *office.Session) { u.loggedInAt(s, "") }
 func (u *App) loggedInAt(s *office.Session, key string) {
 	u.beginSession(s)
 	u.showShell(key)
+	admin.StartBackupSchedule(u.shell.ctx, u.fyne.Preferences()) // stops with the session's runner
 	u.startIdle()
 	if u.agent != nil {
 		u.onSyncStatus(u.agent.Status())

@@ -34,13 +34,15 @@ type Host interface {
 	SavePDF(name string, render func(context.Context) ([]byte, error))
 }
 
-// Screens are the administration's screens: 統計, アクセスログ, 利用者, マスタ.
+// Screens are the administration's screens: 統計, アクセスログ, 利用者, マスタ,
+// バックアップ.
 func Screens() []widgets.Screen[Host] {
 	return []widgets.Screen[Host]{
 		{Key: "stats", Title: "統計", Allowed: widgets.May(office.PermStats), Build: buildStats},
 		{Key: "audit", Title: "アクセスログ", Allowed: widgets.May(office.PermAudit), Build: buildAudit},
 		{Key: "users", Title: "利用者", Allowed: widgets.May(office.PermUsers), Build: buildUsers},
 		{Key: "masters", Title: "マスタ", Allowed: widgets.May(office.PermMasters), Build: buildMasters},
+		{Key: "backup", Title: "バックアップ", Allowed: widgets.May(office.PermBackup), Build: buildBackup},
 	}
 }
 
