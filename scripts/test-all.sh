@@ -94,9 +94,11 @@ fuzz ./app/syncproto FuzzPullResponse
 fuzz ./app/syncproto FuzzHeads
 fuzz ./app/syncproto FuzzSig
 fuzz ./app/syncproto FuzzChecker 20000x
+fuzz ./app/backup FuzzReadBackup
 
 step "benchmarks on a small vault (the full-size figures are in README.md)"
-go test -run '^$' -bench . -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh
+go test -run '^$' -bench . -skip 'Backup|Restore' -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh
+go test -run '^$' -bench 'Backup|Restore' -benchtime 2x ./app/office -args -bench.businesses 300 -bench.consultations 1500
 go test -run '^$' -bench 'FontLoad|ConsultationSheet$|OneDocument' -benchtime 3x ./reports
 
 step "real window under Xvfb"

@@ -50,6 +50,7 @@ func (u *App) loggedInAt(s *office.Session, key string) {
 	u.beginSession(s)
 	u.showShell(key)
 	u.shell.remindAnalysis()
+	admin.StartBackupSchedule(u.shell.ctx, u.fyne.Preferences()) // stops with the session's runner
 	u.startIdle()
 	if u.agent != nil {
 		u.onSyncStatus(u.agent.Status())

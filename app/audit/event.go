@@ -61,6 +61,11 @@ const (
 	// ActPurge records an erasure (消去): one event for the signed order
 	// (its hash, signer, reason and count), one per erased record (its id).
 	ActPurge = "purge"
+	// ActBackup: a backup of the vault was written (the detail counts it).
+	ActBackup = "backup"
+	// ActRestore: this vault was restored from a backup (the first event
+	// written after the restore; the detail says when the backup was made).
+	ActRestore = "restore"
 )
 
 // checkpointDomain starts the signed message of a checkpoint.

@@ -70,6 +70,8 @@ func commands() []command {
 		{"init", "新しい窓口データ（保管庫）を作る", runInit},
 		{"user", "利用者の追加・一覧・役割変更・無効化・パスワード再設定 (user add|list|roles|disable|enable|reset)", runUser},
 		{"demo", "ダミーデータを入れる（試用・性能測定用）", runDemo},
+		{"backup", "暗号化したバックアップファイルを書く（管理者）", runBackup},
+		{"restore", "バックアップファイルを確かめ、新しいフォルダに復元する（管理者のパスワード）", runRestore},
 		{"search", "事業者を名前・フリガナ・電話番号・番号で探す（--case で相談内容を検索）", runSearch},
 		{"show", "記録を番号で表示する", runShow},
 		{"audit", "アクセスログの検証・表示・月次分析のPDF (audit verify|log|analyse)", runAudit},
@@ -81,7 +83,7 @@ func commands() []command {
 		{"sync", "中央サーバーと一度同期する（利用者一覧、受信、送信）", runSync},
 		{"conflicts", "同期で競合した記録の一覧・表示・解決、重複の可能性がある事業者の一覧・統合 (conflicts list|show|resolve|duplicates|merge)", runConflicts},
 		{"devices", "中央サーバーに登録された端末の一覧・登録取消（管理者） (devices list|revoke)", runDevices},
-		{"server", "中央サーバー (server init|enroll、または server --data フォルダ --listen :8443 で起動)", runServer},
+		{"server", "中央サーバー (server init|enroll|backup|restore、または server --data フォルダ --listen :8443 で起動)", runServer},
 		{"help", "この説明を表示する", nil},
 	}
 }
@@ -258,6 +260,7 @@ var hints = []struct {
 	{office.ErrUnknownRole, "--role は reception, consultant, coordinator, supervisor, admin から選びます（複数はカンマ区切り）。"},
 	{office.ErrBadPeriod, "--month は 2026-10、--fiscal-year は 2026 の形で指定してください。"},
 	{office.ErrWrongPassword, "パスワードは --password-file のファイルの1行目か、標準入力の1行です。"},
+	{office.ErrBackupDamaged, "restore はすべてのブロックを確かめてから書き込みます。別の日のバックアップファイルで試してください。"},
 	{office.ErrCompanyFormOnly, "例: 「株式会社山田商店」は「山田商店」で見つかります。"},
 }
 

@@ -61,6 +61,8 @@ var netTable = []netRow{
 		"動作中のサーバーが登録コードを受け付けませんでした。サーバーが動いているか確かめて、もう一度やり直してください。"},
 	{errListen, ExitInUse, false,
 		"指定したアドレスで待ち受けできません。ほかのプログラムが同じポートを使っていないか確かめてください。"},
+	{errServerRunning, ExitInUse, false,
+		"サーバーが動いている間は server backup を使えません。サーバーを止めてからやり直してください（PostgreSQL を使うサーバーは pg_dump でバックアップします）。"},
 	{central.ErrInUse, ExitInUse, false,
 		"サーバーのデータは別のプログラムが使っています。そちらを終了してからやり直してください。"},
 	{central.ErrNewerSchema, ExitNewer, false,

@@ -37,6 +37,10 @@ func runServer(e *Env, args []string) error {
 			return runServerInit(e, args[1:])
 		case "enroll":
 			return runServerEnroll(e, args[1:])
+		case "backup":
+			return runServerBackup(e, args[1:])
+		case "restore":
+			return runServerRestore(e, args[1:])
 		}
 	}
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
@@ -49,7 +53,7 @@ func runServer(e *Env, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("server の後には init, enroll か、オプションだけを指定してください。")
+		return usagef("server の後には init, enroll, backup, restore か、オプションだけを指定してください。")
 	}
 	if data == "" {
 		return usagef("--data を指定してください。")

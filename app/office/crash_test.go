@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv(crashChildEnv); dir != "" {
 		os.Exit(crashChild(dir))
 	}
+	if out := os.Getenv(backupChildEnv); out != "" {
+		os.Exit(backupChild(os.Getenv(crashChildDirEnv), out))
+	}
 	os.Exit(m.Run())
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/backup"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/local"
@@ -75,6 +76,13 @@ var (
 	ErrSyncDamaged = errors.New("synced version does not match its id and rev")
 	// ErrNoConflict is returned for a record that is not in 競合.
 	ErrNoConflict = errors.New("record has no conflict")
+	// ErrBackupDamaged: a backup file does not verify (changed, cut off,
+	// or not made with this office's keys); nothing was restored.
+	ErrBackupDamaged = backup.ErrDamaged
+	// ErrNotBackup: the file given as a backup is not one.
+	ErrNotBackup = backup.ErrNotBackup
+	// ErrBackupNewer: the backup was made by a newer program version.
+	ErrBackupNewer = backup.ErrNewerFormat
 )
 
 // ErrDamagedStore is matched by *StoreDamagedError.
@@ -192,6 +200,15 @@ type errorRow struct {
 // line alike (the command line adds its own hints: cli.hint). Where an
 // error matches several sentinels the first row wins.
 var errorTable = []errorRow{
+	{ErrBackupDamaged, ClassDamage, ExitDamaged,
+		"バックアップファイルが壊れているか、書き換えられています。何も復元していません。別のバックアップファイルを指定してください。",
+		"The backup file is damaged or has been altered. Nothing was restored. Choose another backup file."},
+	{ErrNotBackup, ClassInput, ExitInvalid,
+		"指定したファイルは窓口のバックアップファイルではありません。ファイルを確かめてください。",
+		"The file is not a Madoguchi backup file. Check the file."},
+	{ErrBackupNewer, ClassState, ExitNewer,
+		"このバックアップは新しい版の窓口で作られています。窓口を更新してから復元してください。",
+		"This backup was made by a newer version of Madoguchi. Update Madoguchi, then restore."},
 	{ErrWrongPassword, ClassAccess, ExitWrongPass,
 		"IDまたはパスワードが違います。もう一度入力してください。",
 		"Wrong login ID or password. Enter them again."},

@@ -34,6 +34,7 @@ func TestPermissionTable(t *testing.T) {
 		PermLedger:          "--O SA",
 		PermSync:            "RCO SA",
 		PermErase:           "--- SA",
+		PermBackup:          "--- -A",
 	}
 	if len(permRoles) != len(want) {
 		t.Fatalf("permRoles has %d rows, the matrix %d", len(permRoles), len(want))
@@ -401,6 +402,10 @@ func permCases() []permCase {
 		{method: "PrintReservation", perm: PermFrontDesk, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
 			_, err := e.f.o.PrintReservation(bg(e), e.s, e.res)
 			return e.res, err
+		}},
+		{method: "Backup", perm: PermBackup, event: action(audit.ActBackup), call: func(e *permEnv) (string, error) {
+			_, err := e.f.o.Backup(bg(e), e.s, filepath.Join(e.f.t.TempDir(), "b.mdgbak"))
+			return "", err
 		}},
 		{method: "PrintEnrollmentSheet", perm: PermUsers, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.PrintEnrollmentSheet(bg(e), e.s, EnrollmentSheet{Server: "窓口", Code: "MDG1.x", Expires: time.Now().Add(time.Hour)}))

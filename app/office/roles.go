@@ -116,6 +116,7 @@ const (
 	PermLedger                            // read and print the handover ledger
 	PermSync                              // sync this PC's vault with the server while logged in
 	PermErase                             // retention rules, expired records, erasure (消去)
+	PermBackup                            // back up the vault and restore it from a backup
 )
 
 var permRoles = map[Permission][]Role{
@@ -128,6 +129,7 @@ var permRoles = map[Permission][]Role{
 	PermStats:           {RoleCoordinator, RoleSupervisor},
 	PermMasters:         {RoleCoordinator, RoleAdmin},
 	PermUsers:           {RoleAdmin},
+	PermBackup:          {RoleAdmin},
 	PermAudit:           {RoleSupervisor, RoleAdmin},
 	PermLedger:          {RoleSupervisor, RoleAdmin, RoleCoordinator},
 	// Every person syncs what the session can open; the keys, not the

@@ -107,6 +107,9 @@ func (r *replica) Outbox(ctx context.Context, limit int) ([]syncer.Outgoing, err
 	if err := r.o.ensureSeeded(ctx); err != nil {
 		return nil, err
 	}
+	if _, ok, err := r.o.rejoining(); err != nil || ok {
+		return nil, err // nothing before the first pull (rejoin.go)
+	}
 	// The versions, then access-log events; a limit <= 0 lists the
 	// versions only (audit_sync.go).
 	return r.o.outbox(r.s, limit)
@@ -295,6 +298,17 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 	if err := o.ensureSeeded(ctx); err != nil {
 		return res, err
 	}
+	rj, rejoining, err := o.rejoining()
+	if err != nil {
+		return res, err
+	}
+	var watermark uint64
+	if rejoining {
+		if watermark, err = o.auditPushed(); err != nil {
+			return res, err
+		}
+	}
+	var acked []local.OutboxRef      // versions the server has: out of the outbox (rejoin.go)
 	stored := map[string][]*pver{}   // by id, read once
 	arriving := map[string][]*pver{} // new versions by id
 	var writes []local.Write
@@ -313,6 +327,10 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 			if stored[x.ID], err = o.storedVersions(x.ID); err != nil {
 				return syncer.Applied{}, err
 			}
+		}
+		if rejoining && rj.known(p, meta, watermark) {
+			res.Known++
+			continue
 		}
 		var auditWrite *local.Write // an access-log event: stored, never merged (audit_sync.go)
 		if isAudit(p) {
@@ -345,6 +363,9 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 		}
 		if known {
 			res.Known++
+			if rejoining {
+				acked = append(acked, local.OutboxRef{ID: x.ID, Rev: x.Rev})
+			}
 			continue
 		}
 		res.New++
@@ -457,10 +478,10 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 		events = append(events, o.event(audit.ActSync, "", fmt.Sprintf("new=%d known=%d merged=%d conflicts=%d unopened=%d heads=%d",
 			res.New, res.Known, res.Merged, res.Conflicts, res.Unopened, heads)))
 	}
-	if len(writes) == 0 && len(meta) == 0 && len(drop) == 0 {
+	if len(writes) == 0 && len(meta) == 0 && len(drop) == 0 && len(acked) == 0 {
 		return res, nil
 	}
-	batch := local.Batch{Writes: writes, Meta: meta, DropMeta: drop}
+	batch := local.Batch{Writes: writes, Meta: meta, DropMeta: drop, Acked: acked}
 	if applyHook != nil {
 		applyHook(&batch)
 	}

@@ -79,3 +79,13 @@ type Local interface {
 	// when there is none yet.
 	Anchor(ctx context.Context) (a Anchor, ok bool, err error)
 }
+
+// Rejoiner is a Local that may have to pull the whole office before it
+// pushes anything: a vault restored from a backup, whose outbox may hold
+// versions its former PC pushed after the backup was made. While
+// Rejoining reports true, Run pulls first and then calls Rejoined, and
+// pushes only in the same or a later Run.
+type Rejoiner interface {
+	Rejoining(ctx context.Context) (bool, error)
+	Rejoined(ctx context.Context) error
+}

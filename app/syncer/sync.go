@@ -129,6 +129,22 @@ func Run(ctx context.Context, l Local, r Remote, opt Options) (Result, error) {
 			return res, err
 		}
 	}
+	if rj, ok := l.(Rejoiner); ok {
+		rejoining, err := rj.Rejoining(ctx)
+		if err != nil {
+			return res, err
+		}
+		if rejoining {
+			// Nothing was pushed from this vault under this device yet:
+			// pull everything first, then push what the server lacks.
+			if err := pull(ctx, l, r, checker, acked, opt, &res); err != nil {
+				return res, err
+			}
+			if err := rj.Rejoined(ctx); err != nil {
+				return res, err
+			}
+		}
+	}
 	// Push first: a push whose answer was lost is sent again before the
 	// pull would see its versions come back (and take them for a fork).
 	if acked, err = push(ctx, l, r, checker, acked, opt, &res); err != nil {

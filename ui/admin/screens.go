@@ -40,7 +40,7 @@ type Host interface {
 }
 
 // Screens are the administration's screens: 統計, アクセスログ, アクセスログ分析,
-// 利用者, マスタ, 保存期間を過ぎた記録.
+// 利用者, マスタ, 保存期間を過ぎた記録, バックアップ.
 func Screens() []widgets.Screen[Host] {
 	return []widgets.Screen[Host]{
 		{Key: "stats", Title: "統計", Allowed: widgets.May(office.PermStats), Build: buildStats},
@@ -49,6 +49,7 @@ func Screens() []widgets.Screen[Host] {
 		{Key: "users", Title: "利用者", Allowed: widgets.May(office.PermUsers), Build: buildUsers},
 		{Key: "masters", Title: "マスタ", Allowed: widgets.May(office.PermMasters), Build: buildMasters},
 		{Key: "retention", Title: "保存期間を過ぎた記録", Allowed: widgets.May(office.PermErase), Build: buildRetention},
+		{Key: "backup", Title: "バックアップ", Allowed: widgets.May(office.PermBackup), Build: buildBackup},
 	}
 }
 

@@ -1,0 +1,257 @@
+package office
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
+)
+
+// backupFixture is a fixture with a few businesses and a consultation,
+// backed up by the admin to a file it returns.
+func backupFixture(t *testing.T) (*fixture, string, []string) {
+	t.Helper()
+	f := newFixture(t)
+	var ids []string
+	f.as("soudan", func(s *Session) {
+		for i := range 3 {
+			b := f.business(s, fmt.Sprintf("バックアップ試験%d商店", i), "バックアップシケンショウテン", fmt.Sprintf("03-5557-%04d", i))
+			ids = append(ids, b.ID)
+		}
+		c := &record.Consultation{BusinessID: ids[0], ConsultantID: f.staff, Date: "2026-10-01", Status: record.StDraft,
+			Case: &record.ConsultationCase{Summary: "バックアップ試験の相談内容"}}
+		if err := f.o.SaveConsultation(context.Background(), s, c); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	})
+	out := filepath.Join(t.TempDir(), "office.mdgbak")
+	f.as("admin", func(s *Session) {
+		info, err := f.o.Backup(context.Background(), s, out)
+		if err != nil {
+			t.Fatalf("Backup: %v", err)
+		}
+		if info.Keys == 0 || info.Bytes == 0 {
+			t.Fatalf("Backup wrote %+v", info)
+		}
+	})
+	return f, out, ids
+}
+
+func TestRestoreAfterDeletingVault(t *testing.T) {
+	f, out, ids := backupFixture(t)
+	f.o.Close()
+	if err := os.RemoveAll(f.dir); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := Restore(ctx, out, f.dir, "admin", []byte(testPassword), testOptions(f.clock)); err != nil {
+		t.Fatalf("Restore: %v", err)
+	}
+	o, err := Open(f.dir, testOptions(f.clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	// The consultant's password opens it, and the records read back.
+	s, err := o.Login(ctx, "soudan", []byte(testPassword))
+	if err != nil {
+		t.Fatalf("login after restore: %v", err)
+	}
+	for _, id := range ids[:3] {
+		if _, err := o.Business(ctx, s, id); err != nil {
+			t.Errorf("business %s after restore: %v", id, err)
+		}
+	}
+	c, err := o.Consultation(ctx, s, ids[3])
+	if err != nil || c.Case == nil || c.Case.Summary != "バックアップ試験の相談内容" {
+		t.Fatalf("consultation after restore: %v", err)
+	}
+	if err := o.Logout(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = o.Login(ctx, "admin", []byte(testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.VerifyAudit(ctx, s); err != nil {
+		t.Fatalf("access log after restore: %v", err)
+	}
+	evs, err := o.AuditEvents(ctx, s, audit.Filter{Action: audit.ActRestore})
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("restore events: %d, %v", len(evs), err)
+	}
+	rows, err := o.Ledger(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rows, func(r record.LedgerEntry) bool { return r.Method == "復元" }) {
+		t.Fatalf("no ledger row of the restore in %d rows", len(rows))
+	}
+}
+
+func TestBackupLedgerAndEvent(t *testing.T) {
+	f, _, _ := backupFixture(t)
+	f.as("admin", func(s *Session) {
+		evs, err := f.o.AuditEvents(context.Background(), s, audit.Filter{Action: audit.ActBackup})
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("backup events: %d, %v", len(evs), err)
+		}
+		rows, err := f.o.Ledger(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(rows, func(r record.LedgerEntry) bool {
+			return r.Method == "バックアップ（暗号化）" && strings.Contains(r.Content, "office.mdgbak")
+		}) {
+			t.Fatalf("no ledger row of the backup")
+		}
+	})
+}
+
+func TestBackupOnlyAdmins(t *testing.T) {
+	f := newFixture(t)
+	for _, login := range []string{"uketsuke", "soudan", "coord", "kantoku"} {
+		f.as(login, func(s *Session) {
+			_, err := f.o.Backup(context.Background(), s, filepath.Join(t.TempDir(), "x"))
+			if !errors.Is(err, ErrForbidden) {
+				t.Errorf("%s: %v, want ErrForbidden", login, err)
+			}
+		})
+	}
+}
+
+// restoreRefused restores b (the bytes of a backup file) and expects
+// refusal, no vault and no leftover folder.
+func restoreRefused(t *testing.T, f *fixture, b []byte, what string) error {
+	t.Helper()
+	parent := t.TempDir()
+	path := filepath.Join(parent, "in.mdgbak")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(parent, "restored")
+	_, err := Restore(context.Background(), path, dir, "admin", []byte(testPassword), testOptions(f.clock))
+	if err == nil {
+		t.Fatalf("%s: restored", what)
+	}
+	ents, _ := os.ReadDir(parent)
+	if len(ents) != 1 {
+		t.Fatalf("%s: %d entries left beside the backup", what, len(ents)-1)
+	}
+	return err
+}
+
+func TestRestoreRefusesFlippedBit(t *testing.T) {
+	f, out, _ := backupFixture(t)
+	good, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Positions spread over the whole file, and every byte of its first
+	// and last hundred (header fields, the last chunk's tag).
+	var at []int
+	for i := range len(good) {
+		if i < 100 || i >= len(good)-100 || i%(len(good)/150+1) == 0 {
+			at = append(at, i)
+		}
+	}
+	for _, i := range at {
+		b := slices.Clone(good)
+		b[i] ^= 1 << (i % 8)
+		err := restoreRefused(t, f, b, fmt.Sprintf("bit flipped in byte %d", i))
+		if !errors.Is(err, ErrBackupDamaged) && !errors.Is(err, ErrNotBackup) && !errors.Is(err, ErrBackupNewer) {
+			t.Fatalf("byte %d: %v, want a damaged backup", i, err)
+		}
+		if MessageIn(Japanese, err) == MessageIn(Japanese, errors.New("x")) {
+			t.Fatalf("byte %d: no plain message for %v", i, err)
+		}
+	}
+}
+
+func TestRestoreRefusesTruncated(t *testing.T) {
+	f, out, _ := backupFixture(t)
+	good, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 3, 30, len(good) / 3, len(good) - 17, len(good) - 16, len(good) - 1} {
+		err := restoreRefused(t, f, good[:n], fmt.Sprintf("cut to %d bytes", n))
+		if !errors.Is(err, ErrBackupDamaged) && !errors.Is(err, ErrNotBackup) {
+			t.Fatalf("cut to %d: %v", n, err)
+		}
+	}
+}
+
+func TestRestoreErrors(t *testing.T) {
+	f, out, _ := backupFixture(t)
+	ctx := context.Background()
+	other := filepath.Join(t.TempDir(), "notbackup")
+	if err := os.WriteFile(other, []byte("事業者名,電話番号\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, from, dir, login, pw string
+		want                       error
+	}{
+		{"wrong password", out, "", "admin", "wrong-password-1", ErrWrongPassword},
+		{"unknown login", out, "", "nobody", testPassword, ErrWrongPassword},
+		{"not an admin", out, "", "soudan", testPassword, ErrForbidden},
+		{"a vault is there", out, f.dir, "admin", testPassword, ErrVaultExists},
+		{"not a backup", other, "", "admin", testPassword, ErrNotBackup},
+		{"no such file", filepath.Join(t.TempDir(), "none"), "", "admin", testPassword, os.ErrNotExist},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tc.dir
+			if dir == "" {
+				dir = filepath.Join(t.TempDir(), "restored")
+			}
+			_, err := Restore(ctx, tc.from, dir, tc.login, []byte(tc.pw), testOptions(f.clock))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("got %v, want %v", err, tc.want)
+			}
+			if tc.dir == "" && Exists(dir) {
+				t.Fatal("a vault was made")
+			}
+		})
+	}
+}
+
+// TestRestoredVaultRejoins: a restored vault has a new device id, forgets
+// the sync engine's state and is marked to pull before it pushes.
+func TestRestoredVaultRejoins(t *testing.T) {
+	f, out, _ := backupFixture(t)
+	former := f.o.kr.Device
+	dir := filepath.Join(t.TempDir(), "restored")
+	if _, err := Restore(context.Background(), out, dir, "admin", []byte(testPassword), testOptions(f.clock)); err != nil {
+		t.Fatal(err)
+	}
+	o, err := Open(dir, testOptions(f.clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if o.kr.Device == former {
+		t.Fatal("the restored vault kept the device id")
+	}
+	s, err := o.Login(context.Background(), "admin", []byte(testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rj, ok, err := o.rejoining()
+	if err != nil || !ok || rj.device != former || rj.seq == 0 {
+		t.Fatalf("rejoin state %+v %v %v", rj, ok, err)
+	}
+	out2, err := o.Replica(s).Outbox(context.Background(), 100)
+	if err != nil || len(out2) != 0 {
+		t.Fatalf("outbox while rejoining: %d, %v", len(out2), err)
+	}
+}

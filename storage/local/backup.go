@@ -1,0 +1,126 @@
+package local
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/pb"
+	"github.com/dgraph-io/ristretto/v2/z"
+)
+
+// Snapshot is a consistent view of the whole store (a read transaction):
+// writes committed after NewSnapshot are not in it, and the store stays
+// usable meanwhile. Close it when done.
+type Snapshot struct{ txn *badger.Txn }
+
+// NewSnapshot takes a snapshot of the store as it is now.
+func (s *Store) NewSnapshot() *Snapshot { return &Snapshot{txn: s.db.NewTransaction(false)} }
+
+// Close releases the snapshot.
+func (sn *Snapshot) Close() { sn.txn.Discard() }
+
+// Each calls fn with every key and value of the snapshot, in key order.
+// The slices are valid only during the call. It stops at the first error
+// of fn or when ctx is done.
+func (sn *Snapshot) Each(ctx context.Context, fn func(key, value []byte) error) error {
+	opt := badger.DefaultIteratorOptions
+	opt.PrefetchSize = 256
+	it := sn.txn.NewIterator(opt)
+	defer it.Close()
+	n := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if n++; n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		item := it.Item()
+		if err := item.Value(func(v []byte) error { return fn(item.Key(), v) }); err != nil {
+			return fmt.Errorf("snapshot: %w", err)
+		}
+	}
+	return nil
+}
+
+// loadBatch is how many bytes of keys and values Load hands Badger at once.
+const loadBatch = 4 << 20
+
+// Load makes a new store in dir, which must not exist or be empty, from the
+// pairs next returns in strictly ascending key order until io.EOF (what
+// Snapshot gave). It writes Badger's tables directly (a stream writer),
+// which is fast and leaves the store settled, and closes the store; Open
+// then opens it with the same key. A key out of order wraps ErrInvalid.
+// On an error dir may hold a partial store: the caller removes it.
+func Load(dir string, key []byte, next func() (k, v []byte, err error)) error {
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
+		return fmt.Errorf("load store into %s: folder not empty: %w", dir, ErrInvalid)
+	}
+	s, err := Open(dir, key, Options{Bulk: true})
+	if err != nil {
+		return fmt.Errorf("load store: %w", err)
+	}
+	if err := s.load(next); err != nil {
+		_ = s.Close()
+		return fmt.Errorf("load store into %s: %w", dir, err)
+	}
+	return s.Close()
+}
+
+func (s *Store) load(next func() (k, v []byte, err error)) error {
+	sw := s.db.NewStreamWriter()
+	if err := sw.Prepare(); err != nil {
+		return err
+	}
+	buf := z.NewBuffer(loadBatch+(1<<20), "local.Load")
+	defer func() { _ = buf.Release() }()
+	var prev []byte
+	for {
+		k, v, err := next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			sw.Cancel()
+			return err
+		}
+		if prev != nil && bytes.Compare(k, prev) <= 0 {
+			sw.Cancel()
+			return fmt.Errorf("key out of order: %w", ErrInvalid)
+		}
+		prev = append(prev[:0], k...)
+		badger.KVToBuffer(&pb.KV{Key: k, Value: v, Version: 1}, buf)
+		if buf.LenNoPadding() >= loadBatch {
+			if err := sw.Write(buf); err != nil {
+				sw.Cancel()
+				return err
+			}
+			buf.Reset()
+		}
+	}
+	if buf.LenNoPadding() > 0 {
+		if err := sw.Write(buf); err != nil {
+			sw.Cancel()
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// Size is the store's size on disk in bytes (Badger's tables and value
+// log), an estimate of what a snapshot holds.
+func (s *Store) Size() int64 {
+	lsm, vlog := s.db.Size()
+	return lsm + vlog
+}
+
+// AuditKeySeq reports whether key, as Snapshot gives it, is an access-log
+// entry, and its sequence number.
+func AuditKeySeq(key []byte) (uint64, bool) {
+	seq, err := auditSeq(key)
+	return seq, err == nil
+}
