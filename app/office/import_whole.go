@@ -22,30 +22,19 @@ type ImportWholeOptions struct {
 	Progress func(done, total int)
 }
 
-// mayMigrate checks that s may move an office's existing lists in: a
-// system administrator or a supervisor. Call with o.mu held.
-func (o *Office) mayMigrate(ctx context.Context, s *Session) error {
-	if err := o.loggedIn(ctx, s); err != nil {
-		return err
-	}
-	if !s.HasRole(RoleAdmin) && !s.HasRole(RoleSupervisor) {
-		return fmt.Errorf("migration import: %w", ErrForbidden)
-	}
-	return nil
-}
-
 // ImportWhole saves the records of a migration (仮移行 confirmed by a
 // person) as one batch that lands whole or not at all: every record is
 // checked (permissions, Validate) and sealed before the first write, the
 // writes go in with the office held, and a failure or an ended context
 // part-way takes out what was written (local.Store.CommitWhole). Only
-// businesses and reservations are accepted. On success one 管理簿 row and
+// businesses (without their case part) and reservations are accepted,
+// with PermMigrate alone: moving the lists in is set-up work of the
+// system administrator or the supervisor. On success one 管理簿 row and
 // one access-log event per kind say who imported how many records from
 // which source, and the store is settled (compacted, its value log
-// collected) before ImportWhole returns. Only a system administrator or a
-// supervisor may import, with the permission the records' kinds need.
+// collected) before ImportWhole returns.
 func (o *Office) ImportWhole(ctx context.Context, s *Session, recs []any, opt ImportWholeOptions) error {
-	w, err := o.beginWith(ctx, s, func() error { return o.mayMigrate(ctx, s) })
+	w, err := o.begin(ctx, s, PermMigrate)
 	if err != nil {
 		return err
 	}
@@ -56,13 +45,14 @@ func (o *Office) ImportWhole(ctx context.Context, s *Session, recs []any, opt Im
 	}
 	counts := map[record.Kind]int{}
 	for i, rec := range recs {
-		switch rec.(type) {
-		case *record.Business, *record.Reservation:
+		switch r := rec.(type) {
+		case *record.Reservation:
+		case *record.Business:
+			if r.Case != nil {
+				return fmt.Errorf("import record %d: a business's case part: %w", i+1, ErrInvalid)
+			}
 		default:
 			return fmt.Errorf("import record %d: %T: %w", i+1, rec, ErrInvalid)
-		}
-		if err := mayImport(s, rec); err != nil {
-			return fmt.Errorf("import record %d: %w", i+1, err)
 		}
 	}
 	writes := make([]local.Write, 0, len(recs))
@@ -70,7 +60,7 @@ func (o *Office) ImportWhole(ctx context.Context, s *Session, recs []any, opt Im
 		if err := ctxErr(w.ctx); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
-		ws, k, err := o.importOne(s, rec)
+		ws, k, err := o.sealImported(s, rec)
 		if err != nil {
 			return fmt.Errorf("import record %d: %w", i+1, err)
 		}
@@ -122,12 +112,11 @@ func (o *Office) importLedger(s *Session, source string, counts map[record.Kind]
 
 // ImportDuplicates returns, for each business, the stored businesses with
 // the same normalised name or phone number (the duplicate check of a
-// registration form), for a migration rehearsal. Only those who may
-// import (ImportWhole) may ask.
+// registration form), for a migration rehearsal (PermMigrate).
 func (o *Office) ImportDuplicates(ctx context.Context, s *Session, bs []*record.Business) ([][]BusinessSummary, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.mayMigrate(ctx, s); err != nil {
+	if err := o.session(ctx, s, PermMigrate); err != nil {
 		return nil, err
 	}
 	out := make([][]BusinessSummary, len(bs))
@@ -148,7 +137,7 @@ func (o *Office) ImportDuplicates(ctx context.Context, s *Session, bs []*record.
 // migration. It lists rejected rows with their names, so it is a print
 // like any other: in the 管理簿 and the access log.
 func (o *Office) PrintImportReport(ctx context.Context, s *Session, r reports.ImportReport) ([]byte, error) {
-	w, err := o.beginWith(ctx, s, func() error { return o.mayMigrate(ctx, s) })
+	w, err := o.begin(ctx, s, PermMigrate)
 	if err != nil {
 		return nil, err
 	}

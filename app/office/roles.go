@@ -115,6 +115,7 @@ const (
 	PermAudit                             // read and verify the access log
 	PermLedger                            // read and print the handover ledger
 	PermSync                              // sync this PC's vault with the server while logged in
+	PermMigrate                           // import an office's existing lists (仮移行 and the real import)
 )
 
 var permRoles = map[Permission][]Role{
@@ -132,6 +133,9 @@ var permRoles = map[Permission][]Role{
 	// Every person syncs what the session can open; the keys, not the
 	// role, decide what of the versions it opens and indexes.
 	PermSync: {RoleReception, RoleConsultant, RoleCoordinator, RoleSupervisor, RoleAdmin},
+	// Moving an office's lists in is set-up work: the system administrator
+	// or the supervisor who answers for the records.
+	PermMigrate: {RoleSupervisor, RoleAdmin},
 }
 
 // May reports whether the person may do p. Case work also needs the case key
