@@ -75,6 +75,7 @@ func commands() []command {
 		{"audit", "アクセスログの検証・表示 (audit verify|log)", runAudit},
 		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
+		{"import", "事業者の一覧（CSV・Excel）を取り込む: --dry-run で仮移行（書き込まない）、--yes で取り込み", runImport},
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
 		{"join", "中央サーバーから窓口データを作り、このパソコンを参加させる（登録コードは server enroll で発行）", runJoin},
 		{"sync", "中央サーバーと一度同期する（利用者一覧、受信、送信）", runSync},
