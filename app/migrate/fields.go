@@ -39,7 +39,7 @@ func BusinessFields() []Field {
 		{"ward", "行政区", nil, text(func(b *record.Business) *string { return &b.Ward })},
 		{"phone", "電話番号", []string{"電話", "TEL", "連絡先電話番号"}, text(func(b *record.Business) *string { return &b.Phone })},
 		{"email", "メールアドレス", []string{"メール", "Eメール", "E-mail", "email"}, text(func(b *record.Business) *string { return &b.Email })},
-		{"rep_name", "代表者名", []string{"代表者氏名", "代表者"}, text(func(b *record.Business) *string { return &b.RepName })},
+		{"rep_name", "代表者氏名", []string{"代表者名", "代表者"}, text(func(b *record.Business) *string { return &b.RepName })},
 		{"rep_kana", "代表者フリガナ", []string{"代表者ふりがな"}, text(func(b *record.Business) *string { return &b.RepKana })},
 		{"contact", "担当者名", []string{"担当者"}, text(func(b *record.Business) *string { return &b.Contact })},
 		{"note", "備考", []string{"メモ"}, text(func(b *record.Business) *string { return &b.Note })},

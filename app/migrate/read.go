@@ -132,9 +132,9 @@ func ReadXLSX(r io.Reader) (t *Table, err error) {
 			t, err = nil, errFile("Excel ブックが壊れているため読めません。Excel で開いて保存し直してください。")
 		}
 	}()
-	f, err := excelize.OpenReader(io.LimitReader(r, maxFileSize), excelize.Options{
-		UnzipSizeLimit: 4 * maxFileSize, UnzipXMLSizeLimit: maxFileSize,
-	})
+	// Parts larger than excelize's default UnzipXMLSizeLimit (16 MB) go
+	// to a temporary file, so a large sheet is not held unzipped.
+	f, err := excelize.OpenReader(io.LimitReader(r, maxFileSize), excelize.Options{UnzipSizeLimit: 4 * maxFileSize})
 	if err != nil {
 		return nil, errFile("Excel ブック（.xlsx）として読めません。Excel で開いて .xlsx で保存し直してください。")
 	}

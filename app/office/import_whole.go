@@ -2,8 +2,10 @@ package office
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -24,9 +26,9 @@ type ImportWholeOptions struct {
 
 // ImportWhole saves the records of a migration (仮移行 confirmed by a
 // person) as one batch that lands whole or not at all: every record is
-// checked (permissions, Validate) and sealed before the first write, the
-// writes go in with the office held, and a failure or an ended context
-// part-way takes out what was written (local.Store.CommitWhole). Only
+// checked (its kind) before the first write, each is validated and
+// sealed as the writes go in with the office held, and a failure or an ended context
+// part-way takes out what was written (local.WholeBatch). Only
 // businesses (without their case part) and reservations are accepted,
 // with PermMigrate alone: moving the lists in is set-up work of the
 // system administrator or the supervisor. On success one 管理簿 row and
@@ -43,7 +45,6 @@ func (o *Office) ImportWhole(ctx context.Context, s *Session, recs []any, opt Im
 	if progress == nil {
 		progress = w.reporter(StepImport)
 	}
-	counts := map[record.Kind]int{}
 	for i, rec := range recs {
 		switch r := rec.(type) {
 		case *record.Reservation:
@@ -55,33 +56,97 @@ func (o *Office) ImportWhole(ctx context.Context, s *Session, recs []any, opt Im
 			return fmt.Errorf("import record %d: %T: %w", i+1, rec, ErrInvalid)
 		}
 	}
-	writes := make([]local.Write, 0, len(recs))
-	for i, rec := range recs {
-		if err := ctxErr(w.ctx); err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		ws, k, err := o.sealImported(s, rec)
-		if err != nil {
-			return fmt.Errorf("import record %d: %w", i+1, err)
-		}
-		counts[k]++
-		writes = append(writes, ws...)
-	}
-	total := len(writes)
 	err = o.locked(w, func() error {
-		if err := o.store.CommitWhole(w.ctx, writes, func(done, _ int) { progress(done, total) }); err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		return o.importLedger(s, opt.Source, counts)
+		_, err := o.importWholeLocked(w, recs, opt, progress)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	clear(writes)
 	if err := o.locked(w, o.store.Settle); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	return nil
+}
+
+// importWholeLocked seals the records a chunk at a time on another
+// goroutine while the chunk before is added to one whole batch, so only
+// two chunks of sealed records are held at once; it commits the batch
+// and writes the ledger row, or takes the batch out again. Call with
+// o.mu held.
+func (o *Office) importWholeLocked(w *work, recs []any, opt ImportWholeOptions, progress func(done, total int)) (map[record.Kind]int, error) {
+	type chunk struct {
+		writes []local.Write
+		end    int
+		err    error
+	}
+	s := w.s
+	counts := map[record.Kind]int{}
+	ch := make(chan chunk, 1)
+	stop := make(chan struct{})
+	var sealing sync.WaitGroup // the sealer uses the session's keys: wait for it before the work ends
+	defer sealing.Wait()
+	defer close(stop)
+	sealing.Add(1)
+	go func() {
+		defer sealing.Done()
+		defer close(ch)
+		for start := 0; start < len(recs); start += importChunk {
+			end := min(start+importChunk, len(recs))
+			c := chunk{end: end, writes: make([]local.Write, 0, end-start)}
+			for i, rec := range recs[start:end] {
+				if err := ctxErr(w.ctx); err != nil {
+					c.err = fmt.Errorf("import: %w", err)
+					break
+				}
+				ws, k, err := o.sealImported(s, rec)
+				if err != nil {
+					c.err = fmt.Errorf("import record %d: %w", start+i+1, err)
+					break
+				}
+				counts[k]++
+				c.writes = append(c.writes, ws...)
+			}
+			select {
+			case ch <- c:
+			case <-stop:
+				return
+			}
+			if c.err != nil {
+				return
+			}
+		}
+	}()
+	b := o.store.BeginWhole()
+	for c := range ch {
+		err := c.err
+		if err == nil {
+			err = b.Add(c.writes)
+		}
+		if err != nil {
+			if uerr := b.Abort(); uerr != nil {
+				return nil, errors.Join(fmt.Errorf("import: %w", err), uerr)
+			}
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		progress(c.end, len(recs))
+	}
+	if err := ctxErr(w.ctx); err != nil {
+		if uerr := b.Abort(); uerr != nil {
+			return nil, errors.Join(fmt.Errorf("import: %w", err), uerr)
+		}
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	if err := b.Commit(); err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	if err := o.importLedger(s, opt.Source, counts); err != nil {
+		if uerr := b.Abort(); uerr != nil { // no import without its 管理簿 row
+			return nil, errors.Join(err, uerr)
+		}
+		return nil, err
+	}
+	return counts, nil
 }
 
 // importLedger writes the 管理簿 row and the access-log events of an

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -41,8 +42,8 @@ func assertNothing(t *testing.T, s *Store) {
 func TestCommitWholeFailureLeavesNothing(t *testing.T) {
 	s := openTest(t)
 	ws := freshWrites(5000)
-	ws[4500].Terms = []Term{{"name", "bad\x00value"}} // refused in the third chunk
-	if err := s.CommitWhole(context.Background(), ws, nil); !errors.Is(err, ErrInvalid) {
+	ws[4500].Terms = []Term{{"name", strings.Repeat("x", 70000)}} // a key Badger refuses, after thousands of writes
+	if err := s.CommitWhole(context.Background(), ws, nil); err == nil {
 		t.Fatalf("err %v", err)
 	}
 	assertNothing(t, s)
@@ -75,9 +76,14 @@ func TestCommitWholeLands(t *testing.T) {
 	if err := s.Settle(); err != nil {
 		t.Fatal(err)
 	}
-	other := freshWrites(1)
-	other[0].Version.ID, other[0].Fresh = "B-X", false
+	other := freshWrites(2)
+	other[1].Version.ID, other[1].Fresh = "B-X", false
 	if err := s.CommitWhole(context.Background(), other, nil); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("not fresh: %v", err)
+	}
+	other = freshWrites(2)
+	other[1].Terms = []Term{{"name", "bad\x00value"}}
+	if err := s.CommitWhole(context.Background(), other, nil); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("NUL in a term: %v", err)
 	}
 }

@@ -1,7 +1,8 @@
 // Package admin holds the screens of the office's administration: 統計
 // (statistics of a month or a 年度), アクセスログ (the access log, its
 // findings and the chain check), 利用者 (accounts and roles) and マスタ
-// (venues, staff, support programs). They serve those who run the office
+// (venues, staff, support programs) and 取込 (moving the office's existing
+// lists in, after a rehearsal). They serve those who run the office
 // (coordinators, supervisors, admins) and show no case content: counts,
 // log events, accounts and masters.
 package admin
@@ -34,13 +35,15 @@ type Host interface {
 	SavePDF(name string, render func(context.Context) ([]byte, error))
 }
 
-// Screens are the administration's screens: 統計, アクセスログ, 利用者, マスタ.
+// Screens are the administration's screens: 統計, アクセスログ, 利用者, マスタ,
+// 取込 (the office's existing lists, with a rehearsal).
 func Screens() []widgets.Screen[Host] {
 	return []widgets.Screen[Host]{
 		{Key: "stats", Title: "統計", Allowed: widgets.May(office.PermStats), Build: buildStats},
 		{Key: "audit", Title: "アクセスログ", Allowed: widgets.May(office.PermAudit), Build: buildAudit},
 		{Key: "users", Title: "利用者", Allowed: widgets.May(office.PermUsers), Build: buildUsers},
 		{Key: "masters", Title: "マスタ", Allowed: widgets.May(office.PermMasters), Build: buildMasters},
+		{Key: "import", Title: "取込", Allowed: widgets.May(office.PermMigrate), Build: buildImport},
 	}
 }
 
