@@ -49,8 +49,8 @@ func TestScreensByRole(t *testing.T) {
 		"uketsuke": "today booking business seminars",
 		"soudan":   "today booking business consultations dispatches",
 		"coord":    "today booking business consultations dispatches seminars stats masters",
-		"kantoku":  "today booking business consultations dispatches seminars approvals stats audit",
-		"admin":    "today booking business consultations dispatches seminars approvals stats audit users masters",
+		"kantoku":  "today booking business consultations dispatches seminars approvals stats audit import",
+		"admin":    "today booking business consultations dispatches seminars approvals stats audit users masters import",
 	}
 	for login, keys := range want {
 		f.As(login, func(s *office.Session) {
@@ -72,7 +72,7 @@ func TestSyncScreensByRole(t *testing.T) {
 	want := map[string]string{
 		"uketsuke": "seminars conflicts",
 		"soudan":   "dispatches conflicts",
-		"admin":    "masters conflicts devices",
+		"admin":    "masters import conflicts devices",
 	}
 	for login, tail := range want {
 		f.As(login, func(s *office.Session) {
