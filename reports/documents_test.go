@@ -60,5 +60,8 @@ func documentsWith(r *Renderer) []document {
 		{"enrollment", func(t *testing.T) []byte {
 			return must(t)(r.EnrollmentSheet(testEnrollmentInput(), f))
 		}},
+		{"import-report", func(t *testing.T) []byte {
+			return must(t)(r.ImportReport(testImportReport(60), f))
+		}},
 	}
 }

@@ -194,3 +194,17 @@ func testDeletionInput() DeletionInput {
 		ServerReceipt: "RCPT-2026-10-31-0001",
 	}
 }
+
+func testImportReport(rejected int) ImportReport {
+	rep := ImportReport{Source: "事業者一覧.csv", Kind: "事業者", Encoding: "Shift_JIS（CP932）", HeaderLine: 3,
+		Total: 1000, Accepted: 1000 - rejected, Duplicates: rejected / 3,
+		Columns: []ImportColumn{{"会社名", "事業所名"}, {"ふりがな", "フリガナ"}, {"TEL", "電話番号"}, {"社内コード", ""}}}
+	for i := range rejected {
+		reason := "電話番号の形式が正しくありません（例: 03-1234-5678）"
+		if i%3 == 0 {
+			reason = "保管庫の事業者「テスト商店" + strconv.Itoa(i) + "」（B-TEST" + strconv.Itoa(i) + "）と同じ事業者のようです"
+		}
+		rep.Rejected = append(rep.Rejected, ImportRejected{Line: 10 + i, Name: "テスト商店" + strconv.Itoa(i), Reason: reason})
+	}
+	return rep
+}

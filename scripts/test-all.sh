@@ -86,6 +86,9 @@ fuzz ./app/server FuzzDecodeLoginSaltRequest
 fuzz ./app/server FuzzDecodeLoginRequest
 fuzz ./app/server FuzzDecodeSetLoginRequest
 fuzz ./app/server FuzzDecodeRegisterRequest
+fuzz ./app/migrate FuzzReadCSV 20000x
+fuzz ./app/migrate FuzzReadXLSX 3000x     # each input is unzipped as a workbook
+fuzz ./app/migrate FuzzParseMapping
 fuzz ./app/server FuzzDecodeRenewRequest
 fuzz ./storage/central/embedded FuzzDecodeTable
 fuzz ./app/syncproto FuzzPushRequest

@@ -49,8 +49,8 @@ func TestScreensByRole(t *testing.T) {
 		"uketsuke": "today booking business seminars",
 		"soudan":   "today booking business consultations dispatches",
 		"coord":    "today booking business consultations dispatches seminars stats masters",
-		"kantoku":  "today booking business consultations dispatches seminars approvals stats audit analysis retention",
-		"admin":    "today booking business consultations dispatches seminars approvals stats audit analysis users masters retention",
+		"kantoku":  "today booking business consultations dispatches seminars approvals stats audit analysis retention import",
+		"admin":    "today booking business consultations dispatches seminars approvals stats audit analysis users masters retention backup import",
 	}
 	for login, keys := range want {
 		f.As(login, func(s *office.Session) {
@@ -72,7 +72,7 @@ func TestSyncScreensByRole(t *testing.T) {
 	want := map[string]string{
 		"uketsuke": "seminars conflicts",
 		"soudan":   "dispatches conflicts",
-		"admin":    "masters retention conflicts devices",
+		"admin":    "masters retention backup import conflicts devices",
 	}
 	for login, tail := range want {
 		f.As(login, func(s *office.Session) {

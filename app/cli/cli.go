@@ -78,6 +78,7 @@ func commands() []command {
 		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
 		{"erase", "記録を消去し消去報告書をPDFに出力する（監督者・管理者。--id 番号 か --expired、--yes なしでは一覧のみ）", runErase},
+		{"import", "事業者の一覧（CSV・Excel）を取り込む: --dry-run で仮移行（書き込まない）、--yes で取り込み", runImport},
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
 		{"join", "中央サーバーから窓口データを作り、このパソコンを参加させる（登録コードは server enroll で発行）", runJoin},
 		{"sync", "中央サーバーと一度同期する（利用者一覧、受信、送信）", runSync},

@@ -248,12 +248,22 @@ func (o *Office) indexImported(w *work, recs []any) error {
 const importChunk = 2000
 
 func (o *Office) importOne(s *Session, rec any) ([]local.Write, record.Kind, error) {
-	meta, k, perm, _, err := recordParts(rec)
+	_, k, perm, _, err := recordParts(rec)
 	if err != nil {
 		return nil, "", err
 	}
 	if !s.May(perm) {
 		return nil, k, ErrForbidden
+	}
+	return o.sealImported(s, rec)
+}
+
+// sealImported stamps, validates and seals a record for an import whose
+// permission the caller checked.
+func (o *Office) sealImported(s *Session, rec any) ([]local.Write, record.Kind, error) {
+	meta, k, _, _, err := recordParts(rec)
+	if err != nil {
+		return nil, "", err
 	}
 	if v, ok := rec.(validator); ok {
 		if err := v.Validate(); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/reports"
 )
 
 // TestPermissionTable pins permRoles to the matrix of docs/DATA.md, so that
@@ -35,6 +36,7 @@ func TestPermissionTable(t *testing.T) {
 		PermSync:            "RCO SA",
 		PermErase:           "--- SA",
 		PermBackup:          "--- -A",
+		PermMigrate:         "--- SA",
 	}
 	if len(permRoles) != len(want) {
 		t.Fatalf("permRoles has %d rows, the matrix %d", len(permRoles), len(want))
@@ -459,6 +461,17 @@ func permCases() []permCase {
 		{method: "Ledger", perm: PermLedger, event: noEvent, call: func(e *permEnv) (string, error) { return err2(e.f.o.Ledger(bg(e), e.s)) }},
 		{method: "PrintLedger", perm: PermLedger, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.PrintLedger(bg(e), e.s))
+		}},
+		{method: "ImportWhole", perm: PermMigrate, event: action("import"), call: func(e *permEnv) (string, error) {
+			b := e.newBusiness()
+			b.Case = nil
+			return "", e.f.o.ImportWhole(bg(e), e.s, []any{b}, ImportWholeOptions{Source: "権限確認.csv"})
+		}},
+		{method: "ImportDuplicates", perm: PermMigrate, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.ImportDuplicates(bg(e), e.s, []*record.Business{e.newBusiness()}))
+		}},
+		{method: "PrintImportReport", perm: PermMigrate, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.PrintImportReport(bg(e), e.s, reports.ImportReport{Source: "権限確認.csv", Kind: "事業者"}))
 		}},
 		{method: "Statistics", perm: PermStats, event: action(audit.ActView), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.Statistics(bg(e), e.s, "FY2026"))

@@ -117,6 +117,7 @@ const (
 	PermSync                              // sync this PC's vault with the server while logged in
 	PermErase                             // retention rules, expired records, erasure (消去)
 	PermBackup                            // back up the vault and restore it from a backup
+	PermMigrate                           // import an office's existing lists (仮移行 and the real import)
 )
 
 var permRoles = map[Permission][]Role{
@@ -138,6 +139,9 @@ var permRoles = map[Permission][]Role{
 	// Erasure is signed: the server and every PC check the signer's role in
 	// the admin-signed user table (purge_order.go).
 	PermErase: {RoleSupervisor, RoleAdmin},
+	// Moving an office's lists in is set-up work: the system administrator
+	// or the supervisor who answers for the records.
+	PermMigrate: {RoleSupervisor, RoleAdmin},
 }
 
 // May reports whether the person may do p. Case work also needs the case key

@@ -202,6 +202,17 @@ func applyWrite(txn *badger.Txn, w Write) error {
 
 // applyFresh writes the first version of a record without reading anything.
 func applyFresh(txn *badger.Txn, w Write) error {
+	for _, kv := range freshSets(w) {
+		if err := txn.Set(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// freshSets are the keys and values of the first version of a record:
+// the version, head, kind and terms (the outbox entry is the caller's).
+func freshSets(w Write) [][2][]byte {
 	v := w.Version
 	sets := [][2][]byte{{versionKey(v.ID, v.Rev), encodeVersion(v.Kind, v.Blob)}, {headKey(v.ID), []byte(v.Rev)}, {kindKey(v.Kind, v.ID), nil}}
 	ts := uniqueTerms(w.Terms)
@@ -211,12 +222,7 @@ func applyFresh(txn *badger.Txn, w Write) error {
 	if len(ts) > 0 {
 		sets = append(sets, [2][]byte{termsKey(v.ID), encodeTerms(ts)})
 	}
-	for _, kv := range sets {
-		if err := txn.Set(kv[0], kv[1]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sets
 }
 
 // currentHead returns the record's head rev and kind, or "" for a new record.

@@ -2,8 +2,9 @@
 // (statistics of a month or a 年度), アクセスログ (the access log, its
 // findings and the chain check), アクセスログ分析 (a month of every
 // device's log, analysed), 利用者 (accounts and roles), マスタ (venues,
-// staff, support programs) and 保存期間を過ぎた記録 (retention and
-// erasure). They serve those who run the office (coordinators,
+// staff, support programs), 保存期間を過ぎた記録 (retention and erasure),
+// バックアップ and 取込 (moving the office's existing lists in, after a
+// rehearsal). They serve those who run the office (coordinators,
 // supervisors, admins) and show no case content: counts, log events,
 // accounts, masters, record ids and dates.
 package admin
@@ -40,7 +41,7 @@ type Host interface {
 }
 
 // Screens are the administration's screens: 統計, アクセスログ, アクセスログ分析,
-// 利用者, マスタ, 保存期間を過ぎた記録, バックアップ.
+// 利用者, マスタ, 保存期間を過ぎた記録, バックアップ, 取込.
 func Screens() []widgets.Screen[Host] {
 	return []widgets.Screen[Host]{
 		{Key: "stats", Title: "統計", Allowed: widgets.May(office.PermStats), Build: buildStats},
@@ -50,6 +51,7 @@ func Screens() []widgets.Screen[Host] {
 		{Key: "masters", Title: "マスタ", Allowed: widgets.May(office.PermMasters), Build: buildMasters},
 		{Key: "retention", Title: "保存期間を過ぎた記録", Allowed: widgets.May(office.PermErase), Build: buildRetention},
 		{Key: "backup", Title: "バックアップ", Allowed: widgets.May(office.PermBackup), Build: buildBackup},
+		{Key: "import", Title: "取込", Allowed: widgets.May(office.PermMigrate), Build: buildImport},
 	}
 }
 
