@@ -115,6 +115,7 @@ const (
 	PermAudit                             // read and verify the access log
 	PermLedger                            // read and print the handover ledger
 	PermSync                              // sync this PC's vault with the server while logged in
+	PermExport                            // hand records over as an encrypted file (needs the case key)
 )
 
 var permRoles = map[Permission][]Role{
@@ -132,6 +133,9 @@ var permRoles = map[Permission][]Role{
 	// Every person syncs what the session can open; the keys, not the
 	// role, decide what of the versions it opens and indexes.
 	PermSync: {RoleReception, RoleConsultant, RoleCoordinator, RoleSupervisor, RoleAdmin},
+	// A hand-over carries the case parts, so only the case roles that deal
+	// with advisers and the ward hand records over.
+	PermExport: {RoleCoordinator, RoleSupervisor},
 }
 
 // May reports whether the person may do p. Case work also needs the case key
@@ -142,7 +146,7 @@ func (s *Session) May(p Permission) bool {
 	}
 	for _, r := range s.roles {
 		if slices.Contains(permRoles[p], r) {
-			if p == PermCase && !s.keys.Has(vault.ClassCase) {
+			if (p == PermCase || p == PermExport) && !s.keys.Has(vault.ClassCase) {
 				return false
 			}
 			return true
