@@ -66,6 +66,8 @@ var keyStrings = map[string]struct{ want, not []string }{
 		"個人情報取扱管理簿（続き）", "1/3", "3/3"}},
 	"deletion": {want: []string{"消去報告書", "消去実施者", "確認者", "印", "C-TEST000001", "相談記録", "3件（事業者1件、相談記録2件）",
 		"RCPT-2026-10-31-0001", "2026年10月31日16:00（JST）", "令和8年10月31日"}},
+	"password-notice": {want: []string{"パスワード通知書", "相手先さくら区産業振興課様", "暗号化ファイルの管理番号L-TEST000001",
+		"作成日時2026-10-0217:30（JST）", "件数3件", "7KQ2M-ZX4RD-9PTWA-HN3EC-UYB5F", "別の経路"}},
 	"enrollment": {want: []string{"端末の登録コード", "窓口（サーバー）港区中小企業相談窓口", "有効期限2026-10-0217:30（JST）",
 		"登録コード", testEnrollmentCode, "サーバーの指紋", "AwoRGB8mLTQ7QklQV15lbHN6gYiPlp2kq7K5wMfO1dw", "使い方",
 		"このQRコードの画像を読み込みます。", "この用紙は登録が済んだら破棄してください。"}},

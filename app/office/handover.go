@@ -15,6 +15,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/handover"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/reports"
 )
 
 // Hand-over: records leave the office only as an encrypted file (see
@@ -111,6 +112,22 @@ func (o *Office) Export(ctx context.Context, s *Session, req ExportRequest, pass
 		return ExportResult{}, err
 	}
 	return res, nil
+}
+
+// PrintPasswordNotice renders the パスワード通知書 of an export: the
+// passphrase to hand over apart from the file. It is a print like any
+// other (a ledger row with the recipient, an access-log event); only who
+// may export may print it.
+func (o *Office) PrintPasswordNotice(ctx context.Context, s *Session, res ExportResult, passphrase string) ([]byte, error) {
+	w, err := o.begin(ctx, s, PermExport)
+	if err != nil {
+		return nil, err
+	}
+	defer w.end()
+	in := reports.PasswordNoticeInput{Recipient: res.Recipient, Sender: s.name + "（" + s.login + "）", FileDocID: res.DocID,
+		ExportedAt: res.At, Records: res.Records, Method: res.Method, Passphrase: passphrase}
+	p := printed{content: "パスワード通知書 " + res.DocID, object: res.DocID, recipient: res.Recipient}
+	return o.print(w, p, func(f reports.Footer) ([]byte, error) { return o.render.PasswordNotice(in, f) })
 }
 
 // exportIDs returns the ids an export covers, each of an exported kind.

@@ -72,6 +72,15 @@ func TestHandoverBetweenOffices(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := rows[len(rows)-1]
+		pdf, err := src.o.PrintPasswordNotice(context.Background(), s, res, testPassphrase)
+		if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+			t.Fatalf("password notice: %v", err)
+		}
+		if rows, _ = src.o.Ledger(context.Background(), s); rows[len(rows)-1].Recipient != "さくら区 産業振興課" ||
+			!strings.HasPrefix(rows[len(rows)-1].Content, "パスワード通知書 "+res.DocID) {
+			t.Fatalf("notice's ledger row %+v", rows[len(rows)-1])
+		}
+		last = rows[len(rows)-2]
 		if last.DocID != res.DocID || last.Recipient != "さくら区 産業振興課" || last.Method != "USBメモリで手渡し" ||
 			!last.PasswordSeparately || last.Quantity != 2 {
 			t.Fatalf("ledger row %+v", last)

@@ -426,6 +426,11 @@ func permCases() []permCase {
 				[]byte(testPassphrase), io.Discard)
 			return e.biz, err
 		}},
+		{method: "PrintPasswordNotice", perm: PermExport, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
+			res := ExportResult{DocID: "L-0000000009", Recipient: "さくら区", Records: 1, Method: "手渡し"}
+			_, err := e.f.o.PrintPasswordNotice(bg(e), e.s, res, testPassphrase)
+			return res.DocID, err
+		}},
 		{method: "ReceiveHandover", perm: PermFrontDesk, event: action("import.handover"), call: func(e *permEnv) (string, error) {
 			file := handoverOf(e.f.t, dummyBusiness(fmt.Sprintf("受領確認%d商店", e.pass), "ジュリョウカクニンショウテン", "03-5558-0001"))
 			_, err := e.f.o.ReceiveHandover(bg(e), e.s, bytes.NewReader(file), []byte(testPassphrase))

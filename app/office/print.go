@@ -22,8 +22,9 @@ import (
 // printed is one rendered document about to be handed over.
 type printed struct {
 	content  string // 情報の内容 for the ledger, e.g. "相談票 C-…"
-	object   string // the record id, for the access log
-	quantity int
+	object    string // the record id, for the access log
+	quantity  int
+	recipient string // 相手先, when the document goes to someone named
 }
 
 func (o *Office) footer(s *Session, docID string) reports.Footer {
@@ -46,7 +47,7 @@ func (o *Office) print(w *work, p printed, render func(reports.Footer) ([]byte, 
 		p.quantity = 1
 	}
 	entry := o.ledgerEntry(s, docID, o.opt.now().UTC())
-	entry.Content, entry.Quantity, entry.Method = p.content, p.quantity, "PDF出力"
+	entry.Content, entry.Quantity, entry.Method, entry.Recipient = p.content, p.quantity, "PDF出力", p.recipient
 	ev := o.event(audit.ActPrint, p.object, p.content+" "+docID)
 	err = o.locked(w, func() error { return o.commitLedger(s, entry, ev) })
 	if err != nil {
