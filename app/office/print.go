@@ -21,7 +21,7 @@ import (
 
 // printed is one rendered document about to be handed over.
 type printed struct {
-	content  string // 情報の内容 for the ledger, e.g. "相談票 C-…"
+	content   string // 情報の内容 for the ledger, e.g. "相談票 C-…"
 	object    string // the record id, for the access log
 	quantity  int
 	recipient string // 相手先, when the document goes to someone named
