@@ -75,6 +75,8 @@ func commands() []command {
 		{"audit", "アクセスログの検証・表示 (audit verify|log)", runAudit},
 		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
+		{"export", "記録を暗号化ファイルで引き渡す（相手先・方法を管理簿に記録。--notice でパスワード通知書）", runExport},
+		{"import", "暗号化ファイルの記録を取り込む (import --from-export)", runImport},
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},
 		{"join", "中央サーバーから窓口データを作り、このパソコンを参加させる（登録コードは server enroll で発行）", runJoin},
 		{"sync", "中央サーバーと一度同期する（利用者一覧、受信、送信）", runSync},
