@@ -65,6 +65,8 @@ fuzz() { go test -run '^$' -fuzz "^$2\$" -fuzztime "${FUZZTIME:-${3:-50000x}}" -
 fuzz ./app/vault FuzzUnmarshalEnvelope
 fuzz ./app/vault FuzzUnmarshalKeyring 20000x
 fuzz ./app/audit FuzzUnmarshal
+fuzz ./app/handover FuzzReader 300x   # each input derives an Argon2id key
+fuzz ./app/handover FuzzReadPayload
 fuzz ./app/record FuzzNormalizeName
 fuzz ./app/record FuzzParseDate
 fuzz ./app/record FuzzNormalizePhone
