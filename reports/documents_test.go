@@ -62,6 +62,10 @@ func documentsWith(r *Renderer) []document {
 		}},
 		{"import-report", func(t *testing.T) []byte {
 			return must(t)(r.ImportReport(testImportReport(60), f))
+		{"password-notice", func(t *testing.T) []byte {
+			return must(t)(r.PasswordNotice(PasswordNoticeInput{Recipient: "さくら区 産業振興課", Sender: "監督 花子（kantoku）",
+				FileDocID: "L-TEST000001", ExportedAt: time.Date(2026, 10, 2, 8, 30, 0, 0, time.UTC), Records: 3,
+				Method: "USBメモリで手渡し", Passphrase: "7KQ2M-ZX4RD-9PTWA-HN3EC-UYB5F"}, f))
 		}},
 	}
 }

@@ -66,6 +66,8 @@ fuzz ./app/vault FuzzUnmarshalEnvelope
 fuzz ./app/vault FuzzUnmarshalKeyring 20000x
 fuzz ./app/audit FuzzUnmarshal
 fuzz ./app/office FuzzUnmarshalPurgeOrder
+fuzz ./app/handover FuzzReader 300x   # each input derives an Argon2id key
+fuzz ./app/handover FuzzReadPayload
 fuzz ./app/record FuzzNormalizeName
 fuzz ./app/record FuzzParseDate
 fuzz ./app/record FuzzNormalizePhone

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/madoguchi-jp/madoguchi/app/migrate"
@@ -17,6 +14,7 @@ type importFlags struct {
 	common
 	mapping, report, saveMap string
 	dryRun, yes, force       bool
+	fromExport, passFile     string // import --from-export: an encrypted hand-over file
 }
 
 func (p *importFlags) register(fs *flag.FlagSet) {
@@ -27,6 +25,8 @@ func (p *importFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.report, "report", "", "仮移行の報告書を出力するPDFファイル（--dry-run と）")
 	fs.StringVar(&p.saveMap, "save-map", "", "使った対応表をこのファイルに保存する")
 	fs.BoolVar(&p.force, "force", false, "出力先のファイルがあっても上書きする")
+	fs.StringVar(&p.fromExport, "from-export", "", "取り込む暗号化ファイル（export で出力したもの）")
+	fs.StringVar(&p.passFile, "passphrase-file", "", "暗号化ファイルのパスワードを1行で書いたファイル（--from-export と）")
 }
 
 // check refuses a command line that does not say exactly what to do.
@@ -40,20 +40,19 @@ func (p *importFlags) check(pos []string) error {
 		return usagef("--report は --dry-run と一緒に使います。")
 	}
 	for _, out := range []string{p.report, p.saveMap} {
-		if out == "" || p.force {
+		if p.force {
 			continue
 		}
-		if _, err := os.Stat(out); err == nil {
-			return office.ErrFileExists
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("check %s: %w", out, err)
+		if err := mustNotExist(out); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
 // runImport rehearses (--dry-run) or does (--yes) the import of an
-// office's existing list of businesses.
+// office's existing list of businesses, or (--from-export) takes in an
+// encrypted hand-over file.
 func runImport(e *Env, args []string) error {
 	var p importFlags
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
@@ -61,6 +60,12 @@ func runImport(e *Env, args []string) error {
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if p.fromExport != "" {
+		if p.dryRun || p.yes || len(pos) > 0 || p.mapping != "" {
+			return usagef("--from-export は一覧の取り込み（--dry-run、--yes、--map、ファイル名）と一緒には使えません。")
+		}
+		return runImportHandover(e, &p.common, p.fromExport, p.passFile)
 	}
 	if err := p.check(pos); err != nil {
 		return err

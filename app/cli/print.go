@@ -110,10 +110,8 @@ func (e *Env) writePDF(p *printFlags, render func(*office.Office, *office.Sessio
 		return usagef("--out で出力するPDFファイルを指定してください。")
 	}
 	if !p.force {
-		if _, err := os.Stat(p.out); err == nil {
-			return office.ErrFileExists
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("check %s: %w", p.out, err)
+		if err := mustNotExist(p.out); err != nil {
+			return err
 		}
 	}
 	o, s, err := e.open(&p.common)
@@ -135,7 +133,7 @@ func (e *Env) writePDF(p *printFlags, render func(*office.Office, *office.Sessio
 // writeFile writes data to path through a temporary file in the same folder,
 // so a crash never leaves half a PDF; without force an existing file is kept.
 func writeFile(path string, data []byte, force bool) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".madoguchi-*.pdf")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".madoguchi-*.tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -1,9 +1,11 @@
 package office
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -37,6 +39,7 @@ func TestPermissionTable(t *testing.T) {
 		PermErase:           "--- SA",
 		PermBackup:          "--- -A",
 		PermMigrate:         "--- SA",
+		PermExport:          "--O S-",
 	}
 	if len(permRoles) != len(want) {
 		t.Fatalf("permRoles has %d rows, the matrix %d", len(permRoles), len(want))
@@ -459,6 +462,21 @@ func permCases() []permCase {
 			return "", err
 		}},
 		{method: "Ledger", perm: PermLedger, event: noEvent, call: func(e *permEnv) (string, error) { return err2(e.f.o.Ledger(bg(e), e.s)) }},
+		{method: "Export", perm: PermExport, event: action(audit.ActExport), call: func(e *permEnv) (string, error) {
+			_, err := e.f.o.Export(bg(e), e.s, ExportRequest{BusinessID: e.biz, Recipient: "さくら区 産業振興課"},
+				[]byte(testPassphrase), io.Discard)
+			return e.biz, err
+		}},
+		{method: "PrintPasswordNotice", perm: PermExport, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
+			res := ExportResult{DocID: "L-0000000009", Recipient: "さくら区", Records: 1, Method: "手渡し"}
+			_, err := e.f.o.PrintPasswordNotice(bg(e), e.s, res, testPassphrase)
+			return res.DocID, err
+		}},
+		{method: "ReceiveHandover", perm: PermFrontDesk, event: action("import.handover"), call: func(e *permEnv) (string, error) {
+			file := handoverOf(e.f.t, dummyBusiness(fmt.Sprintf("受領確認%d商店", e.pass), "ジュリョウカクニンショウテン", "03-5558-0001"))
+			_, err := e.f.o.ReceiveHandover(bg(e), e.s, bytes.NewReader(file), []byte(testPassphrase))
+			return "", err
+		}},
 		{method: "PrintLedger", perm: PermLedger, event: action(audit.ActPrint), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.PrintLedger(bg(e), e.s))
 		}},

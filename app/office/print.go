@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -20,9 +21,10 @@ import (
 
 // printed is one rendered document about to be handed over.
 type printed struct {
-	content  string // 情報の内容 for the ledger, e.g. "相談票 C-…"
-	object   string // the record id, for the access log
-	quantity int
+	content   string // 情報の内容 for the ledger, e.g. "相談票 C-…"
+	object    string // the record id, for the access log
+	quantity  int
+	recipient string // 相手先, when the document goes to someone named
 }
 
 func (o *Office) footer(s *Session, docID string) reports.Footer {
@@ -44,22 +46,32 @@ func (o *Office) print(w *work, p printed, render func(reports.Footer) ([]byte, 
 	if p.quantity == 0 {
 		p.quantity = 1
 	}
-	entry := &record.LedgerEntry{At: o.opt.now().UTC(), Handler: s.login, HandlerName: s.name, Content: p.content,
-		Quantity: p.quantity, Method: "PDF出力", DocID: docID}
-	entry.Meta = record.Meta{ID: docID, CreatedAt: entry.At, CreatedBy: s.login, UpdatedAt: entry.At, UpdatedBy: s.login}
-	err = o.locked(w, func() error {
-		writes, rev, err := o.sealWrites(s, "", part{id: docID, kind: string(record.KindLedger), value: entry,
-			terms: recordTerms(entry)})
-		if err != nil {
-			return err
-		}
-		ev := o.event(audit.ActPrint, p.object, p.content+" "+docID)
-		return o.commit(writes, map[string][]byte{metaHLC: []byte(rev.String())}, ev)
-	})
+	entry := o.ledgerEntry(s, docID, o.opt.now().UTC())
+	entry.Content, entry.Quantity, entry.Method, entry.Recipient = p.content, p.quantity, "PDF出力", p.recipient
+	ev := o.event(audit.ActPrint, p.object, p.content+" "+docID)
+	err = o.locked(w, func() error { return o.commitLedger(s, entry, ev) })
 	if err != nil {
 		return nil, err
 	}
 	return pdf, nil
+}
+
+// ledgerEntry starts a ledger row handled by s.
+func (o *Office) ledgerEntry(s *Session, docID string, at time.Time) *record.LedgerEntry {
+	e := &record.LedgerEntry{At: at, Handler: s.login, HandlerName: s.name, DocID: docID}
+	e.Meta = record.Meta{ID: docID, CreatedAt: at, CreatedBy: s.login, UpdatedAt: at, UpdatedBy: s.login}
+	return e
+}
+
+// commitLedger writes a ledger row and its access-log event in one
+// transaction. Call with o.mu held.
+func (o *Office) commitLedger(s *Session, entry *record.LedgerEntry, ev audit.Event) error {
+	writes, rev, err := o.sealWrites(s, "", part{id: entry.DocID, kind: string(record.KindLedger), value: entry,
+		terms: recordTerms(entry)})
+	if err != nil {
+		return err
+	}
+	return o.commit(writes, map[string][]byte{metaHLC: []byte(rev.String())}, ev)
 }
 
 // sheetInput gathers what a 相談票 shows besides the record itself;

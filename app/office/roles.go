@@ -118,6 +118,7 @@ const (
 	PermErase                             // retention rules, expired records, erasure (消去)
 	PermBackup                            // back up the vault and restore it from a backup
 	PermMigrate                           // import an office's existing lists (仮移行 and the real import)
+	PermExport                            // hand records over as an encrypted file (needs the case key)
 )
 
 var permRoles = map[Permission][]Role{
@@ -142,6 +143,9 @@ var permRoles = map[Permission][]Role{
 	// Moving an office's lists in is set-up work: the system administrator
 	// or the supervisor who answers for the records.
 	PermMigrate: {RoleSupervisor, RoleAdmin},
+	// A hand-over carries the case parts, so only the case roles that deal
+	// with advisers and the ward hand records over.
+	PermExport: {RoleCoordinator, RoleSupervisor},
 }
 
 // May reports whether the person may do p. Case work also needs the case key
@@ -152,7 +156,7 @@ func (s *Session) May(p Permission) bool {
 	}
 	for _, r := range s.roles {
 		if slices.Contains(permRoles[p], r) {
-			if p == PermCase && !s.keys.Has(vault.ClassCase) {
+			if (p == PermCase || p == PermExport) && !s.keys.Has(vault.ClassCase) {
 				return false
 			}
 			return true

@@ -34,13 +34,15 @@ type Host interface {
 	SavePDF(name string, render func(context.Context) ([]byte, error))
 }
 
-// Screens are the casework screens: 相談記録, 専門家派遣, セミナー, 承認.
+// Screens are the casework screens: 相談記録, 専門家派遣, セミナー, 承認,
+// 引き渡し.
 func Screens() []widgets.Screen[Host] {
 	return []widgets.Screen[Host]{
 		{Key: "consultations", Title: "相談記録", Allowed: widgets.May(office.PermCase), Build: buildConsultations},
 		{Key: "dispatches", Title: "専門家派遣", Allowed: widgets.May(office.PermCase), Build: buildDispatches},
 		{Key: "seminars", Title: "セミナー", Allowed: seminarAllowed, Build: buildSeminars},
 		{Key: "approvals", Title: "承認", Allowed: widgets.May(office.PermApprove), Build: buildApprovals},
+		{Key: "handover", Title: "引き渡し", Allowed: handoverAllowed, Build: buildHandover},
 	}
 }
 
