@@ -105,7 +105,7 @@ func New(a fyne.App, opt Options) *App {
 	if err := LoadTranslations(u.settings.Language); err != nil {
 		log.Printf("ui: %v", err)
 	}
-	a.Settings().SetTheme(widgets.NewTheme(u.settings.FontSize))
+	a.Settings().SetTheme(widgets.NewThemeLook(u.settings.FontSize, u.settings.Look))
 	title := opt.Title
 	if title == "" {
 		title = windowTitle()

@@ -15,6 +15,7 @@ type Settings struct {
 	Language    string // LangJapanese or LangEnglish
 	FontSize    string // widgets.FontSmall, widgets.FontMedium or widgets.FontLarge
 	IdleMinutes int    // minutes without input before the window locks
+	Look        string // widgets.LookLight (the default) or widgets.LookDark
 }
 
 // Preference keys.
@@ -22,6 +23,7 @@ const (
 	prefLanguage = "ui.language"
 	prefFontSize = "ui.fontSize"
 	prefIdle     = "ui.idleMinutes"
+	prefLook     = "ui.look"
 )
 
 // DefaultIdleMinutes is the idle-lock time when none is set.
@@ -32,6 +34,7 @@ func loadSettings(p fyne.Preferences) Settings {
 		Language:    p.StringWithFallback(prefLanguage, LangJapanese),
 		FontSize:    p.StringWithFallback(prefFontSize, widgets.FontMedium),
 		IdleMinutes: p.IntWithFallback(prefIdle, DefaultIdleMinutes),
+		Look:        p.StringWithFallback(prefLook, widgets.LookLight),
 	}
 }
 
@@ -39,11 +42,13 @@ func (s Settings) save(p fyne.Preferences) {
 	p.SetString(prefLanguage, s.Language)
 	p.SetString(prefFontSize, s.FontSize)
 	p.SetInt(prefIdle, s.IdleMinutes)
+	p.SetString(prefLook, s.Look)
 }
 
 // settingsChoices pairs setting values with their labels.
 var languageLabels = [][2]string{{LangJapanese, "日本語"}, {LangEnglish, "English"}}
 var fontLabels = [][2]string{{widgets.FontSmall, "小"}, {widgets.FontMedium, "中"}, {widgets.FontLarge, "大"}}
+var lookLabels = [][2]string{{widgets.LookLight, "明るい"}, {widgets.LookDark, "暗い"}}
 var idleChoices = []int{5, 10, 15, 30, 60}
 
 // showSettings opens the settings dialog; apply receives the new settings
@@ -54,11 +59,15 @@ func showSettings(win fyne.Window, cur Settings, apply func(Settings)) {
 	size := widget.NewRadioGroup(labelsOf(fontLabels, true), nil)
 	size.Horizontal = true
 	size.SetSelected(tr(labelFor(fontLabels, cur.FontSize)))
+	look := widget.NewRadioGroup(labelsOf(lookLabels, true), nil)
+	look.Horizontal = true
+	look.SetSelected(tr(labelFor(lookLabels, cur.Look)))
 	idle := widget.NewSelect(idleLabels(), nil)
 	idle.SetSelected(tr("%d 分", cur.IdleMinutes))
 	items := []*widget.FormItem{
 		widget.NewFormItem(tr("表示言語"), langSel),
 		widget.NewFormItem(tr("文字の大きさ"), size),
+		widget.NewFormItem(tr("画面の色"), look),
 		widget.NewFormItem(tr("自動ロックまでの時間"), idle),
 	}
 	d := dialog.NewForm(tr("設定"), tr("保存"), tr("キャンセル"), items, func(ok bool) {
@@ -69,6 +78,7 @@ func showSettings(win fyne.Window, cur Settings, apply func(Settings)) {
 			Language:    valueFor(languageLabels, langSel.Selected, false),
 			FontSize:    valueFor(fontLabels, size.Selected, true),
 			IdleMinutes: idleFromLabel(idle.Selected, cur.IdleMinutes),
+			Look:        valueFor(lookLabels, look.Selected, true),
 		})
 	}, win)
 	d.Resize(fyne.NewSize(460, 0))

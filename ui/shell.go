@@ -346,7 +346,7 @@ func (u *App) applySettings(s Settings) {
 	old := u.settings
 	u.settings = s
 	s.save(u.fyne.Preferences())
-	u.fyne.Settings().SetTheme(widgets.NewTheme(s.FontSize))
+	u.fyne.Settings().SetTheme(widgets.NewThemeLook(s.FontSize, s.Look))
 	if u.idle != nil {
 		u.idle.setLimit(s.IdleMinutes)
 	}

@@ -46,11 +46,11 @@ func TestShellRoutesShortcutsToWorkScreens(t *testing.T) {
 func TestScreensByRole(t *testing.T) {
 	f := uitest.NewOffice(t, "", uitest.Casework)
 	want := map[string]string{
-		"uketsuke": "today booking business seminars",
-		"soudan":   "today booking business consultations dispatches",
-		"coord":    "today booking business consultations dispatches seminars stats masters",
-		"kantoku":  "today booking business consultations dispatches seminars approvals stats audit analysis retention import",
-		"admin":    "today booking business consultations dispatches seminars approvals stats audit analysis users masters retention backup import",
+		"uketsuke": "today booking business seminars handover",
+		"soudan":   "today booking business consultations dispatches handover",
+		"coord":    "today booking business consultations dispatches seminars handover stats masters",
+		"kantoku":  "today booking business consultations dispatches seminars approvals handover stats audit analysis retention import",
+		"admin":    "today booking business consultations dispatches seminars approvals handover stats audit analysis users masters retention backup import",
 	}
 	for login, keys := range want {
 		f.As(login, func(s *office.Session) {
@@ -70,8 +70,8 @@ func TestScreensByRole(t *testing.T) {
 func TestSyncScreensByRole(t *testing.T) {
 	f := uitest.NewOffice(t, "", uitest.Casework)
 	want := map[string]string{
-		"uketsuke": "seminars conflicts",
-		"soudan":   "dispatches conflicts",
+		"uketsuke": "handover conflicts",
+		"soudan":   "handover conflicts",
 		"admin":    "masters retention backup import conflicts devices",
 	}
 	for login, tail := range want {

@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"fmt"
+	"image/color"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -46,20 +47,43 @@ func fontScale(size string) float32 {
 	return 1.0
 }
 
+// The looks the settings offer: light, the usual look of office software
+// and the default, or dark.
+const (
+	LookLight = "light"
+	LookDark  = "dark"
+)
+
 // Theme is Fyne's default theme with the bundled IPAex Gothic for every
-// text style, so Japanese looks the same on every machine, and every size
-// scaled by the font-size setting. The font's line metrics are widened in
+// text style, so Japanese looks the same on every machine, every size
+// scaled by the font-size setting, and the colours of the chosen look
+// whatever the system prefers. The font's line metrics are widened in
 // memory so that Latin descenders (g j p q y _) and accents are not cut
 // off: see fontmetrics.go.
 type Theme struct {
 	fyne.Theme
-	scale float32
+	scale   float32
+	variant fyne.ThemeVariant
 }
 
-// NewTheme returns the theme for a font-size setting (FontSmall,
+// NewTheme returns the light theme for a font-size setting (FontSmall,
 // FontMedium or FontLarge; anything else is FontMedium).
-func NewTheme(fontSize string) *Theme {
-	return &Theme{Theme: theme.DefaultTheme(), scale: fontScale(fontSize)}
+func NewTheme(fontSize string) *Theme { return NewThemeLook(fontSize, LookLight) }
+
+// NewThemeLook returns the theme for a font-size setting and a look
+// (LookLight or LookDark; anything else is LookLight).
+func NewThemeLook(fontSize, look string) *Theme {
+	v := theme.VariantLight
+	if look == LookDark {
+		v = theme.VariantDark
+	}
+	return &Theme{Theme: theme.DefaultTheme(), scale: fontScale(fontSize), variant: v}
+}
+
+// Color returns the default theme's colour of the theme's own look; the
+// variant the system asks for is ignored, so the setting decides.
+func (t *Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
 }
 
 // Font returns IPAex Gothic for every style.

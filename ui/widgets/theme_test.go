@@ -3,6 +3,7 @@ package widgets
 import (
 	"bytes"
 	"encoding/binary"
+	"image/color"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -110,5 +111,33 @@ func TestFontLineMetricsCoverInk(t *testing.T) {
 
 	if fontIPAexGothic().Name() != "madoguchi-window-gothic.ttf" {
 		t.Errorf("theme font %q: the line metrics were not fixed", fontIPAexGothic().Name())
+	}
+}
+
+// TestThemeLookIgnoresSystemVariant checks that the look of the settings
+// decides the colours: light unless dark is chosen, whatever variant the
+// system asks for.
+func TestThemeLookIgnoresSystemVariant(t *testing.T) {
+	test.NewTempApp(t)
+	light := theme.LightTheme().Color(theme.ColorNameBackground, theme.VariantLight)
+	dark := theme.DarkTheme().Color(theme.ColorNameBackground, theme.VariantDark)
+	cases := []struct {
+		name string
+		th   *Theme
+		want color.Color
+	}{
+		{"default is light", NewTheme(FontMedium), light},
+		{"light", NewThemeLook(FontLarge, LookLight), light},
+		{"dark", NewThemeLook(FontSmall, LookDark), dark},
+		{"unknown look is light", NewThemeLook(FontMedium, "sepia"), light},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark, 2} {
+				if got := c.th.Color(theme.ColorNameBackground, v); got != c.want {
+					t.Errorf("variant %d: background %v, want %v", v, got, c.want)
+				}
+			}
+		})
 	}
 }
