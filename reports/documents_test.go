@@ -62,6 +62,7 @@ func documentsWith(r *Renderer) []document {
 		}},
 		{"import-report", func(t *testing.T) []byte {
 			return must(t)(r.ImportReport(testImportReport(60), f))
+		}},
 		{"password-notice", func(t *testing.T) []byte {
 			return must(t)(r.PasswordNotice(PasswordNoticeInput{Recipient: "さくら区 産業振興課", Sender: "監督 花子（kantoku）",
 				FileDocID: "L-TEST000001", ExportedAt: time.Date(2026, 10, 2, 8, 30, 0, 0, time.UTC), Records: 3,

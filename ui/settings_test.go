@@ -18,8 +18,8 @@ import (
 func TestLookSetting(t *testing.T) {
 	to := uitest.NewOffice(t, "", uitest.Casework)
 	u := newTestApp(t, to)
-	light := theme.LightTheme().Color(theme.ColorNameBackground, theme.VariantLight)
-	dark := theme.DarkTheme().Color(theme.ColorNameBackground, theme.VariantDark)
+	light := theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantLight)
+	dark := theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark)
 	bg := func() any {
 		return u.fyne.Settings().Theme().Color(theme.ColorNameBackground, u.fyne.Settings().ThemeVariant())
 	}

@@ -119,8 +119,8 @@ func TestFontLineMetricsCoverInk(t *testing.T) {
 // system asks for.
 func TestThemeLookIgnoresSystemVariant(t *testing.T) {
 	test.NewTempApp(t)
-	light := theme.LightTheme().Color(theme.ColorNameBackground, theme.VariantLight)
-	dark := theme.DarkTheme().Color(theme.ColorNameBackground, theme.VariantDark)
+	light := theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantLight)
+	dark := theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark)
 	cases := []struct {
 		name string
 		th   *Theme
