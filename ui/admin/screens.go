@@ -49,7 +49,7 @@ func Screens() []widgets.Screen[Host] {
 		{Key: AnalysisKey, Title: "アクセスログ分析", Allowed: widgets.May(office.PermAudit), Build: buildAnalysis},
 		{Key: "users", Title: "利用者", Allowed: widgets.May(office.PermUsers), Build: buildUsers},
 		{Key: "masters", Title: "マスタ", Allowed: widgets.May(office.PermMasters), Build: buildMasters},
-		{Key: "retention", Title: "保存期間を過ぎた記録", Allowed: widgets.May(office.PermErase), Build: buildRetention},
+		{Key: "retention", Title: "保存期間切れ", Allowed: widgets.May(office.PermErase), Build: buildRetention},
 		{Key: "backup", Title: "バックアップ", Allowed: widgets.May(office.PermBackup), Build: buildBackup},
 		{Key: "import", Title: "取込", Allowed: widgets.May(office.PermMigrate), Build: buildImport},
 	}

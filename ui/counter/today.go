@@ -118,6 +118,7 @@ func (t *todayScreen) newRow() fyne.CanvasObject {
 	cancel := widget.NewButton(tr("キャンセル"), nil)
 	noShow := widget.NewButton(tr("無断キャンセル"), nil)
 	undo := widget.NewButton(tr("来所を取り消す"), nil)
+	undo.Hide() // shown in place of the three on a 来所 row: the row is as wide as those three
 	return container.New(&widgets.Columns{Widths: t.cols},
 		widgets.TruncLabel(""), widgets.TruncLabel(""), widgets.NewHoverLabel(""), widgets.TruncLabel(""), widget.NewLabel(""),
 		container.NewHBox(visit, cancel, noShow, undo))
