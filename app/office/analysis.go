@@ -106,6 +106,15 @@ func (o *Office) AnalyseAccess(ctx context.Context, s *Session, month string) (*
 		return nil, fmt.Errorf("access analysis: %w: %v", ErrBadPeriod, err)
 	}
 	a := &AccessAnalysis{Hours: o.opt.OfficeHours, AsOf: minTime(o.opt.now(), m.End().Add(-time.Nanosecond))}
+	if a.Hours.Holiday == nil {
+		// Public holidays and the office's own 休業日 count as outside office
+		// hours, as weekends do.
+		closed, err := o.closures(w.ctx, w.s, m.Start().Format(time.DateOnly), m.End().AddDate(0, 0, -1).Format(time.DateOnly))
+		if err != nil {
+			return nil, err
+		}
+		a.Hours.Holiday = func(day time.Time) bool { _, ok := closed[day.Format(time.DateOnly)]; return ok }
+	}
 	this, err := o.checkOwnChain(w)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // TestInsiderReceptionOpensAnalysis: a receptionist cannot open the
@@ -212,4 +213,44 @@ func TestAnalysisReminder(t *testing.T) {
 	if due(a, "kantoku") {
 		t.Fatal("still due after a supervisor opened it on devB")
 	}
+}
+
+// TestAnalysisHolidaysAreOutsideHours: work at 10:00 on 文化の日 (a
+// Tuesday) and on a day of the office's 休業日 master counts as outside
+// office hours; the same time on an ordinary weekday does not.
+func TestAnalysisHolidaysAreOutsideHours(t *testing.T) {
+	f := newFixture(t)
+	at := func(day int) {
+		f.clock.mu.Lock()
+		f.clock.t = time.Date(2026, 11, day, 10, 0, 0, 0, record.JST())
+		f.clock.mu.Unlock()
+	}
+	at(2)
+	f.as("admin", func(s *Session) {
+		if err := f.o.SaveClosedDay(context.Background(), s, &record.ClosedDay{From: "2026-11-05", To: "2026-11-05", Name: "庁舎点検", Active: true}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for _, day := range []int{3, 4, 5} { // 文化の日, an ordinary Wednesday, 庁舎点検
+		at(day)
+		f.as("soudan", func(s *Session) {
+			f.business(s, fmt.Sprintf("祝日確認商店%d", day), "シュクジツカクニンショウテン", fmt.Sprintf("03-5555-08%02d", day))
+		})
+	}
+	at(20)
+	f.as("kantoku", func(s *Session) {
+		got, err := f.o.AnalyseAccess(context.Background(), s, "2026-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		days := map[int]bool{}
+		for _, x := range got.Outside {
+			if x.User == "soudan" {
+				days[x.First.In(record.JST()).Day()] = true
+			}
+		}
+		if !days[3] || !days[5] || days[4] {
+			t.Fatalf("soudan outside office hours on %v; want the 3rd and the 5th only", days)
+		}
+	})
 }
