@@ -196,6 +196,22 @@ func describeEvent(e audit.Event) string {
 		return tr("アクセスログを検証しました（%d件）", n)
 	case e.Action == audit.ActView && strings.HasPrefix(e.Detail, "statistics "):
 		return tr("統計を表示しました（%s）", strings.TrimPrefix(e.Detail, "statistics "))
+	case e.Action == audit.ActAnalysis:
+		return tr("アクセスログ分析を開きました（%s）", e.Object)
+	case e.Action == audit.ActBackup:
+		return tr("バックアップを作成しました")
+	case e.Action == audit.ActRestore:
+		return tr("バックアップから復元しました")
+	case e.Action == audit.ActPurge && kind == "":
+		return tr("消去を指示しました")
+	case e.Action == audit.ActPurge:
+		return tr("%sを消去しました", kind)
+	case e.Action == "import.handover":
+		return tr("暗号化ファイルを受け取りました")
+	case e.Action == "import":
+		return tr("記録を取り込みました")
+	case e.Action == audit.ActExport:
+		return tr("暗号化ファイルで引き渡しました")
 	case kind == "":
 	case e.Action == audit.ActView:
 		return tr("%sを閲覧しました", kind)

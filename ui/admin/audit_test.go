@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
 )
@@ -44,4 +45,26 @@ func TestAuditReadable(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDescribeNewActions: the events of backup, restore, erasure, import,
+// hand-over and the analysis read as sentences, not action names.
+func TestDescribeNewActions(t *testing.T) {
+	for _, c := range []struct {
+		ev   audit.Event
+		want string
+	}{
+		{audit.Event{Action: audit.ActAnalysis, Object: "2026-10"}, "アクセスログ分析を開きました（2026-10）"},
+		{audit.Event{Action: audit.ActBackup, Detail: "entries=12"}, "バックアップを作成しました"},
+		{audit.Event{Action: audit.ActRestore}, "バックアップから復元しました"},
+		{audit.Event{Action: audit.ActPurge, Detail: "order 0123456789abcdef by kantoku"}, "消去を指示しました"},
+		{audit.Event{Action: audit.ActPurge, Object: "C-0123456789"}, "相談記録を消去しました"},
+		{audit.Event{Action: "import.handover", Object: "L-0123456789"}, "暗号化ファイルを受け取りました"},
+		{audit.Event{Action: "import", Detail: "business count=3"}, "記録を取り込みました"},
+		{audit.Event{Action: audit.ActExport, Object: "B-0123456789", Detail: "L-0123456789 records=3"}, "暗号化ファイルで引き渡しました"},
+	} {
+		if got := describeEvent(c.ev); got != c.want {
+			t.Errorf("%s: %q, want %q", c.ev.Action, got, c.want)
+		}
+	}
 }
