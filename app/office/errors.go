@@ -9,6 +9,7 @@ import (
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/backup"
+	"github.com/madoguchi-jp/madoguchi/app/handover"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/local"
@@ -83,6 +84,20 @@ var (
 	ErrNotBackup = backup.ErrNotBackup
 	// ErrBackupNewer: the backup was made by a newer program version.
 	ErrBackupNewer = backup.ErrNewerFormat
+)
+
+// Errors of the hand-over, each with its row in errorTable.
+var (
+	// ErrWrongPassphrase: the hand-over file does not open with the
+	// passphrase (or its header was changed).
+	ErrWrongPassphrase = handover.ErrWrongPassphrase
+	// ErrDamagedHandover: the file is not a hand-over file, or it was cut
+	// or changed; nothing of it is taken.
+	ErrDamagedHandover = errors.New("hand-over file is damaged")
+	// ErrWeakPassphrase: an export's passphrase is shorter than MinPassphrase.
+	ErrWeakPassphrase = errors.New("passphrase too short")
+	// ErrNoRecipient: an export names no recipient (相手先).
+	ErrNoRecipient = errors.New("no recipient")
 )
 
 // ErrDamagedStore is matched by *StoreDamagedError.

@@ -51,20 +51,6 @@ const MinPassphrase = 12
 // business. Masters, seminars and the ledger stay in the office.
 var exportKinds = []record.Kind{record.KindBusiness, record.KindReservation, record.KindConsultation, record.KindDispatch}
 
-// Errors of the hand-over, each with its row in errorTable.
-var (
-	// ErrWrongPassphrase: the hand-over file does not open with the
-	// passphrase (or its header was changed).
-	ErrWrongPassphrase = handover.ErrWrongPassphrase
-	// ErrDamagedHandover: the file is not a hand-over file, or it was cut
-	// or changed; nothing of it is taken.
-	ErrDamagedHandover = errors.New("hand-over file is damaged")
-	// ErrWeakPassphrase: an export's passphrase is shorter than MinPassphrase.
-	ErrWeakPassphrase = errors.New("passphrase too short")
-	// ErrNoRecipient: an export names no recipient (相手先).
-	ErrNoRecipient = errors.New("no recipient")
-)
-
 // Export writes the records req names to dst as an encrypted hand-over
 // file opened by passphrase, and writes a ledger row (with 相手先, 方法 and
 // パスワード通知の別送) and an access-log event. Case parts go along: only
