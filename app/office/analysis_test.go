@@ -78,9 +78,9 @@ func analysisFixture(t *testing.T) *fixture {
 	})
 	a.clock.Advance(12 * time.Hour) // Friday 10:00
 	applyOut(t, a, "admin", outboxLimit(t, b, "soudan", pushLimit))
-	// On Monday 12 October a pushes its log: a has synced, devB not since
-	// 1 October.
-	a.clock.Advance(10 * 24 * time.Hour)
+	// On Tuesday 13 October (the day after スポーツの日) a pushes its log:
+	// a has synced, devB not since 1 October.
+	a.clock.Advance(11 * 24 * time.Hour)
 	acknowledge(t, a, "admin", outboxLimit(t, a, "admin", pushLimit))
 	return a
 }
