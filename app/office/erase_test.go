@@ -555,9 +555,12 @@ func TestErasureReport(t *testing.T) {
 		text = strings.ReplaceAll(text, res.Order.Hash()[:16], "<order>")
 		text = strings.ReplaceAll(text, f.o.officeName(), "<office>")
 		text = regexp.MustCompile(`\b([BCLR])-[0-9A-Z]{10}\b`).ReplaceAllString(text, "$1-<id>")
+		// The layout's spacing depends on the width of the random ids and
+		// hash the masks replace: runs of spaces count as one gap.
+		gap := regexp.MustCompile(` {2,}`)
 		var lines []string
 		for _, l := range strings.Split(text, "\n") {
-			lines = append(lines, strings.TrimRight(l, " "))
+			lines = append(lines, gap.ReplaceAllString(strings.TrimRight(l, " "), "  "))
 		}
 		compareGolden(t, "erasure-report", strings.Join(lines, "\n"))
 		evs, err := f.o.AuditEvents(ctx, s, audit.Filter{Action: audit.ActPrint})
