@@ -76,27 +76,48 @@ func (r *Runner) dueTimers() []func() {
 
 // Debounce runs the last of a burst of calls once the calls have paused
 // for a delay (a search as the person types runs when the typing stops).
-// Its zero value is ready; use it on the UI goroutine only.
+// Its zero value is ready. It is meant for the UI goroutine, but guards
+// its state, since Fyne's test driver runs a delivered call on the
+// timer's goroutine.
 type Debounce struct {
+	mu      sync.Mutex
 	cancel  func()
 	pending func()
+	seq     int // numbers the calls, so a stale timer does nothing
 }
 
 // Call runs fn after delay through r, unless another Call (or Now) comes
 // first, which replaces it.
 func (d *Debounce) Call(r *Runner, delay time.Duration, fn func()) {
 	d.Stop()
+	d.mu.Lock()
+	d.seq++
+	n := d.seq
 	d.pending = fn
-	d.cancel = r.After(delay, func() {
+	d.mu.Unlock()
+	cancel := r.After(delay, func() {
+		d.mu.Lock()
+		if d.seq != n || d.pending == nil {
+			d.mu.Unlock()
+			return
+		}
 		d.pending, d.cancel = nil, nil
+		d.mu.Unlock()
 		fn()
 	})
+	d.mu.Lock()
+	if d.seq == n && d.pending != nil {
+		d.cancel = cancel
+	}
+	d.mu.Unlock()
 }
 
 // Now runs the pending call at once (Enter in a search field), and
 // reports whether there was one.
 func (d *Debounce) Now() bool {
+	d.mu.Lock()
 	fn := d.pending
+	d.mu.Unlock()
 	d.Stop()
 	if fn == nil {
 		return false
@@ -107,8 +128,12 @@ func (d *Debounce) Now() bool {
 
 // Stop drops the pending call.
 func (d *Debounce) Stop() {
-	if d.cancel != nil {
-		d.cancel()
-	}
+	d.mu.Lock()
+	cancel := d.cancel
 	d.cancel, d.pending = nil, nil
+	d.seq++
+	d.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
 }

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -21,14 +22,20 @@ func TestDebounceRunsTheLastCall(t *testing.T) {
 			test.NewTempApp(t)
 			r := tc.runner()
 			var d Debounce
+			var mu sync.Mutex // Fyne's test driver runs a delivered call on the timer's goroutine
 			var ran []string
 			for _, q := range []string{"稲", "稲穂", "稲穂若"} {
-				d.Call(r, 10*time.Millisecond, func() { ran = append(ran, q) })
+				d.Call(r, 50*time.Millisecond, func() { mu.Lock(); ran = append(ran, q); mu.Unlock() })
 			}
-			if len(ran) != 0 {
-				t.Fatalf("ran before the pause: %v", ran)
+			mu.Lock()
+			early := len(ran)
+			mu.Unlock()
+			if early != 0 {
+				t.Fatalf("ran before the pause: %v", early)
 			}
 			r.Wait()
+			mu.Lock()
+			defer mu.Unlock()
 			if len(ran) != 1 || ran[0] != "稲穂若" {
 				t.Fatalf("ran %v, want only the last call", ran)
 			}
