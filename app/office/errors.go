@@ -20,17 +20,21 @@ import (
 // the errors of vault and storage/local that reach a caller are mapped to
 // these (see sentinelOf), so callers need to know no other package's.
 var (
-	ErrNoVault         = errors.New("no vault in this folder")
-	ErrVaultExists     = errors.New("a vault already exists in this folder")
-	ErrDamagedKeyring  = errors.New("keyring file is damaged")
-	ErrNewerVault      = errors.New("vault was written by a newer version")
-	ErrWrongPassword   = vault.ErrWrongPassword
-	ErrLocked          = vault.ErrLocked
-	ErrDisabled        = vault.ErrDisabled
-	ErrVaultInUse      = errors.New("vault is open in another process")
-	ErrForbidden       = errors.New("not allowed for this role")
-	ErrNotFound        = errors.New("record not found")
-	ErrConflict        = errors.New("record changed since it was read")
+	ErrNoVault        = errors.New("no vault in this folder")
+	ErrVaultExists    = errors.New("a vault already exists in this folder")
+	ErrDamagedKeyring = errors.New("keyring file is damaged")
+	ErrNewerVault     = errors.New("vault was written by a newer version")
+	ErrWrongPassword  = vault.ErrWrongPassword
+	ErrLocked         = vault.ErrLocked
+	ErrDisabled       = vault.ErrDisabled
+	ErrVaultInUse     = errors.New("vault is open in another process")
+	ErrForbidden      = errors.New("not allowed for this role")
+	ErrNotFound       = errors.New("record not found")
+	ErrConflict       = errors.New("record changed since it was read")
+	// ErrWebRequest: a web booking request from the server that this PC
+	// cannot take (an unknown status, a malformed reference code, an
+	// oversized form). Errors that wrap it name the request.
+	ErrWebRequest      = errors.New("web booking request refused")
 	ErrDoubleBooking   = errors.New("slot already taken")
 	ErrFull            = errors.New("capacity reached")
 	ErrDuplicate       = errors.New("business looks like an existing one")
@@ -251,6 +255,9 @@ var errorTable = []errorRow{
 	{ErrSyncDamaged, ClassDamage, ExitDamaged,
 		"同期で受け取ったデータが壊れているか書き換えられているため、取り込みませんでした。管理者に連絡してください。",
 		"Data received by sync is damaged or altered and was not taken in. Contact the administrator."},
+	{ErrWebRequest, ClassDamage, ExitDamaged,
+		"サーバーから受け取ったウェブ予約の内容が正しくないため、取り込みませんでした。管理者に連絡してください。",
+		"A web booking request from the server is malformed and was not taken in. Contact the administrator."},
 	{ErrTampered, ClassDamage, ExitDamaged,
 		"データが改ざんされているか壊れているため開けません。管理者に連絡してください。",
 		"The data has been altered or is damaged and cannot be opened. Contact the administrator."},
@@ -473,6 +480,10 @@ func detailed(lang Lang, err error) (string, bool) {
 	var bl *audit.BrokenLink
 	if errors.As(err, &bl) {
 		return brokenLinkMessage(en, bl), true
+	}
+	var we *WebStatusError
+	if errors.As(err, &we) {
+		return pick(en, we.Error(), fmt.Sprintf("Web booking %s is already %s: another PC handled it, or the business cancelled.", we.Ref, we.Status)), true
 	}
 	var de *DuplicateError
 	if errors.As(err, &de) {
