@@ -33,6 +33,7 @@ const (
 	metaWebReq     = "web/req/"
 	metaWebOut     = "web/out/"
 	metaWebPublish = "web/published"
+	metaWebOffice  = "web/office"
 )
 
 // Limits on what the server may hand this PC.
@@ -63,10 +64,11 @@ type WebRequest struct {
 }
 
 // ApplyBookingRequests stores a page of requests from the server and its
-// cursor in one transaction. A request whose ref or status is malformed,
+// cursor in one transaction; server names the office as the server knows
+// it (its id in the enrollment), which the sealed forms are bound to. A request whose ref or status is malformed,
 // or whose sealed form is too large, is refused (nothing of the page is
 // stored). Everyone logged in may ask (sync runs under any person).
-func (o *Office) ApplyBookingRequests(ctx context.Context, s *Session, page bookingproto.RequestsPage) error {
+func (o *Office) ApplyBookingRequests(ctx context.Context, s *Session, server string, page bookingproto.RequestsPage) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if err := o.loggedIn(ctx, s); err != nil {
@@ -88,6 +90,9 @@ func (o *Office) ApplyBookingRequests(ctx context.Context, s *Session, page book
 		return fmt.Errorf("%w: the server's cursor went back from %d to %d", ErrWebRequest, cur, page.Next)
 	}
 	meta[metaWebCursor] = fmt.Appendf(nil, "%d", page.Next)
+	if server != "" {
+		meta[metaWebOffice] = []byte(server)
+	}
 	var evs []audit.Event
 	if n := len(page.Requests); n > 0 {
 		evs = append(evs, o.event(ActWebBooking, "web", fmt.Sprintf("pulled %d requests", n)))
@@ -226,7 +231,11 @@ func (o *Office) webRequest(s *Session, keys []vault.BookingKey, ref string) (We
 // it: the form must be sealed to one of the office's booking keys under
 // r's reference code, and name the same code and slot.
 func (o *Office) openWebForm(keys []vault.BookingKey, r *bookingproto.Request) (*bookingproto.Form, string) {
-	info := bookingproto.Info(o.officeName(), r.Ref)
+	office := o.officeName()
+	if id, err := o.store.Meta(metaWebOffice); err == nil {
+		office = string(id)
+	}
+	info := bookingproto.Info(office, r.Ref)
 	for _, k := range keys {
 		if r.KeyID != "" && k.ID != r.KeyID {
 			continue
@@ -258,6 +267,37 @@ func webBusiness(f *bookingproto.Form) record.Business {
 	}
 	return record.Business{Name: f.Business, Kana: f.Kana, Phone: f.Phone, Email: f.Email,
 		Ward: f.Ward, Industry: industry, Employees: max(f.Employees, 0), Contact: f.Contact}
+}
+
+// WebRequestCount counts the requests still 受付中 here, without opening
+// them (the status is not personal data, so it is not in the access log).
+func (o *Office) WebRequestCount(ctx context.Context, s *Session) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermFrontDesk); err != nil {
+		return 0, err
+	}
+	names, err := o.store.MetaKeys(metaWebReq, 0)
+	if err != nil {
+		return 0, fmt.Errorf("list web requests: %w", err)
+	}
+	n := 0
+	for _, name := range names {
+		if _, err := o.store.Meta(metaWebOut + strings.TrimPrefix(name, metaWebReq)); err == nil {
+			continue // handled here, the server not told yet
+		}
+		raw, err := o.store.Meta(name)
+		if err != nil {
+			return 0, fmt.Errorf("web request %s: %w", name, err)
+		}
+		var r struct {
+			Status string `json:"status"`
+		}
+		if json.Unmarshal(raw, &r) == nil && r.Status == bookingproto.StatusReceived {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // WebBusiness returns the business a web request describes, to register

@@ -54,7 +54,7 @@ func newWebServer(t *testing.T, f *fixture, s *Session) *webServer {
 	if err != nil {
 		t.Fatalf("BookingPublication: %v", err)
 	}
-	return &webServer{t: t, office: f.o.officeName(), pub: p}
+	return &webServer{t: t, office: "office-on-the-server", pub: p}
 }
 
 func slotAt(t *testing.T, p *bookingproto.Publication, venueID, start string) bookingproto.Slot {
@@ -157,7 +157,7 @@ func TestWebRequestConfirmAndDecline(t *testing.T) {
 			fm.Business, fm.Phone = "有限会社みどり工房", "03-5555-0202"
 		})
 		c := srv.request("WB-CCCC-3333", slotAt(t, srv.pub, f.venue, "2026-10-02 11:00"), nil)
-		if err := f.o.ApplyBookingRequests(ctx, s, srv.page(a, b, c)); err != nil {
+		if err := f.o.ApplyBookingRequests(ctx, s, srv.office, srv.page(a, b, c)); err != nil {
 			t.Fatal(err)
 		}
 		list, err := f.o.WebRequests(ctx, s, false)
@@ -250,7 +250,7 @@ func TestWebRequestConfirmAndDecline(t *testing.T) {
 		// The business cancels later: the server's page says so.
 		cancelled := srv.request("WB-AAAA-1111", slot, nil)
 		cancelled.Status = bookingproto.StatusCancelled
-		if err := f.o.ApplyBookingRequests(ctx, s, srv.page(cancelled)); err != nil {
+		if err := f.o.ApplyBookingRequests(ctx, s, srv.office, srv.page(cancelled)); err != nil {
 			t.Fatal(err)
 		}
 		all, _ = f.o.WebRequests(ctx, s, true)
@@ -306,7 +306,7 @@ func TestMaliciousBookingServer(t *testing.T) {
 		plain, _ := json.Marshal(bookingproto.Form{Ref: "WB-KEY-0005", SlotID: slot.ID, Business: "偽の事業者"})
 		foreign.Sealed, _ = vault.SealBooking(foreignKeys[0].Public(), bookingproto.Info(srv.office, "WB-KEY-0005"), plain)
 		foreign.KeyID = ""
-		if err := f.o.ApplyBookingRequests(ctx, s, srv.page(swapped, renamed, moved, foreign)); err != nil {
+		if err := f.o.ApplyBookingRequests(ctx, s, srv.office, srv.page(swapped, renamed, moved, foreign)); err != nil {
 			t.Fatal(err)
 		}
 		list, err := f.o.WebRequests(ctx, s, true)
@@ -336,7 +336,7 @@ func TestMaliciousBookingServer(t *testing.T) {
 		} {
 			r := srv.request("WB-BAD-0007", slot, nil)
 			bad(&r)
-			if err := f.o.ApplyBookingRequests(ctx, s, srv.page(good, r)); !errors.Is(err, ErrWebRequest) {
+			if err := f.o.ApplyBookingRequests(ctx, s, srv.office, srv.page(good, r)); !errors.Is(err, ErrWebRequest) {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
@@ -345,7 +345,7 @@ func TestMaliciousBookingServer(t *testing.T) {
 			t.Errorf("a refused page stored something: %d requests", len(all))
 		}
 		cur, _ := f.o.WebCursor(ctx, s)
-		if err := f.o.ApplyBookingRequests(ctx, s, bookingproto.RequestsPage{Next: cur - 1}); !errors.Is(err, ErrWebRequest) {
+		if err := f.o.ApplyBookingRequests(ctx, s, srv.office, bookingproto.RequestsPage{Next: cur - 1}); !errors.Is(err, ErrWebRequest) {
 			t.Errorf("a cursor going back: %v", err)
 		}
 	})

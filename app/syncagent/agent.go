@@ -414,6 +414,10 @@ func (a *Agent) cycle(l *loop) bool {
 	if n, cerr := a.o.ConflictCount(cctx, l.s); cerr == nil {
 		conflicts = n
 	}
+	webRequests, _ := a.o.WebRequestCount(cctx, l.s)
+	if r.webErr != nil {
+		a.logf("sync: web booking: %v", r.webErr)
+	}
 	if err != nil {
 		a.logf("sync failed: %v", err)
 	} else {
@@ -422,6 +426,7 @@ func (a *Agent) cycle(l *loop) bool {
 	a.update(false, func(s *Status) {
 		s.Pending, s.Conflicts, s.First, s.Step, s.Done, s.Total = pending, conflicts, false, 0, 0, 0
 		s.Err, s.Finding = err, findingOf(err)
+		s.WebRequests, s.WebErr = webRequests, r.webErr
 		switch {
 		case err != nil && offline(err):
 			s.State = StateOffline

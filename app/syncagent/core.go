@@ -227,6 +227,9 @@ type run struct {
 	// progress receives the steps; connect marks the login on the server.
 	progress func(syncer.Progress)
 	connect  func()
+	// webErr is what web booking could not do in the last sync (nil: all
+	// done).
+	webErr error
 }
 
 // once renews the device certificate when due, writes a join's
@@ -278,6 +281,9 @@ func (r *run) once(ctx context.Context) (syncer.Result, error) {
 		if err != nil {
 			return res, fmt.Errorf("sync: %w", err)
 		}
+		// Web booking does not make the sync fail: what it could not do
+		// is in webErr, and is tried again at the next sync.
+		r.webErr = r.webBooking(ctx, se)
 		return res, nil
 	}
 }
@@ -345,6 +351,9 @@ type OnceOptions struct {
 	Renewed func()
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// WebBooking, when set, receives what web booking could not do in this
+	// sync (the sync itself succeeded).
+	WebBooking func(error)
 }
 
 // Once syncs the vault of o once, for the person of s whose password the
@@ -368,7 +377,11 @@ func Once(ctx context.Context, o *office.Office, s *office.Session, creds synccl
 	au := passwordAuth{pw: password, kdf: kdf, regSalt: loginSalt(sign, creds.Office, login)}
 	r := &run{o: o, s: s, creds: creds, cl: cl, login: login, au: au,
 		now: now, rescan: opt.Rescan, renewed: opt.Renewed, progress: opt.Progress}
-	return r.once(ctx)
+	res, err := r.once(ctx)
+	if err == nil && r.webErr != nil && opt.WebBooking != nil {
+		opt.WebBooking(r.webErr)
+	}
+	return res, err
 }
 
 // WipeRevoked handles err of a sync: when the server says this device was

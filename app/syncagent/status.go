@@ -78,6 +78,11 @@ type Status struct {
 	// device's log chain broke (syncproto's named errors): shown to
 	// administrators and supervisors as a finding.
 	Finding error
+	// WebRequests counts the web booking requests still 受付中 (the
+	// 「ウェブ予約」 list's badge); WebErr is what web booking could not
+	// do in the last sync (the sync itself succeeded).
+	WebRequests int
+	WebErr      error
 }
 
 // Device is one enrolled PC of the office as the 端末 screen lists it.

@@ -345,6 +345,9 @@ func do(ctx context.Context, hc *http.Client, method, addr, path string, token [
 		return nil, classify(ctx, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNoContent {
+		return nil, nil
+	}
 	if resp.StatusCode != http.StatusOK {
 		max = maxRefusal
 	}
@@ -423,6 +426,8 @@ func refusal(resp *http.Response, raw []byte) error {
 		return ErrNoTable
 	case server.ReasonRegisterRefused:
 		return fmt.Errorf("%w: %w", ErrRefused, ErrRegisterRefused)
+	case reasonStale:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrPublicationStale)
 	case server.ReasonTableForged:
 		return fmt.Errorf("%w: %w", ErrRefused, ErrTableForged)
 	}
