@@ -46,11 +46,11 @@ func TestShellRoutesShortcutsToWorkScreens(t *testing.T) {
 func TestScreensByRole(t *testing.T) {
 	f := uitest.NewOffice(t, "", uitest.Casework)
 	want := map[string]string{
-		"uketsuke": "today booking business seminars handover",
-		"soudan":   "today booking business consultations dispatches handover",
-		"coord":    "today booking business consultations dispatches seminars handover stats masters",
-		"kantoku":  "today booking business consultations dispatches seminars approvals handover stats audit analysis retention import",
-		"admin":    "today booking business consultations dispatches seminars approvals handover stats audit analysis users masters retention backup import",
+		"uketsuke": "today booking web business seminars handover",
+		"soudan":   "today booking web business consultations dispatches handover",
+		"coord":    "today booking web business consultations dispatches seminars handover stats masters",
+		"kantoku":  "today booking web business consultations dispatches seminars approvals handover stats audit analysis retention import",
+		"admin":    "today booking web business consultations dispatches seminars approvals handover stats audit analysis users masters retention backup import",
 	}
 	for login, keys := range want {
 		f.As(login, func(s *office.Session) {

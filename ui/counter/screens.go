@@ -34,12 +34,13 @@ type Host interface {
 	SavePDF(name string, render func(context.Context) ([]byte, error))
 }
 
-// Screens are the counter's screens: 今日の予定, 予約, 事業者.
+// Screens are the counter's screens: 今日の予定, 予約, ウェブ予約, 事業者.
 func Screens() []widgets.Screen[Host] {
 	frontDesk := widgets.May(office.PermFrontDesk)
 	return []widgets.Screen[Host]{
 		{Key: "today", Title: "今日の予定", Allowed: frontDesk, Build: func(h Host) fyne.CanvasObject { return newTodayScreen(h).object() }},
 		{Key: "booking", Title: "予約", Allowed: frontDesk, Build: func(h Host) fyne.CanvasObject { return newWeekScreen(h).object() }},
+		{Key: "web", Title: "ウェブ予約", Allowed: frontDesk, Build: func(h Host) fyne.CanvasObject { return newWebScreen(h).object() }},
 		{Key: "business", Title: "事業者@screen", Allowed: frontDesk, Build: func(h Host) fyne.CanvasObject { return newBusinessScreen(h).object() }},
 	}
 }
