@@ -73,7 +73,14 @@ func (e *Env) afterRevoked(o *office.Office, s *office.Session, creds syncclient
 // vault, with a progress line on standard error unless quiet.
 func (e *Env) syncOnce(o *office.Office, s *office.Session, creds syncclient.Creds, login string, pw []byte, quiet bool) (syncer.Result, error) {
 	opt := syncagent.OnceOptions{KDF: e.loginKDF(), Rescan: e.rescan,
-		Renewed: func() { fmt.Fprintln(e.Stdout, "このパソコンの証明書を更新しました。") }}
+		Renewed: func() { fmt.Fprintln(e.Stdout, "このパソコンの証明書を更新しました。") },
+		WebBooking: func(err error) {
+			msg := office.Message(err)
+			if r, ok := netRowOf(err); ok {
+				msg = r.ja
+			}
+			fmt.Fprintf(e.Stderr, "注意: ウェブ予約の送受信はできませんでした（次の同期でやり直します）: %s\n", msg)
+		}}
 	if !quiet {
 		opt.Progress = e.syncProgress()
 	}
