@@ -67,11 +67,11 @@ type WebRequest struct {
 // cursor in one transaction; server names the office as the server knows
 // it (its id in the enrollment), which the sealed forms are bound to. A request whose ref or status is malformed,
 // or whose sealed form is too large, is refused (nothing of the page is
-// stored). Everyone logged in may ask (sync runs under any person).
+// stored). Everyone who syncs may ask (sync runs under any person).
 func (o *Office) ApplyBookingRequests(ctx context.Context, s *Session, server string, page bookingproto.RequestsPage) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.loggedIn(ctx, s); err != nil {
+	if err := o.session(ctx, s, PermSync); err != nil {
 		return err
 	}
 	meta := map[string][]byte{}
@@ -141,7 +141,7 @@ func validRef(ref string) bool {
 func (o *Office) WebCursor(ctx context.Context, s *Session) (uint64, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.loggedIn(ctx, s); err != nil {
+	if err := o.session(ctx, s, PermSync); err != nil {
 		return 0, err
 	}
 	return o.webCursor()
@@ -486,7 +486,7 @@ func (o *Office) queueWebStatus(u bookingproto.StatusUpdate, detail string) erro
 func (o *Office) PendingWebStatus(ctx context.Context, s *Session) ([]bookingproto.StatusUpdate, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.loggedIn(ctx, s); err != nil {
+	if err := o.session(ctx, s, PermSync); err != nil {
 		return nil, err
 	}
 	names, err := o.store.MetaKeys(metaWebOut, 0)
@@ -513,7 +513,7 @@ func (o *Office) PendingWebStatus(ctx context.Context, s *Session) ([]bookingpro
 func (o *Office) WebStatusSent(ctx context.Context, s *Session, u bookingproto.StatusUpdate) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.loggedIn(ctx, s); err != nil {
+	if err := o.session(ctx, s, PermSync); err != nil {
 		return err
 	}
 	meta := map[string][]byte{}
@@ -635,7 +635,7 @@ func freeSlots(v record.Venue, d time.Time, span [2]string, minutes int, rs []re
 func (o *Office) PublicationChanged(ctx context.Context, s *Session, p *bookingproto.Publication) (bool, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.loggedIn(ctx, s); err != nil {
+	if err := o.session(ctx, s, PermSync); err != nil {
 		return false, err
 	}
 	raw, err := o.store.Meta(metaWebPublish)
@@ -658,7 +658,7 @@ func (o *Office) PublicationChanged(ctx context.Context, s *Session, p *bookingp
 func (o *Office) PublicationSent(ctx context.Context, s *Session, p *bookingproto.Publication) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.loggedIn(ctx, s); err != nil {
+	if err := o.session(ctx, s, PermSync); err != nil {
 		return err
 	}
 	raw, _ := json.Marshal(struct {
