@@ -24,6 +24,11 @@ TEST_PACKAGES=(xvfb xauth x11-utils libgl1-mesa-dri imagemagick poppler-utils gi
 # directory, as the user madoguchi-pg when run as root (storage/central/pg/pgtest).
 PG_PACKAGES=(postgresql postgresql-client)
 
+# The Windows build (cross-compiled with cgo) and its checks under wine:
+# release.sh needs the first, .ci/windows-check.sh all of them.
+WIN_BUILD_PACKAGES=(gcc-mingw-w64-x86-64 python3)
+WIN_TEST_PACKAGES=(wine wine64 qpdf poppler-utils xvfb xauth imagemagick)
+
 step() { echo; echo "==> $*"; }
 
 need_go() {

@@ -85,7 +85,7 @@ func commands() []command {
 		{"sync", "中央サーバーと一度同期する（利用者一覧、受信、送信）", runSync},
 		{"conflicts", "同期で競合した記録の一覧・表示・解決、重複の可能性がある事業者の一覧・統合 (conflicts list|show|resolve|duplicates|merge)", runConflicts},
 		{"devices", "中央サーバーに登録された端末の一覧・登録取消（管理者） (devices list|revoke)", runDevices},
-		{"server", "中央サーバー (server init|enroll|backup|restore、または server --data フォルダ --listen :8443 で起動)", runServer},
+		{"server", "中央サーバー (server init|enroll|check|backup|restore、または server --data フォルダ --listen :8443 で起動)", runServer},
 		{"help", "この説明を表示する", nil},
 	}
 }
@@ -212,7 +212,7 @@ var subcommands = map[string]map[string]bool{
 	"audit":     {"verify": true, "log": true, "analyse": true},
 	"print":     {"sheet": true, "blank-sheet": true, "day-sheets": true, "reservation": true, "schedule": true, "attendance": true, "ledger": true},
 	"report":    {"monthly": true, "yearly": true},
-	"server":    {"init": true, "enroll": true},
+	"server":    {"init": true, "enroll": true, "check": true},
 	"devices":   {"list": true, "revoke": true},
 	"conflicts": {"list": true, "show": true, "resolve": true, "duplicates": true, "merge": true},
 }

@@ -26,6 +26,7 @@ type netRow struct {
 // wrap syncclient.ErrRefused come before its own row). A sentence that
 // names no command is syncagent's, which the window shows too.
 var netTable = []netRow{
+	{errCheckFailed, ExitError, false, "サーバーの設定に問題があります。上の「問題」の行に従って直し、もう一度 madoguchi server check を実行してください。"},
 	// A lie of the server, caught by this PC: nothing after it was applied.
 	{syncproto.ErrWithheld, ExitDamaged, true, syncagent.Message(syncproto.ErrWithheld)},
 	{syncproto.ErrDropped, ExitDamaged, true, syncagent.Message(syncproto.ErrDropped)},

@@ -41,6 +41,8 @@ func runServer(e *Env, args []string) error {
 			return runServerBackup(e, args[1:])
 		case "restore":
 			return runServerRestore(e, args[1:])
+		case "check":
+			return runServerCheck(e, args[1:])
 		}
 	}
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
