@@ -31,10 +31,16 @@ fyne=$(go env GOPATH)/bin/fyne
 [ -x "$fyne" ] || go install fyne.io/tools/cmd/fyne@v1.7.4
 
 step "Windows amd64 ($name, cgo with mingw-w64)"
-# fyne package builds in the source folder and leaves madoguchi.exe there.
+# fyne package builds in the source folder and leaves madoguchi.exe there;
+# it also counts Build up in FyneApp.toml, which is put back: the version
+# changes only by a commit.
 rm -f madoguchi.exe
+cp FyneApp.toml "$work/FyneApp.toml"
+trap 'cp "$work/FyneApp.toml" FyneApp.toml; rm -rf "$work"' EXIT
 CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
-	"$fyne" package --os windows --release --src . --icon assets/icon.png
+	"$fyne" package --os windows --release --src . --icon assets/icon.png --name madoguchi \
+	--app-version "$version" --app-build "$build"
+cp "$work/FyneApp.toml" FyneApp.toml
 mkdir -p "$work/win/$name"
 mv madoguchi.exe "$work/win/$name/madoguchi.exe"
 cp README.md "$work/win/$name/"

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 )
 
@@ -16,7 +17,16 @@ import (
 // changed, and on Close. Files Badger adds in the background (flushes and
 // compactions) between two of these are covered by the directory's mode
 // 0700 until the next one.
+//
+// Windows has no owner, group and other bits: there os.Chmod only sets the
+// read-only attribute, and on a file Badger holds open it fails with a
+// sharing violation. What keeps the files private there is the folder's
+// access list (the person's own profile, %AppData%), so the store sets no
+// modes on Windows.
 const fileMode fs.FileMode = 0o600
+
+// setModes says whether the store sets file modes (not on Windows).
+const setModes = runtime.GOOS != "windows"
 
 // modeSettle is how long after a change of the directory the store keeps
 // sweeping: a file created in the same timestamp tick as the previous
@@ -26,6 +36,9 @@ const modeSettle = 2 * time.Second
 // fixModes sets every regular file directly in dir to fileMode. A file
 // Badger removes meanwhile is skipped.
 func fixModes(dir string) error {
+	if !setModes {
+		return nil
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("set file modes: %w", err)
@@ -60,7 +73,7 @@ func fixModes(dir string) error {
 // data-key rotation, is set at Close; the directory's 0700 covers it until
 // then.) A read-only store is left alone.
 func (s *Store) sweepModes() error {
-	if s.readOnly {
+	if s.readOnly || !setModes {
 		return nil
 	}
 	fi, err := os.Stat(s.dir)
