@@ -31,7 +31,8 @@ for f in "$work"/dist/madoguchi-*-windows-amd64.zip "$work"/dist/madoguchi-*-lin
 	[ -s "$f" ] || { echo "missing release file $f"; exit 1; }
 done
 ( cd "$work/dist" && sha256sum -c --quiet SHA256SUMS )
-tar -tzf "$work"/dist/madoguchi-*-linux-amd64.tar.gz | grep -q 'madoguchi.desktop$'
+tar -tzf "$work"/dist/madoguchi-*-linux-amd64.tar.gz >"$work/tar.txt"
+grep -q 'madoguchi.desktop$' "$work/tar.txt"
 # The subsystem is GUI (2), not console (3): no console window opens.
 subsystem=$(python3 -c '
 import struct,sys
@@ -52,8 +53,14 @@ echo "prefix ready in $(( $(date +%s) - start )) s"
 # console, and wine hands a redirected stdout over as a file.
 win() {
 	local out="$work/out.txt" rc=0
-	env -u DISPLAY wine "$exe" "$@" >"$out" 2>&1 </dev/null || rc=$?
+	# wine turns the arguments into UTF-16 by the locale: C.UTF-8 exists
+	# everywhere, and without a UTF-8 locale the Japanese paths are mangled.
+	env -u DISPLAY LC_ALL=C.UTF-8 wine "$exe" "$@" >"$out" 2>&1 </dev/null || rc=$?
 	tr -d '\r' <"$out"
+	if [ $rc -ne 0 ]; then
+		echo "madoguchi.exe $1 ended with status $rc; the support log:"
+		cat "$WINEPREFIX"/drive_c/users/*/AppData/Roaming/madoguchi/madoguchi.log 2>/dev/null || true
+	fi
 	return $rc
 }
 
@@ -61,7 +68,8 @@ step "madoguchi.exe --version and help"
 want=$(sed -n '/^\[Details\]/,/^\[/s/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 win --version | tee "$work/v.txt"
 grep -q "madoguchi $want " "$work/v.txt"
-win help | tee "$work/help.txt" | head -5
+win help >"$work/help.txt"
+head -3 "$work/help.txt"
 grep -q "print" "$work/help.txt"
 
 # Paths as a Windows office has them: Japanese names and spaces.
@@ -85,7 +93,8 @@ win print sheet --vault "$demo" --as soudan --password-file 'C:\users\Public\dem
 	--out 'C:\users\Public\窓口 データ\相談票 1.pdf'
 pdf="$WINEPREFIX/drive_c/users/Public/窓口 データ/相談票 1.pdf"
 qpdf --check "$pdf" >/dev/null
-pdftotext -layout "$pdf" - | tee "$work/sheet.txt" | head -8
+pdftotext -layout "$pdf" "$work/sheet.txt"
+head -8 "$work/sheet.txt"
 grep -q "相談票" "$work/sheet.txt"
 grep -q "$id" "$work/sheet.txt"
 
@@ -96,7 +105,7 @@ if [ "${WINDOW:-1}" = 1 ]; then
 	Xvfb "$display" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
 	xvfb=$!
 	sleep 1
-	DISPLAY=$display LANG=ja_JP.UTF-8 wine "$exe" --demo >"$work/window.log" 2>&1 &
+	DISPLAY=$display LC_ALL=C.UTF-8 wine "$exe" --demo >"$work/window.log" 2>&1 &
 	app=$!
 	for _ in $(seq 60); do
 		sleep 1

@@ -29,6 +29,11 @@ PG_PACKAGES=(postgresql postgresql-client)
 WIN_BUILD_PACKAGES=(gcc-mingw-w64-x86-64 python3)
 WIN_TEST_PACKAGES=(wine wine64 qpdf poppler-utils xvfb xauth imagemagick)
 
+# The server's deployment check (.ci/deploy-check.sh): systemd-analyze
+# verify, and setpriv/useradd (util-linux, passwd) to start it as the unit's
+# user.
+DEPLOY_PACKAGES=(systemd util-linux passwd)
+
 step() { echo; echo "==> $*"; }
 
 need_go() {
