@@ -13,6 +13,9 @@ import (
 
 func main() {
 	args := os.Args[1:]
+	if len(args) > 0 {
+		attachConsole() // a command typed in a Windows terminal prints there
+	}
 	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version" || args[0] == "version") {
 		fmt.Println(versionLine())
 		return

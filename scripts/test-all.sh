@@ -2,7 +2,9 @@
 # Runs every check and test of the project: formatting, vet, staticcheck,
 # both builds (desktop and -tags nogui without cgo), the unit and
 # integration tests, the race detector, short fuzzing of every decoder, the
-# benchmarks on a small vault, and the real-window smoke test under Xvfb.
+# benchmarks on a small vault, the release build for Windows tried under
+# wine, the server's deployment files, and the real-window smoke test under
+# Xvfb.
 # Installs what it needs on Debian/Ubuntu, PostgreSQL included (the central
 # store's tests start their own throwaway cluster). CI runs exactly this.
 set -euo pipefail
@@ -105,6 +107,12 @@ step "benchmarks on a small vault (the full-size figures are in README.md)"
 go test -run '^$' -bench . -skip 'Backup|Restore' -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh
 go test -run '^$' -bench 'Backup|Restore' -benchtime 2x ./app/office -args -bench.businesses 300 -bench.consultations 1500
 go test -run '^$' -bench 'FontLoad|ConsultationSheet$|OneDocument' -benchtime 3x ./reports
+
+step "the server's deployment files (systemd units, start as the unit's user)"
+MADOGUCHI_TEST_DEPLOY_REQUIRED=1 bash .ci/deploy-check.sh
+
+step "the Windows build, tried under wine (help, init, demo, search, print sheet, the window)"
+bash .ci/windows-check.sh "$out/windows.png"
 
 step "real window under Xvfb"
 bash .ci/smoke-window.sh "$out/smoke.png"
