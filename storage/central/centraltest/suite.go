@@ -75,6 +75,9 @@ func Run(t *testing.T, b Backend) {
 		{"Canceled", testCanceled},
 		{"Closed", testClosed},
 		{"ScanFindsNoPlaintext", testScan},
+		{"BookingPublication", testBookingPublication},
+		{"BookingRequests", testBookingRequests},
+		{"BookingLastPlace", testBookingLastPlace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, b) })

@@ -99,6 +99,40 @@ ALTER TABLE central_tables ALTER COLUMN data SET STORAGE EXTERNAL;
 ALTER TABLE central_devices ADD COLUMN cert bytea;
 ALTER TABLE central_devices ADD COLUMN prev_cert_sha256 bytea;
 `,
+	// 5: web booking: each office's newest publication, the sealed
+	// requests with their own cursor sequence, and the places each slot
+	// has held.
+	`
+CREATE TABLE central_booking_publications (
+	office text PRIMARY KEY,
+	serial bigint NOT NULL,
+	data   bytea NOT NULL
+);
+CREATE TABLE central_booking_offices (
+	office      text PRIMARY KEY,
+	last_cursor bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE central_booking_requests (
+	office      text NOT NULL,
+	ref         text NOT NULL,
+	cursor      bigint NOT NULL,
+	slot        text NOT NULL,
+	key_id      text NOT NULL,
+	sealed      bytea NOT NULL,
+	status      text NOT NULL,
+	reason      text NOT NULL DEFAULT '',
+	received    timestamptz,
+	cancel_hash bytea NOT NULL,
+	PRIMARY KEY (office, ref),
+	UNIQUE (office, cursor)
+);
+CREATE TABLE central_booking_holds (
+	office text NOT NULL,
+	slot   text NOT NULL,
+	held   integer NOT NULL CHECK (held >= 0),
+	PRIMARY KEY (office, slot)
+);
+`,
 }
 
 // SchemaVersion is the schema this program writes.
