@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/madoguchi-jp/madoguchi/app/bookingproto"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/central"
 )
@@ -211,6 +212,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+PathPull, s.authenticated(s.withSession(s.pull)))
 	mux.HandleFunc("GET "+PathTable, s.authenticated(s.getTable))
 	mux.HandleFunc("PUT "+PathTable, s.authenticated(s.withSession(s.putTable)))
+	mux.HandleFunc("PUT "+bookingproto.PathPublish, s.authenticated(s.withSession(s.publishBooking)))
+	mux.HandleFunc("GET "+bookingproto.PathRequests, s.authenticated(s.withSession(s.bookingRequests)))
+	mux.HandleFunc("POST "+bookingproto.PathStatus, s.authenticated(s.withSession(s.bookingStatus)))
 	return mux
 }
 
