@@ -50,6 +50,10 @@ func runServer(e *Env, args []string) error {
 	fs.StringVar(&data, "data", "", "サーバーのデータフォルダ")
 	fs.StringVar(&listen, "listen", ":8443", "待ち受けるアドレス")
 	fs.StringVar(&dsn, "database", "", "PostgreSQL の接続先（postgres://…）。省略時は内蔵の保存先")
+	var publicAddr, publicCert, publicKey string
+	fs.StringVar(&publicAddr, "public", "", "公開予約ページの待ち受けアドレス（例: 127.0.0.1:8080。リバースプロキシの後ろに置く）")
+	fs.StringVar(&publicCert, "public-cert", "", "公開予約ページを自分で TLS にするときの証明書（PEM）")
+	fs.StringVar(&publicKey, "public-key", "", "その秘密鍵（PEM）")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -80,6 +84,13 @@ func runServer(e *Env, args []string) error {
 	watched := make(chan struct{})
 	go func() { srv.WatchTokens(wctx, data, server.PollInterval); close(watched) }()
 	defer func() { wstop(); <-watched }()
+	if publicAddr != "" {
+		stopPublic, err := servePublic(ctx, e, st, id.Office, publicAddr, publicCert, publicKey)
+		if err != nil {
+			return err
+		}
+		defer stopPublic()
+	}
 	fmt.Fprintf(e.Stdout, "%s のサーバーを起動しました。待ち受け: %s\n", id.Name, ln.Addr())
 	fmt.Fprintf(e.Stdout, "ピン: %s\n", id.PinText())
 	fmt.Fprintln(e.Stdout, "Ctrl+C で終了します。")
