@@ -241,7 +241,11 @@ func TestHostileVisitor(t *testing.T) {
 		{"forged token", v, goodValues("AAAA"+csrf[4:], "slot-three"), http.StatusForbidden},
 		{"token without its cookie", stranger, goodValues(csrf, "slot-three"), http.StatusForbidden},
 		{"honeypot", v, func() url.Values { x := goodValues(csrf, "slot-three"); x.Set("website", "http://spam"); return x }(), http.StatusBadRequest},
-		{"oversized", v, func() url.Values { x := goodValues(csrf, "slot-three"); x.Set("topic", strings.Repeat("あ", MaxBody)); return x }(), http.StatusRequestEntityTooLarge},
+		{"oversized", v, func() url.Values {
+			x := goodValues(csrf, "slot-three")
+			x.Set("topic", strings.Repeat("あ", MaxBody))
+			return x
+		}(), http.StatusRequestEntityTooLarge},
 		{"field twice", v, func() url.Values { x := goodValues(csrf, "slot-three"); x.Add("phone", "03-1111-2222"); return x }(), http.StatusBadRequest},
 		{"unknown slot", v, goodValues(csrf, "slot-nope"), http.StatusConflict},
 		{"past slot", v, goodValues(csrf, "slot-past"), http.StatusConflict},
