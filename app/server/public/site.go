@@ -68,7 +68,17 @@ type Site struct {
 	tmpl    *template.Template
 	limitMu sync.Mutex
 	limits  map[string]*bucket
+	// The newest publication, decoded, read again at most every
+	// pubFresh (and decoded again only when its serial changed).
+	pubMu     sync.Mutex
+	pub       *bookingproto.Publication
+	pubSerial uint64
+	pubAt     time.Time
 }
+
+// pubFresh is how long the site uses a publication before asking the
+// store for a newer one.
+const pubFresh = 2 * time.Second
 
 func (s *Site) now() time.Time {
 	if s.Now != nil {
@@ -196,13 +206,27 @@ func (s *Site) render(w http.ResponseWriter, status int, name string, p page) {
 
 // publication reads the office's newest publication (nil: none yet).
 func (s *Site) publication(ctx context.Context) (*bookingproto.Publication, error) {
-	_, raw, err := s.Store.Publication(ctx, s.Office)
+	s.pubMu.Lock()
+	defer s.pubMu.Unlock()
+	now := time.Now()
+	if s.pub != nil && now.Sub(s.pubAt) < pubFresh {
+		return s.pub, nil
+	}
+	serial, raw, err := s.Store.Publication(ctx, s.Office)
 	if errors.Is(err, central.ErrNotFound) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	return bookingproto.DecodePublication(raw)
+	if s.pub == nil || serial != s.pubSerial {
+		p, err := bookingproto.DecodePublication(raw)
+		if err != nil {
+			return nil, err
+		}
+		s.pub, s.pubSerial = p, serial
+	}
+	s.pubAt = now
+	return s.pub, nil
 }
 
 // slots is the first page: the free slots of the coming weeks.

@@ -33,7 +33,7 @@ const testOffice = "o-testoffice"
 // fixture is a site on an embedded store with a publication of two slots
 // (one place, three places) and the office's booking key.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	site  *Site
 	store *embedded.Store
 	dir   string
@@ -42,7 +42,7 @@ type fixture struct {
 	pub   *bookingproto.Publication
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "store")
 	st, err := embedded.Open(dir)
@@ -79,7 +79,7 @@ func newFixture(t *testing.T) *fixture {
 
 // visitor is a browser: it keeps cookies.
 type visitor struct {
-	t  *testing.T
+	t  testing.TB
 	f  *fixture
 	hc *http.Client
 }
