@@ -34,6 +34,9 @@ WIN_TEST_PACKAGES=(wine wine64 qpdf poppler-utils xvfb xauth imagemagick)
 # user.
 DEPLOY_PACKAGES=(systemd util-linux passwd)
 
+# The public booking page's browser test: Debian's Chromium, driven from Go.
+WEB_PACKAGES=(chromium)
+
 step() { echo; echo "==> $*"; }
 
 need_go() {

@@ -11,10 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 need_go
-need_packages "${FYNE_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${PG_PACKAGES[@]}"
+need_packages "${FYNE_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${PG_PACKAGES[@]}" "${WEB_PACKAGES[@]}"
 export LANG=ja_JP.UTF-8 # Fyne logs an error for the C locale
 # The PostgreSQL tests skip where PostgreSQL is missing; here its absence fails.
 export MADOGUCHI_TEST_PG_REQUIRED=1
+# Likewise the browser test of the public booking page without Chromium.
+export MADOGUCHI_TEST_BROWSER_REQUIRED=1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -102,11 +104,16 @@ fuzz ./app/syncproto FuzzHeads
 fuzz ./app/syncproto FuzzSig
 fuzz ./app/syncproto FuzzChecker 20000x
 fuzz ./app/backup FuzzReadBackup
+fuzz ./app/server/public FuzzParseForm
+fuzz ./app/bookingproto FuzzDecodePublication
+fuzz ./app/bookingproto FuzzDecodeStatusUpdate
+fuzz ./app/syncclient FuzzDecodeRequestsPage
 
 step "benchmarks on a small vault (the full-size figures are in README.md)"
 go test -run '^$' -bench . -skip 'Backup|Restore' -benchtime 20x ./app/office -args -bench.businesses 300 -bench.consultations 1500 -bench.fresh
 go test -run '^$' -bench 'Backup|Restore' -benchtime 2x ./app/office -args -bench.businesses 300 -bench.consultations 1500
 go test -run '^$' -bench 'FontLoad|ConsultationSheet$|OneDocument' -benchtime 3x ./reports
+go test -run '^$' -bench 'Booking' -benchtime 500x ./app/server/public
 
 step "the server's deployment files (systemd units, start as the unit's user)"
 MADOGUCHI_TEST_DEPLOY_REQUIRED=1 bash .ci/deploy-check.sh

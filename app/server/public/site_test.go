@@ -23,6 +23,8 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/central"
 	"github.com/madoguchi-jp/madoguchi/storage/central/embedded"
+	"github.com/madoguchi-jp/madoguchi/storage/central/pg"
+	"github.com/madoguchi-jp/madoguchi/storage/central/pg/pgtest"
 )
 
 // testNow is the site's clock: 2026-10-01 10:00 in Japan.
@@ -35,11 +37,17 @@ const testOffice = "o-testoffice"
 type fixture struct {
 	t     testing.TB
 	site  *Site
-	store *embedded.Store
+	store bookingStore
 	dir   string
 	srv   *httptest.Server
 	key   vault.BookingKey
 	pub   *bookingproto.Publication
+}
+
+// bookingStore is a central store with web booking.
+type bookingStore interface {
+	central.Bookings
+	Close() error
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -50,6 +58,12 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return newFixtureOn(t, st, dir)
+}
+
+// newFixtureOn is newFixture on the store st (dir: its folder, if any).
+func newFixtureOn(t testing.TB, st bookingStore, dir string) *fixture {
+	t.Helper()
 	keys, err := vault.NewOfficeKeys()
 	if err != nil {
 		t.Fatal(err)
@@ -345,12 +359,51 @@ func TestPageWeight(t *testing.T) {
 }
 
 // TestScanAfterManyBookings: after 1,000 generated bookings, no file of
-// the store holds a name, phone number or e-mail address that was typed.
+// the embedded store holds a name, phone number or e-mail address that was
+// typed.
 func TestScanAfterManyBookings(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1,000 bookings")
 	}
 	f := newFixture(t)
+	words := manyBookings(t, f)
+	f.store.Close()
+	var all bytes.Buffer
+	filepath.Walk(f.dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			b, _ := os.ReadFile(p)
+			all.Write(b)
+		}
+		return nil
+	})
+	scanFor(t, all.Bytes(), words)
+}
+
+// TestScanAfterManyBookingsPostgres: the same with PostgreSQL, scanning
+// pg_dump's output.
+func TestScanAfterManyBookingsPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 bookings")
+	}
+	dsn := pgtest.DB(t)
+	st, err := pg.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f := newFixtureOn(t, st, "")
+	words := manyBookings(t, f)
+	dump := pgtest.Dump(t, dsn)
+	if !bytes.Contains(dump, []byte("central_booking_requests")) {
+		t.Fatal("the dump has no booking table")
+	}
+	scanFor(t, dump, words)
+}
+
+// manyBookings sends 1,000 bookings with generated names, phones and
+// e-mail addresses, and returns them.
+func manyBookings(t *testing.T, f *fixture) []string {
+	t.Helper()
 	pub := *f.pub
 	pub.Serial = 2
 	for i := range 1000 {
@@ -361,6 +414,7 @@ func TestScanAfterManyBookings(t *testing.T) {
 	if err := f.store.PutPublication(context.Background(), testOffice, 2, raw); err != nil {
 		t.Fatal(err)
 	}
+	f.site.pub = nil // read the new publication now
 	v := f.visitor()
 	csrf := v.form("slot-three")
 	var words []string
@@ -375,24 +429,22 @@ func TestScanAfterManyBookings(t *testing.T) {
 			t.Fatalf("booking %d: %d %s", i, code, body)
 		}
 	}
-	f.store.Close()
-	var all bytes.Buffer
-	filepath.Walk(f.dir, func(p string, fi os.FileInfo, err error) error {
-		if err == nil && !fi.IsDir() {
-			b, _ := os.ReadFile(p)
-			all.Write(b)
-		}
-		return nil
-	})
-	for _, w := range words {
-		if bytes.Contains(all.Bytes(), []byte(w)) {
-			t.Fatalf("%q found in the store's files", w)
-		}
-	}
-	if all.Len() == 0 {
+	return words
+}
+
+func scanFor(t *testing.T, all []byte, words []string) {
+	t.Helper()
+	if len(all) == 0 {
 		t.Fatal("nothing scanned")
 	}
+	for _, w := range words {
+		if bytes.Contains(all, []byte(w)) {
+			t.Fatalf("%q found in the store", w)
+		}
+	}
 }
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 func FuzzParseForm(f *testing.F) {
 	f.Add("business=%E6%A0%AA&phone=03-5555-0101&employees=3&privacy=yes")
