@@ -109,13 +109,15 @@ if [ "${WINDOW:-1}" = 1 ]; then
 	app=$!
 	for _ in $(seq 60); do
 		sleep 1
-		DISPLAY=$display xwininfo -root -tree 2>/dev/null | grep -q '窓口\|Madoguchi' && break
+		tree=$(DISPLAY=$display LC_ALL=C.UTF-8 xwininfo -root -tree 2>/dev/null || true)
+		case "$tree" in *窓口*|*Madoguchi*) break ;; esac
 	done
 	sleep 5
 	out=${shot:-$work/window.png}
 	DISPLAY=$display import -window root "$out"
 	kill "$app" 2>/dev/null || true
-	DISPLAY=$display xwininfo -root -tree | grep -c '窓口\|Madoguchi' >/dev/null || { echo "no Madoguchi window under wine"; tail -20 "$work/window.log"; exit 1; }
+	tree=$(DISPLAY=$display LC_ALL=C.UTF-8 xwininfo -root -tree 2>/dev/null || true)
+	case "$tree" in *窓口*|*Madoguchi*) ;; *) echo "no Madoguchi window under wine"; tail -20 "$work/window.log"; exit 1 ;; esac
 	echo "screenshot: $out"
 fi
 echo "Windows build checked under wine."
