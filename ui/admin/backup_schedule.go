@@ -78,7 +78,7 @@ func (r *backupRun) start(s BackupSchedule, done func(office.BackupInfo, error))
 		return
 	}
 	r.busy = true
-	path := filepath.Join(s.Folder, backupPrefix+r.ctx.Today().Format("20060102-150405")+backupExt)
+	path := backupPath(s.Folder, r.ctx.Today())
 	widgets.Run(r.ctx.Runner(), func(c context.Context) (office.BackupInfo, error) {
 		info, err := r.ctx.Office().Backup(c, r.ctx.Session(), path)
 		if err == nil {
@@ -92,6 +92,22 @@ func (r *backupRun) start(s BackupSchedule, done func(office.BackupInfo, error))
 		}
 		done(info, err)
 	}, widgets.WithProgress(r.bar))
+}
+
+// backupPath names a new backup made at t in folder: madoguchi-
+// YYYYMMDD-hhmmss.mdgbak, or with _02, _03… after the time when one of
+// that second exists (the names still sort by time, so prune keeps the
+// newest).
+func backupPath(folder string, t time.Time) string {
+	base := backupPrefix + t.Format("20060102-150405")
+	path := filepath.Join(folder, base+backupExt)
+	for n := 2; n < 100; n++ {
+		if _, err := os.Stat(path); err != nil {
+			break
+		}
+		path = filepath.Join(folder, fmt.Sprintf("%s_%02d%s", base, n, backupExt))
+	}
+	return path
 }
 
 // prune deletes the oldest of the schedule's files in folder beyond keep.
