@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -88,6 +89,7 @@ func (sc *analysisScreen) show(a *office.AccessAnalysis, err error) {
 	sc.analysis = a
 	in := a.Report()
 	sc.status.SetText(tr("%d年%d月　対象イベント %d 件　勤務時間 平日 %s（土日・祝日は終日時間外）", a.Month.Year, int(a.Month.Month), a.Events, a.Hours.String()))
+	localizeRows(a, in.Sections)
 	texts := analysisTexts(a)
 	objs := make([]fyne.CanvasObject, 0, len(in.Sections))
 	for i, s := range in.Sections {
@@ -124,6 +126,35 @@ func analysisTexts(a *office.AccessAnalysis) []sectionText {
 		devices,
 		{title: tr("改ざん・チェックポイントの問題"), columns: []string{tr("端末"), tr("内容")}, empty: tr("問題はありません。"),
 			criterion: tr("%d台の端末のログを検証", len(a.Chains))},
+	}
+}
+
+// localizeRows words, in the window's language, the cells of the report
+// that the office writes in Japanese for the PDF: the mark of this PC
+// beside its device id, and the chain problems (the last section, one row
+// per broken chain of a.Chains, in order).
+func localizeRows(a *office.AccessAnalysis, sections []reports.AnalysisSection) {
+	mark := tr("（この端末）")
+	for _, s := range sections {
+		for _, row := range s.Rows {
+			for i, v := range row {
+				row[i] = strings.ReplaceAll(v, "（この端末）", mark)
+			}
+		}
+	}
+	if len(sections) == 0 {
+		return
+	}
+	last := sections[len(sections)-1]
+	n := 0
+	for _, c := range a.Chains {
+		if c.Broken == nil {
+			continue
+		}
+		if n < len(last.Rows) && len(last.Rows[n]) == 2 {
+			last.Rows[n][1] = office.MessageIn(widgets.OfficeLang(), c.Broken)
+		}
+		n++
 	}
 }
 

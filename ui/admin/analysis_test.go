@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/internal/uitest"
@@ -100,4 +101,29 @@ func TestAnalysisGolden(t *testing.T) {
 		ctx.Wait()
 		test.AssertImageMatches(t, "analysis_ja.png", ctx.Window().Canvas().Capture())
 	})
+}
+
+// TestAnalysisRowsInEnglish: the rows the office words in Japanese for the
+// PDF (this PC's mark, a broken chain) read in English in an English
+// window.
+func TestAnalysisRowsInEnglish(t *testing.T) {
+	uitest.NewApp(t)
+	uitest.SetLanguage(t, "en")
+	broken := &audit.BrokenLink{Seq: 7, Reason: audit.ReasonHash}
+	a := &office.AccessAnalysis{Chains: []office.ChainCheck{{Device: "d-aaaa", This: true}, {Device: "d-bbbb", Broken: broken}}}
+	sections := a.Report().Sections
+	localizeRows(a, sections)
+	for _, s := range sections {
+		for _, row := range s.Rows {
+			for _, v := range row {
+				if strings.ContainsAny(v, "番端末") {
+					t.Errorf("Japanese left in the English window: %q", v)
+				}
+			}
+		}
+	}
+	last := sections[len(sections)-1]
+	if len(last.Rows) != 1 || last.Rows[0][0] != "d-bbbb" || last.Rows[0][1] != office.MessageIn(office.English, broken) {
+		t.Errorf("chain rows %q", last.Rows)
+	}
 }
