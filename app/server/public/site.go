@@ -157,6 +157,9 @@ type page struct {
 	Reason  string
 	Notice  string
 	Choices choices
+	// First is the answer to 当窓口のご利用 as sent ("yes", "no", or none
+	// yet: a new form chooses neither).
+	First string
 }
 
 // day is one day of the slots page: its slots by venue and kind.
@@ -321,6 +324,9 @@ func (s *Site) renderForm(w http.ResponseWriter, r *http.Request, status int, pu
 	}
 	p := page{Lang: l, Office: pub.Office, CSRF: s.csrfToken(w, r), Slot: sl, Form: f, Errors: errs, Message: msg, Problem: msg != "",
 		Notice: notice, Choices: choices{Industries: record.Industries(), Answers: record.CheckAnswers()}}
+	if r.Method == http.MethodPost {
+		p.First = r.PostForm.Get("first")
+	}
 	s.render(w, status, "form.html", p)
 }
 

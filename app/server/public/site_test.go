@@ -156,6 +156,9 @@ func TestBookAndCancel(t *testing.T) {
 		t.Fatalf("slots page %d:\n%s", code, body)
 	}
 	csrf := v.form("slot-one")
+	if _, body := v.get("/book?slot=slot-one"); strings.Contains(body, "checked") {
+		t.Error("a new form has an answer chosen already")
+	}
 	// A mistake: the page says what and keeps what was typed.
 	bad := goodValues(csrf, "slot-one")
 	bad.Set("phone", "03-ABCD")
@@ -163,7 +166,8 @@ func TestBookAndCancel(t *testing.T) {
 	code, body = v.post("/book", bad)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "電話番号の形式が正しくありません") ||
 		!strings.Contains(body, "フリガナはカタカナで") || !strings.Contains(body, `value="株式会社テスト商店"`) ||
-		!strings.Contains(body, "運転資金の相談") || !strings.Contains(body, `value="03-ABCD"`) {
+		!strings.Contains(body, "運転資金の相談") || !strings.Contains(body, `value="03-ABCD"`) ||
+		!strings.Contains(body, `name="first" value="yes" checked`) {
 		t.Fatalf("a mistake: %d\n%s", code, body)
 	}
 	code, body = v.post("/book", goodValues(csrfRe.FindStringSubmatch(body)[1], "slot-one"))
