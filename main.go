@@ -9,9 +9,13 @@ import (
 	"strings"
 
 	"github.com/madoguchi-jp/madoguchi/app/cli"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 )
 
 func main() {
+	if v, b, err := appVersion(fyneApp); err == nil {
+		office.ReleaseVersion = fmt.Sprintf("%s+%d", v, b)
+	}
 	args := os.Args[1:]
 	if len(args) > 0 {
 		attachConsole() // a command typed in a Windows terminal prints there

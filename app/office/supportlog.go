@@ -76,14 +76,25 @@ func (l SupportLog) Record(op string, err error) error {
 	return nil
 }
 
-// Version is the program's version as the build recorded it: the module
-// version (or "(devel)") and, when built from a checkout, the commit.
+// ReleaseVersion is the release's version (FyneApp.toml's, set by the
+// main package at start); empty leaves the module version.
+var ReleaseVersion string
+
+// Version is the program's version: the release's (ReleaseVersion) or
+// else the module's as the build recorded it ("(devel)" from a checkout),
+// and, when built from a checkout, the commit.
 func Version() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
+		if ReleaseVersion != "" {
+			return ReleaseVersion
+		}
 		return "unknown"
 	}
 	v := bi.Main.Version
+	if ReleaseVersion != "" {
+		v = ReleaseVersion
+	}
 	for _, s := range bi.Settings {
 		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
 			v += " " + s.Value[:12]
