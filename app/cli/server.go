@@ -54,6 +54,7 @@ func runServer(e *Env, args []string) error {
 	fs.StringVar(&publicAddr, "public", "", "公開予約ページの待ち受けアドレス（例: 127.0.0.1:8080。リバースプロキシの後ろに置く）")
 	fs.StringVar(&publicCert, "public-cert", "", "公開予約ページを自分で TLS にするときの証明書（PEM）")
 	fs.StringVar(&publicKey, "public-key", "", "その秘密鍵（PEM）")
+	publicProxy := fs.Bool("public-behind-proxy", false, "公開予約ページがリバースプロキシの後ろにある（送信数の制限に X-Forwarded-For の最後のアドレスを使う）")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -85,7 +86,7 @@ func runServer(e *Env, args []string) error {
 	go func() { srv.WatchTokens(wctx, data, server.PollInterval); close(watched) }()
 	defer func() { wstop(); <-watched }()
 	if publicAddr != "" {
-		stopPublic, err := servePublic(ctx, e, st, id.Office, publicAddr, publicCert, publicKey)
+		stopPublic, err := servePublic(e, st, id.Office, publicAddr, publicCert, publicKey, *publicProxy)
 		if err != nil {
 			return err
 		}

@@ -15,8 +15,8 @@ import (
 
 // servePublic starts the public booking page on addr (HTTP behind the
 // office's reverse proxy, or HTTPS with cert and key) and returns what
-// stops it.
-func servePublic(ctx context.Context, e *Env, st central.Store, office, addr, cert, key string) (func(), error) {
+// stops it. behindProxy counts sends by the address the proxy forwards.
+func servePublic(e *Env, st central.Store, office, addr, cert, key string, behindProxy bool) (func(), error) {
 	bk, ok := st.(central.Bookings)
 	if !ok {
 		return nil, errors.New("the central store keeps no web booking")
@@ -28,7 +28,7 @@ func servePublic(ctx context.Context, e *Env, st central.Store, office, addr, ce
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %v: %w", addr, err, errListen)
 	}
-	site := &public.Site{Store: bk, Office: office, Log: log.New(e.Stderr, "madoguchi public: ", log.LstdFlags)}
+	site := &public.Site{Store: bk, Office: office, TrustProxy: behindProxy, Log: log.New(e.Stderr, "madoguchi public: ", log.LstdFlags)}
 	hs := &http.Server{Handler: site.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10,
 		ErrorLog: log.New(e.Stderr, "madoguchi public: ", log.LstdFlags)}

@@ -62,6 +62,11 @@ type Site struct {
 	Log *log.Logger
 	// PerMinute limits the forms one address may send per minute (0: 10).
 	PerMinute int
+	// TrustProxy takes the visitor's address from the last entry of
+	// X-Forwarded-For (the one the office's reverse proxy appends) instead
+	// of the connection's, which behind a proxy is the proxy's own. Set it
+	// only when the listener is reachable through the proxy alone.
+	TrustProxy bool
 
 	once    sync.Once
 	secret  []byte // signs CSRF tokens; new at each start
@@ -517,10 +522,7 @@ func (s *Site) allow(r *http.Request) bool {
 	if per <= 0 {
 		per = 10
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
+	host := s.visitor(r)
 	now := s.now()
 	s.limitMu.Lock()
 	defer s.limitMu.Unlock()
@@ -539,6 +541,23 @@ func (s *Site) allow(r *http.Request) bool {
 	}
 	b.tokens--
 	return true
+}
+
+// visitor is the address a send is counted against.
+func (s *Site) visitor(r *http.Request) string {
+	if s.TrustProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // ParseForm reads a booking form's fields from the page's POST. It fails

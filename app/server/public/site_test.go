@@ -469,3 +469,32 @@ func FuzzParseForm(f *testing.F) {
 		}
 	})
 }
+
+// TestVisitorAddress: behind the office's reverse proxy every connection
+// comes from the proxy, so the rate limit counts the address the proxy
+// appended to X-Forwarded-For; without TrustProxy the header (which anyone
+// can send) is ignored.
+func TestVisitorAddress(t *testing.T) {
+	for _, c := range []struct {
+		trust bool
+		xff   []string
+		want  string
+	}{
+		{false, nil, "192.0.2.1"},
+		{false, []string{"198.51.100.7"}, "192.0.2.1"},
+		{true, nil, "192.0.2.1"},
+		{true, []string{"203.0.113.9, 198.51.100.7"}, "198.51.100.7"},
+		{true, []string{"203.0.113.9", "198.51.100.8"}, "198.51.100.8"},
+		{true, []string{"not an address"}, "192.0.2.1"},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/book", nil)
+		r.RemoteAddr = "192.0.2.1:40000"
+		for _, v := range c.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		s := &Site{TrustProxy: c.trust}
+		if got := s.visitor(r); got != c.want {
+			t.Errorf("trust %v, %q: %s, want %s", c.trust, c.xff, got, c.want)
+		}
+	}
+}
