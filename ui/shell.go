@@ -106,12 +106,22 @@ func allowedScreens(s *office.Session, syncs bool) []Screen {
 	return out
 }
 
+// navTitle is screen i's name in the navigation; ウェブ予約 counts the
+// requests still 受付中 that sync brought.
+func (sh *shell) navTitle(i int) string {
+	sc := sh.screens[i]
+	if n := sh.app.syncStatus.WebRequests; sc.Key == "web" && n > 0 {
+		return tr("%s（%d件）", tr(sc.Title), n)
+	}
+	return tr(sc.Title)
+}
+
 func (sh *shell) layout() fyne.CanvasObject {
 	sh.body = container.NewStack()
 	sh.nav = widget.NewList(
 		func() int { return len(sh.screens) },
 		func() fyne.CanvasObject { return widget.NewLabel("相談記録の一覧") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(tr(sh.screens[i].Title)) },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(sh.navTitle(i)) },
 	)
 	sh.nav.OnSelected = func(i widget.ListItemID) { sh.navigate(i) }
 	split := container.NewHSplit(sh.nav, sh.body)

@@ -125,6 +125,7 @@ func (u *App) closeSyncDialogs() {
 // end of 持ち出し前に同期, and a revoked PC's closing. It runs on the UI
 // goroutine.
 func (u *App) onSyncStatus(st syncagent.Status) {
+	webBefore := u.syncStatus.WebRequests
 	u.syncStatus = st
 	if st.Revoked {
 		u.revoked()
@@ -135,6 +136,9 @@ func (u *App) onSyncStatus(st syncagent.Status) {
 	}
 	if u.shell != nil && u.shell.indicator != nil {
 		u.shell.indicator.Set(st)
+	}
+	if u.shell != nil && u.shell.nav != nil && st.WebRequests != webBefore {
+		u.shell.nav.Refresh()
 	}
 	u.showFirstSync(st)
 	if t := u.sync.takeout; t != nil {

@@ -503,3 +503,26 @@ func TestGoldenSync(t *testing.T) {
 		})
 	}
 }
+
+// TestWebRequestsInNavigation: the navigation counts the web booking
+// requests that sync brought and nobody has handled yet.
+func TestWebRequestsInNavigation(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Counter)
+	sa := newSyncApp(t, to, nil)
+	u, agent := sa.App, sa.agent
+	u.Start()
+	logIn(t, u, "uketsuke", uitest.Password)
+	if !uitest.HasLabel(u.shell.nav, "ウェブ予約") {
+		t.Fatal("no ウェブ予約 in the navigation")
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateSynced, WebRequests: 2})
+	u.wait()
+	if !uitest.HasLabel(u.shell.nav, "ウェブ予約（2件）") {
+		t.Fatal("the navigation does not count two new web requests")
+	}
+	agent.Set(syncagent.Status{State: syncagent.StateSynced})
+	u.wait()
+	if !uitest.HasLabel(u.shell.nav, "ウェブ予約") || uitest.HasLabel(u.shell.nav, "ウェブ予約（2件）") {
+		t.Fatal("the count stays after the requests were handled")
+	}
+}
