@@ -161,7 +161,7 @@ func (o *Office) Erase(ctx context.Context, s *Session, plan ErasePlan) (Erasure
 	if err := o.signOrder(s, p); err != nil {
 		return ErasureResult{}, err
 	}
-	if err := p.wellFormed(); err != nil {
+	if err := officeErr(p.WellFormed()); err != nil {
 		return ErasureResult{}, err
 	}
 	return o.carryOut(w, p, true)

@@ -23,7 +23,7 @@ func FuzzUnmarshalPurgeOrder(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if err := p.wellFormed(); err != nil {
+		if err := p.WellFormed(); err != nil {
 			t.Fatalf("accepted an order that is not well formed: %v", err)
 		}
 		q, err := UnmarshalPurgeOrder(p.Marshal())

@@ -141,13 +141,3 @@ func (o *Office) carryOutHeld(ctx context.Context, s *Session, orders []*PurgeOr
 	}
 	return nil
 }
-
-// orderParts lists the storage ids of every record of p: the contact,
-// case and approval parts.
-func orderParts(p *PurgeOrder) []string {
-	var parts []string
-	for _, it := range p.Items {
-		parts = append(parts, it.ID, it.ID+caseSuffix, it.ID+approvalSuffix)
-	}
-	return parts
-}
