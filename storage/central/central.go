@@ -164,6 +164,15 @@ type Store interface {
 	// Table returns the office's table; ErrNotFound when none was stored.
 	Table(ctx context.Context, office string) (Table, error)
 
+	// Redact erases the sealed bytes of every stored envelope of the
+	// office whose record id is one of ids, replacing them by the
+	// redaction mark of order (see Redaction), and remembers the ids, so
+	// that envelopes pushed under them later are stored redacted. The old
+	// bytes leave the backend's files (the embedded store drops and
+	// collects them; PostgreSQL rewrites the table). It returns how many
+	// envelopes it redacted now; a retried call returns 0. ErrNotFound for
+	// an unknown office.
+	Redact(ctx context.Context, office, order string, ids []string) (int, error)
 	// Close releases the store; later calls give ErrClosed.
 	Close() error
 }

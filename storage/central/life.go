@@ -40,3 +40,14 @@ func (l *Life) Close(release func() error) error {
 	l.closed = true
 	return release()
 }
+
+// Exclusive runs fn while no call runs (it waits for the running ones, and
+// new ones wait for it): ErrClosed after Close.
+func (l *Life) Exclusive(fn func() error) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return ErrClosed
+	}
+	return fn()
+}

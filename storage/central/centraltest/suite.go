@@ -78,6 +78,7 @@ func Run(t *testing.T, b Backend) {
 		{"BookingPublication", testBookingPublication},
 		{"BookingRequests", testBookingRequests},
 		{"BookingLastPlace", testBookingLastPlace},
+		{"Redact", testRedact},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, b) })

@@ -273,8 +273,18 @@ func stage(txn *badger.Txn, b central.Batch) ([]kv, central.PushResult, error) {
 	}
 	for _, e := range fresh {
 		off.Last++
+		sum := central.Sum(e)
+		// A record erased on the server: its later versions are stored
+		// redacted at once (their Sum stays that of the pushed bytes).
+		order, err := redactedOrder(txn, b.Office, e.ID)
+		if err != nil {
+			return nil, central.PushResult{}, err
+		}
+		if order != "" {
+			e = central.Redacted(e, order)
+		}
 		w = append(w, kv{cursorKey(b.Office, off.Last), encodeEnvelope(e)},
-			kv{indexKey(b.Office, central.Key{ID: e.ID, Rev: e.Rev}), encodeIndex(off.Last, central.Sum(e))})
+			kv{indexKey(b.Office, central.Key{ID: e.ID, Rev: e.Rev}), encodeIndex(off.Last, sum)})
 	}
 	dev.Chain = head
 	if b.At.After(dev.LastContact) {

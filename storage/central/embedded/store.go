@@ -88,6 +88,10 @@ func Open(dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open central store %s: %w", dir, err)
 	}
+	if err := s.finishPending(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open central store %s: %w", dir, err)
+	}
 	return s, nil
 }
 

@@ -133,6 +133,16 @@ CREATE TABLE central_booking_holds (
 	PRIMARY KEY (office, slot)
 );
 `,
+	// 6: erasure: the record ids a verified purge order redacted, so that
+	// versions pushed under them later are stored redacted.
+	`
+CREATE TABLE central_redacted (
+	office     text NOT NULL,
+	id         text NOT NULL,
+	order_hash text NOT NULL,
+	PRIMARY KEY (office, id)
+);
+`,
 }
 
 // SchemaVersion is the schema this program writes.

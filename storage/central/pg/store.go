@@ -194,9 +194,17 @@ FROM central_devices WHERE office = $1 AND id = $2 FOR NO KEY UPDATE`, b.Office,
 			}
 		}
 		if len(fresh) > 0 {
+			redacted, err := redactedOrders(ctx, tx, b.Office, fresh)
+			if err != nil {
+				return err
+			}
 			rows := make([][]any, len(fresh))
 			for i, e := range fresh {
 				sum := central.Sum(e)
+				if order := redacted[e.ID]; order != "" {
+					// A record erased on the server: stored redacted.
+					e = central.Redacted(e, order)
+				}
 				rows[i] = []any{b.Office, last + int64(i) + 1, e.ID, e.Rev, e.Device, int64(e.Link.Seq),
 					nonNil(e.Link.Prev), e.Link.Hash, nonNil(e.Link.Sig), sum[:], e.Data}
 			}
