@@ -80,6 +80,13 @@ func (e *Env) syncOnce(o *office.Office, s *office.Session, creds syncclient.Cre
 				msg = r.ja
 			}
 			fmt.Fprintf(e.Stderr, "注意: ウェブ予約の送受信はできませんでした（次の同期でやり直します）: %s\n", msg)
+		},
+		Erasure: func(err error) {
+			msg := office.Message(err)
+			if r, ok := netRowOf(err); ok {
+				msg = r.ja
+			}
+			fmt.Fprintf(e.Stderr, "注意: サーバーでの消去はまだ済んでいません（次の同期でやり直します）: %s\n", msg)
 		}}
 	if !quiet {
 		opt.Progress = e.syncProgress()

@@ -45,8 +45,11 @@ type storedPurge struct {
 	// read the blind index; the next session with it clears the entries
 	// that point at the erased records (finishPending).
 	BlindLeft bool `json:"blind_left,omitempty"`
-	// Receipt is the server's receipt of the order, once sync has it.
-	Receipt string `json:"receipt,omitempty"`
+	// Receipt is the server's receipt of the order as the report shows
+	// it, and ServerReceipt the receipt as the server signed it, once sync
+	// has it.
+	Receipt       string          `json:"receipt,omitempty"`
+	ServerReceipt json.RawMessage `json:"server_receipt,omitempty"`
 }
 
 // ErasePlan is what an erasure would remove.

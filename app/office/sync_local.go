@@ -315,6 +315,17 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 	var newest vault.Rev
 	var orders []*PurgeOrder // carried out once the page is committed (purge_sync.go)
 	for i, x := range in {
+		if x.Redacted != "" {
+			// Erased on the server: nothing to store; the order must be
+			// here, verified, by the end of the pull (redact_sync.go).
+			res.Known++
+			if !o.erasedHere(x.ID) {
+				if err := pendingRedaction(meta, x); err != nil {
+					return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): %w", i+1, x.ID, x.Rev, err)
+				}
+			}
+			continue
+		}
 		p, err := parseIncoming(x)
 		if err != nil {
 			return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): %w", i+1, x.ID, x.Rev, err)
@@ -492,6 +503,9 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 		bb.committed()
 	}
 	if err := o.carryOutHeld(ctx, s, orders); err != nil {
+		return res, fmt.Errorf("sync apply: %w", err)
+	}
+	if err := o.settleRedactions(); err != nil {
 		return res, fmt.Errorf("sync apply: %w", err)
 	}
 	return res, nil

@@ -36,8 +36,10 @@ func TestCovers(t *testing.T) {
 }
 
 func TestReceipt(t *testing.T) {
-	pub, key, _ := ed25519.GenerateKey(rand.Reader)
-	other, _, _ := ed25519.GenerateKey(rand.Reader)
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	_, otherKey, _ := ed25519.GenerateKey(rand.Reader)
+	pub := SPKIPin(key.Public().(ed25519.PublicKey))
+	other := SPKIPin(otherKey.Public().(ed25519.PublicKey))
 	at := time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC)
 	r := SignReceipt(key, "o-1", "abcd", at, 12)
 	got, err := VerifyReceipt(r.Marshal(), pub, "o-1", "abcd")
@@ -46,14 +48,19 @@ func TestReceipt(t *testing.T) {
 	}
 	changed := *r
 	changed.Redacted = 13
+	byOther := SignReceipt(otherKey, "o-1", "abcd", at, 12)
+	claimed := *byOther
+	claimed.Key = r.Key // names the server's key, signed by another
 	for _, tc := range []struct {
 		name          string
 		b             []byte
-		pub           ed25519.PublicKey
+		pub           [32]byte
 		office, order string
 		want          error
 	}{
-		{"another key", r.Marshal(), other, "o-1", "abcd", ErrForged},
+		{"another server", r.Marshal(), other, "o-1", "abcd", ErrForged},
+		{"signed by another key", byOther.Marshal(), pub, "o-1", "abcd", ErrForged},
+		{"another key's signature under the server's key", claimed.Marshal(), pub, "o-1", "abcd", ErrForged},
 		{"another order", r.Marshal(), pub, "o-1", "abce", ErrForged},
 		{"another office", r.Marshal(), pub, "o-2", "abcd", ErrForged},
 		{"count changed", changed.Marshal(), pub, "o-1", "abcd", ErrForged},
@@ -72,11 +79,12 @@ func TestReceipt(t *testing.T) {
 func FuzzVerifyReceipt(f *testing.F) {
 	seed := ed25519.NewKeyFromSeed(make([]byte, 32))
 	pub := seed.Public().(ed25519.PublicKey)
+	pin := SPKIPin(pub)
 	good := SignReceipt(seed, "o-1", "abcd", time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC), 3).Marshal()
 	f.Add(good)
 	f.Add([]byte(`{"office":"o-1","order":"abcd","at":"2026-12-03T07:00:00Z","redacted":3,"sig":"AA=="}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := VerifyReceipt(b, pub, "o-1", "abcd")
+		r, err := VerifyReceipt(b, pin, "o-1", "abcd")
 		if err != nil {
 			return
 		}

@@ -3,6 +3,7 @@ package purge
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -24,8 +25,12 @@ type Receipt struct {
 	At     time.Time `json:"at"`    // when the server erased
 	// Redacted counts the versions the server redacted for this order
 	// (0 when it had done so before: a retried request).
-	Redacted int    `json:"redacted"`
-	Sig      []byte `json:"sig"`
+	Redacted int `json:"redacted"`
+	// Key is the server's Ed25519 public key; a PC takes the receipt
+	// only when the SHA-256 of its SubjectPublicKeyInfo is the pin it
+	// holds of the server.
+	Key []byte `json:"key"`
+	Sig []byte `json:"sig"`
 }
 
 // message is what the server signs: field(domain) field(office)
@@ -40,15 +45,16 @@ func (r *Receipt) message() []byte {
 
 // SignReceipt makes the server's receipt of order hash of office.
 func SignReceipt(key ed25519.PrivateKey, office, order string, at time.Time, redacted int) *Receipt {
-	r := &Receipt{Office: office, Order: order, At: at.UTC(), Redacted: redacted}
+	r := &Receipt{Office: office, Order: order, At: at.UTC(), Redacted: redacted, Key: key.Public().(ed25519.PublicKey)}
 	r.Sig = ed25519.Sign(key, r.message())
 	return r
 }
 
 // VerifyReceipt decodes a receipt and checks it: of office and order,
-// signed by pub. ErrInvalid for bytes that are not a receipt, ErrForged
-// for another office or order or a signature that does not verify.
-func VerifyReceipt(b []byte, pub ed25519.PublicKey, office, order string) (*Receipt, error) {
+// signed by the key it names, whose SubjectPublicKeyInfo has the SHA-256
+// pin. ErrInvalid for bytes that are not a receipt, ErrForged for another
+// office, order or key, or a signature that does not verify.
+func VerifyReceipt(b []byte, pin [32]byte, office, order string) (*Receipt, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	var r Receipt
@@ -58,10 +64,22 @@ func VerifyReceipt(b []byte, pub ed25519.PublicKey, office, order string) (*Rece
 	switch {
 	case r.Office != office || r.Order != order:
 		return nil, fmt.Errorf("purge receipt of another order: %w", ErrForged)
-	case len(pub) != ed25519.PublicKeySize || !ed25519.Verify(pub, r.message(), r.Sig):
+	case len(r.Key) != ed25519.PublicKeySize || SPKIPin(r.Key) != pin:
+		return nil, fmt.Errorf("purge receipt signed by another key than the server's: %w", ErrForged)
+	case !ed25519.Verify(r.Key, r.message(), r.Sig):
 		return nil, fmt.Errorf("purge receipt signature: %w", ErrForged)
 	}
 	return &r, nil
+}
+
+// SPKIPin is the SHA-256 of the SubjectPublicKeyInfo of an Ed25519 public
+// key: the pin a PC holds of its server.
+func SPKIPin(pub ed25519.PublicKey) [32]byte {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return [32]byte{}
+	}
+	return sha256.Sum256(der)
 }
 
 // Marshal encodes the receipt as JSON.

@@ -212,6 +212,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+PathPull, s.authenticated(s.withSession(s.pull)))
 	mux.HandleFunc("GET "+PathTable, s.authenticated(s.getTable))
 	mux.HandleFunc("PUT "+PathTable, s.authenticated(s.withSession(s.putTable)))
+	mux.HandleFunc("POST "+PathPurge, s.authenticated(s.withSession(s.purgeOrder)))
 	mux.HandleFunc("PUT "+bookingproto.PathPublish, s.authenticated(s.withSession(s.publishBooking)))
 	mux.HandleFunc("GET "+bookingproto.PathRequests, s.authenticated(s.withSession(s.bookingRequests)))
 	mux.HandleFunc("POST "+bookingproto.PathStatus, s.authenticated(s.withSession(s.bookingStatus)))

@@ -418,6 +418,9 @@ func (a *Agent) cycle(l *loop) bool {
 	if r.webErr != nil {
 		a.logf("sync: web booking: %v", r.webErr)
 	}
+	if r.purgeErr != nil {
+		a.logf("sync: erasure on the server: %v", r.purgeErr)
+	}
 	if err != nil {
 		a.logf("sync failed: %v", err)
 	} else {
@@ -426,7 +429,7 @@ func (a *Agent) cycle(l *loop) bool {
 	a.update(false, func(s *Status) {
 		s.Pending, s.Conflicts, s.First, s.Step, s.Done, s.Total = pending, conflicts, false, 0, 0, 0
 		s.Err, s.Finding = err, findingOf(err)
-		s.WebRequests, s.WebErr = webRequests, r.webErr
+		s.WebRequests, s.WebErr, s.PurgeErr = webRequests, r.webErr, r.purgeErr
 		switch {
 		case err != nil && offline(err):
 			s.State = StateOffline

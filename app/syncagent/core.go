@@ -228,8 +228,8 @@ type run struct {
 	progress func(syncer.Progress)
 	connect  func()
 	// webErr is what web booking could not do in the last sync (nil: all
-	// done).
-	webErr error
+	// done), purgeErr what the server's part of erasures could not.
+	webErr, purgeErr error
 }
 
 // once renews the device certificate when due, writes a join's
@@ -284,6 +284,7 @@ func (r *run) once(ctx context.Context) (syncer.Result, error) {
 		// Web booking does not make the sync fail: what it could not do
 		// is in webErr, and is tried again at the next sync.
 		r.webErr = r.webBooking(ctx, se)
+		r.purgeErr = r.purges(ctx, se)
 		return res, nil
 	}
 }
@@ -354,6 +355,10 @@ type OnceOptions struct {
 	// WebBooking, when set, receives what web booking could not do in this
 	// sync (the sync itself succeeded).
 	WebBooking func(error)
+	// Erasure, when set, receives what the server's part of erasures
+	// (sending purge orders, keeping receipts) could not do in this sync,
+	// which succeeded; it is tried again at the next.
+	Erasure func(error)
 }
 
 // Once syncs the vault of o once, for the person of s whose password the
@@ -380,6 +385,9 @@ func Once(ctx context.Context, o *office.Office, s *office.Session, creds synccl
 	res, err := r.once(ctx)
 	if err == nil && r.webErr != nil && opt.WebBooking != nil {
 		opt.WebBooking(r.webErr)
+	}
+	if err == nil && r.purgeErr != nil && opt.Erasure != nil {
+		opt.Erasure(r.purgeErr)
 	}
 	return res, err
 }

@@ -83,6 +83,10 @@ type Status struct {
 	// do in the last sync (the sync itself succeeded).
 	WebRequests int
 	WebErr      error
+	// PurgeErr is what the server's part of erasures could not do in the
+	// last sync (the sync itself succeeded): an order not yet erased on
+	// the server, or a receipt that did not verify.
+	PurgeErr error
 }
 
 // Device is one enrolled PC of the office as the 端末 screen lists it.

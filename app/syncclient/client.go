@@ -31,6 +31,9 @@ import (
 
 // Sentinel errors of the client.
 var (
+	// ErrPurgeRefused: the server did not verify a purge order against
+	// the office's user table. Errors that wrap it wrap ErrRefused too.
+	ErrPurgeRefused = errors.New("purge order refused by the server")
 	// ErrPinMismatch: the server's key is not the pinned one.
 	ErrPinMismatch = errors.New("server key does not match the pin")
 	// ErrTokenRefused: the server refused the enrollment token (unknown,
@@ -430,6 +433,8 @@ func refusal(resp *http.Response, raw []byte) error {
 		return fmt.Errorf("%w: %w", ErrRefused, ErrPublicationStale)
 	case server.ReasonTableForged:
 		return fmt.Errorf("%w: %w", ErrRefused, ErrTableForged)
+	case server.ReasonPurgeRefused:
+		return fmt.Errorf("%w: %w", ErrRefused, ErrPurgeRefused)
 	}
 	return fmt.Errorf("HTTP %d %q: %w", resp.StatusCode, er.Error, ErrRefused)
 }

@@ -29,6 +29,12 @@ type Incoming struct {
 	ID   string
 	Rev  string
 	Data []byte
+	// Redacted, when not empty, is the hash of the purge order under
+	// which the server erased this version: Data is the redaction mark,
+	// not sealed bytes. The Local stores nothing of it, and must find that
+	// order, verified, among what it has or pulls before the pull ends
+	// (PullChecker).
+	Redacted string
 }
 
 // Applied counts what one Apply did.
@@ -78,6 +84,14 @@ type Local interface {
 	// Anchor returns the newest signed access-log checkpoint, ok false
 	// when there is none yet.
 	Anchor(ctx context.Context) (a Anchor, ok bool, err error)
+}
+
+// PullChecker is a Local that checks what it pulled once a pull has caught
+// up with the server: Run calls PulledAll then, and fails with its error
+// (a version the server erased under an order this PC never got, or that
+// does not name it).
+type PullChecker interface {
+	PulledAll(ctx context.Context) error
 }
 
 // Rejoiner is a Local that may have to pull the whole office before it

@@ -245,7 +245,11 @@ func pull(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 			if e.Device == r.Device() {
 				continue // this device's own versions, stored here already
 			}
-			in = append(in, Incoming{ID: e.ID, Rev: e.Rev, Data: e.Data})
+			inc := Incoming{ID: e.ID, Rev: e.Rev, Data: e.Data}
+			if len(e.Data) == central.RedactionSize {
+				inc.Redacted, _ = c.Redaction(e)
+			}
+			in = append(in, inc)
 		}
 		if len(resp.Envelopes) > 0 {
 			state := map[string][]byte{stateCursor: binary.BigEndian.AppendUint64(nil, resp.Next), stateChecker: c.State()}
@@ -265,6 +269,11 @@ func pull(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 	}
 	if err := c.CaughtUp(acked); err != nil {
 		return fmt.Errorf("pull: %w", err)
+	}
+	if pc, ok := l.(PullChecker); ok {
+		if err := pc.PulledAll(ctx); err != nil {
+			return fmt.Errorf("pull: %w", err)
+		}
 	}
 	return nil
 }

@@ -42,6 +42,11 @@ type Item struct {
 // endian), prev, id, rev, each but seq preceded by its length in 4 bytes big
 // endian, and last SHA-256(data) (32 bytes).
 func LinkHash(office, device string, seq uint64, prev []byte, id, rev string, data []byte) []byte {
+	return linkHashSum(office, device, seq, prev, id, rev, sha256.Sum256(data))
+}
+
+// linkHashSum is LinkHash of data whose SHA-256 is d.
+func linkHashSum(office, device string, seq uint64, prev []byte, id, rev string, d [32]byte) []byte {
 	h := sha256.New()
 	var n [8]byte
 	lp := func(p []byte) {
@@ -57,9 +62,26 @@ func LinkHash(office, device string, seq uint64, prev []byte, id, rev string, da
 	lp(prev)
 	lp([]byte(id))
 	lp([]byte(rev))
-	d := sha256.Sum256(data)
 	h.Write(d[:])
 	return h.Sum(nil)
+}
+
+// Redaction reports whether e, of office, is a version the server erased
+// on a purge order: its data a redaction mark (central.Redaction) and its
+// link hash that of the erased bytes, whose SHA-256 the mark keeps. It
+// returns the order's hash, which the PC must verify before it takes the
+// gap (the server can only redact; the order's signature says whether it
+// was told to).
+func Redaction(office string, e central.Envelope) (order string, ok bool) {
+	sum, order, ok := central.ParseRedaction(e.Data)
+	if !ok {
+		return "", false
+	}
+	l := e.Link
+	if !bytes.Equal(l.Hash, linkHashSum(office, e.Device, l.Seq, l.Prev, e.ID, e.Rev, sum)) {
+		return "", false
+	}
+	return order, true
 }
 
 // sigMessage is what a link's signature signs.

@@ -162,3 +162,19 @@ func (s *Store) MetaKeys(prefix string, limit int) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Queued reports whether the version (id, rev) is in the outbox: made here
+// and not yet acknowledged by the server.
+func (s *Store) Queued(id, rev string) (bool, error) {
+	err := s.db.View(func(txn *badger.Txn) error {
+		_, err := txn.Get(outboxKey(rev, id))
+		return err
+	})
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, badger.ErrKeyNotFound):
+		return false, nil
+	}
+	return false, fmt.Errorf("outbox: %w", err)
+}
