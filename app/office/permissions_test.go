@@ -577,6 +577,12 @@ func permCases() []permCase {
 		{method: "WebStatusSent", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
 			return "", e.f.o.WebStatusSent(bg(e), e.s, bookingproto.StatusUpdate{Ref: "WB-NONE-0000", Status: bookingproto.StatusConfirmed})
 		}},
+		{method: "PurgesDue", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.PurgesDue(bg(e), e.s))
+		}},
+		{method: "SetPurgeReceipt", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
+			return "", notFound(e.f.o.SetPurgeReceipt(bg(e), e.s, strings.Repeat("0", 64), []byte("{}"), [32]byte{}))
+		}},
 		{method: "BookingPublication", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.BookingPublication(bg(e), e.s, DefaultWebHours, "さくら区 経営相談窓口"))
 		}},
