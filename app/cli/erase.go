@@ -9,13 +9,15 @@ import (
 	"strings"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // runErase erases records (消去) with a signed purge order: the records
 // named by --id (a business with every record that belongs to it), or every
 // record past its retention with --expired. Without --yes it only lists
 // what would be erased; with it, it erases and writes the 消去報告書 to
-// --report.
+// --report. --list lists the erasures done (with the server's receipt, once
+// sync has it), and --order with --report prints an erasure's report again.
 func runErase(e *Env, args []string) error {
 	var c common
 	fs := flag.NewFlagSet("erase", flag.ContinueOnError)
@@ -25,8 +27,23 @@ func runErase(e *Env, args []string) error {
 	yes := fs.Bool("yes", false, "確認のうえ本当に消去する（付けなければ一覧と件数を表示するだけ）")
 	report := fs.String("report", "", "消去報告書のPDFファイル（--yes のとき必須）")
 	force := fs.Bool("force", false, "消去報告書のファイルがあっても上書きする")
+	list := fs.Bool("list", false, "これまでの消去（サーバーの受領を含む）を一覧する")
+	order := fs.String("order", "", "この消去指示（--list の番号の先頭8文字以上）の消去報告書をもう一度出力する（--report と一緒に）")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *list || *order != "" {
+		switch {
+		case *list && *order != "":
+			return usagef("--list と --order は一緒に使えません。")
+		case *id != "" || *expired || *yes:
+			return usagef("--list と --order は --id、--expired、--yes と一緒に使えません。")
+		case *order != "" && *report == "":
+			return usagef("--report で消去報告書のPDFファイルを指定してください。")
+		case *order != "" && len(*order) < 8:
+			return usagef("--order には消去指示の番号を8文字以上指定してください。")
+		}
+		return erasures(e, &c, *order, *report, *force)
 	}
 	switch {
 	case *id == "" && !*expired:
@@ -85,6 +102,62 @@ func runErase(e *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "消去報告書を %s に出力しました。管理簿に記録しました。中央サーバーとほかのパソコンからは次の同期で消去されます。\n", *report)
+	return nil
+}
+
+// erasures lists the erasures done on this vault, or prints the report of
+// the one whose order hash starts with order again.
+func erasures(e *Env, c *common, order, report string, force bool) error {
+	if report != "" && !force {
+		if err := absent(report); err != nil {
+			return err
+		}
+	}
+	o, s, err := e.open(c)
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	list, err := o.Erasures(e.ctx, s)
+	if err != nil {
+		return err
+	}
+	if order == "" {
+		if len(list) == 0 {
+			fmt.Fprintln(e.Stdout, "消去した記録はありません。")
+			return nil
+		}
+		fmt.Fprintln(e.Stdout, "消去指示\t日時\t指示者\t記録\t版数\tサーバーの受領")
+		for _, x := range list {
+			receipt := x.Receipt
+			if receipt == "" {
+				receipt = "未受領（次の同期でサーバーへ送ります）"
+			}
+			fmt.Fprintf(e.Stdout, "%s\t%s\t%s\t%d\t%d\t%s\n", x.Hash[:16], x.At.In(record.JST()).Format("2006-01-02 15:04"), x.By, x.Records, x.Versions, receipt)
+		}
+		return nil
+	}
+	var found []office.Erasure
+	for _, x := range list {
+		if strings.HasPrefix(x.Hash, strings.ToLower(order)) {
+			found = append(found, x)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return fmt.Errorf("消去指示 %s: %w", order, office.ErrNotFound)
+	case 1:
+	default:
+		return usagef("消去指示 %s に当たる消去が %d 件あります。番号をもっと長く指定してください。", order, len(found))
+	}
+	pdf, err := o.PrintErasureReport(e.ctx, s, found[0].Hash)
+	if err != nil {
+		return err
+	}
+	if err := writeFile(report, pdf, force); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "消去報告書を %s に出力しました。管理簿に記録しました。\n", report)
 	return nil
 }
 

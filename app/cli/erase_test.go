@@ -78,6 +78,14 @@ func TestEraseCommandErrors(t *testing.T) {
 		{"a master is never erased", append(base, "--id", venue, "--yes", "--report", report), ExitInvalidInput, ""},
 		{"missing --vault", []string{"erase", "--id", biz}, ExitUsage, "--vault"},
 		{"bad flag", append(base, "--nope"), ExitUsage, "オプションが正しくありません"},
+		{"--list with --order", append(base, "--list", "--order", "0123456789"), ExitUsage, "--list と --order"},
+		{"--list with --id", append(base, "--list", "--id", biz), ExitUsage, "一緒に使えません"},
+		{"--order without --report", append(base, "--order", "0123456789"), ExitUsage, "--report で消去報告書"},
+		{"--order too short", append(base, "--order", "0123", "--report", report), ExitUsage, "8文字以上"},
+		{"--order unknown", append(base, "--order", "0123456789", "--report", report), ExitNotFound, ""},
+		{"--order report exists", append(base, "--order", "0123456789", "--report", exists), office.ExitStatus(office.ErrFileExists), "上書き"},
+		{"reception may not list", []string{"erase", "--vault", dir, "--as", "uketsuke", "--password-file", recPw, "--list"},
+			ExitForbidden, "権限がありません"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, e := run(t, "", tc.args...)
@@ -145,5 +153,22 @@ func TestEraseCommand(t *testing.T) {
 		if strings.Contains(string(text), w) {
 			t.Errorf("report holds %q", w)
 		}
+	}
+
+	// The erasures are listed (no server yet: 未受領), and the report is
+	// printed again by its order.
+	code, out, e = run(t, "", append(base, "--list")...)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || !strings.Contains(lines[1], "\tkanri\t2\t") || !strings.Contains(lines[1], "未受領") {
+		t.Fatalf("--list: %d %q %q", code, out, e)
+	}
+	order := strings.Split(lines[1], "\t")[0]
+	again := filepath.Join(t.TempDir(), "再出力.pdf")
+	code, out, e = run(t, "", append(base, "--order", order[:10], "--report", again)...)
+	if code != 0 || !strings.Contains(out, "消去報告書を "+again) {
+		t.Fatalf("--order: %d %q %q", code, out, e)
+	}
+	if b, err := os.ReadFile(again); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Fatalf("the report printed again: %v", err)
 	}
 }
