@@ -28,9 +28,26 @@ func runErase(e *Env, args []string) error {
 	report := fs.String("report", "", "消去報告書のPDFファイル（--yes のとき必須）")
 	force := fs.Bool("force", false, "消去報告書のファイルがあっても上書きする")
 	list := fs.Bool("list", false, "これまでの消去（サーバーの受領を含む）を一覧する")
+	resend := fs.Bool("resend", false, "これまでの消去指示を次の同期でサーバーへもう一度送る（サーバーを古いバックアップから戻したあと）")
 	order := fs.String("order", "", "この消去指示（--list の番号の先頭8文字以上）の消去報告書をもう一度出力する（--report と一緒に）")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *resend {
+		if *list || *order != "" || *id != "" || *expired || *yes {
+			return usagef("--resend はほかのオプション（--list、--order、--id、--expired、--yes）と一緒に使えません。")
+		}
+		o, s, err := e.open(&c)
+		if err != nil {
+			return err
+		}
+		defer o.Close()
+		n, err := o.ResendPurges(e.ctx, s)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "%d件の消去指示を、次の同期でサーバーへもう一度送ります。\n", n)
+		return nil
 	}
 	if *list || *order != "" {
 		switch {

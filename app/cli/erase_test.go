@@ -84,6 +84,9 @@ func TestEraseCommandErrors(t *testing.T) {
 		{"--order too short", append(base, "--order", "0123", "--report", report), ExitUsage, "8文字以上"},
 		{"--order unknown", append(base, "--order", "0123456789", "--report", report), ExitNotFound, ""},
 		{"--order report exists", append(base, "--order", "0123456789", "--report", exists), office.ExitStatus(office.ErrFileExists), "上書き"},
+		{"--resend with --list", append(base, "--resend", "--list"), ExitUsage, "--resend はほかのオプション"},
+		{"reception may not resend", []string{"erase", "--vault", dir, "--as", "uketsuke", "--password-file", recPw, "--resend"},
+			ExitForbidden, "権限がありません"},
 		{"reception may not list", []string{"erase", "--vault", dir, "--as", "uketsuke", "--password-file", recPw, "--list"},
 			ExitForbidden, "権限がありません"},
 	} {
@@ -170,5 +173,9 @@ func TestEraseCommand(t *testing.T) {
 	}
 	if b, err := os.ReadFile(again); err != nil || !bytes.HasPrefix(b, []byte("%PDF")) {
 		t.Fatalf("the report printed again: %v", err)
+	}
+	code, out, e = run(t, "", append(base, "--resend")...)
+	if code != 0 || !strings.Contains(out, "1件の消去指示を、次の同期でサーバーへもう一度送ります") {
+		t.Fatalf("--resend: %d %q %q", code, out, e)
 	}
 }

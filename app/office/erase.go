@@ -50,6 +50,9 @@ type storedPurge struct {
 	// has it.
 	Receipt       string          `json:"receipt,omitempty"`
 	ServerReceipt json.RawMessage `json:"server_receipt,omitempty"`
+	// Resend asks the next sync to send the order to the server again
+	// (ResendPurges: after the server was restored from an older backup).
+	Resend bool `json:"resend,omitempty"`
 }
 
 // ErasePlan is what an erasure would remove.

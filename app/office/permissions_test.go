@@ -583,6 +583,9 @@ func permCases() []permCase {
 		{method: "SetPurgeReceipt", perm: PermSync, event: noEvent, call: func(e *permEnv) (string, error) {
 			return "", notFound(e.f.o.SetPurgeReceipt(bg(e), e.s, strings.Repeat("0", 64), []byte("{}"), [32]byte{}))
 		}},
+		{method: "ResendPurges", perm: PermErase, event: action(audit.ActPurge), call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.ResendPurges(bg(e), e.s))
+		}},
 		{method: "BookingPublication", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.BookingPublication(bg(e), e.s, DefaultWebHours, "さくら区 経営相談窓口"))
 		}},

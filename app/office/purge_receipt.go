@@ -41,7 +41,7 @@ func (o *Office) PurgesDue(ctx context.Context, s *Session) ([]*PurgeOrder, erro
 		if err != nil {
 			return nil, err
 		}
-		if !sp.Done || len(sp.ServerReceipt) > 0 {
+		if !sp.Done || (len(sp.ServerReceipt) > 0 && !sp.Resend) {
 			continue
 		}
 		queued, err := o.orderQueued(hash)
@@ -102,6 +102,7 @@ func (o *Office) SetPurgeReceipt(ctx context.Context, s *Session, hash string, r
 	}
 	sp.ServerReceipt = receipt
 	sp.Receipt = receiptText(r)
+	sp.Resend = false
 	b, err := json.Marshal(sp)
 	if err != nil {
 		return err
@@ -115,4 +116,43 @@ func (o *Office) SetPurgeReceipt(ctx context.Context, s *Session, hash string, r
 func receiptText(r *purge.Receipt) string {
 	return fmt.Sprintf("%s にサーバーで消去（%d 版、署名 %s）",
 		r.At.In(record.JST()).Format("2006-01-02 15:04"), r.Redacted, r.Mark())
+}
+
+// ResendPurges has the next sync send every order carried out on this PC
+// to the server again, receipt or not: after the server was restored from
+// a backup made before some erasures, it holds their records' sealed bytes
+// again, and erases them anew (the new receipt replaces the old). It
+// returns how many orders it marked; the access log records it.
+func (o *Office) ResendPurges(ctx context.Context, s *Session) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermErase); err != nil {
+		return 0, err
+	}
+	keys, err := o.store.MetaKeys(metaPurgePrefix, 0)
+	if err != nil {
+		return 0, fmt.Errorf("read purge orders: %w", err)
+	}
+	meta := map[string][]byte{}
+	for _, k := range keys {
+		sp, err := o.storedPurge(strings.TrimPrefix(k, metaPurgePrefix))
+		if err != nil {
+			return 0, err
+		}
+		if !sp.Done {
+			continue
+		}
+		sp.Resend = true
+		if meta[k], err = json.Marshal(sp); err != nil {
+			return 0, err
+		}
+	}
+	if len(meta) == 0 {
+		return 0, nil
+	}
+	ev := o.event(audit.ActPurge, "", fmt.Sprintf("resend orders=%d", len(meta)))
+	if err := o.writeBatch(local.Batch{Meta: meta}, []audit.Event{ev}); err != nil {
+		return 0, err
+	}
+	return len(meta), nil
 }

@@ -59,5 +59,19 @@ func TestErasureReachesTheServer(t *testing.T) {
 		if due, err := o.PurgesDue(ctx, s); err != nil || len(due) != 0 {
 			t.Fatalf("due after the receipt: %d, %v", len(due), err)
 		}
+		// After a restore of the server an admin sends the orders again.
+		if n, err := o.ResendPurges(ctx, s); err != nil || n != 1 {
+			t.Fatalf("ResendPurges = %d, %v", n, err)
+		}
+	})
+	session(t, dir, "kanri", &creds, nil)
+	session(t, dir, "kanri", &creds, func(o *office.Office, s *office.Session) {
+		list, err := o.Erasures(ctx, s)
+		if err != nil || len(list) != 1 || !strings.Contains(list[0].Receipt, "サーバーで消去（0 版") {
+			t.Fatalf("erasures after sending again: %+v, %v", list, err)
+		}
+		if due, err := o.PurgesDue(ctx, s); err != nil || len(due) != 0 {
+			t.Fatalf("due after the second receipt: %d, %v", len(due), err)
+		}
 	})
 }
