@@ -2,12 +2,14 @@ package office
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/madoguchi-jp/madoguchi/app/purge"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/reports"
 	"github.com/madoguchi-jp/madoguchi/storage/local"
@@ -22,8 +24,14 @@ type Erasure struct {
 	Reason   string
 	Records  int
 	Versions int // removed from this PC
-	// Receipt is the server's receipt of the order, "" until it is known.
-	Receipt string
+	// Receipt is the server's receipt of the order as the 消去報告書 shows
+	// it, "" until it is known; ServerAt, Redacted and ReceiptMark are its
+	// parts (when the server erased, how many versions then, the short
+	// form of its signature).
+	Receipt     string
+	ServerAt    time.Time
+	Redacted    int
+	ReceiptMark string
 }
 
 // Erasures lists the orders carried out on this PC, newest first.
@@ -62,8 +70,13 @@ func (o *Office) erasure(hash string) (Erasure, *PurgeOrder, error) {
 	if err != nil {
 		return Erasure{}, nil, err
 	}
-	return Erasure{Hash: hash, By: p.By, At: p.At, Reason: p.Reason, Records: len(p.Items),
-		Versions: sp.Versions, Receipt: sp.Receipt}, p, nil
+	e := Erasure{Hash: hash, By: p.By, At: p.At, Reason: p.Reason, Records: len(p.Items),
+		Versions: sp.Versions, Receipt: sp.Receipt}
+	var r purge.Receipt
+	if len(sp.ServerReceipt) > 0 && json.Unmarshal(sp.ServerReceipt, &r) == nil {
+		e.ServerAt, e.Redacted, e.ReceiptMark = r.At, r.Redacted, r.Mark()
+	}
+	return e, p, nil
 }
 
 // PrintErasureReport renders the 消去報告書 of the order hash carried out on

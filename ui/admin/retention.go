@@ -21,6 +21,7 @@ import (
 // to save.
 type retentionScreen struct {
 	ctx     Host
+	log     *erasureLog
 	table   *widgets.Table
 	rules   *widget.Label
 	status  *widget.Label
@@ -40,6 +41,7 @@ func newRetentionScreen(ctx Host) *retentionScreen {
 	sc.table = widgets.NewTable([]string{"番号", "種別", "基準日", "保存期限"}, []float32{150, 130, 120, 120}, nil)
 	sc.eraseB = widget.NewButtonWithIcon(tr("消去…"), theme.DeleteIcon(), sc.askErase)
 	sc.eraseB.Importance = widget.DangerImportance
+	sc.log = newErasureLog(ctx)
 	sc.refresh()
 	return sc
 }
@@ -48,7 +50,10 @@ func (sc *retentionScreen) object() fyne.CanvasObject {
 	reload := widget.NewButtonWithIcon(tr("再読込"), theme.ViewRefreshIcon(), sc.refresh)
 	top := container.NewVBox(widgets.Heading(tr("保存期間を過ぎた記録")), sc.rules,
 		container.NewHBox(reload, sc.eraseB), sc.status, sc.busy)
-	return container.NewBorder(top, nil, nil, nil, sc.table.Object())
+	expired := container.NewBorder(top, nil, nil, nil, sc.table.Object())
+	return container.NewAppTabs(
+		container.NewTabItem(tr("保存期間を過ぎた記録"), expired),
+		container.NewTabItem(tr("消去の記録"), sc.log.object()))
 }
 
 // refresh reads the rules and the expired records off the UI goroutine.
@@ -143,6 +148,7 @@ func (sc *retentionScreen) erase(plan office.ErasePlan) {
 			return sc.ctx.Office().PrintErasureReport(c, sc.ctx.Session(), hash)
 		})
 		sc.refreshKeepStatus()
+		sc.log.refresh()
 	}, widgets.WithProgress(sc.busy))
 }
 
