@@ -4,15 +4,18 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/madoguchi-jp/madoguchi/app/migrate"
 	"github.com/madoguchi-jp/madoguchi/app/office"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 )
 
 // importFlags are the flags of import.
 type importFlags struct {
 	common
 	mapping, report, saveMap string
+	kind                     string
 	dryRun, yes, force       bool
 	fromExport, passFile     string // import --from-export: an encrypted hand-over file
 }
@@ -20,6 +23,7 @@ type importFlags struct {
 func (p *importFlags) register(fs *flag.FlagSet) {
 	p.common.register(fs)
 	fs.StringVar(&p.mapping, "map", "", "列と項目の対応表（JSON）。省略時は見出しが項目名の列を取り込む")
+	fs.StringVar(&p.kind, "kind", "", "一覧の記録の種類: 事業者（business、省略時）、予約（reservation）、相談記録（consultation）。--map のときは対応表の種類")
 	fs.BoolVar(&p.dryRun, "dry-run", false, "仮移行: すべての行を確かめるだけで、何も書き込まない")
 	fs.BoolVar(&p.yes, "yes", false, "取り込む（確かめて問題のない行を、まとめて一度に）")
 	fs.StringVar(&p.report, "report", "", "仮移行の報告書を出力するPDFファイル（--dry-run と）")
@@ -38,6 +42,11 @@ func (p *importFlags) check(pos []string) error {
 		return usagef("取り込むファイル（.csv か .xlsx）を一つ指定してください。")
 	case p.report != "" && !p.dryRun:
 		return usagef("--report は --dry-run と一緒に使います。")
+	case p.kind != "" && p.mapping != "":
+		return usagef("--kind は --map と一緒に使えません（対応表に記録の種類が書いてあります）。")
+	}
+	if _, ok := importKind(p.kind); !ok {
+		return usagef("--kind は 事業者、予約、相談記録（business、reservation、consultation）のどれかです。")
 	}
 	for _, out := range []string{p.report, p.saveMap} {
 		if p.force {
@@ -77,7 +86,8 @@ func runImport(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m := migrate.AutoMapping(t.Headers)
+	kind, _ := importKind(p.kind)
+	m := migrate.AutoMappingOf(kind, t.Headers)
 	if p.mapping != "" {
 		if m, err = migrate.LoadMapping(p.mapping); err != nil {
 			return err
@@ -101,7 +111,7 @@ func runImport(e *Env, args []string) error {
 	if p.dryRun {
 		return writeReport(e, o, s, r, p.report, p.force)
 	}
-	if len(r.Records) == 0 {
+	if r.Accepted() == 0 {
 		fmt.Fprintln(e.Stdout, "取り込める行がないため、何も書き込みませんでした。")
 		return nil
 	}
@@ -109,8 +119,22 @@ func runImport(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "事業者 %d 件を取り込みました。管理簿とアクセスログに記録しました。\n", len(r.Records))
+	fmt.Fprintf(e.Stdout, "%s %d 件を取り込みました。管理簿とアクセスログに記録しました。\n", record.Describe(m.Kind), r.Accepted())
 	return nil
+}
+
+// importKind reads --kind: a kind's Japanese name or its English key (""
+// is a business).
+func importKind(v string) (record.Kind, bool) {
+	switch strings.TrimSpace(v) {
+	case "", "事業者", "business":
+		return record.KindBusiness, true
+	case "予約", "reservation":
+		return record.KindReservation, true
+	case "相談記録", "consultation":
+		return record.KindConsultation, true
+	}
+	return "", false
 }
 
 func printRehearsal(e *Env, r *migrate.Rehearsal) {
@@ -127,7 +151,8 @@ func printRehearsal(e *Env, r *migrate.Rehearsal) {
 		}
 		fmt.Fprintf(e.Stdout, "  列「%s」→ %s\n", c.Header, label)
 	}
-	fmt.Fprintf(e.Stdout, "読み込んだ行 %d 件、取り込める行 %d 件、取り込めない行 %d 件\n", r.Total(), len(r.Records), len(r.Rejected))
+	fmt.Fprintf(e.Stdout, "記録の種類: %s\n", record.Describe(r.Mapping.Kind))
+	fmt.Fprintf(e.Stdout, "読み込んだ行 %d 件、取り込める行 %d 件、取り込めない行 %d 件\n", r.Total(), r.Accepted(), len(r.Rejected))
 	for _, x := range r.Rejected {
 		fmt.Fprintf(e.Stdout, "  %d 行目: %s\n", x.Line, x.Reason)
 	}

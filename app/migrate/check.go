@@ -13,55 +13,81 @@ import (
 	"github.com/madoguchi-jp/madoguchi/reports"
 )
 
-// requiredFields are the fields a business cannot be saved without
-// (record.Business.Validate): a mapping must fill them.
-var requiredFields = []string{"name", "kana", "phone"}
-
 // Rejected is a row that will not be imported and why, in plain Japanese.
 type Rejected struct {
 	Line      int
 	Name      string // the 事業所名 the row gives, to find it in the file
 	Reason    string
-	Duplicate bool // it looks like a stored business or an earlier row
+	Duplicate bool // it looks like a stored record or an earlier row
 }
 
 // Rehearsal is the result of checking a whole file (仮移行): the records
 // that would be imported and the rows that would not. It writes nothing.
 type Rehearsal struct {
-	Source   string // the file's name, for the report and the 管理簿
-	Table    *Table
-	Mapping  Mapping
+	Source  string // the file's name, for the report and the 管理簿
+	Table   *Table
+	Mapping Mapping
+	// Records are the businesses that would be imported (a file of
+	// businesses), Linked the reservations or consultations (a file of
+	// those), each with the row number in Lines.
 	Records  []*record.Business
-	Lines    []int // the row number of each record
+	Linked   []any
+	Lines    []int
 	Rejected []Rejected
+	// drafts are the rows of a reservation or consultation file that
+	// CheckRows read and Rehearse has still to link to the vault.
+	drafts     []*draft
+	draftLines []int
 }
 
-// Total is the number of data rows read.
-func (r *Rehearsal) Total() int { return len(r.Records) + len(r.Rejected) }
+// Accepted is the number of records that would be imported.
+func (r *Rehearsal) Accepted() int { return len(r.Records) + len(r.Linked) }
 
-// CheckRows turns every row into a business and checks it against the item
-// definitions (required fields, dates in 西暦 or 和暦, phone numbers, postal
-// codes, choices) and against the rows before it (same name or phone
-// number). It does not look at the vault; Rehearse does.
+// Total is the number of data rows read.
+func (r *Rehearsal) Total() int { return r.Accepted() + len(r.drafts) + len(r.Rejected) }
+
+// CheckRows turns every row into a record of the mapping's kind and checks
+// it against the item definitions (required fields, dates in 西暦 or 和暦,
+// phone numbers, postal codes, choices) and against the rows before it
+// (the same business by name or phone number; for a reservation or a
+// consultation, the same business, day and start). It does not look at
+// the vault; Rehearse does, and links reservations and consultations to
+// their business, venue and consultant there.
 func CheckRows(source string, t *Table, m Mapping) (*Rehearsal, error) {
 	if err := m.Check(); err != nil {
 		return nil, err
 	}
 	cols := m.columnsOf(t.Headers)
-	for _, k := range requiredFields {
+	all, anyOf := requiredOf(m.Kind)
+	for _, k := range all {
 		if !filled(cols, k) {
-			f, _ := FieldByKey(k)
+			f, _ := FieldOf(m.Kind, k)
 			return nil, errMapping(fmt.Sprintf("必須の項目「%s」に対応する列がありません。対応表で列を選んでください。", f.Label))
 		}
 	}
+	if len(anyOf) > 0 && !slices.ContainsFunc(anyOf, func(k string) bool { return filled(cols, k) }) {
+		return nil, errMapping("事業者を示す列（事業所名か電話番号）がありません。対応表で列を選んでください。")
+	}
 	r := &Rehearsal{Source: source, Table: t, Mapping: m}
-	seen := map[string]int{} // normalised name or phone → line
+	seen := map[string]int{} // normalised name or phone, or business|day|start → line
 	for _, row := range t.Rows {
-		b, err := convert(row, cols)
+		d, err := convert(m.Kind, row, cols)
 		if err != nil {
-			r.Rejected = append(r.Rejected, Rejected{Line: row.Line, Name: b.Name, Reason: reason(err)})
+			r.Rejected = append(r.Rejected, Rejected{Line: row.Line, Name: d.name(), Reason: reason(err)})
 			continue
 		}
+		if d.biz == nil {
+			key := d.linkKey()
+			if line, dup := seen[key]; dup {
+				r.Rejected = append(r.Rejected, Rejected{Line: row.Line, Name: d.name(), Duplicate: true,
+					Reason: fmt.Sprintf("ファイルの%d行目と同じ%sのようです（事業者、日付と開始時刻が同じです）", line, record.Describe(m.Kind))})
+				continue
+			}
+			seen[key] = row.Line
+			r.drafts, r.draftLines = append(r.drafts, d), append(r.draftLines, row.Line)
+			continue
+		}
+		b := d.biz
 		if line, dup := firstSeen(seen, b, row.Line); dup {
 			r.Rejected = append(r.Rejected, Rejected{Line: row.Line, Name: b.Name, Duplicate: true,
 				Reason: fmt.Sprintf("ファイルの%d行目と同じ事業者のようです（事業所名か電話番号が同じです）", line)})
@@ -82,33 +108,47 @@ func filled(cols []*Field, key string) bool {
 	return false
 }
 
-// convert fills a business from the row's mapped cells and validates it.
-func convert(row Row, cols []*Field) (*record.Business, error) {
-	b := &record.Business{}
+// convert fills a record of kind k from the row's mapped cells; a business
+// is validated here, a reservation or consultation once it is linked
+// (Rehearse).
+func convert(k record.Kind, row Row, cols []*Field) (*draft, error) {
+	d := newDraft(k)
 	var probs record.Problems
 	for i, f := range cols {
 		if f == nil {
 			continue
 		}
-		if err := f.set(b, row.Cell(i)); err != nil {
+		if err := f.set(d, row.Cell(i)); err != nil {
 			probs = append(probs, err)
 		}
 	}
-	if err := b.Validate(); err != nil {
-		var ps record.Problems
-		if !errors.As(err, &ps) {
-			return b, err
-		}
-		for _, p := range ps {
-			if !sameField(probs, p) {
-				probs = append(probs, p)
-			}
-		}
+	if d.biz != nil {
+		probs = validated(d.biz.Validate(), probs)
+	} else if d.link.Name == "" && d.link.Phone == "" {
+		probs = append(probs, &record.FieldError{Field: "事業所名", Msg: "事業所名か電話番号を入力してください"})
 	}
 	if len(probs) > 0 {
-		return b, probs
+		return d, probs
 	}
-	return b, nil
+	return d, nil
+}
+
+// validated adds the problems of a record's Validate to probs, without a
+// second one about a field probs names already.
+func validated(err error, probs record.Problems) record.Problems {
+	if err == nil {
+		return probs
+	}
+	var ps record.Problems
+	if !errors.As(err, &ps) {
+		return append(probs, err)
+	}
+	for _, p := range ps {
+		if !sameField(probs, p) {
+			probs = append(probs, p)
+		}
+	}
+	return probs
 }
 
 // sameField reports whether probs already has an error about p's field
@@ -168,6 +208,13 @@ func Rehearse(ctx context.Context, o *office.Office, s *office.Session, source s
 	if err != nil {
 		return nil, err
 	}
+	if m.Kind != record.KindBusiness {
+		if err := r.link(ctx, o, s); err != nil {
+			return nil, err
+		}
+		sortRejected(r.Rejected)
+		return r, nil
+	}
 	matches, err := o.ImportDuplicates(ctx, s, r.Records)
 	if err != nil {
 		return nil, fmt.Errorf("rehearse: %w", err)
@@ -195,7 +242,7 @@ func sortRejected(rs []Rejected) {
 // Report is the rehearsal as the report's input.
 func (r *Rehearsal) Report() reports.ImportReport {
 	rep := reports.ImportReport{Source: r.Source, Kind: record.Describe(r.Mapping.Kind), Encoding: r.Table.Encoding,
-		HeaderLine: r.Table.HeaderLine, Total: r.Total(), Accepted: len(r.Records)}
+		HeaderLine: r.Table.HeaderLine, Total: r.Total(), Accepted: r.Accepted()}
 	for _, c := range r.Columns() {
 		rep.Columns = append(rep.Columns, reports.ImportColumn{Header: c.Header, Field: c.Label})
 	}
@@ -232,9 +279,10 @@ func (r *Rehearsal) Columns() []Column {
 // whole or not at all (office.ImportWhole), in the 管理簿 and the access
 // log under the file's name. progress gets (done, total) writes.
 func Import(ctx context.Context, o *office.Office, s *office.Session, r *Rehearsal, progress func(done, total int)) error {
-	recs := make([]any, len(r.Records))
-	for i, b := range r.Records {
-		recs[i] = b
+	recs := make([]any, 0, r.Accepted())
+	for _, b := range r.Records {
+		recs = append(recs, b)
 	}
+	recs = append(recs, r.Linked...)
 	return o.ImportWhole(ctx, s, recs, office.ImportWholeOptions{Source: r.Source, Progress: progress})
 }

@@ -28,16 +28,21 @@ type Mapping struct {
 
 func errMapping(msg string) error { return &record.FieldError{Field: "対応表", Msg: msg} }
 
-// AutoMapping maps every header that is a field's Japanese name (or a
-// common other name of it) to that field; the first such column wins.
-func AutoMapping(headers []string) Mapping {
+// AutoMapping maps every header that is a business field's Japanese name
+// (or a common other name of it) to that field; the first such column
+// wins.
+func AutoMapping(headers []string) Mapping { return AutoMappingOf(record.KindBusiness, headers) }
+
+// AutoMappingOf is AutoMapping for records of kind k.
+func AutoMappingOf(kind record.Kind, headers []string) Mapping {
 	m := NewMapping()
+	m.Kind = kind
 	taken := map[string]bool{}
 	for _, h := range headers {
 		if _, seen := m.Columns[h]; seen || h == "" {
 			continue
 		}
-		k, ok := lookupAlias(h)
+		k, ok := lookupAliasOf(kind, h)
 		if !ok || taken[k] {
 			m.Columns[h] = ""
 			continue
@@ -62,8 +67,8 @@ func (m Mapping) Check() error {
 	if m.Version != MappingVersion {
 		return errMapping(fmt.Sprintf("対応表の版 %d は読めません（この版で読めるのは %d です）。", m.Version, MappingVersion))
 	}
-	if m.Kind != record.KindBusiness {
-		return errMapping("対応表の記録の種類が読めません（いま取り込めるのは事業者です）。")
+	if len(FieldsOf(m.Kind)) == 0 {
+		return errMapping("対応表の記録の種類が読めません（取り込めるのは事業者、予約、相談記録です）。")
 	}
 	used := map[string]string{}
 	for _, h := range m.headers() {
@@ -71,11 +76,11 @@ func (m Mapping) Check() error {
 		if k == "" {
 			continue
 		}
-		if _, ok := FieldByKey(k); !ok {
+		if _, ok := FieldOf(m.Kind, k); !ok {
 			return errMapping(fmt.Sprintf("対応表の列「%s」の項目 %q がありません。", h, k))
 		}
 		if other, dup := used[k]; dup {
-			f, _ := FieldByKey(k)
+			f, _ := FieldOf(m.Kind, k)
 			return errMapping(fmt.Sprintf("列「%s」と「%s」が同じ項目「%s」になっています。", other, h, f.Label))
 		}
 		used[k] = h
@@ -151,7 +156,7 @@ func (m Mapping) columnsOf(headers []string) []*Field {
 		if k == "" || seen[k] {
 			continue
 		}
-		if f, ok := FieldByKey(k); ok {
+		if f, ok := FieldOf(m.Kind, k); ok {
 			seen[k] = true
 			out[i] = &f
 		}

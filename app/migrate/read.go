@@ -193,7 +193,7 @@ func headerRow(rows [][]string) int {
 	for i := 0; i < len(rows) && i < headerScan; i++ {
 		n := 0
 		for _, c := range rows[i] {
-			if _, ok := lookupAlias(c); ok {
+			if knownHeader(c) {
 				n++
 			}
 		}

@@ -29,7 +29,8 @@ type ImportWholeOptions struct {
 // checked (its kind) before the first write, each is validated and
 // sealed as the writes go in with the office held, and a failure or an ended context
 // part-way takes out what was written (local.WholeBatch). Only
-// businesses (without their case part) and reservations are accepted,
+// businesses (without their case part), reservations and consultations
+// (not approved, and only by a person with the case key) are accepted,
 // with PermMigrate alone: moving the lists in is set-up work of the
 // system administrator or the supervisor. On success one 管理簿 row and
 // one access-log event per kind say who imported how many records from
@@ -48,6 +49,16 @@ func (o *Office) ImportWhole(ctx context.Context, s *Session, recs []any, opt Im
 	for i, rec := range recs {
 		switch r := rec.(type) {
 		case *record.Reservation:
+		case *record.Consultation:
+			// Past consultations carry their content: only a person with
+			// the case key (a supervisor) moves them in, and never as
+			// 承認済 (an approval is a supervisor's signature of its own).
+			if !s.May(PermCase) {
+				return fmt.Errorf("import record %d: a consultation's content needs the case key: %w", i+1, ErrForbidden)
+			}
+			if r.Status == record.StApproved {
+				return fmt.Errorf("import record %d: a consultation imported as approved: %w", i+1, ErrInvalid)
+			}
 		case *record.Business:
 			if r.Case != nil {
 				return fmt.Errorf("import record %d: a business's case part: %w", i+1, ErrInvalid)
@@ -155,7 +166,7 @@ func (o *Office) importLedger(s *Session, source string, counts map[record.Kind]
 	docID := record.NewID(record.KindLedger)
 	content, n := "取込 "+source, 0
 	var evs []audit.Event
-	for _, k := range []record.Kind{record.KindBusiness, record.KindReservation} {
+	for _, k := range []record.Kind{record.KindBusiness, record.KindReservation, record.KindConsultation} {
 		if counts[k] == 0 {
 			continue
 		}
