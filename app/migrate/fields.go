@@ -112,9 +112,6 @@ var aliases = func() map[record.Kind]map[string]string {
 	return out
 }()
 
-// lookupAlias returns the business field key a header names by itself.
-func lookupAlias(header string) (string, bool) { return lookupAliasOf(record.KindBusiness, header) }
-
 // lookupAliasOf returns the field key of kind k a header names by itself.
 func lookupAliasOf(k record.Kind, header string) (string, bool) {
 	key, ok := aliases[k][foldHeader(header)]

@@ -11,10 +11,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/migrate"
+	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
 
-// importScreen is the 取込 wizard: a list of businesses (CSV or Excel)
+// importScreen is the 取込 wizard: a list of businesses, reservations or
+// past consultations (CSV or Excel)
 // is read (its encoding and header row shown), its columns mapped to
 // fields (a select per column; the mapping can be saved and loaded), every
 // row rehearsed (仮移行: the rejected rows with their reasons, and the
@@ -22,6 +24,7 @@ import (
 // imported as one batch with a progress bar.
 type importScreen struct {
 	ctx     Host
+	kind    *widget.Select // 事業者, 予約 or 相談記録
 	path    *widget.Entry
 	info    *widget.Label
 	columns *fyne.Container
@@ -45,6 +48,12 @@ func newImportScreen(ctx Host) *importScreen {
 	sc := &importScreen{ctx: ctx, path: widget.NewEntry(), info: widget.NewLabel(tr("CSV か Excel ブック（.xlsx）の事業者一覧を選んでください。")),
 		columns: container.NewVBox(), result: widget.NewLabel(""), busy: widgets.NewProgress()}
 	sc.path.SetPlaceHolder(tr("ファイルの場所"))
+	var kinds []string
+	for _, k := range migrate.Kinds() {
+		kinds = append(kinds, tr(record.Describe(k)))
+	}
+	sc.kind = widget.NewSelect(kinds, func(string) { sc.kindChanged() })
+	sc.kind.SetSelectedIndex(0)
 	sc.info.Wrapping = fyne.TextWrapWord
 	sc.result.Wrapping = fyne.TextWrapWord
 	sc.readB = widget.NewButtonWithIcon(tr("読み込む"), theme.FileIcon(), sc.read)
@@ -64,7 +73,8 @@ func (sc *importScreen) object() fyne.CanvasObject {
 	file := container.NewBorder(nil, nil, widget.NewLabel(tr("ファイル")), container.NewHBox(choose, sc.readB), sc.path)
 	mapBar := container.NewHBox(widgets.Heading(tr("列と項目の対応")), sc.loadMapB, sc.saveMapB)
 	actions := container.NewHBox(sc.rehearseB, sc.reportB, sc.importB)
-	top := container.NewVBox(widgets.Heading(tr("取込（仮移行）")), file, sc.info, mapBar, container.NewVScroll(sc.columns), actions, sc.busy, sc.result)
+	kind := container.NewHBox(widget.NewLabel(tr("記録の種類")), sc.kind)
+	top := container.NewVBox(widgets.Heading(tr("取込（仮移行）")), kind, file, sc.info, mapBar, container.NewVScroll(sc.columns), actions, sc.busy, sc.result)
 	return container.NewBorder(top, nil, nil, nil, sc.rows)
 }
 
@@ -75,7 +85,7 @@ func (sc *importScreen) setStep(step int) {
 		enable(b, step >= 1)
 	}
 	enable(sc.reportB, step >= 2)
-	enable(sc.importB, step >= 2 && len(sc.rehearsal.Records) > 0)
+	enable(sc.importB, step >= 2 && sc.rehearsal.Accepted() > 0)
 }
 
 func enable(b *widget.Button, on bool) {
@@ -116,17 +126,36 @@ func (sc *importScreen) read() {
 			header = tr("見出しの行: %d 行目", t.HeaderLine)
 		}
 		sc.info.SetText(tr("文字コード: %s　", t.Encoding) + header + tr("　データの行: %d 件", len(t.Rows)))
-		sc.setMapping(migrate.AutoMapping(t.Headers))
+		sc.setMapping(migrate.AutoMappingOf(sc.selectedKind(), t.Headers))
 		sc.result.SetText("")
 		sc.rows.Refresh()
 		sc.setStep(1)
 	}, widgets.WithProgress(sc.busy))
 }
 
-// fieldChoices are the select's options: not imported, then every field.
-func fieldChoices() []string {
+// selectedKind is the kind of record the wizard imports.
+func (sc *importScreen) selectedKind() record.Kind {
+	kinds := migrate.Kinds()
+	if i := sc.kind.SelectedIndex(); i >= 0 && i < len(kinds) {
+		return kinds[i]
+	}
+	return record.KindBusiness
+}
+
+// kindChanged maps the columns again for the kind chosen.
+func (sc *importScreen) kindChanged() {
+	if sc.table == nil || sc.columns == nil {
+		return
+	}
+	sc.setMapping(migrate.AutoMappingOf(sc.selectedKind(), sc.table.Headers))
+	sc.mappingChanged()
+}
+
+// fieldChoices are the select's options: not imported, then every field
+// of kind k.
+func fieldChoices(k record.Kind) []string {
 	out := []string{tr(notImported)}
-	for _, f := range migrate.BusinessFields() {
+	for _, f := range migrate.FieldsOf(k) {
 		out = append(out, tr(f.Label))
 	}
 	return out
@@ -134,11 +163,18 @@ func fieldChoices() []string {
 
 // setMapping shows a select per column with m's field chosen.
 func (sc *importScreen) setMapping(m migrate.Mapping) {
+	if m.Kind != sc.selectedKind() {
+		for i, k := range migrate.Kinds() {
+			if k == m.Kind {
+				sc.kind.SetSelectedIndex(i) // a loaded mapping of another kind
+			}
+		}
+	}
 	sc.columns.Objects, sc.selects = nil, nil
 	for _, h := range sc.table.Headers {
-		sel := widget.NewSelect(fieldChoices(), func(string) { sc.mappingChanged() })
+		sel := widget.NewSelect(fieldChoices(m.Kind), func(string) { sc.mappingChanged() })
 		sel.SetSelected(tr(notImported))
-		if f, ok := migrate.FieldByKey(m.Columns[h]); ok {
+		if f, ok := migrate.FieldOf(m.Kind, m.Columns[h]); ok {
 			sel.SetSelected(tr(f.Label))
 		}
 		sc.selects = append(sc.selects, sel)
@@ -160,9 +196,10 @@ func (sc *importScreen) mappingChanged() {
 // mapping is the mapping the selects show.
 func (sc *importScreen) mapping() migrate.Mapping {
 	m := migrate.NewMapping()
+	m.Kind = sc.selectedKind()
 	for i, h := range sc.table.Headers {
 		m.Columns[h] = ""
-		for _, f := range migrate.BusinessFields() {
+		for _, f := range migrate.FieldsOf(m.Kind) {
 			if sc.selects[i].Selected == tr(f.Label) {
 				m.Columns[h] = f.Key
 			}
@@ -227,7 +264,7 @@ func (sc *importScreen) rehearse() {
 		}
 		sc.rehearsal = r
 		sc.result.SetText(tr("仮移行の結果（まだ何も書き込んでいません）: 読み込んだ行 %d 件、取り込める行 %d 件、取り込めない行 %d 件",
-			r.Total(), len(r.Records), len(r.Rejected)))
+			r.Total(), r.Accepted(), len(r.Rejected)))
 		sc.rows.Refresh()
 		sc.setStep(2)
 	}, widgets.WithProgress(sc.busy))
@@ -256,7 +293,7 @@ func (sc *importScreen) report() {
 // confirmImport asks before writing, naming the count.
 func (sc *importScreen) confirmImport() {
 	r := sc.rehearsal
-	msg := tr("事業者 %d 件を取り込みます。取り込めない %d 件は取り込みません。よろしいですか。", len(r.Records), len(r.Rejected))
+	msg := tr("%s %d 件を取り込みます。取り込めない %d 件は取り込みません。よろしいですか。", tr(record.Describe(r.Mapping.Kind)), r.Accepted(), len(r.Rejected))
 	dialog.ShowCustomConfirm(tr("取り込む"), tr("取り込む"), tr("やめる"), widget.NewLabel(msg), func(ok bool) {
 		if ok {
 			sc.doImport()
@@ -271,7 +308,7 @@ func (sc *importScreen) doImport() {
 	sc.setStep(1)
 	sc.importB.Disable()
 	widgets.Run(sc.ctx.Runner(), func(c context.Context) (int, error) {
-		return len(r.Records), migrate.Import(c, sc.ctx.Office(), sc.ctx.Session(), r, nil)
+		return r.Accepted(), migrate.Import(c, sc.ctx.Office(), sc.ctx.Session(), r, nil)
 	}, func(n int, err error) {
 		if err != nil {
 			sc.setStep(2)
@@ -280,7 +317,8 @@ func (sc *importScreen) doImport() {
 		}
 		sc.rehearsal = nil
 		sc.rows.Refresh()
-		sc.result.SetText(tr("事業者 %d 件を取り込みました。管理簿とアクセスログに記録しました。", n))
-		dialog.ShowInformation(tr("取り込みました"), tr("事業者 %d 件を取り込みました。管理簿とアクセスログに記録しました。", n), sc.ctx.Window())
+		what := tr(record.Describe(r.Mapping.Kind))
+		sc.result.SetText(tr("%s %d 件を取り込みました。管理簿とアクセスログに記録しました。", what, n))
+		dialog.ShowInformation(tr("取り込みました"), tr("%s %d 件を取り込みました。管理簿とアクセスログに記録しました。", what, n), sc.ctx.Window())
 	}, widgets.WithProgress(sc.busy))
 }

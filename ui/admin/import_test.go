@@ -104,3 +104,47 @@ func countImported(t *testing.T, o *office.Office, s *office.Session) int {
 	uitest.Must(t, err)
 	return len(hits)
 }
+
+// TestImportWizardConsultations: with 相談記録 chosen, the columns map to a
+// consultation's fields, the rows are linked to the stored business and
+// consultant, and the import names the kind.
+func TestImportWizardConsultations(t *testing.T) {
+	f := newFixture(t)
+	p := filepath.Join(t.TempDir(), "相談記録.csv")
+	csv := "事業所名,相談日,開始時刻,終了時刻,相談員,相談方法,相談内容\r\n" +
+		"テスト商店,令和6年5月1日,10:00,11:00,相談 一郎,窓口,移行した相談（ダミー）\r\n" +
+		"架空商店,2024/5/2,10:00,11:00,相談 一郎,窓口,登録のない事業者\r\n"
+	uitest.Must(t, os.WriteFile(p, []byte(csv), 0o600))
+	f.As("kantoku", func(s *office.Session) {
+		ctx := f.Host(s, fyne.NewSize(1100, 800))
+		sc := newImportScreen(ctx)
+		ctx.Window().SetContent(sc.object())
+		sc.kind.SetSelected(tr("相談記録"))
+		sc.path.SetText(p)
+		test.Tap(sc.readB)
+		ctx.Wait()
+		want := []string{"事業所名", "相談日", "開始時刻", "終了時刻", "相談員", "相談形態", "相談の概要"}
+		for i, sel := range sc.selects {
+			if sel.Selected != want[i] {
+				t.Errorf("column %d maps to %q, want %q", i, sel.Selected, want[i])
+			}
+		}
+		test.Tap(sc.rehearseB)
+		ctx.Wait()
+		if !strings.Contains(sc.result.Text, "取り込める行 1 件、取り込めない行 1 件") ||
+			!strings.Contains(sc.rehearsal.Rejected[0].Reason, "事業者「架空商店」が登録されていません") {
+			t.Fatalf("result %q %+v", sc.result.Text, sc.rehearsal.Rejected)
+		}
+		test.Tap(sc.importB)
+		top := ctx.Window().Canvas().Overlays().Top()
+		if top == nil || !uitest.HasLabel(top, "相談記録 1 件を取り込みます。取り込めない 1 件は取り込みません。よろしいですか。") {
+			t.Fatal("no confirmation naming the kind and count")
+		}
+		test.Tap(uitest.FindButton(t, top, "取り込む"))
+		ctx.Wait()
+		list, err := ctx.Office().Consultations(context.Background(), s, office.ConsultationFilter{From: "2024-05-01", To: "2024-05-01"})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("consultations: %+v %v", list, err)
+		}
+	})
+}
