@@ -70,6 +70,8 @@ fuzz ./app/vault FuzzUnmarshalEnvelope
 fuzz ./app/vault FuzzUnmarshalKeyring 20000x
 fuzz ./app/audit FuzzUnmarshal
 fuzz ./app/office FuzzUnmarshalPurgeOrder
+fuzz ./app/office FuzzDecodeRetentionSetting
+fuzz ./app/purge FuzzVerifyReceipt
 fuzz ./app/handover FuzzReader 300x   # each input derives an Argon2id key
 fuzz ./app/handover FuzzReadPayload
 fuzz ./app/record FuzzNormalizeName

@@ -17,8 +17,9 @@ import (
 // Retention: how long the office keeps each kind of record after its last
 // date, and which records have passed it (「保存期間を過ぎた記録」). The rules
 // are named defaults that a supervisor or an admin may change; they are
-// kept in the store (meta "retention", JSON), so they apply to this PC's
-// listing. Erasure itself (erase.go) is what removes records everywhere.
+// kept in the store (meta "retention", JSON) and every change goes to the
+// other PCs by sync, signed (retention_sync.go). Erasure itself (erase.go)
+// is what removes records everywhere.
 
 // RetentionRules are the years each kind is kept after its last date.
 type RetentionRules struct {
@@ -106,8 +107,11 @@ func (o *Office) SetRetention(ctx context.Context, s *Session, r RetentionRules)
 	if !r.valid() {
 		return fmt.Errorf("retention rules: %w", ErrInvalid)
 	}
-	b, _ := json.Marshal(r) // a struct of ints always encodes
-	return o.commit(nil, map[string][]byte{metaRetention: b}, o.event(audit.ActUpdate, "",
+	w, meta, err := o.retentionVersion(s, r)
+	if err != nil {
+		return err
+	}
+	return o.commit([]local.Write{w}, meta, o.event(audit.ActUpdate, "",
 		fmt.Sprintf("retention consultation=%d reservation=%d dispatch=%d application=%d business=%d",
 			r.Consultation, r.Reservation, r.Dispatch, r.Application, r.Business)))
 }

@@ -313,7 +313,8 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 	arriving := map[string][]*pver{} // new versions by id
 	var writes []local.Write
 	var newest vault.Rev
-	var orders []*PurgeOrder // carried out once the page is committed (purge_sync.go)
+	var orders []*PurgeOrder         // carried out once the page is committed (purge_sync.go)
+	var settings []*RetentionSetting // retention rules of other PCs (retention_sync.go)
 	for i, x := range in {
 		if x.Redacted != "" {
 			// Erased on the server: nothing to store; the order must be
@@ -348,6 +349,16 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 			w, err := pulledAudit(p)
 			if err != nil {
 				return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): %w", i+1, x.ID, x.Rev, err)
+			}
+			auditWrite = &w
+		}
+		if isRetention(p) {
+			w, set, err := o.pulledRetention(s, p)
+			if err != nil {
+				return syncer.Applied{}, fmt.Errorf("sync version %d (%s %s): %w", i+1, x.ID, x.Rev, err)
+			}
+			if set != nil {
+				settings = append(settings, set)
 			}
 			auditWrite = &w
 		}
@@ -398,6 +409,7 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 			newest = p.rev
 		}
 	}
+	o.adoptRetention(settings, meta)
 	touched := map[string]bool{}
 	for id := range arriving {
 		touched[id] = true
