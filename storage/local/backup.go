@@ -28,9 +28,10 @@ func (sn *Snapshot) Close() { sn.txn.Discard() }
 // The slices are valid only during the call. It stops at the first error
 // of fn or when ctx is done.
 func (sn *Snapshot) Each(ctx context.Context, fn func(key, value []byte) error) error {
-	opt := badger.DefaultIteratorOptions
-	opt.PrefetchSize = 256
-	it := sn.txn.NewIterator(opt)
+	// Values are read in place, one after the other: prefetching starts a
+	// goroutine per item, which cost more than the reads it saved (a
+	// fifth of a backup's CPU time).
+	it := sn.txn.NewIterator(badger.IteratorOptions{})
 	defer it.Close()
 	n := 0
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -121,6 +122,11 @@ func (s *Store) Size() int64 {
 // AuditKeySeq reports whether key, as Snapshot gives it, is an access-log
 // entry, and its sequence number.
 func AuditKeySeq(key []byte) (uint64, bool) {
+	// Checked before auditSeq, which words an error for every other key
+	// (a tenth of a restore's time went into those errors).
+	if len(key) != len(auditPrefix)+8 || !bytes.HasPrefix(key, auditPrefix) {
+		return 0, false
+	}
 	seq, err := auditSeq(key)
 	return seq, err == nil
 }
