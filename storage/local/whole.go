@@ -22,9 +22,18 @@ const wholeChunk = 1000
 type WholeBatch struct {
 	s       *Store
 	wb      *badger.WriteBatch
-	added   []Write // without their blobs: what Abort takes out
+	added   []addedRef // what Abort takes out
 	err     error
 	flushed bool
+}
+
+// addedRef is what Abort needs of a write: its keys, and its index terms
+// encoded as the record's terms value (a few bytes each, where a []Term
+// held two string headers per term: a 20,000-row import kept 50 MB of
+// them).
+type addedRef struct {
+	id, rev, kind string
+	terms         []byte
 }
 
 // BeginWhole starts a WholeBatch; end it with Commit or Abort.
@@ -47,11 +56,12 @@ func (b *WholeBatch) Add(writes []Write) error {
 		}
 	}
 	for _, w := range writes {
-		w.Version.Blob = nil // what Abort needs: the keys
-		b.added = append(b.added, w)
-	}
-	for _, w := range writes {
 		sets := freshSets(w)
+		ref := addedRef{id: w.Version.ID, rev: w.Version.Rev, kind: w.Version.Kind}
+		if n := len(sets); n > 3 {
+			ref.terms = sets[n-1][1] // freshSets ends with the terms value when there are terms
+		}
+		b.added = append(b.added, ref)
 		if w.Outbox {
 			sets = append(sets, [2][]byte{outboxKey(w.Version.Rev, w.Version.ID), nil})
 		}
@@ -91,7 +101,35 @@ func (b *WholeBatch) Abort() error {
 	if !b.flushed {
 		b.wb.Cancel()
 	}
-	return b.s.Forget(b.added)
+	return b.s.forgetRefs(b.added)
+}
+
+// forgetRefs takes out what the writes of refs put in, as Forget does.
+func (s *Store) forgetRefs(refs []addedRef) error {
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	for _, r := range refs {
+		ts, err := decodeTerms(r.terms)
+		if err != nil {
+			return fmt.Errorf("forget writes: %w", err)
+		}
+		keys := [][]byte{versionKey(r.id, r.rev), headKey(r.id), kindKey(r.kind, r.id), termsKey(r.id), outboxKey(r.rev, r.id)}
+		for _, t := range ts {
+			keys = append(keys, termKey(t, r.id))
+		}
+		for _, k := range keys {
+			if err := wb.Delete(k); err != nil {
+				return fmt.Errorf("forget writes: %w", err)
+			}
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("forget writes: %w", err)
+	}
+	if err := s.db.Sync(); err != nil {
+		return fmt.Errorf("forget writes: sync: %w", err)
+	}
+	return nil
 }
 
 // CommitWhole applies writes as one WholeBatch, looking at ctx every
