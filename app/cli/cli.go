@@ -78,6 +78,7 @@ func commands() []command {
 		{"print", "帳票をPDFに出力する (print sheet|blank-sheet|day-sheets|reservation|schedule|attendance|ledger)", runPrint},
 		{"report", "統計報告をPDFに出力する (report monthly|yearly)", runReport},
 		{"erase", "記録を消去し消去報告書をPDFに出力する（監督者・管理者。--id 番号 か --expired、--yes なしでは一覧のみ。--list でこれまでの消去、--order で報告書の再出力、--resend でサーバーへ再送）", runErase},
+		{"retention", "保存期間の表示・変更（監督者・管理者。--set 相談記録=7,予約=3。変更はほかのパソコンにも同期で届く）", runRetention},
 		{"export", "記録を暗号化ファイルで引き渡す（相手先・方法を管理簿に記録。--notice でパスワード通知書）", runExport},
 		{"import", "事業者の一覧（CSV・Excel）を取り込む: --dry-run で仮移行（書き込まない）、--yes で取り込み。--from-export で暗号化ファイル", runImport},
 		{"enroll", "このパソコンを中央サーバーに登録する（管理者。登録コードは server enroll で発行）", runEnroll},

@@ -2,7 +2,10 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -27,6 +30,8 @@ type retentionScreen struct {
 	status  *widget.Label
 	busy    *widgets.Progress
 	eraseB  *widget.Button
+	rulesB  *widget.Button
+	current office.RetentionRules
 	expired []office.ExpiredRecord
 }
 
@@ -41,6 +46,7 @@ func newRetentionScreen(ctx Host) *retentionScreen {
 	sc.table = widgets.NewTable([]string{"番号", "種別", "基準日", "保存期限"}, []float32{150, 130, 120, 120}, nil)
 	sc.eraseB = widget.NewButtonWithIcon(tr("消去…"), theme.DeleteIcon(), sc.askErase)
 	sc.eraseB.Importance = widget.DangerImportance
+	sc.rulesB = widget.NewButtonWithIcon(tr("保存期間を変える…"), theme.SettingsIcon(), sc.editRules)
 	sc.log = newErasureLog(ctx)
 	sc.refresh()
 	return sc
@@ -49,7 +55,7 @@ func newRetentionScreen(ctx Host) *retentionScreen {
 func (sc *retentionScreen) object() fyne.CanvasObject {
 	reload := widget.NewButtonWithIcon(tr("再読込"), theme.ViewRefreshIcon(), sc.refresh)
 	top := container.NewVBox(widgets.Heading(tr("保存期間を過ぎた記録")), sc.rules,
-		container.NewHBox(reload, sc.eraseB), sc.status, sc.busy)
+		container.NewHBox(reload, sc.rulesB, sc.eraseB), sc.status, sc.busy)
 	expired := container.NewBorder(top, nil, nil, nil, sc.table.Object())
 	return container.NewAppTabs(
 		container.NewTabItem(tr("保存期間を過ぎた記録"), expired),
@@ -81,7 +87,7 @@ func (sc *retentionScreen) refresh() {
 
 // show puts the rules and the list on screen.
 func (sc *retentionScreen) show(r office.RetentionRules, ex []office.ExpiredRecord) {
-	sc.expired = ex
+	sc.expired, sc.current = ex, r
 	sc.rules.SetText(tr("保存期間: 相談記録 %d年、予約 %d年、専門家派遣 %d年、セミナー申込 %d年（各記録の日付から）、事業者 最後の記録から %d年",
 		r.Consultation, r.Reservation, r.Dispatch, r.Application, r.Business))
 	rows := make([][]string, len(ex))
@@ -166,4 +172,65 @@ func (sc *retentionScreen) refreshKeepStatus() {
 		sc.show(r, ex)
 		sc.status.SetText(status)
 	})
+}
+
+// ruleFields are the rules in the order the screen names them.
+func ruleFields(r *office.RetentionRules) []struct {
+	label string
+	years *int
+} {
+	return []struct {
+		label string
+		years *int
+	}{
+		{"相談記録（相談日から）", &r.Consultation}, {"予約（予約日から）", &r.Reservation},
+		{"専門家派遣（実施日から）", &r.Dispatch}, {"セミナー申込（開催日から）", &r.Application},
+		{"事業者（最後の記録から）", &r.Business},
+	}
+}
+
+// editRules asks for new retention rules (years, 1 to 100 each) and saves
+// them; the change is signed and reaches the other PCs at their next sync.
+func (sc *retentionScreen) editRules() {
+	rules := sc.current
+	var items []*widget.FormItem
+	var entries []*widget.Entry
+	for _, f := range ruleFields(&rules) {
+		e := widget.NewEntry()
+		e.SetText(strconv.Itoa(*f.years))
+		e.Validator = func(v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(record.FoldWidth(v)))
+			if err != nil || n < 1 || n > 100 {
+				return errors.New(tr("1 から 100 までの年数を入れてください"))
+			}
+			return nil
+		}
+		entries = append(entries, e)
+		items = append(items, widget.NewFormItem(tr(f.label), e))
+	}
+	d := dialog.NewForm(tr("保存期間"), tr("保存する"), tr("やめる"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		for i, f := range ruleFields(&rules) {
+			*f.years, _ = strconv.Atoi(strings.TrimSpace(record.FoldWidth(entries[i].Text)))
+		}
+		sc.saveRules(rules)
+	}, sc.ctx.Window())
+	d.Resize(fyne.NewSize(480, 360))
+	d.Show()
+}
+
+// saveRules saves the rules off the UI goroutine and lists again.
+func (sc *retentionScreen) saveRules(r office.RetentionRules) {
+	widgets.Run(sc.ctx.Runner(), func(c context.Context) (struct{}, error) {
+		return struct{}{}, sc.ctx.Office().SetRetention(c, sc.ctx.Session(), r)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			sc.ctx.ShowError(err)
+			return
+		}
+		sc.status.SetText(tr("保存期間を変えました。ほかのパソコンには次の同期で届きます。"))
+		sc.refreshKeepStatus()
+	}, widgets.WithProgress(sc.busy))
 }

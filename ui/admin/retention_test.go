@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
@@ -61,6 +62,47 @@ func TestRetentionScreen(t *testing.T) {
 		}
 		if _, err := f.Office().Consultation(context.Background(), s, old); err == nil {
 			t.Fatal("the record is still there")
+		}
+	})
+}
+
+// TestRetentionRulesEdit: the supervisor changes the rules in a form that
+// refuses 0 years, and the screen lists with the new rules.
+func TestRetentionRulesEdit(t *testing.T) {
+	f := newFixture(t)
+	f.As("kantoku", func(s *office.Session) {
+		ctx := f.Host(s, fyne.NewSize(1000, 700))
+		sc := newRetentionScreen(ctx)
+		ctx.Window().SetContent(sc.object())
+		ctx.Wait()
+		test.Tap(sc.rulesB)
+		top := ctx.Window().Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatal("no form")
+		}
+		var entries []*widget.Entry
+		uitest.Walk(top, func(o fyne.CanvasObject) {
+			if e, ok := o.(*widget.Entry); ok {
+				entries = append(entries, e)
+			}
+		})
+		if len(entries) != 5 || entries[0].Text != "5" {
+			t.Fatalf("%d entries", len(entries))
+		}
+		save := uitest.Button(t, top, tr("保存する"))
+		entries[0].SetText("0")
+		if entries[0].Validate() == nil {
+			t.Fatal("0 years accepted")
+		}
+		entries[0].SetText("７")
+		test.Tap(save)
+		ctx.Wait()
+		r, err := f.Office().Retention(context.Background(), s)
+		if err != nil || r.Consultation != 7 || r.Reservation != 3 {
+			t.Fatalf("rules after the form: %+v %v", r, err)
+		}
+		if sc.status.Text != tr("保存期間を変えました。ほかのパソコンには次の同期で届きます。") || !strings.Contains(sc.rules.Text, "相談記録 7年") {
+			t.Fatalf("status %q, rules %q", sc.status.Text, sc.rules.Text)
 		}
 	})
 }
