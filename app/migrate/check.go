@@ -38,6 +38,7 @@ type Rehearsal struct {
 	// CheckRows read and Rehearse has still to link to the vault.
 	drafts     []*draft
 	draftLines []int
+	names      []string // the business name of each of Linked, while linking
 }
 
 // Accepted is the number of records that would be imported.

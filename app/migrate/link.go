@@ -87,8 +87,78 @@ func (r *Rehearsal) link(ctx context.Context, o *office.Office, s *office.Sessio
 		}
 		r.Linked = append(r.Linked, d.rec())
 		r.Lines = append(r.Lines, line)
+		r.names = append(r.names, d.name())
 	}
 	r.drafts, r.draftLines = nil, nil
+	return r.checkBookings(ctx, o, s, venues)
+}
+
+// checkBookings rejects the reservations that the counter would refuse:
+// their consultant busy or their venue full at that time, by a stored
+// reservation or by an earlier row of the file.
+func (r *Rehearsal) checkBookings(ctx context.Context, o *office.Office, s *office.Session, venues []record.Venue) error {
+	var rs []*record.Reservation
+	for _, x := range r.Linked {
+		if res, ok := x.(*record.Reservation); ok {
+			rs = append(rs, res)
+		}
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	problems, err := o.BookingProblems(ctx, s, rs)
+	if err != nil {
+		return fmt.Errorf("rehearse: %w", err)
+	}
+	capacity := map[string]int{}
+	for _, v := range venues {
+		capacity[v.ID] = max(v.Capacity, 1)
+	}
+	type taken struct {
+		line       int
+		start, end string
+	}
+	byVenue, byStaff := map[string][]taken{}, map[string][]taken{}
+	clash := func(list []taken, res *record.Reservation) []taken {
+		var out []taken
+		for _, t := range list {
+			if t.start < res.End && res.Start < t.end {
+				out = append(out, t)
+			}
+		}
+		return out
+	}
+	active := func(res *record.Reservation) bool {
+		return res.Status == record.ResBooked || res.Status == record.ResVisited
+	}
+	var kept []any
+	var lines []int
+	for i, res := range rs {
+		line := r.Lines[i]
+		why := ""
+		if problems[i] != nil {
+			why = office.Message(problems[i])
+		} else if active(res) {
+			if c := clash(byStaff[res.ConsultantID+"|"+res.Date], res); res.ConsultantID != "" && len(c) > 0 {
+				why = fmt.Sprintf("相談員の予約がファイルの%d行目と重なります", c[0].line)
+			} else if c := clash(byVenue[res.VenueID+"|"+res.Date], res); len(c) >= capacity[res.VenueID] {
+				why = fmt.Sprintf("会場がファイルの%d行目の予約で埋まっています（定員 %d）", c[0].line, capacity[res.VenueID])
+			}
+		}
+		if why != "" {
+			r.Rejected = append(r.Rejected, Rejected{Line: line, Name: r.names[i], Reason: why})
+			continue
+		}
+		if active(res) {
+			t := taken{line, res.Start, res.End}
+			byVenue[res.VenueID+"|"+res.Date] = append(byVenue[res.VenueID+"|"+res.Date], t)
+			if res.ConsultantID != "" {
+				byStaff[res.ConsultantID+"|"+res.Date] = append(byStaff[res.ConsultantID+"|"+res.Date], t)
+			}
+		}
+		kept, lines = append(kept, res), append(lines, line)
+	}
+	r.Linked, r.Lines, r.names = kept, lines, nil
 	return nil
 }
 

@@ -157,3 +157,39 @@ func TestLinkedMappingNeedsTheBusiness(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// TestReservationImportBookings: a reservation the counter would refuse
+// (the venue full, by stored reservations or by earlier rows of the file)
+// is rejected with the reason; the venue's capacity is honoured.
+func TestReservationImportBookings(t *testing.T) {
+	ctx := context.Background()
+	o, s, ids := linkedOffice(t) // the venue holds 2 at a time
+	for i := 0; i < 2; i++ {
+		r := &record.Reservation{Date: "2026-10-26", Start: "10:00", End: "11:00", VenueID: ids["venue"],
+			BusinessID: ids["03-5550-0001"], Channel: "電話", Status: record.ResBooked}
+		if err := o.SaveReservation(ctx, s, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	csv := "電話番号,予約日,開始時刻,終了時刻,会場\n" +
+		"03-5550-0001,2026/10/25,10:00,11:00,本庁舎 相談室A\n" +
+		"03-5550-0002,2026/10/25,10:30,11:30,本庁舎 相談室A\n" +
+		"03-5550-0003,2026/10/25,10:45,11:15,本庁舎 相談室A\n" +
+		"03-5550-0003,2026/10/25,11:30,12:00,本庁舎 相談室A\n" +
+		"03-5550-0002,2026/10/26,10:30,11:30,本庁舎 相談室A\n"
+	tb := mustTable(t, csv)
+	r, err := Rehearse(ctx, o, s, "予約.csv", tb, AutoMappingOf(record.KindReservation, tb.Headers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Accepted() != 3 || len(r.Rejected) != 2 {
+		t.Fatalf("accepted %d, rejected %+v", r.Accepted(), r.Rejected)
+	}
+	if x := r.Rejected[0]; x.Line != 4 || !strings.Contains(x.Reason, "会場がファイルの2行目の予約で埋まっています（定員 2）") {
+		t.Errorf("the third at once: %+v", x)
+	}
+	if x := r.Rejected[1]; x.Line != 6 || x.Reason == "" {
+		t.Errorf("against the stored reservations: %+v", x)
+	}
+	t.Logf("refused against the stored: %s", r.Rejected[1].Reason)
+}

@@ -209,6 +209,32 @@ func (o *Office) ImportDuplicates(ctx context.Context, s *Session, bs []*record.
 	return out, nil
 }
 
+// BookingProblems checks reservations about to be imported against the
+// reservations stored, as the counter's save does (SaveReservation): for
+// each, nil or the *BookingError of its consultant's other reservation at
+// an overlapping time, or of its venue full then (PermMigrate). It does not
+// compare them with each other.
+func (o *Office) BookingProblems(ctx context.Context, s *Session, rs []*record.Reservation) ([]error, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.session(ctx, s, PermMigrate); err != nil {
+		return nil, err
+	}
+	out := make([]error, len(rs))
+	for i, r := range rs {
+		if err := ctxErr(ctx); err != nil {
+			return nil, err
+		}
+		err := o.checkBooking(ctx, s, r)
+		var be *BookingError
+		if err != nil && !errors.As(err, &be) {
+			return nil, fmt.Errorf("check bookings: %w", err)
+		}
+		out[i] = err
+	}
+	return out, nil
+}
+
 // PrintImportReport renders the rehearsal report (仮移行の報告書) of a
 // migration. It lists rejected rows with their names, so it is a print
 // like any other: in the 管理簿 and the access log.

@@ -586,6 +586,9 @@ func permCases() []permCase {
 		{method: "ResendPurges", perm: PermErase, event: action(audit.ActPurge), call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.ResendPurges(bg(e), e.s))
 		}},
+		{method: "BookingProblems", perm: PermMigrate, event: noEvent, call: func(e *permEnv) (string, error) {
+			return err2(e.f.o.BookingProblems(bg(e), e.s, nil))
+		}},
 		{method: "BookingPublication", perm: PermFrontDesk, event: noEvent, call: func(e *permEnv) (string, error) {
 			return err2(e.f.o.BookingPublication(bg(e), e.s, DefaultWebHours, "さくら区 経営相談窓口"))
 		}},
