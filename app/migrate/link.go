@@ -40,6 +40,7 @@ func (r *Rehearsal) link(ctx context.Context, o *office.Office, s *office.Sessio
 	for _, p := range staff {
 		staffByName[foldName(p.Name)] = p.ID
 	}
+	seenDays := map[string][]office.ConsultationSummary{}
 	for i, d := range r.drafts {
 		line := r.draftLines[i]
 		reject := func(why string) {
@@ -84,6 +85,17 @@ func (r *Rehearsal) link(ctx context.Context, o *office.Office, s *office.Sessio
 		if verr != nil {
 			reject(reason(verr))
 			continue
+		}
+		if d.cons != nil {
+			same, err := storedConsultation(ctx, o, s, d.cons, seenDays)
+			if err != nil {
+				return err
+			}
+			if same != "" {
+				r.Rejected = append(r.Rejected, Rejected{Line: line, Name: d.name(), Duplicate: true,
+					Reason: fmt.Sprintf("登録済みの相談記録（%s）と同じようです（事業者、相談日と開始時刻が同じです）", same)})
+				continue
+			}
 		}
 		r.Linked = append(r.Linked, d.rec())
 		r.Lines = append(r.Lines, line)
@@ -194,4 +206,26 @@ func pickBusiness(l link, found []office.BusinessSummary) (string, string) {
 // without spaces.
 func foldName(s string) string {
 	return strings.Join(strings.Fields(record.FoldWidth(s)), "")
+}
+
+// storedConsultation returns the id of a stored consultation of the same
+// business, day and start as c ("" when there is none), reading each
+// business's day once.
+func storedConsultation(ctx context.Context, o *office.Office, s *office.Session, c *record.Consultation, days map[string][]office.ConsultationSummary) (string, error) {
+	key := c.BusinessID + "|" + c.Date
+	list, ok := days[key]
+	if !ok {
+		var err error
+		list, err = o.Consultations(ctx, s, office.ConsultationFilter{BusinessID: c.BusinessID, From: c.Date, To: c.Date})
+		if err != nil {
+			return "", fmt.Errorf("rehearse: %w", err)
+		}
+		days[key] = list
+	}
+	for _, x := range list {
+		if x.Start == c.Start {
+			return x.ID, nil
+		}
+	}
+	return "", nil
 }

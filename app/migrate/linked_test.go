@@ -96,6 +96,11 @@ func TestConsultationImport(t *testing.T) {
 	if err != nil || len(list) != 1 {
 		t.Fatalf("consultations of 見本商店: %+v %v", list, err)
 	}
+	// The same file again: the imported rows are now stored ones.
+	again, err := Rehearse(ctx, o, s, "相談記録.csv", tb, m)
+	if err != nil || again.Accepted() != 0 || !strings.Contains(again.Rejected[0].Reason, "登録済みの相談記録（"+list[0].ID+"）") {
+		t.Fatalf("again: %d accepted, %+v %v", again.Accepted(), again.Rejected, err)
+	}
 	c, err := o.Consultation(ctx, s, list[0].ID)
 	if err != nil || c.Case == nil || c.Case.Summary != "資金繰りの相談（ダミー）" {
 		t.Fatalf("the imported consultation: %+v %v", c, err)
