@@ -17,7 +17,9 @@ package pgtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -138,6 +140,53 @@ func Dump(tb testing.TB, dsn string) []byte {
 			msg = string(ee.Stderr)
 		}
 		tb.Fatalf("pg_dump: %v %s", err, msg)
+	}
+	return out
+}
+
+// Files returns the bytes of every file of the database of dsn in the
+// private cluster's data directory (base/<database oid>), after a
+// CHECKPOINT, for a scan of what is on disk. It skips for a server of
+// MADOGUCHI_TEST_PG, whose files the tests cannot read. The write-ahead
+// log (pg_wal) is not included: it keeps old rows until it is recycled.
+func Files(tb testing.TB, dsn string) []byte {
+	tb.Helper()
+	s, err := get()
+	if err != nil {
+		unavailable(tb, err)
+	}
+	if s.dir == "" {
+		tb.Skip("the database's files are not readable (MADOGUCHI_TEST_PG)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var oid uint32
+	if err := conn.QueryRow(ctx, "SELECT oid FROM pg_database WHERE datname = current_database()").Scan(&oid); err != nil {
+		tb.Fatal(err)
+	}
+	if err := adminExec(ctx, s, "CHECKPOINT"); err != nil {
+		tb.Fatalf("checkpoint: %v", err)
+	}
+	var out []byte
+	root := filepath.Join(s.dir, "data", "base", strconv.FormatUint(uint64(oid), 10))
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // removed meanwhile
+		}
+		out = append(out, b...)
+		return err
+	})
+	if err != nil {
+		tb.Fatalf("read the database's files: %v", err)
 	}
 	return out
 }
