@@ -31,6 +31,7 @@ type retentionScreen struct {
 	busy    *widgets.Progress
 	eraseB  *widget.Button
 	rulesB  *widget.Button
+	idsB    *widget.Button
 	current office.RetentionRules
 	expired []office.ExpiredRecord
 }
@@ -47,6 +48,7 @@ func newRetentionScreen(ctx Host) *retentionScreen {
 	sc.eraseB = widget.NewButtonWithIcon(tr("消去…"), theme.DeleteIcon(), sc.askErase)
 	sc.eraseB.Importance = widget.DangerImportance
 	sc.rulesB = widget.NewButtonWithIcon(tr("保存期間を変える…"), theme.SettingsIcon(), sc.editRules)
+	sc.idsB = widget.NewButtonWithIcon(tr("番号を指定して消去…"), theme.DeleteIcon(), sc.askEraseIDs)
 	sc.log = newErasureLog(ctx)
 	sc.refresh()
 	return sc
@@ -55,7 +57,7 @@ func newRetentionScreen(ctx Host) *retentionScreen {
 func (sc *retentionScreen) object() fyne.CanvasObject {
 	reload := widget.NewButtonWithIcon(tr("再読込"), theme.ViewRefreshIcon(), sc.refresh)
 	top := container.NewVBox(widgets.Heading(tr("保存期間を過ぎた記録")), sc.rules,
-		container.NewHBox(reload, sc.rulesB, sc.eraseB), sc.status, sc.busy)
+		container.NewHBox(reload, sc.rulesB, sc.eraseB, sc.idsB), sc.status, sc.busy)
 	expired := container.NewBorder(top, nil, nil, nil, sc.table.Object())
 	return container.NewAppTabs(
 		container.NewTabItem(tr("保存期間を過ぎた記録"), expired),
@@ -112,10 +114,49 @@ func (sc *retentionScreen) askErase() {
 		ids[i] = e.ID
 	}
 	sc.eraseB.Disable()
+	sc.plan(ids, office.ReasonRetention, func() { sc.eraseB.Enable() })
+}
+
+// askEraseIDs asks for the numbers of records to erase on request (個別の
+// 消去: a business that asks to be forgotten, with every record that
+// belongs to it), then plans and asks again, naming the count.
+func (sc *retentionScreen) askEraseIDs() {
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder("B-0123456789, C-…")
+	entry.Validator = func(v string) error {
+		if len(splitRecordIDs(v)) == 0 {
+			return errors.New(tr("消去する記録の番号を入れてください"))
+		}
+		return nil
+	}
+	d := dialog.NewForm(tr("番号を指定して消去"), tr("次へ"), tr("やめる"),
+		[]*widget.FormItem{widget.NewFormItem(tr("記録の番号"), entry)}, func(ok bool) {
+			if ok {
+				sc.plan(splitRecordIDs(entry.Text), office.ReasonRequest, nil)
+			}
+		}, sc.ctx.Window())
+	d.Resize(fyne.NewSize(520, 200))
+	d.Show()
+}
+
+// splitRecordIDs splits record numbers separated by commas or spaces.
+func splitRecordIDs(v string) []string {
+	var out []string
+	for _, id := range strings.FieldsFunc(record.FoldWidth(v), func(r rune) bool { return r == ',' || r == '、' || r == ' ' }) {
+		out = append(out, strings.ToUpper(id))
+	}
+	return out
+}
+
+// plan plans the erasure of ids for reason and asks, naming the count,
+// before anything is erased; done, when set, runs when the plan is back.
+func (sc *retentionScreen) plan(ids []string, reason string, done func()) {
 	widgets.Run(sc.ctx.Runner(), func(c context.Context) (office.ErasePlan, error) {
-		return sc.ctx.Office().PlanErase(c, sc.ctx.Session(), ids, office.ReasonRetention)
+		return sc.ctx.Office().PlanErase(c, sc.ctx.Session(), ids, reason)
 	}, func(plan office.ErasePlan, err error) {
-		sc.eraseB.Enable()
+		if done != nil {
+			done()
+		}
 		if err != nil {
 			sc.ctx.ShowError(err)
 			return

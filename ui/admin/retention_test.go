@@ -106,3 +106,47 @@ func TestRetentionRulesEdit(t *testing.T) {
 		}
 	})
 }
+
+// TestEraseByNumber: a supervisor erases a business on request by its
+// number (with its records), after a question that names the count; the
+// 消去報告書 is offered and the business is gone.
+func TestEraseByNumber(t *testing.T) {
+	f := newFixture(t)
+	f.As("kantoku", func(s *office.Session) {
+		ctx := f.Host(s, fyne.NewSize(1000, 700))
+		sc := newRetentionScreen(ctx)
+		ctx.Window().SetContent(sc.object())
+		ctx.Wait()
+		test.Tap(sc.idsB)
+		top := ctx.Window().Canvas().Overlays().Top()
+		var entry *widget.Entry
+		uitest.Walk(top, func(o fyne.CanvasObject) {
+			if e, ok := o.(*widget.Entry); ok {
+				entry = e
+			}
+		})
+		if entry == nil {
+			t.Fatal("no entry for the numbers")
+		}
+		plan, err := f.Office().PlanErase(context.Background(), s, []string{f.Business}, office.ReasonRequest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		entry.SetText(strings.ToLower(f.Business))
+		test.Tap(uitest.Button(t, top, tr("次へ")))
+		ctx.Wait()
+		top = ctx.Window().Canvas().Overlays().Top()
+		n := len(plan.Items)
+		if top == nil || !uitest.HasLabel(top, tr("%d件の記録（版数 計%d）を、このパソコンから消去します。中央サーバーとほかのパソコンからは次の同期で消去されます。消去した記録は元に戻せません。", n, plan.Versions())) {
+			t.Fatal("no question naming the count")
+		}
+		test.Tap(uitest.Button(t, top, tr("%d件を消去する", n)))
+		ctx.Wait()
+		if len(ctx.PDFs) != 1 || !strings.HasPrefix(ctx.PDFs[0].Name, "消去報告書_") {
+			t.Fatalf("report: %d PDFs", len(ctx.PDFs))
+		}
+		if _, err := f.Office().Business(context.Background(), s, f.Business); err == nil {
+			t.Fatal("the business is still there")
+		}
+	})
+}
