@@ -74,10 +74,21 @@ const releaseAfter = 30 * time.Second
 // close to the live heap that the collector ran without pause).
 const gcPercent = 50
 
-// tuneGC sets gcPercent unless GOGC is set in the environment.
+// memoryLimit is the window's soft memory limit: far above what a day's
+// work keeps live (about 125 MB on the big demo vault), so it changes
+// nothing then, but a bulk job (a 20,000-row import) collects harder
+// near it instead of growing by half again: its peak went from 309–348 MB
+// to 224–230 MB resident, for 10–20 % more CPU time.
+const memoryLimit = 250 << 20
+
+// tuneGC sets gcPercent and memoryLimit unless GOGC or GOMEMLIMIT is set
+// in the environment.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
 	}
 }
 

@@ -3,7 +3,9 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/madoguchi-jp/madoguchi/app/migrate"
@@ -81,6 +83,11 @@ func runImport(e *Env, args []string) error {
 	}
 	if err := p.common.check(); err != nil {
 		return err
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// As the window: a bulk import collects harder near 250 MB
+		// instead of growing by half again (gui.go, memoryLimit).
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(250 << 20))
 	}
 	t, err := migrate.ReadFile(pos[0])
 	if err != nil {
