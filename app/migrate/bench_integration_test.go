@@ -73,6 +73,12 @@ func TestImport20k(t *testing.T) {
 	}
 	save, search := afterImport(t, o, s)
 	t.Logf("right after: save p50 %v p99 %v, search p50 %v p99 %v", save[0], save[1], search[0], search[1])
+	// The same again ten seconds later: what the import left to settle
+	// shows as the difference. (The slowest searches are names that share
+	// テスト商店 with all 20,000 rows, slow at any time.)
+	time.Sleep(10 * time.Second)
+	save, search = afterImport(t, o, s)
+	t.Logf("10 s later: save p50 %v p99 %v, search p50 %v p99 %v", save[0], save[1], search[0], search[1])
 	if total > 60*time.Second {
 		t.Errorf("import took %v, more than 60 s", total)
 	}
