@@ -161,25 +161,11 @@ func (s *Store) CommitWhole(ctx context.Context, writes []Write, progress func(d
 // it may be given writes that were never committed. It is for undoing an
 // import that did not finish, never for erasing records people used.
 func (s *Store) Forget(writes []Write) error {
-	wb := s.db.NewWriteBatch()
-	defer wb.Cancel()
-	for _, w := range writes {
-		for _, kv := range freshSets(w) {
-			if err := wb.Delete(kv[0]); err != nil {
-				return fmt.Errorf("forget writes: %w", err)
-			}
-		}
-		if err := wb.Delete(outboxKey(w.Version.Rev, w.Version.ID)); err != nil {
-			return fmt.Errorf("forget writes: %w", err)
-		}
+	refs := make([]addedRef, len(writes))
+	for i, w := range writes {
+		refs[i] = addedRef{id: w.Version.ID, rev: w.Version.Rev, kind: w.Version.Kind, terms: encodeTerms(uniqueTerms(w.Terms))}
 	}
-	if err := wb.Flush(); err != nil {
-		return fmt.Errorf("forget writes: %w", err)
-	}
-	if err := s.db.Sync(); err != nil {
-		return fmt.Errorf("forget writes: sync: %w", err)
-	}
-	return nil
+	return s.forgetRefs(refs)
 }
 
 // Settle brings the store to the state of one that has been in use for a
