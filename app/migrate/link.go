@@ -134,14 +134,11 @@ func (r *Rehearsal) checkBookings(ctx context.Context, o *office.Office, s *offi
 	clash := func(list []taken, res *record.Reservation) []taken {
 		var out []taken
 		for _, t := range list {
-			if t.start < res.End && res.Start < t.end {
+			if record.Overlaps(t.start, t.end, res.Start, res.End) {
 				out = append(out, t)
 			}
 		}
 		return out
-	}
-	active := func(res *record.Reservation) bool {
-		return res.Status == record.ResBooked || res.Status == record.ResVisited
 	}
 	var kept []any
 	var lines []int
@@ -150,7 +147,7 @@ func (r *Rehearsal) checkBookings(ctx context.Context, o *office.Office, s *offi
 		why := ""
 		if problems[i] != nil {
 			why = office.Message(problems[i])
-		} else if active(res) {
+		} else if res.Active() {
 			if c := clash(byStaff[res.ConsultantID+"|"+res.Date], res); res.ConsultantID != "" && len(c) > 0 {
 				why = fmt.Sprintf("相談員の予約がファイルの%d行目と重なります", c[0].line)
 			} else if c := clash(byVenue[res.VenueID+"|"+res.Date], res); len(c) >= capacity[res.VenueID] {
@@ -161,7 +158,7 @@ func (r *Rehearsal) checkBookings(ctx context.Context, o *office.Office, s *offi
 			r.Rejected = append(r.Rejected, Rejected{Line: line, Name: r.names[i], Reason: why})
 			continue
 		}
-		if active(res) {
+		if res.Active() {
 			t := taken{line, res.Start, res.End}
 			byVenue[res.VenueID+"|"+res.Date] = append(byVenue[res.VenueID+"|"+res.Date], t)
 			if res.ConsultantID != "" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/purge"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/local"
@@ -20,7 +21,7 @@ import (
 // in the access log: the status field alone, which anyone holding the
 // contact key can write, approves nothing.
 const (
-	approvalSuffix = "#approval"
+	approvalSuffix = purge.ApprovalSuffix // "#approval"
 	approvalKind   = "consultation.approval"
 	approvalDomain = "madoguchi approval v1"
 )

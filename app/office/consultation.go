@@ -294,7 +294,7 @@ func (o *Office) consultationSummaries(ctx context.Context, s *Session, f Consul
 		}
 	}
 	slices.SortFunc(out, func(a, b ConsultationSummary) int {
-		return strings.Compare(b.Date+pad(b.Start)+b.ID, a.Date+pad(a.Start)+a.ID)
+		return strings.Compare(b.Date+record.PadClock(b.Start)+b.ID, a.Date+record.PadClock(a.Start)+a.ID)
 	})
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = slices.Clip(out[:f.Limit])
@@ -360,7 +360,7 @@ func (o *Office) consultations(ctx context.Context, s *Session, f ConsultationFi
 		}
 	}
 	slices.SortFunc(out, func(a, b record.Consultation) int {
-		return strings.Compare(b.Date+pad(b.Start)+b.ID, a.Date+pad(a.Start)+a.ID)
+		return strings.Compare(b.Date+record.PadClock(b.Start)+b.ID, a.Date+record.PadClock(a.Start)+a.ID)
 	})
 	return out, nil
 }

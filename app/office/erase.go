@@ -45,10 +45,8 @@ type storedPurge struct {
 	// read the blind index; the next session with it clears the entries
 	// that point at the erased records (finishPending).
 	BlindLeft bool `json:"blind_left,omitempty"`
-	// Receipt is the server's receipt of the order as the report shows
-	// it, and ServerReceipt the receipt as the server signed it, once sync
-	// has it.
-	Receipt       string          `json:"receipt,omitempty"`
+	// ServerReceipt is the server's receipt of the order as the server
+	// signed it (purge.Receipt), once sync has it.
 	ServerReceipt json.RawMessage `json:"server_receipt,omitempty"`
 	// Resend asks the next sync to send the order to the server again
 	// (ResendPurges: after the server was restored from an older backup).

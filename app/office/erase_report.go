@@ -70,11 +70,10 @@ func (o *Office) erasure(hash string) (Erasure, *PurgeOrder, error) {
 	if err != nil {
 		return Erasure{}, nil, err
 	}
-	e := Erasure{Hash: hash, By: p.By, At: p.At, Reason: p.Reason, Records: len(p.Items),
-		Versions: sp.Versions, Receipt: sp.Receipt}
+	e := Erasure{Hash: hash, By: p.By, At: p.At, Reason: p.Reason, Records: len(p.Items), Versions: sp.Versions}
 	var r purge.Receipt
-	if len(sp.ServerReceipt) > 0 && json.Unmarshal(sp.ServerReceipt, &r) == nil {
-		e.ServerAt, e.Redacted, e.ReceiptMark = r.At, r.Redacted, r.Mark()
+	if len(sp.ServerReceipt) > 0 && json.Unmarshal(sp.ServerReceipt, &r) == nil { // verified when it was kept
+		e.Receipt, e.ServerAt, e.Redacted, e.ReceiptMark = receiptText(&r), r.At, r.Redacted, r.Mark()
 	}
 	return e, p, nil
 }
@@ -95,7 +94,7 @@ func (o *Office) PrintErasureReport(ctx context.Context, s *Session, hash string
 	}
 	in := reports.DeletionInput{
 		Office:        o.officeName(),
-		Reason:        reasonLabel(p.Reason),
+		Reason:        ReasonLabel(p.Reason),
 		RequestedBy:   o.signerName(p.By),
 		ApprovedBy:    o.signerName(p.By),
 		At:            p.At,
@@ -114,8 +113,9 @@ func (o *Office) PrintErasureReport(ctx context.Context, s *Session, hash string
 		func(f reports.Footer) ([]byte, error) { return o.render.DeletionReport(in, f) })
 }
 
-// reasonLabel is the Japanese name of an order's reason.
-func reasonLabel(r string) string {
+// ReasonLabel is the Japanese name of an order's reason (the window
+// translates it).
+func ReasonLabel(r string) string {
 	if r == ReasonRetention {
 		return "保存期間の経過"
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/purge"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/local"
@@ -20,7 +21,7 @@ const metaHLC = "hlc"
 // caseSuffix marks the storage record that holds a record's case part. The
 // case part is its own record with its own history, so a person without the
 // case key can update the contact part without touching it.
-const caseSuffix = "#case"
+const caseSuffix = purge.CaseSuffix // "#case", as erasure across replicas names it
 
 func caseKind(k record.Kind) string { return string(k) + ".case" }
 

@@ -230,7 +230,7 @@ func (o *Office) PrintDaySheets(ctx context.Context, s *Session, date string) ([
 	}
 	var ins []reports.SheetInput
 	for i := range rs {
-		if !activeReservation(&rs[i]) {
+		if !rs[i].Active() {
 			continue
 		}
 		if err := ctxErr(w.ctx); err != nil {

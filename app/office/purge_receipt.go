@@ -101,7 +101,6 @@ func (o *Office) SetPurgeReceipt(ctx context.Context, s *Session, hash string, r
 		return fmt.Errorf("server receipt of purge order %s: %w", hash[:16], officeErr(err))
 	}
 	sp.ServerReceipt = receipt
-	sp.Receipt = receiptText(r)
 	sp.Resend = false
 	b, err := json.Marshal(sp)
 	if err != nil {

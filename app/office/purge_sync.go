@@ -29,33 +29,20 @@ const (
 
 // orderVersion seals order p as the version this PC pushes.
 func (o *Office) orderVersion(s *Session, p *PurgeOrder) (local.Write, vault.Rev, error) {
-	rev := o.clock.Next()
-	id := purgeIDPrefix + p.Hash()
-	env, err := vault.Seal(s.keys, vault.ClassFor(purgeKind), id, purgeKind, rev, nil, p.Marshal())
-	if err != nil {
-		return local.Write{}, rev, fmt.Errorf("seal purge order: %w", err)
-	}
-	return local.Write{Version: local.Version{ID: id, Kind: purgeKind, Rev: rev.String(), Blob: env.Marshal()},
-		Fresh: true, Outbox: true}, rev, nil
+	return o.signedVersion(s, purgeIDPrefix, purgeKind, p.Hash(), p.Marshal())
 }
 
 // isPurge says whether a pulled version is (or claims to be) a purge order.
-func isPurge(p *pver) bool {
-	return p.v.Kind == purgeKind || strings.HasPrefix(p.v.ID, purgeIDPrefix)
-}
+func isPurge(p *pver) bool { return isSigned(p, purgeIDPrefix, purgeKind) }
 
 // pulledPurge checks a pulled purge order: kind purge exactly under an id
 // naming its hash, no parents, readable. It returns the write that stores
 // it and the order when it verifies (nil when it does not: a warning is
 // kept for the access log).
 func (o *Office) pulledPurge(s *Session, p *pver) (local.Write, *PurgeOrder, error) {
-	hash, ok := strings.CutPrefix(p.v.ID, purgeIDPrefix)
-	if !ok || p.v.Kind != purgeKind || len(p.env.Parents) > 0 || len(hash) != 64 {
-		return local.Write{}, nil, fmt.Errorf("%w: kind %q under id %q", ErrSyncDamaged, p.v.Kind, p.v.ID)
-	}
-	plain, err := vault.Open(s.keys, p.env, vault.Expect{ID: p.v.ID, Kind: purgeKind, Rev: &p.rev})
+	hash, plain, err := o.openSigned(s, p, purgeIDPrefix, purgeKind)
 	if err != nil {
-		return local.Write{}, nil, fmt.Errorf("%w: purge order %s: %v", ErrSyncDamaged, hash, err)
+		return local.Write{}, nil, err
 	}
 	w := local.Write{Version: p.v}
 	order, err := UnmarshalPurgeOrder(plain)

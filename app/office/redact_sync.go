@@ -33,41 +33,46 @@ func pendingRedaction(meta map[string][]byte, x syncer.Incoming) error {
 }
 
 // settleRedactions drops the kept gaps whose order is carried out here and
-// names their record; a gap whose order is here and does not name it is
-// ErrSyncDamaged. Call with o.mu held.
-func (o *Office) settleRedactions() error {
+// names their record, and returns the keys of the gaps left; a gap whose
+// order is here and does not name it is ErrSyncDamaged. Call with o.mu
+// held.
+func (o *Office) settleRedactions() ([]string, error) {
 	keys, err := o.store.MetaKeys(metaRedactedPrefix, 0)
 	if err != nil || len(keys) == 0 {
-		return err
+		return nil, err
 	}
-	var drop []string
+	var drop, left []string
 	orders := map[string]*PurgeOrder{}
 	for _, k := range keys {
-		hash, rest, _ := strings.Cut(strings.TrimPrefix(k, metaRedactedPrefix), "/")
-		id, _, _ := strings.Cut(rest, "/")
+		hash, id := splitRedactedKey(k)
 		p, ok := orders[hash]
 		if !ok {
 			sp, err := o.storedPurge(hash)
-			if err != nil {
-				continue // not here yet
-			}
-			if !sp.Done {
+			if err != nil || !sp.Done {
+				left = append(left, k) // not here (or not carried out) yet
 				continue
 			}
 			if p, err = UnmarshalPurgeOrder(sp.Order); err != nil {
-				return err
+				return nil, err
 			}
 			orders[hash] = p
 		}
 		if !p.Covers(id) {
-			return fmt.Errorf("%w: the server erased %s under purge order %s, which does not name it", ErrSyncDamaged, id, hash[:min(16, len(hash))])
+			return nil, fmt.Errorf("%w: the server erased %s under purge order %s, which does not name it", ErrSyncDamaged, id, hash[:min(16, len(hash))])
 		}
 		drop = append(drop, k)
 	}
 	if len(drop) == 0 {
-		return nil
+		return left, nil
 	}
-	return o.writeBatch(local.Batch{DropMeta: drop}, nil)
+	return left, o.writeBatch(local.Batch{DropMeta: drop}, nil)
+}
+
+// splitRedactedKey returns the order hash and the record id of a kept gap.
+func splitRedactedKey(k string) (hash, id string) {
+	hash, rest, _ := strings.Cut(strings.TrimPrefix(k, metaRedactedPrefix), "/")
+	id, _, _ = strings.Cut(rest, "/")
+	return hash, id
 }
 
 // PulledAll implements syncer.PullChecker: once a pull has caught up,
@@ -77,19 +82,11 @@ func (r *replica) PulledAll(ctx context.Context) error {
 		return err
 	}
 	defer r.o.mu.Unlock()
-	if err := r.o.settleRedactions(); err != nil {
+	left, err := r.o.settleRedactions()
+	if err != nil || len(left) == 0 {
 		return err
 	}
-	keys, err := r.o.store.MetaKeys(metaRedactedPrefix, 0)
-	if err != nil {
-		return err
-	}
-	if len(keys) > 0 {
-		k := strings.TrimPrefix(keys[0], metaRedactedPrefix)
-		hash, rest, _ := strings.Cut(k, "/")
-		id, _, _ := strings.Cut(rest, "/")
-		return fmt.Errorf("%w: the server erased %d versions (the first of %s) under purge order %s, which no verified order of this office explains",
-			ErrSyncDamaged, len(keys), id, hash[:min(16, len(hash))])
-	}
-	return nil
+	hash, id := splitRedactedKey(left[0])
+	return fmt.Errorf("%w: the server erased %d versions (the first of %s) under purge order %s, which no verified order of this office explains",
+		ErrSyncDamaged, len(left), id, hash[:min(16, len(hash))])
 }

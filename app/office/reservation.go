@@ -23,10 +23,6 @@ func reservationTerms(r *record.Reservation) []local.Term {
 	return t
 }
 
-func activeReservation(r *record.Reservation) bool {
-	return r.Status == record.ResBooked || r.Status == record.ResVisited
-}
-
 // SaveReservation creates (empty ID) or updates a reservation. An active
 // reservation is refused with a *BookingError when its consultant already has
 // another one at an overlapping time, or when its venue is full then.
@@ -80,7 +76,7 @@ func (o *Office) saveReservation(ctx context.Context, s *Session, r *record.Rese
 func (o *Office) today() string { return o.opt.now().In(jst).Format("2006-01-02") }
 
 func (o *Office) checkBooking(ctx context.Context, s *Session, r *record.Reservation) error {
-	if !activeReservation(r) {
+	if !r.Active() {
 		return nil
 	}
 	if r.ConsultantID != "" {
@@ -89,7 +85,7 @@ func (o *Office) checkBooking(ctx context.Context, s *Session, r *record.Reserva
 			return err
 		}
 		for _, x := range others {
-			if x.ID != r.ID && activeReservation(&x) && overlaps(r.Start, r.End, x.Start, x.End) {
+			if x.ID != r.ID && x.Active() && record.Overlaps(r.Start, r.End, x.Start, x.End) {
 				var st record.Staff
 				_, _ = o.load(s, r.ConsultantID, record.KindStaff, &st) // without the name the message does without
 				return o.bookingError(s, "相談員", st.Name, &x)
@@ -107,7 +103,7 @@ func (o *Office) checkBooking(ctx context.Context, s *Session, r *record.Reserva
 	}
 	var clash []record.Reservation
 	for _, x := range others {
-		if x.ID != r.ID && activeReservation(&x) && overlaps(r.Start, r.End, x.Start, x.End) {
+		if x.ID != r.ID && x.Active() && record.Overlaps(r.Start, r.End, x.Start, x.End) {
 			clash = append(clash, x)
 		}
 	}
@@ -132,18 +128,6 @@ func (o *Office) bookingError(s *Session, what, name string, x *record.Reservati
 		Name: name, Business: b.Name}
 }
 
-// overlaps compares "15:04" times; zero-padded strings order like times.
-func overlaps(s1, e1, s2, e2 string) bool {
-	return pad(s1) < pad(e2) && pad(s2) < pad(e1)
-}
-
-func pad(hm string) string {
-	if len(hm) == 4 {
-		return "0" + hm
-	}
-	return hm
-}
-
 func (o *Office) reservationsBy(ctx context.Context, s *Session, index, value string) ([]record.Reservation, error) {
 	ids, err := o.store.Find(index, value)
 	if err != nil {
@@ -159,7 +143,7 @@ func (o *Office) reservationsBy(ctx context.Context, s *Session, index, value st
 
 func sortReservations(rs []record.Reservation) {
 	slices.SortFunc(rs, func(a, b record.Reservation) int {
-		return strings.Compare(a.Date+pad(a.Start)+a.VenueID+a.ID, b.Date+pad(b.Start)+b.VenueID+b.ID)
+		return strings.Compare(a.Date+record.PadClock(a.Start)+a.VenueID+a.ID, b.Date+record.PadClock(b.Start)+b.VenueID+b.ID)
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/madoguchi-jp/madoguchi/app/purge"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
 	"github.com/madoguchi-jp/madoguchi/storage/local"
 )
@@ -44,7 +45,7 @@ type RetentionSetting struct {
 func (r *RetentionSetting) message() []byte {
 	var b []byte
 	for _, f := range []string{retentionDomain, r.Office, r.By, r.At.UTC().Format(time.RFC3339Nano)} {
-		b = append(binary.BigEndian.AppendUint32(b, uint32(len(f))), f...)
+		b = purge.AppendField(b, f)
 	}
 	for _, y := range []int{r.Rules.Consultation, r.Rules.Reservation, r.Rules.Dispatch, r.Rules.Application, r.Rules.Business} {
 		b = binary.BigEndian.AppendUint32(b, uint32(y))
@@ -77,12 +78,8 @@ func (r *RetentionSetting) verify(office string, table *vault.UserTable) error {
 	case table == nil || r.Office != office:
 		return fmt.Errorf("retention setting of another office: %w", ErrForged)
 	}
-	u, ok := table.Find(r.By)
-	if !ok || u.Disabled || !(u.HasRole(string(RoleSupervisor)) || u.HasRole(string(RoleAdmin))) {
-		return fmt.Errorf("retention setting signed by %q, not a supervisor or admin: %w", r.By, ErrForged)
-	}
-	if !table.VerifyBy(r.By, r.message(), r.Sig) {
-		return fmt.Errorf("retention setting signature: %w", ErrForged)
+	if err := purge.VerifySigner(table, r.By, r.message(), r.Sig); err != nil {
+		return fmt.Errorf("retention setting of %s: %w", r.By, err)
 	}
 	return nil
 }
@@ -125,35 +122,26 @@ func (o *Office) retentionVersion(s *Session, rules RetentionRules) (local.Write
 	}
 	set.Sig = s.un.Identity.Sign(set.message())
 	body, _ := json.Marshal(set)
-	rev := o.clock.Next()
-	id := retentionIDPrefix + set.hash()
-	env, err := vault.Seal(s.keys, vault.ClassFor(retentionKind), id, retentionKind, rev, nil, body)
+	w, _, err := o.signedVersion(s, retentionIDPrefix, retentionKind, set.hash(), body)
 	if err != nil {
-		return local.Write{}, nil, fmt.Errorf("seal retention rules: %w", err)
+		return local.Write{}, nil, err
 	}
 	rb, _ := json.Marshal(rules)
-	w := local.Write{Version: local.Version{ID: id, Kind: retentionKind, Rev: rev.String(), Blob: env.Marshal()}, Fresh: true, Outbox: true}
 	return w, map[string][]byte{metaRetention: rb, metaRetentionSet: body}, nil
 }
 
 // isRetention says whether a pulled version is (or claims to be) a
 // retention setting.
-func isRetention(p *pver) bool {
-	return p.v.Kind == retentionKind || strings.HasPrefix(p.v.ID, retentionIDPrefix)
-}
+func isRetention(p *pver) bool { return isSigned(p, retentionIDPrefix, retentionKind) }
 
 // pulledRetention checks a pulled setting (kind retention exactly, under
 // the id of its hash, no parents, readable) and returns the write that
 // stores it, and the setting when it verifies (nil, with a warning for the
 // access log, when it does not).
 func (o *Office) pulledRetention(s *Session, p *pver) (local.Write, *RetentionSetting, error) {
-	hash, ok := strings.CutPrefix(p.v.ID, retentionIDPrefix)
-	if !ok || p.v.Kind != retentionKind || len(p.env.Parents) > 0 || len(hash) != 64 {
-		return local.Write{}, nil, fmt.Errorf("%w: kind %q under id %q", ErrSyncDamaged, p.v.Kind, p.v.ID)
-	}
-	plain, err := vault.Open(s.keys, p.env, vault.Expect{ID: p.v.ID, Kind: retentionKind, Rev: &p.rev})
+	hash, plain, err := o.openSigned(s, p, retentionIDPrefix, retentionKind)
 	if err != nil {
-		return local.Write{}, nil, fmt.Errorf("%w: retention setting %s: %v", ErrSyncDamaged, hash, err)
+		return local.Write{}, nil, err
 	}
 	w := local.Write{Version: p.v}
 	set, err := decodeRetentionSetting(plain)
@@ -174,6 +162,9 @@ func (o *Office) pulledRetention(s *Session, p *pver) (local.Write, *RetentionSe
 // adoptRetention puts the newest verified setting of a page in meta, when
 // it is newer than the one adopted here.
 func (o *Office) adoptRetention(sets []*RetentionSetting, meta map[string][]byte) {
+	if len(sets) == 0 {
+		return // no read of the adopted setting on every page
+	}
 	cur := o.adoptedRetention()
 	for _, set := range sets {
 		if set.newer(cur) {

@@ -517,7 +517,7 @@ func (r *replica) Apply(ctx context.Context, in []syncer.Incoming, state map[str
 	if err := o.carryOutHeld(ctx, s, orders); err != nil {
 		return res, fmt.Errorf("sync apply: %w", err)
 	}
-	if err := o.settleRedactions(); err != nil {
+	if _, err := o.settleRedactions(); err != nil {
 		return res, fmt.Errorf("sync apply: %w", err)
 	}
 	return res, nil

@@ -617,7 +617,7 @@ func freeSlots(v record.Venue, d time.Time, span [2]string, minutes int, rs []re
 		left := capacity
 		for i := range rs {
 			r := &rs[i]
-			if r.VenueID == v.ID && r.Date == iso && activeReservation(r) && overlaps(t.Format("15:04"), e.Format("15:04"), r.Start, r.End) {
+			if r.VenueID == v.ID && r.Date == iso && r.Active() && record.Overlaps(t.Format("15:04"), e.Format("15:04"), r.Start, r.End) {
 				left--
 			}
 		}

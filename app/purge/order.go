@@ -87,8 +87,9 @@ func Erasable(k record.Kind) bool {
 	return false
 }
 
-// field appends s with a 4-byte big-endian length.
-func field(b []byte, s string) []byte {
+// AppendField appends s with a 4-byte big-endian length: the framing of
+// every signed message of this package and of the retention rules.
+func AppendField(b []byte, s string) []byte {
 	return append(binary.BigEndian.AppendUint32(b, uint32(len(s))), s...)
 }
 
@@ -102,13 +103,13 @@ func field(b []byte, s string) []byte {
 func (p *Order) Message() []byte {
 	var b []byte
 	for _, f := range []string{orderDomain, p.Office, p.By, p.At.UTC().Format(time.RFC3339Nano), p.Reason} {
-		b = field(b, f)
+		b = AppendField(b, f)
 	}
 	b = binary.BigEndian.AppendUint32(b, uint32(len(p.Items)))
 	for _, it := range p.Items {
-		b = field(field(b, it.ID), string(it.Kind))
+		b = AppendField(AppendField(b, it.ID), string(it.Kind))
 		b = binary.BigEndian.AppendUint32(b, uint32(it.Versions))
-		b = field(b, it.Last)
+		b = AppendField(b, it.Last)
 	}
 	return b
 }
@@ -224,12 +225,24 @@ func Verify(p *Order, office string, table *vault.UserTable) error {
 	if table == nil || p.Office != office {
 		return fmt.Errorf("purge order of another office: %w", ErrForged)
 	}
-	u, ok := table.Find(p.By)
-	if !ok || u.Disabled || !(u.HasRole(roleSupervisor) || u.HasRole(roleAdmin)) {
-		return fmt.Errorf("purge order signed by %q, not a supervisor or admin: %w", p.By, ErrForged)
+	if err := VerifySigner(table, p.By, p.Message(), p.Sig); err != nil {
+		return fmt.Errorf("purge order: %w", err)
 	}
-	if !table.VerifyBy(p.By, p.Message(), p.Sig) {
-		return fmt.Errorf("purge order signature: %w", ErrForged)
+	return nil
+}
+
+// VerifySigner checks a signature that only a supervisor or an admin of
+// the office may make (a purge order, the retention rules): by is in the
+// verified user table, not disabled, holds one of those roles there, and
+// sig is by's signature over msg. ErrForged otherwise; the error does not
+// name the login, so that it can go to a server's log as it is.
+func VerifySigner(table *vault.UserTable, by string, msg, sig []byte) error {
+	u, ok := table.Find(by)
+	if !ok || u.Disabled || !(u.HasRole(roleSupervisor) || u.HasRole(roleAdmin)) {
+		return fmt.Errorf("signed by someone who is not a supervisor or admin of the office: %w", ErrForged)
+	}
+	if !table.VerifyBy(by, msg, sig) {
+		return fmt.Errorf("the signature does not verify: %w", ErrForged)
 	}
 	return nil
 }

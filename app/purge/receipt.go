@@ -38,7 +38,7 @@ type Receipt struct {
 func (r *Receipt) message() []byte {
 	var b []byte
 	for _, f := range []string{receiptDomain, r.Office, r.Order, r.At.UTC().Format(time.RFC3339Nano)} {
-		b = field(b, f)
+		b = AppendField(b, f)
 	}
 	return binary.BigEndian.AppendUint64(b, uint64(r.Redacted))
 }

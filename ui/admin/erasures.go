@@ -74,7 +74,7 @@ func (l *erasureLog) show(list []office.Erasure) {
 		} else {
 			receipt = tr("%s にサーバーで消去（%d 版）", e.ServerAt.In(record.JST()).Format("2006-01-02 15:04"), e.Redacted)
 		}
-		rows[i] = []string{e.At.In(record.JST()).Format("2006-01-02 15:04"), e.By, tr(reasonText(e.Reason)),
+		rows[i] = []string{e.At.In(record.JST()).Format("2006-01-02 15:04"), e.By, tr(office.ReasonLabel(e.Reason)),
 			fmt.Sprint(e.Records), fmt.Sprint(e.Versions), receipt}
 	}
 	l.table.Set(rows)
@@ -89,15 +89,6 @@ func (l *erasureLog) show(list []office.Erasure) {
 		l.status.SetText(tr("%d件の消去はすべてサーバーで済んでいます。", len(list)))
 		l.resendB.Enable()
 	}
-}
-
-// reasonText is the Japanese name of an order's reason (the key of its
-// translation).
-func reasonText(r string) string {
-	if r == office.ReasonRetention {
-		return "保存期間の経過"
-	}
-	return "個別の消去"
 }
 
 // choose selects erasure i for its report.

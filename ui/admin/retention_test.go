@@ -80,12 +80,7 @@ func TestRetentionRulesEdit(t *testing.T) {
 		if top == nil {
 			t.Fatal("no form")
 		}
-		var entries []*widget.Entry
-		uitest.Walk(top, func(o fyne.CanvasObject) {
-			if e, ok := o.(*widget.Entry); ok {
-				entries = append(entries, e)
-			}
-		})
+		entries := entriesIn(top)
 		if len(entries) != 5 || entries[0].Text != "5" {
 			t.Fatalf("%d entries", len(entries))
 		}
@@ -119,15 +114,11 @@ func TestEraseByNumber(t *testing.T) {
 		ctx.Wait()
 		test.Tap(sc.idsB)
 		top := ctx.Window().Canvas().Overlays().Top()
-		var entry *widget.Entry
-		uitest.Walk(top, func(o fyne.CanvasObject) {
-			if e, ok := o.(*widget.Entry); ok {
-				entry = e
-			}
-		})
-		if entry == nil {
-			t.Fatal("no entry for the numbers")
+		entries := entriesIn(top)
+		if len(entries) != 1 {
+			t.Fatalf("%d entries for the numbers", len(entries))
 		}
+		entry := entries[0]
 		plan, err := f.Office().PlanErase(context.Background(), s, []string{f.Business}, office.ReasonRequest)
 		if err != nil {
 			t.Fatal(err)
@@ -149,4 +140,15 @@ func TestEraseByNumber(t *testing.T) {
 			t.Fatal("the business is still there")
 		}
 	})
+}
+
+// entriesIn lists the entries of a dialog, in order.
+func entriesIn(o fyne.CanvasObject) []*widget.Entry {
+	var entries []*widget.Entry
+	uitest.Walk(o, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			entries = append(entries, e)
+		}
+	})
+	return entries
 }

@@ -123,30 +123,11 @@ func (s *Store) redact(office, order string, ids []string) (int, error) {
 			return err
 		}
 		for _, id := range ids {
-			it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte("i/" + office + sep + id + sep)})
-			for it.Rewind(); it.Valid(); it.Next() {
-				v, err := it.Item().ValueCopy(nil)
-				if err == nil {
-					var c uint64
-					if c, _, err = decodeIndex(v); err == nil {
-						var ev []byte
-						if ev, err = get(txn, cursorKey(office, c), "envelope"); err == nil {
-							var e central.Envelope
-							if e, err = decodeEnvelope(ev); err == nil {
-								if _, _, marked := central.ParseRedaction(e.Data); !marked {
-									cursors = append(cursors, c)
-									values = append(values, encodeEnvelope(central.Redacted(e, order)))
-								}
-							}
-						}
-					}
-				}
-				if err != nil {
-					it.Close()
-					return fmt.Errorf("record %s: %w", id, err)
-				}
+			c, v, err := toRedact(txn, office, order, id)
+			if err != nil {
+				return fmt.Errorf("record %s: %w", id, err)
 			}
-			it.Close()
+			cursors, values = append(cursors, c...), append(values, v...)
 		}
 		return nil
 	})
@@ -177,6 +158,39 @@ func (s *Store) redact(office, order string, ids []string) (int, error) {
 		}
 	}
 	return len(cursors), nil
+}
+
+// toRedact returns the cursors of the stored envelopes of record id that
+// are not redacted yet, with their redacted values.
+func toRedact(txn *badger.Txn, office, order, id string) ([]uint64, [][]byte, error) {
+	var cursors []uint64
+	var values [][]byte
+	// indexKey of an empty rev: the prefix of every rev of id.
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: indexKey(office, central.Key{ID: id})})
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		c, _, err := decodeIndex(v)
+		if err != nil {
+			return nil, nil, err
+		}
+		ev, err := get(txn, cursorKey(office, c), "envelope")
+		if err != nil {
+			return nil, nil, err
+		}
+		e, err := decodeEnvelope(ev)
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, _, marked := central.ParseRedaction(e.Data); !marked {
+			cursors = append(cursors, c)
+			values = append(values, encodeEnvelope(central.Redacted(e, order)))
+		}
+	}
+	return cursors, values, nil
 }
 
 // finishChunk drops the chunk's envelope keys, sets their redacted values

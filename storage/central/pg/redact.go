@@ -69,25 +69,3 @@ func (s *Store) vacuum(ctx context.Context) error {
 	}
 	return nil
 }
-
-// redactedOrders returns the orders that redacted the ids of envs, by id.
-func redactedOrders(ctx context.Context, tx pgx.Tx, office string, envs []central.Envelope) (map[string]string, error) {
-	ids := make([]string, len(envs))
-	for i, e := range envs {
-		ids[i] = e.ID
-	}
-	rows, err := tx.Query(ctx, `SELECT id, order_hash FROM central_redacted WHERE office = $1 AND id = ANY($2::text[])`, office, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var id, order string
-		if err := rows.Scan(&id, &order); err != nil {
-			return nil, err
-		}
-		out[id] = order
-	}
-	return out, rows.Err()
-}

@@ -175,7 +175,7 @@ FROM central_devices WHERE office = $1 AND id = $2 FOR NO KEY UPDATE`, b.Office,
 		}
 		dev.Chain.Seq, dev.Anchor.Seq, dev.Anchor.At, dev.LastContact = uint64(chainSeq), uint64(anchorSeq), tm(ancAt), tm(lastContact)
 
-		stored, err := storedSums(ctx, tx, b)
+		stored, redacted, err := storedSums(ctx, tx, b)
 		if err != nil {
 			return err
 		}
@@ -194,10 +194,6 @@ FROM central_devices WHERE office = $1 AND id = $2 FOR NO KEY UPDATE`, b.Office,
 			}
 		}
 		if len(fresh) > 0 {
-			redacted, err := redactedOrders(ctx, tx, b.Office, fresh)
-			if err != nil {
-				return err
-			}
 			rows := make([][]any, len(fresh))
 			for i, e := range fresh {
 				sum := central.Sum(e)
@@ -247,32 +243,44 @@ func nonNil(b []byte) []byte {
 	return b
 }
 
-// storedSums returns the sums of the envelopes of the batch that are stored.
-func storedSums(ctx context.Context, tx pgx.Tx, b central.Batch) (map[central.Key][32]byte, error) {
+// storedSums returns the sums of the envelopes of the batch that are
+// stored, and, in the same statement, the orders that erased the records
+// of the batch on the server (central_redacted), by record id: a push
+// pays no extra round trip for erasure.
+func storedSums(ctx context.Context, tx pgx.Tx, b central.Batch) (map[central.Key][32]byte, map[string]string, error) {
 	ids := make([]string, len(b.Envelopes))
 	revs := make([]string, len(b.Envelopes))
 	for i, e := range b.Envelopes {
 		ids[i], revs[i] = e.ID, e.Rev
 	}
-	rows, err := tx.Query(ctx, `SELECT e.id, e.rev, e.sum FROM unnest($2::text[], $3::text[]) AS u (id, rev)
-JOIN central_envelopes e ON e.office = $1 AND e.id = u.id AND e.rev = u.rev`, b.Office, ids, revs)
+	rows, err := tx.Query(ctx, `SELECT u.id, u.rev, e.sum, r.order_hash FROM unnest($2::text[], $3::text[]) AS u (id, rev)
+LEFT JOIN central_envelopes e ON e.office = $1 AND e.id = u.id AND e.rev = u.rev
+LEFT JOIN central_redacted r ON r.office = $1 AND r.id = u.id
+WHERE e.sum IS NOT NULL OR r.order_hash IS NOT NULL`, b.Office, ids, revs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	stored := map[central.Key][32]byte{}
+	stored, redacted := map[central.Key][32]byte{}, map[string]string{}
 	for rows.Next() {
 		var k central.Key
 		var sum []byte
-		if err := rows.Scan(&k.ID, &k.Rev, &sum); err != nil {
-			return nil, err
+		var order *string
+		if err := rows.Scan(&k.ID, &k.Rev, &sum, &order); err != nil {
+			return nil, nil, err
+		}
+		if order != nil {
+			redacted[k.ID] = *order
+		}
+		if sum == nil {
+			continue
 		}
 		if len(sum) != 32 {
-			return nil, fmt.Errorf("envelope %s %s with a sum of %d bytes: %w", k.ID, k.Rev, len(sum), central.ErrCorrupt)
+			return nil, nil, fmt.Errorf("envelope %s %s with a sum of %d bytes: %w", k.ID, k.Rev, len(sum), central.ErrCorrupt)
 		}
 		stored[k] = [32]byte(sum)
 	}
-	return stored, rows.Err()
+	return stored, redacted, rows.Err()
 }
 
 // Pull returns a page of envelopes (central.Store). One statement reads
