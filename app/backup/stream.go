@@ -227,6 +227,9 @@ func (r *Reader) Next() (key, value []byte, err error) {
 	if r.ended {
 		return nil, nil, io.EOF
 	}
+	if k, v, ok := r.inChunk(); ok {
+		return k, v, nil
+	}
 	f, err := r.byte()
 	if err != nil {
 		return nil, nil, err
@@ -259,6 +262,54 @@ func (r *Reader) Next() (key, value []byte, err error) {
 	}
 	r.pairs++
 	return r.key, r.value, nil
+}
+
+// inChunk returns the next pair in place when its whole frame is in the
+// open chunk and well formed (the pairs of a backup are small against a
+// chunk, so nearly all of them are). Anything else is left to Next's
+// byte-by-byte path, which gives the errors.
+func (r *Reader) inChunk() (key, value []byte, ok bool) {
+	b := r.plain[r.off:]
+	if len(b) < 3 || b[0] != framePair {
+		return nil, nil, false
+	}
+	kl, n := shortUvarint(b[1:], maxKey)
+	if n <= 0 || kl == 0 {
+		return nil, nil, false
+	}
+	at := 1 + n
+	if len(b)-at < kl {
+		return nil, nil, false
+	}
+	key = b[at : at+kl : at+kl]
+	at += kl
+	vl, n := shortUvarint(b[at:], maxValue)
+	if n <= 0 || len(b)-at-n < vl {
+		return nil, nil, false
+	}
+	at += n
+	value = b[at : at+vl : at+vl]
+	r.off += at + vl
+	r.pairs++
+	return key, value, true
+}
+
+// shortUvarint decodes a uvarint in its shortest form and at most max, as
+// Reader.uvarint accepts it; n ≤ 0 when it does not.
+func shortUvarint(b []byte, max int) (x, n int) {
+	u, n := binary.Uvarint(b)
+	if n <= 0 || u > uint64(max) || n != uvarintLen(u) {
+		return 0, 0
+	}
+	return int(u), n
+}
+
+func uvarintLen(u uint64) int {
+	n := 1
+	for ; u >= 0x80; u >>= 7 {
+		n++
+	}
+	return n
 }
 
 func (r *Reader) end() error {
