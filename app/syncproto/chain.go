@@ -47,23 +47,24 @@ func LinkHash(office, device string, seq uint64, prev []byte, id, rev string, da
 
 // linkHashSum is LinkHash of data whose SHA-256 is d.
 func linkHashSum(office, device string, seq uint64, prev []byte, id, rev string, d [32]byte) []byte {
-	h := sha256.New()
-	var n [8]byte
-	lp := func(p []byte) {
-		binary.BigEndian.PutUint32(n[:4], uint32(len(p)))
-		h.Write(n[:4])
-		h.Write(p)
-	}
-	h.Write([]byte(linkDomain))
-	lp([]byte(office))
-	lp([]byte(device))
-	binary.BigEndian.PutUint64(n[:], seq)
-	h.Write(n[:])
-	lp(prev)
-	lp([]byte(id))
-	lp([]byte(rev))
-	h.Write(d[:])
-	return h.Sum(nil)
+	// One buffer and one hash: a pull computes this for every version.
+	var stack [256]byte
+	b := append(stack[:0], linkDomain...)
+	b = appendLP(b, office)
+	b = appendLP(b, device)
+	b = binary.BigEndian.AppendUint64(b, seq)
+	b = appendLP(b, prev)
+	b = appendLP(b, id)
+	b = appendLP(b, rev)
+	b = append(b, d[:]...)
+	sum := sha256.Sum256(b)
+	return sum[:]
+}
+
+// appendLP appends p preceded by its length in 4 bytes big endian.
+func appendLP[T string | []byte](b []byte, p T) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(len(p)))
+	return append(b, p...)
 }
 
 // Redaction reports whether e, of office, is a version the server erased

@@ -522,3 +522,37 @@ func TestJapanese(t *testing.T) {
 		t.Error(Japanese(ErrWithheld))
 	}
 }
+
+// TestCheckerLargePage checks a page large enough that the data is
+// hashed on several goroutines: an honest page passes, and a byte changed
+// in any envelope, at either end of any goroutine's run, is caught.
+func TestCheckerLargePage(t *testing.T) {
+	w := newWorld(t)
+	s := w.signers["pc-a"]
+	var items []Item
+	for i := range 300 {
+		items = append(items, Item{ID: fmt.Sprintf("rec-%d", i), Rev: "r1", Data: bytes.Repeat([]byte{byte(i)}, 4<<10)})
+	}
+	envs, _, err := Links(office, "pc-a", Head{}, s.login, s.sign, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range envs {
+		envs[i].Cursor = uint64(i + 1)
+	}
+	if total := len(envs) * 4 << 10; total < 2*parallelHashBytes {
+		t.Fatalf("page of %d bytes does not reach the parallel path", total)
+	}
+	c, _ := NewChecker(office, "pc-b", nil)
+	if got, err := c.Page(0, page(0, clone(envs)), w.keys); err != nil || len(got) != len(envs) {
+		t.Fatalf("honest page: %d envelopes, %v", len(got), err)
+	}
+	for _, i := range []int{0, 1, 149, 150, 151, 298, 299} {
+		bad := clone(envs)
+		bad[i].Data[len(bad[i].Data)/2] ^= 1
+		c, _ := NewChecker(office, "pc-b", nil)
+		if _, err := c.Page(0, page(0, bad), w.keys); !errors.Is(err, ErrTampered) {
+			t.Errorf("byte changed in envelope %d: %v, want ErrTampered", i, err)
+		}
+	}
+}
