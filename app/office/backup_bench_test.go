@@ -63,6 +63,15 @@ func BenchmarkRestore(b *testing.B) {
 	}
 	login := loginTime(b)
 	n := float64(b.N)
+	b.StopTimer()
+	o, _ = benchLogin(b, "admin")
+	floor, pairs, err := office.LoadFloor(o, filepath.Join(tmp, "floor"))
+	o.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(floor.Seconds()*1000, "load-floor-ms")
+	b.ReportMetric(float64(pairs), "pairs")
 	b.ReportMetric(float64(info.Bytes)/1e6, "MB")
 	b.ReportMetric(restore.Seconds()*1000/n, "restore-ms")
 	b.ReportMetric(cp.Seconds()*1000/n, "copy-ms")
