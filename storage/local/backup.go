@@ -53,10 +53,11 @@ const loadBatch = 4 << 20
 
 // Load makes a new store in dir, which must not exist or be empty, from the
 // pairs next returns in strictly ascending key order until io.EOF (what
-// Snapshot gave). It writes Badger's tables directly (a stream writer),
-// which is fast and leaves the store settled, and closes the store; Open
-// then opens it with the same key. A key out of order wraps ErrInvalid.
-// On an error dir may hold a partial store: the caller removes it.
+// Snapshot gave); next is called on the caller's goroutine. It writes
+// Badger's tables directly (a stream writer), which is fast and leaves the
+// store settled, and closes the store; Open then opens it with the same
+// key. A key out of order wraps ErrInvalid. On an error dir may hold a
+// partial store: the caller removes it.
 func Load(dir string, key []byte, next func() (k, v []byte, err error)) error {
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
 		return fmt.Errorf("load store into %s: folder not empty: %w", dir, ErrInvalid)
@@ -77,33 +78,34 @@ func (s *Store) load(next func() (k, v []byte, err error)) error {
 	if err := sw.Prepare(); err != nil {
 		return err
 	}
-	// Two goroutines: this one hands Badger full buffers while fill reads
-	// and frames the next one (on a restore, reading is decrypting).
-	// Badger's own goroutine builds the tables from what it was handed.
+	// Two goroutines: this one calls next (the caller's goroutine, as
+	// Load promises) and frames the pairs into one buffer while the other
+	// hands Badger the buffer filled before (on a restore, reading is
+	// decrypting). Badger's own goroutine builds the tables.
 	free := make(chan *z.Buffer, 2)
 	full := make(chan *z.Buffer, 1)
 	for range 2 {
 		free <- z.NewBuffer(loadBatch+(1<<20), "local.Load")
 	}
 	stop := make(chan struct{})
-	fillErr := make(chan error, 1)
+	writeErr := make(chan error, 1)
 	go func() {
-		defer close(full)
-		fillErr <- fill(next, free, full, stop)
-	}()
-	var err error
-	for buf := range full {
-		if err == nil {
-			err = sw.Write(buf)
-			if err != nil {
-				close(stop)
+		var err error
+		for buf := range full {
+			if err == nil {
+				if err = sw.Write(buf); err != nil {
+					close(stop)
+				}
 			}
+			buf.Reset()
+			free <- buf
 		}
-		buf.Reset()
-		free <- buf
-	}
-	if ferr := <-fillErr; err == nil {
-		err = ferr
+		writeErr <- err
+	}()
+	err := fill(next, free, full, stop)
+	close(full)
+	if werr := <-writeErr; werr != nil {
+		err = werr
 	}
 	close(free)
 	for buf := range free {
