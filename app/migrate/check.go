@@ -13,12 +13,38 @@ import (
 	"github.com/madoguchi-jp/madoguchi/reports"
 )
 
-// Rejected is a row that will not be imported and why, in plain Japanese.
+// Rejected is a row that will not be imported and why, in plain Japanese
+// and in English.
 type Rejected struct {
 	Line      int
 	Name      string // the 事業所名 the row gives, to find it in the file
 	Reason    string
+	ReasonEn  string
 	Duplicate bool // it looks like a stored record or an earlier row
+}
+
+// In returns the reason in English when english is set, and otherwise in
+// Japanese.
+func (x Rejected) In(english bool) string {
+	if english && x.ReasonEn != "" {
+		return x.ReasonEn
+	}
+	return x.Reason
+}
+
+// reason is why a row is refused, in both languages.
+type reason struct{ ja, en string }
+
+// rejected is the row at line, of the business name, refused for why.
+func rejected(line int, name string, why reason) Rejected {
+	return Rejected{Line: line, Name: name, Reason: why.ja, ReasonEn: why.en}
+}
+
+// duplicate is rejected, of a row that repeats another or a stored record.
+func duplicate(line int, name string, why reason) Rejected {
+	x := rejected(line, name, why)
+	x.Duplicate = true
+	return x
 }
 
 // Rehearsal is the result of checking a whole file (仮移行): the records
@@ -63,25 +89,28 @@ func CheckRows(source string, t *Table, m Mapping) (*Rehearsal, error) {
 	for _, k := range all {
 		if !filled(cols, k) {
 			f, _ := FieldOf(m.Kind, k)
-			return nil, errMapping(fmt.Sprintf("必須の項目「%s」に対応する列がありません。対応表で列を選んでください。", f.Label))
+			return nil, errMapping(fmt.Sprintf("必須の項目「%s」に対応する列がありません。対応表で列を選んでください。", f.Label),
+				fmt.Sprintf("no column gives the required field %s. Choose one in the mapping.", record.LabelEnglish(f.Label)))
 		}
 	}
 	if len(anyOf) > 0 && !slices.ContainsFunc(anyOf, func(k string) bool { return filled(cols, k) }) {
-		return nil, errMapping("事業者を示す列（事業所名か電話番号）がありません。対応表で列を選んでください。")
+		return nil, errMapping("事業者を示す列（事業所名か電話番号）がありません。対応表で列を選んでください。",
+			"no column names the business (business name or phone). Choose one in the mapping.")
 	}
 	r := &Rehearsal{Source: source, Table: t, Mapping: m}
 	seen := map[string]int{} // normalised name or phone, or business|day|start → line
 	for _, row := range t.Rows {
 		d, err := convert(m.Kind, row, cols)
 		if err != nil {
-			r.Rejected = append(r.Rejected, Rejected{Line: row.Line, Name: d.name(), Reason: reason(err)})
+			r.Rejected = append(r.Rejected, rejected(row.Line, d.name(), reasonOf(err)))
 			continue
 		}
 		if d.biz == nil {
 			key := d.linkKey()
 			if line, dup := seen[key]; dup {
-				r.Rejected = append(r.Rejected, Rejected{Line: row.Line, Name: d.name(), Duplicate: true,
-					Reason: fmt.Sprintf("ファイルの%d行目と同じ%sのようです（事業者、日付と開始時刻が同じです）", line, record.Describe(m.Kind))})
+				r.Rejected = append(r.Rejected, duplicate(row.Line, d.name(), reason{
+					fmt.Sprintf("ファイルの%d行目と同じ%sのようです（事業者、日付と開始時刻が同じです）", line, record.Describe(m.Kind)),
+					fmt.Sprintf("Looks like the %s of line %d of the file (the same business, day and start).", kindEnglish(m.Kind), line)}))
 				continue
 			}
 			seen[key] = row.Line
@@ -90,8 +119,9 @@ func CheckRows(source string, t *Table, m Mapping) (*Rehearsal, error) {
 		}
 		b := d.biz
 		if line, dup := firstSeen(seen, b, row.Line); dup {
-			r.Rejected = append(r.Rejected, Rejected{Line: row.Line, Name: b.Name, Duplicate: true,
-				Reason: fmt.Sprintf("ファイルの%d行目と同じ事業者のようです（事業所名か電話番号が同じです）", line)})
+			r.Rejected = append(r.Rejected, duplicate(row.Line, b.Name, reason{
+				fmt.Sprintf("ファイルの%d行目と同じ事業者のようです（事業所名か電話番号が同じです）", line),
+				fmt.Sprintf("Looks like the business of line %d of the file (the same name or phone number).", line)}))
 			continue
 		}
 		r.Records = append(r.Records, b)
@@ -126,7 +156,7 @@ func convert(k record.Kind, row Row, cols []*Field) (*draft, error) {
 	if d.biz != nil {
 		probs = validated(d.biz.Validate(), probs)
 	} else if d.link.Name == "" && d.link.Phone == "" {
-		probs = append(probs, &record.FieldError{Field: "事業所名", Msg: "事業所名か電話番号を入力してください"})
+		probs = append(probs, &record.FieldError{Field: "事業所名", Msg: "事業所名か電話番号を入力してください", En: "Business name: enter it or the phone number."})
 	}
 	if len(probs) > 0 {
 		return d, probs
@@ -169,16 +199,35 @@ func sameField(probs record.Problems, p error) bool {
 }
 
 // reason words a row's problems as one line.
-func reason(err error) string {
+func reasonOf(err error) reason {
+	return reason{reasonIn(office.Japanese, err), reasonIn(office.English, err)}
+}
+
+// kindEnglish names a kind of record that a file brings in, in English.
+func kindEnglish(k record.Kind) string {
+	switch k {
+	case record.KindReservation:
+		return "reservation"
+	case record.KindConsultation:
+		return "consultation"
+	}
+	return "business"
+}
+
+// reasonIn words err in lang, every problem of a record on one line.
+func reasonIn(lang office.Lang, err error) string {
 	var ps record.Problems
 	if errors.As(err, &ps) {
 		msgs := make([]string, len(ps))
 		for i, p := range ps {
-			msgs[i] = strings.TrimSuffix(p.Error(), "。")
+			msgs[i] = strings.TrimSuffix(strings.TrimSuffix(office.MessageIn(lang, p), "。"), ".")
+		}
+		if lang == office.English {
+			return strings.Join(msgs, "; ") + "."
 		}
 		return strings.Join(msgs, "／")
 	}
-	return office.Message(err)
+	return office.MessageIn(lang, err)
 }
 
 // firstSeen records the business's name and phone number and returns the
@@ -228,8 +277,9 @@ func Rehearse(ctx context.Context, o *office.Office, s *office.Session, source s
 			continue
 		}
 		m := matches[i][0]
-		r.Rejected = append(r.Rejected, Rejected{Line: r.Lines[i], Name: b.Name, Duplicate: true,
-			Reason: fmt.Sprintf("登録済みの事業者「%s」（%s）と同じ事業者のようです（事業所名か電話番号が同じです）", m.Name, m.ID)})
+		r.Rejected = append(r.Rejected, duplicate(r.Lines[i], b.Name, reason{
+			fmt.Sprintf("登録済みの事業者「%s」（%s）と同じ事業者のようです（事業所名か電話番号が同じです）", m.Name, m.ID),
+			fmt.Sprintf("Looks like the stored business %q (%s): the same name or phone number.", m.Name, m.ID)}))
 	}
 	r.Records, r.Lines = recs, lines
 	sortRejected(r.Rejected)

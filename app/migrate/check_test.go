@@ -46,6 +46,7 @@ func TestCheckRows(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("not rejected: %v", want)
 	}
+	checkEnglish(t, r.Rejected)
 	last := r.Records[5]
 	if last.Name != "和暦商店" || last.Industry != "E 製造業" || last.Postal != "160-0023" || last.Employees != 10 ||
 		last.CreatedAt.Format("2006-01-02") != "2019-05-01" {

@@ -149,7 +149,7 @@ func setEmployees(b *record.Business, v string) error {
 	}
 	n, ok := record.ParseWholeNumber(strings.TrimSuffix(strings.TrimSuffix(record.FoldWidth(v), "人"), "名"))
 	if !ok || n < 0 || n > 1000000 {
-		return &record.FieldError{Field: "従業員数", Msg: "従業員数は0以上の数で入力してください"}
+		return &record.FieldError{Field: "従業員数", Msg: "従業員数は0以上の数で入力してください", En: "Employees: enter a number, 0 or more."}
 	}
 	b.Employees = int(n)
 	return nil

@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
@@ -128,4 +130,24 @@ func mustTable(t testing.TB, s string) *Table {
 		t.Fatal(err)
 	}
 	return tb
+}
+
+// checkEnglish holds every rejection's English reason to English: no
+// Japanese outside the quoted names from the file and the 和暦 example
+// of the date message.
+func checkEnglish(t *testing.T, rejected []Rejected) {
+	t.Helper()
+	quoted := regexp.MustCompile(`"[^"]*"`)
+	for _, x := range rejected {
+		en := x.In(true)
+		rest := strings.ReplaceAll(quoted.ReplaceAllString(en, ""), "令和8年10月1日", "")
+		if en == "" || en == x.Reason || strings.ContainsFunc(rest, func(r rune) bool {
+			return unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han)
+		}) {
+			t.Errorf("line %d: %q in English is %q", x.Line, x.Reason, en)
+		}
+		if x.In(false) != x.Reason {
+			t.Errorf("line %d: In(false) = %q", x.Line, x.In(false))
+		}
+	}
 }

@@ -43,24 +43,24 @@ func (r *Rehearsal) link(ctx context.Context, o *office.Office, s *office.Sessio
 	seenDays := map[string][]office.ConsultationSummary{}
 	for i, d := range r.drafts {
 		line := r.draftLines[i]
-		reject := func(why string) {
-			r.Rejected = append(r.Rejected, Rejected{Line: line, Name: d.name(), Reason: why})
-		}
+		reject := func(why reason) { r.Rejected = append(r.Rejected, rejected(line, d.name(), why)) }
 		bizID, why := pickBusiness(d.link, matches[i])
-		if why != "" {
+		if why.ja != "" {
 			reject(why)
 			continue
 		}
 		venue, consultant := "", ""
 		if d.link.Venue != "" {
 			if venue = venueByName[foldName(d.link.Venue)]; venue == "" {
-				reject(fmt.Sprintf("会場「%s」が会場の一覧にありません（先に会場を登録してください）", d.link.Venue))
+				reject(reason{fmt.Sprintf("会場「%s」が会場の一覧にありません（先に会場を登録してください）", d.link.Venue),
+					fmt.Sprintf("Venue %q is not in the list of venues (register it first).", d.link.Venue)})
 				continue
 			}
 		}
 		if d.link.Consultant != "" {
 			if consultant = staffByName[foldName(d.link.Consultant)]; consultant == "" {
-				reject(fmt.Sprintf("相談員「%s」が相談員・専門家の一覧にありません（先に登録してください）", d.link.Consultant))
+				reject(reason{fmt.Sprintf("相談員「%s」が相談員・専門家の一覧にありません（先に登録してください）", d.link.Consultant),
+					fmt.Sprintf("Consultant %q is not in the list of consultants and advisers (register them first).", d.link.Consultant)})
 				continue
 			}
 		}
@@ -73,7 +73,8 @@ func (r *Rehearsal) link(ctx context.Context, o *office.Office, s *office.Sessio
 			}
 			verr = d.res.Validate()
 		case d.cons != nil && d.cons.Status == record.StApproved:
-			reject("承認済のまま取り込むことはできません（状態を確定にして取り込み、監督者があらためて承認してください）")
+			reject(reason{"承認済のまま取り込むことはできません（状態を確定にして取り込み、監督者があらためて承認してください）",
+				"An approved record cannot be imported as approved (import it as confirmed, and a supervisor approves it again)."})
 			continue
 		case d.cons != nil:
 			d.cons.BusinessID, d.cons.VenueID, d.cons.ConsultantID = bizID, venue, consultant
@@ -83,7 +84,7 @@ func (r *Rehearsal) link(ctx context.Context, o *office.Office, s *office.Sessio
 			verr = d.cons.Validate()
 		}
 		if verr != nil {
-			reject(reason(verr))
+			reject(reasonOf(verr))
 			continue
 		}
 		if d.cons != nil {
@@ -92,8 +93,9 @@ func (r *Rehearsal) link(ctx context.Context, o *office.Office, s *office.Sessio
 				return err
 			}
 			if same != "" {
-				r.Rejected = append(r.Rejected, Rejected{Line: line, Name: d.name(), Duplicate: true,
-					Reason: fmt.Sprintf("登録済みの相談記録（%s）と同じようです（事業者、相談日と開始時刻が同じです）", same)})
+				r.Rejected = append(r.Rejected, duplicate(line, d.name(), reason{
+					fmt.Sprintf("登録済みの相談記録（%s）と同じようです（事業者、相談日と開始時刻が同じです）", same),
+					fmt.Sprintf("Looks like the stored consultation %s (the same business, day and start).", same)}))
 				continue
 			}
 		}
@@ -144,18 +146,20 @@ func (r *Rehearsal) checkBookings(ctx context.Context, o *office.Office, s *offi
 	var lines []int
 	for i, res := range rs {
 		line := r.Lines[i]
-		why := ""
+		var why reason
 		if problems[i] != nil {
-			why = office.Message(problems[i])
+			why = reasonOf(problems[i])
 		} else if res.Active() {
 			if c := clash(byStaff[res.ConsultantID+"|"+res.Date], res); res.ConsultantID != "" && len(c) > 0 {
-				why = fmt.Sprintf("相談員の予約がファイルの%d行目と重なります", c[0].line)
+				why = reason{fmt.Sprintf("相談員の予約がファイルの%d行目と重なります", c[0].line),
+					fmt.Sprintf("The consultant is booked by line %d of the file at the same time.", c[0].line)}
 			} else if c := clash(byVenue[res.VenueID+"|"+res.Date], res); len(c) >= capacity[res.VenueID] {
-				why = fmt.Sprintf("会場がファイルの%d行目の予約で埋まっています（定員 %d）", c[0].line, capacity[res.VenueID])
+				why = reason{fmt.Sprintf("会場がファイルの%d行目の予約で埋まっています（定員 %d）", c[0].line, capacity[res.VenueID]),
+					fmt.Sprintf("The venue is full with line %d of the file (capacity %d).", c[0].line, capacity[res.VenueID])}
 			}
 		}
-		if why != "" {
-			r.Rejected = append(r.Rejected, Rejected{Line: line, Name: r.names[i], Reason: why})
+		if why.ja != "" {
+			r.Rejected = append(r.Rejected, rejected(line, r.names[i], why))
 			continue
 		}
 		if res.Active() {
@@ -173,8 +177,8 @@ func (r *Rehearsal) checkBookings(ctx context.Context, o *office.Office, s *offi
 
 // pickBusiness chooses the one stored business a row names: by its phone
 // number when the row gives one and exactly one business has it, else by
-// its name. The reason is "" when one was found.
-func pickBusiness(l link, found []office.BusinessSummary) (string, string) {
+// its name. The reason is empty when one was found.
+func pickBusiness(l link, found []office.BusinessSummary) (string, reason) {
 	who := l.Name
 	if who == "" {
 		who = l.Phone
@@ -190,13 +194,15 @@ func pickBusiness(l link, found []office.BusinessSummary) (string, string) {
 	}
 	switch {
 	case len(byPhone) == 1:
-		return byPhone[0].ID, ""
+		return byPhone[0].ID, reason{}
 	case len(byPhone) == 0 && len(byName) == 1:
-		return byName[0].ID, ""
+		return byName[0].ID, reason{}
 	case len(byPhone) > 1 || len(byName) > 1:
-		return "", fmt.Sprintf("「%s」に当たる事業者が複数あります（電話番号の列で一つに絞ってください）", who)
+		return "", reason{fmt.Sprintf("「%s」に当たる事業者が複数あります（電話番号の列で一つに絞ってください）", who),
+			fmt.Sprintf("Several businesses match %q (narrow it down with the phone number column).", who)}
 	}
-	return "", fmt.Sprintf("事業者「%s」が登録されていません（先に事業者の一覧を取り込んでください）", who)
+	return "", reason{fmt.Sprintf("事業者「%s」が登録されていません（先に事業者の一覧を取り込んでください）", who),
+		fmt.Sprintf("Business %q is not registered (import the list of businesses first).", who)}
 }
 
 // foldName is how names of venues and people are compared: widths folded,

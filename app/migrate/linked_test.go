@@ -81,6 +81,7 @@ func TestConsultationImport(t *testing.T) {
 			t.Errorf("line %d: %q, want %q", x.Line, x.Reason, want[x.Line])
 		}
 	}
+	checkEnglish(t, r.Rejected)
 	first, second := r.Linked[0].(*record.Consultation), r.Linked[1].(*record.Consultation)
 	if first.BusinessID != ids["03-5550-0001"] || first.Date != "2024-04-01" || first.ConsultantID != ids["staff"] ||
 		first.Status != record.StConfirmed || first.Case.Summary != "資金繰りの相談（ダミー）" {
@@ -190,6 +191,7 @@ func TestReservationImportBookings(t *testing.T) {
 	if r.Accepted() != 3 || len(r.Rejected) != 2 {
 		t.Fatalf("accepted %d, rejected %+v", r.Accepted(), r.Rejected)
 	}
+	checkEnglish(t, r.Rejected)
 	if x := r.Rejected[0]; x.Line != 4 || !strings.Contains(x.Reason, "会場がファイルの2行目の予約で埋まっています（定員 2）") {
 		t.Errorf("the third at once: %+v", x)
 	}

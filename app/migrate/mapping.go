@@ -26,7 +26,9 @@ type Mapping struct {
 	Columns map[string]string `json:"columns"` // header → field key ("" = not imported)
 }
 
-func errMapping(msg string) error { return &record.FieldError{Field: "対応表", Msg: msg} }
+func errMapping(msg, en string) error {
+	return &record.FieldError{Field: "対応表", Msg: msg, En: "Mapping: " + en}
+}
 
 // AutoMapping maps every header that is a business field's Japanese name
 // (or a common other name of it) to that field; the first such column
@@ -62,13 +64,15 @@ func NewMapping() Mapping {
 // that does not exist, and a field filled by two columns.
 func (m Mapping) Check() error {
 	if m.Format != MappingFormat {
-		return errMapping("対応表のファイルではありません。")
+		return errMapping("対応表のファイルではありません。", "this is not a mapping file.")
 	}
 	if m.Version != MappingVersion {
-		return errMapping(fmt.Sprintf("対応表の版 %d は読めません（この版で読めるのは %d です）。", m.Version, MappingVersion))
+		return errMapping(fmt.Sprintf("対応表の版 %d は読めません（この版で読めるのは %d です）。", m.Version, MappingVersion),
+			fmt.Sprintf("version %d cannot be read (this version reads %d).", m.Version, MappingVersion))
 	}
 	if len(FieldsOf(m.Kind)) == 0 {
-		return errMapping("対応表の記録の種類が読めません（取り込めるのは事業者、予約、相談記録です）。")
+		return errMapping("対応表の記録の種類が読めません（取り込めるのは事業者、予約、相談記録です）。",
+			"its kind of record cannot be read (businesses, reservations and consultations can be imported).")
 	}
 	used := map[string]string{}
 	for _, h := range m.headers() {
@@ -77,11 +81,13 @@ func (m Mapping) Check() error {
 			continue
 		}
 		if _, ok := FieldOf(m.Kind, k); !ok {
-			return errMapping(fmt.Sprintf("対応表の列「%s」の項目 %q がありません。", h, k))
+			return errMapping(fmt.Sprintf("対応表の列「%s」の項目 %q がありません。", h, k),
+				fmt.Sprintf("column %q maps to %q, which is not a field.", h, k))
 		}
 		if other, dup := used[k]; dup {
 			f, _ := FieldOf(m.Kind, k)
-			return errMapping(fmt.Sprintf("列「%s」と「%s」が同じ項目「%s」になっています。", other, h, f.Label))
+			return errMapping(fmt.Sprintf("列「%s」と「%s」が同じ項目「%s」になっています。", other, h, f.Label),
+				fmt.Sprintf("columns %q and %q both map to %s.", other, h, record.LabelEnglish(f.Label)))
 		}
 		used[k] = h
 	}
@@ -102,7 +108,7 @@ func (m Mapping) headers() []string {
 func ParseMapping(b []byte) (Mapping, error) {
 	var m Mapping
 	if err := json.Unmarshal(b, &m); err != nil {
-		return Mapping{}, errMapping("対応表のファイルが読めません（JSON の形が正しくありません）。")
+		return Mapping{}, errMapping("対応表のファイルが読めません（JSON の形が正しくありません）。", "the file cannot be read (it is not well-formed JSON).")
 	}
 	if m.Columns == nil {
 		m.Columns = map[string]string{}
@@ -114,7 +120,7 @@ func ParseMapping(b []byte) (Mapping, error) {
 func LoadMapping(path string) (Mapping, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return Mapping{}, errMapping("対応表のファイル " + path + " がありません。")
+		return Mapping{}, errMapping("対応表のファイル "+path+" がありません。", "there is no file "+path+".")
 	}
 	if err != nil {
 		return Mapping{}, fmt.Errorf("read mapping: %w", err)

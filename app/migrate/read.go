@@ -50,13 +50,16 @@ type Table struct {
 
 // errFile is the error people see for a file that cannot be read as a
 // table.
-func errFile(msg string) error { return &record.FieldError{Field: "ファイル", Msg: msg} }
+func errFile(msg, en string) error {
+	return &record.FieldError{Field: "ファイル", Msg: msg, En: "File: " + en}
+}
 
 // ReadFile reads a .csv or .xlsx file by its extension.
 func ReadFile(path string) (*Table, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, errFile("ファイル " + filepath.Base(path) + " を開けません。場所と名前を確かめてください。")
+		return nil, errFile("ファイル "+filepath.Base(path)+" を開けません。場所と名前を確かめてください。",
+			filepath.Base(path)+" cannot be opened. Check its folder and name.")
 	}
 	defer f.Close()
 	switch strings.ToLower(filepath.Ext(path)) {
@@ -65,7 +68,7 @@ func ReadFile(path string) (*Table, error) {
 	case ".xlsx", ".xlsm":
 		return ReadXLSX(f)
 	}
-	return nil, errFile("取り込めるのは CSV（.csv）と Excel ブック（.xlsx）です。")
+	return nil, errFile("取り込めるのは CSV（.csv）と Excel ブック（.xlsx）です。", "only CSV (.csv) and Excel workbooks (.xlsx) can be imported.")
 }
 
 // ReadCSV reads comma-separated text in UTF-8 (with or without a byte
@@ -77,7 +80,7 @@ func ReadCSV(r io.Reader) (*Table, error) {
 		return nil, fmt.Errorf("read csv: %w", err)
 	}
 	if len(b) > maxFileSize {
-		return nil, errFile("ファイルが大きすぎます（256MBまで）。")
+		return nil, errFile("ファイルが大きすぎます（256MBまで）。", "the file is too large (256 MB at most).")
 	}
 	text, enc, err := decodeText(b)
 	if err != nil {
@@ -96,7 +99,8 @@ func ReadCSV(r io.Reader) (*Table, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, errFile(fmt.Sprintf("CSV の %d 行目が読めません（引用符「\"」の対応を確かめてください）。", pe.StartLine))
+				return nil, errFile(fmt.Sprintf("CSV の %d 行目が読めません（引用符「\"」の対応を確かめてください）。", pe.StartLine),
+					fmt.Sprintf("line %d of the CSV cannot be read (check that its quotes \" pair up).", pe.StartLine))
 			}
 			return nil, fmt.Errorf("read csv: %w", err)
 		}
@@ -110,7 +114,7 @@ func ReadCSV(r io.Reader) (*Table, error) {
 func decodeText(b []byte) (string, string, error) {
 	if rest, ok := bytes.CutPrefix(b, []byte("\xef\xbb\xbf")); ok {
 		if !utf8.Valid(rest) {
-			return "", "", errFile("文字コードが読み取れません。UTF-8 か Shift_JIS で保存し直してください。")
+			return "", "", errFile("文字コードが読み取れません。UTF-8 か Shift_JIS で保存し直してください。", "its character encoding cannot be read. Save it again as UTF-8 or Shift_JIS.")
 		}
 		return string(rest), EncUTF8BOM, nil
 	}
@@ -119,7 +123,7 @@ func decodeText(b []byte) (string, string, error) {
 	}
 	s, _, err := transform.Bytes(japanese.ShiftJIS.NewDecoder(), b)
 	if err != nil || bytes.ContainsRune(s, utf8.RuneError) {
-		return "", "", errFile("文字コードが読み取れません。UTF-8 か Shift_JIS で保存し直してください。")
+		return "", "", errFile("文字コードが読み取れません。UTF-8 か Shift_JIS で保存し直してください。", "its character encoding cannot be read. Save it again as UTF-8 or Shift_JIS.")
 	}
 	return string(s), EncSJIS, nil
 }
@@ -129,23 +133,23 @@ func decodeText(b []byte) (string, string, error) {
 func ReadXLSX(r io.Reader) (t *Table, err error) {
 	defer func() {
 		if p := recover(); p != nil { // a damaged workbook must not end the program
-			t, err = nil, errFile("Excel ブックが壊れているため読めません。Excel で開いて保存し直してください。")
+			t, err = nil, errFile("Excel ブックが壊れているため読めません。Excel で開いて保存し直してください。", "the workbook is damaged. Open it in Excel and save it again.")
 		}
 	}()
 	// Parts larger than excelize's default UnzipXMLSizeLimit (16 MB) go
 	// to a temporary file, so a large sheet is not held unzipped.
 	f, err := excelize.OpenReader(io.LimitReader(r, maxFileSize), excelize.Options{UnzipSizeLimit: 4 * maxFileSize})
 	if err != nil {
-		return nil, errFile("Excel ブック（.xlsx）として読めません。Excel で開いて .xlsx で保存し直してください。")
+		return nil, errFile("Excel ブック（.xlsx）として読めません。Excel で開いて .xlsx で保存し直してください。", "it cannot be read as an Excel workbook (.xlsx). Open it in Excel and save it as .xlsx.")
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, errFile("Excel ブックにシートがありません。")
+		return nil, errFile("Excel ブックにシートがありません。", "the workbook has no sheet.")
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, errFile("Excel ブックの最初のシートが読めません。")
+		return nil, errFile("Excel ブックの最初のシートが読めません。", "the first sheet of the workbook cannot be read.")
 	}
 	defer it.Close()
 	var rows [][]string
@@ -153,12 +157,12 @@ func ReadXLSX(r io.Reader) (t *Table, err error) {
 	for it.Next() {
 		cols, err := it.Columns()
 		if err != nil {
-			return nil, errFile(fmt.Sprintf("Excel ブックの %d 行目が読めません。", len(rows)+1))
+			return nil, errFile(fmt.Sprintf("Excel ブックの %d 行目が読めません。", len(rows)+1), fmt.Sprintf("row %d of the workbook cannot be read.", len(rows)+1))
 		}
 		rows, lines = append(rows, cols), append(lines, len(rows)+1)
 	}
 	if err := it.Error(); err != nil {
-		return nil, errFile("Excel ブックの最初のシートが読めません。")
+		return nil, errFile("Excel ブックの最初のシートが読めません。", "the first sheet of the workbook cannot be read.")
 	}
 	return makeTable(EncXLSX, rows, lines), nil
 }

@@ -88,11 +88,12 @@ func (e *ClosedDayError) field() *record.FieldError {
 	if d, err := time.Parse(time.DateOnly, e.Date); err == nil {
 		day = fmt.Sprintf("%d年%d月%d日（%s）", d.Year(), d.Month(), d.Day(), []string{"日", "月", "火", "水", "木", "金", "土"}[d.Weekday()])
 	}
-	kind := "休業日"
+	kind, en := "休業日", "the office is closed"
 	if e.Holiday {
-		kind = "祝日"
+		kind, en = "祝日", "it is a public holiday"
 	}
-	return &record.FieldError{Field: "予約日", Msg: fmt.Sprintf("%sは%s（%s）のため予約できません。別の日を選んでください。", day, kind, e.Reason)}
+	return &record.FieldError{Field: "予約日", Msg: fmt.Sprintf("%sは%s（%s）のため予約できません。別の日を選んでください。", day, kind, e.Reason),
+		En: fmt.Sprintf("Date: %s cannot be booked: %s (%s). Choose another day.", e.Date, en, e.Reason)}
 }
 
 // checkOpen refuses a booking (予約) made for, or moved to, a closed day;

@@ -70,8 +70,11 @@ func TestClosedDaysRefuseBookings(t *testing.T) {
 				if !errors.As(err, &ce) || !errors.As(err, &fe) || fe.Field != "予約日" {
 					t.Fatalf("got %v, want a closed-day error on 予約日", err)
 				}
-				if msg := MessageIn(English, err); !strings.Contains(msg, tc.want) {
+				if msg := MessageIn(Japanese, err); !strings.Contains(msg, tc.want) {
 					t.Fatalf("message %q, want %q", msg, tc.want)
+				}
+				if msg := MessageIn(English, err); !strings.HasPrefix(msg, "Date: "+tc.date+" cannot be booked") {
+					t.Fatalf("message in English %q", msg)
 				}
 			})
 		}

@@ -429,7 +429,7 @@ func (o *Office) Approve(ctx context.Context, s *Session, id string) error {
 // SendBack returns a confirmed record to its consultant (差戻し) with a comment.
 func (o *Office) SendBack(ctx context.Context, s *Session, id, comment string) error {
 	if strings.TrimSpace(comment) == "" {
-		return &record.FieldError{Field: "コメント", Msg: "差し戻す理由をコメントに入力してください"}
+		return &record.FieldError{Field: "コメント", Msg: "差し戻す理由をコメントに入力してください", En: "Comment: enter the reason for sending it back."}
 	}
 	return o.review(ctx, s, id, record.StReturned, comment)
 }
@@ -445,7 +445,8 @@ func (o *Office) review(ctx context.Context, s *Session, id, status, comment str
 		return err
 	}
 	if c.Status != record.StConfirmed {
-		return &record.FieldError{Field: "状態", Msg: "確定済みの記録だけを承認・差戻しできます（現在: " + c.Status + "）"}
+		return &record.FieldError{Field: "状態", Msg: "確定済みの記録だけを承認・差戻しできます（現在: " + c.Status + "）",
+			En: "Status: only confirmed records can be approved or sent back (now: " + c.Status + ")."}
 	}
 	c.Status = status
 	if c.Case == nil {

@@ -427,8 +427,8 @@ func Message(err error) string { return MessageIn(Japanese, err) }
 
 // MessageIn turns any error of this package into a sentence in lang that
 // tells a person what happened and what to do. It never includes record
-// content. Validation messages (record.Problems) are Japanese in both
-// languages: the record package words them.
+// content. Validation messages (record.Problems, record.FieldError) come
+// in both languages from the package that words them.
 func MessageIn(lang Lang, err error) string {
 	if err == nil {
 		return ""
@@ -453,15 +453,15 @@ func LogHint(lang Lang, path string) string {
 
 // detailed words the errors that carry details (who, when, which event).
 func detailed(lang Lang, err error) (string, bool) {
+	en := lang == English
 	var probs record.Problems
 	if errors.As(err, &probs) {
-		return probs.Error(), true
+		return probs.In(en), true
 	}
 	var fe *record.FieldError
 	if errors.As(err, &fe) {
-		return fe.Error(), true
+		return fe.In(en), true
 	}
-	en := lang == English
 	var le *vault.LockedError
 	if errors.As(err, &le) {
 		until := le.Until.In(jst).Format("15:04:05")

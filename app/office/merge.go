@@ -24,14 +24,14 @@ func (o *Office) MergeBusiness(ctx context.Context, s *Session, from, into strin
 		return err
 	}
 	if from == into {
-		return &record.FieldError{Field: "統合先", Msg: "同じ事業者どうしは統合できません"}
+		return &record.FieldError{Field: "統合先", Msg: "同じ事業者どうしは統合できません", En: "Merge into: a business cannot be merged into itself."}
 	}
 	target, err := o.business(s, into, false)
 	if err != nil {
 		return err
 	}
 	if target.MergedInto != "" {
-		return &record.FieldError{Field: "統合先", Msg: "統合先の事業者はすでに別の事業者に統合されています"}
+		return &record.FieldError{Field: "統合先", Msg: "統合先の事業者はすでに別の事業者に統合されています", En: "Merge into: that business was already merged into another."}
 	}
 	b, err := o.business(s, from, false)
 	if err != nil {

@@ -244,7 +244,7 @@ func (o *Office) PrintDaySheets(ctx context.Context, s *Session, date string) ([
 		w.report(StepRead, i+1, len(rs))
 	}
 	if len(ins) == 0 {
-		return nil, &record.FieldError{Field: "日付", Msg: "この日に印刷する予約はありません"}
+		return nil, &record.FieldError{Field: "日付", Msg: "この日に印刷する予約はありません", En: "Date: there are no reservations to print on this day."}
 	}
 	return o.print(w, printed{content: "相談票（記入用） " + date, quantity: len(ins)},
 		func(f reports.Footer) ([]byte, error) {

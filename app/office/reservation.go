@@ -322,14 +322,16 @@ func (o *Office) UndoVisit(ctx context.Context, s *Session, id, reason string) (
 		return nil, err
 	}
 	if r.Status != record.ResVisited {
-		return nil, &record.FieldError{Field: "理由", Msg: "この予約は来所済みではないため、来所を取り消せません。"}
+		return nil, &record.FieldError{Field: "理由", Msg: "この予約は来所済みではないため、来所を取り消せません。",
+			En: "Reason: this reservation is not marked as visited, so there is no visit to undo."}
 	}
 	recs, err := o.store.Find(ixResv, id)
 	if err != nil {
 		return nil, fmt.Errorf("find records of %s: %w", id, err)
 	}
 	if len(recs) > 0 {
-		return nil, &record.FieldError{Field: "理由", Msg: "この予約には相談記録が作成されているため、来所を取り消せません。相談記録を確かめてください。"}
+		return nil, &record.FieldError{Field: "理由", Msg: "この予約には相談記録が作成されているため、来所を取り消せません。相談記録を確かめてください。",
+			En: "Reason: a consultation record was made for this reservation, so the visit cannot be undone. Check the consultation record."}
 	}
 	r.Status = record.ResBooked
 	if err := o.saveReservation(ctx, s, r, "来所取消："+reason); err != nil {

@@ -374,7 +374,7 @@ func (o *Office) ConfirmWebRequest(ctx context.Context, s *Session, ref string, 
 	bizID := c.BusinessID
 	if bizID == "" {
 		if c.Business == nil {
-			return nil, &record.FieldError{Field: "事業者", Msg: "事業者を選ぶか、新しく登録してください。"}
+			return nil, &record.FieldError{Field: "事業者", Msg: "事業者を選ぶか、新しく登録してください。", En: "Business: choose one, or register a new one."}
 		}
 		b := *c.Business
 		b.Postal = record.NormalizePostal(b.Postal)
@@ -438,7 +438,8 @@ func (o *Office) webVenue(ctx context.Context, s *Session, f *bookingproto.Form)
 			return v.ID, nil
 		}
 	}
-	return "", &record.FieldError{Field: "会場", Msg: "予約された枠の会場が見つかりません（会場が削除されたか、この窓口の枠ではありません）。"}
+	return "", &record.FieldError{Field: "会場", Msg: "予約された枠の会場が見つかりません（会場が削除されたか、この窓口の枠ではありません）。",
+		En: "Venue: the venue of the booked slot was not found (it was deleted, or the slot is not this office's)."}
 }
 
 func answer(a string) string {
@@ -465,10 +466,12 @@ func (o *Office) DeclineWebRequest(ctx context.Context, s *Session, ref, reason 
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return &record.FieldError{Field: "お断りの理由", Msg: "お断りの理由を入力してください（相談者の状況確認ページに表示されます）。"}
+		return &record.FieldError{Field: "お断りの理由", Msg: "お断りの理由を入力してください（相談者の状況確認ページに表示されます）。",
+			En: "Reason for declining: enter it (the business sees it on its status page)."}
 	}
 	if utf8.RuneCountInString(reason) > maxWebReason {
-		return &record.FieldError{Field: "お断りの理由", Msg: fmt.Sprintf("お断りの理由は%d文字以内で入力してください。", maxWebReason)}
+		return &record.FieldError{Field: "お断りの理由", Msg: fmt.Sprintf("お断りの理由は%d文字以内で入力してください。", maxWebReason),
+			En: fmt.Sprintf("Reason for declining: at most %d characters.", maxWebReason)}
 	}
 	return o.queueWebStatus(bookingproto.StatusUpdate{Ref: ref, Status: bookingproto.StatusDeclined, Reason: reason}, "declined")
 }

@@ -15,30 +15,44 @@ import (
 )
 
 // FieldError is a validation error of one form field. Its message is a
-// complete Japanese sentence that names the field and says what to do. The
-// Check functions never put the field's value in it, so it may be logged.
+// complete Japanese sentence that names the field and says what to do, and
+// En the same in English. The Check functions never put the field's value
+// in them, so they may be logged.
 type FieldError struct {
 	Field string // the label (or Go field name) a form uses to focus the field
 	Msg   string // shown to the person as it is
+	En    string // Msg in English: "Phone: not a valid number (example: 03-5555-0101)."
 }
 
 // Error returns Msg.
 func (e *FieldError) Error() string { return e.Msg }
 
-func fieldErr(label, format string, args ...any) error {
-	return &FieldError{Field: label, Msg: label + fmt.Sprintf(format, args...)}
+// In returns the message in English when english is set (Msg when the
+// error has no English), and otherwise Msg.
+func (e *FieldError) In(english bool) string {
+	if english && e.En != "" {
+		return e.En
+	}
+	return e.Msg
+}
+
+// fieldErr is a FieldError whose Japanese is the label followed by ja and
+// whose English is the label's English, a colon and en.
+func fieldErr(label, ja, en string) error {
+	return &FieldError{Field: label, Msg: label + ja, En: LabelEnglish(label) + ": " + en}
 }
 
 // aspectErr is a FieldError about one aspect of the field (its 日付, 時刻 or
 // 形式): "予約日の日付が正しくありません". A label that already names the aspect
 // is not repeated ("日付が…", not "日付の日付が…", and "開始時刻が…"), and
 // with no label the aspect alone is the subject.
-func aspectErr(label, aspect, rest string) error {
+// en is the English after the field's name.
+func aspectErr(label, aspect, rest, en string) error {
 	subject := label + "の" + aspect
 	if label == "" || strings.HasSuffix(label, aspect) {
 		subject = cmp.Or(label, aspect)
 	}
-	return &FieldError{Field: label, Msg: subject + rest}
+	return &FieldError{Field: label, Msg: subject + rest, En: LabelEnglish(cmp.Or(label, aspect)) + ": " + en}
 }
 
 // isBlank reports a value with nothing but white space (U+3000 included).
@@ -47,7 +61,7 @@ func isBlank(v string) bool { return strings.TrimSpace(v) == "" }
 // CheckRequired reports an empty or all-blank v: "事業所名を入力してください".
 func CheckRequired(label, v string) error {
 	if isBlank(v) {
-		return fieldErr(label, "を入力してください")
+		return fieldErr(label, "を入力してください", "enter a value.")
 	}
 	return nil
 }
@@ -56,7 +70,8 @@ func CheckRequired(label, v string) error {
 // count the same): "備考は2000文字以内で入力してください（現在2100文字）".
 func CheckMaxLen(label, v string, max int) error {
 	if n := utf8.RuneCountInString(v); n > max {
-		return fieldErr(label, "は%d文字以内で入力してください（現在%d文字）", max, n)
+		return fieldErr(label, fmt.Sprintf("は%d文字以内で入力してください（現在%d文字）", max, n),
+			fmt.Sprintf("at most %d characters (now %d).", max, n))
 	}
 	return nil
 }
@@ -67,7 +82,7 @@ func CheckChoice(label, v string, choices []string) error {
 	if v == "" || contains(choices, v) {
 		return nil
 	}
-	return fieldErr(label, "は一覧から選んでください")
+	return fieldErr(label, "は一覧から選んでください", "choose from the list.")
 }
 
 // CheckChoices reports a value of vs that is not one of choices, or one that
@@ -75,10 +90,10 @@ func CheckChoice(label, v string, choices []string) error {
 func CheckChoices(label string, vs []string, choices []string) error {
 	for i, v := range vs {
 		if !contains(choices, v) {
-			return fieldErr(label, "は一覧から選んでください")
+			return fieldErr(label, "は一覧から選んでください", "choose from the list.")
 		}
 		if contains(vs[:i], v) {
-			return fieldErr(label, "に同じ項目が重複しています")
+			return fieldErr(label, "に同じ項目が重複しています", "the same item is chosen twice.")
 		}
 	}
 	return nil
@@ -113,7 +128,7 @@ func CheckPhone(label, v string) error {
 	if validPhone(v) {
 		return nil
 	}
-	return aspectErr(label, "形式", "が正しくありません（例: 03-5555-0101）")
+	return aspectErr(label, "形式", "が正しくありません（例: 03-5555-0101）", "not a valid phone number (example: 03-5555-0101).")
 }
 
 func validPhone(v string) bool {
@@ -176,7 +191,7 @@ func CheckPostal(label, v string) error {
 		return nil
 	}
 	if _, _, ok := postalDigits(v); !ok {
-		return aspectErr(label, "形式", "が正しくありません（例: 160-0022）")
+		return aspectErr(label, "形式", "が正しくありません（例: 160-0022）", "not a valid postal code (example: 160-0022).")
 	}
 	return nil
 }
@@ -204,16 +219,16 @@ func CheckEmail(label, v string) error {
 		return nil
 	}
 	if strings.IndexFunc(v, unicode.IsSpace) >= 0 {
-		return fieldErr(label, "に空白が含まれています。空白を除いて入力してください")
+		return fieldErr(label, "に空白が含まれています。空白を除いて入力してください", "contains spaces; enter it without them.")
 	}
 	if norm.NFKC.String(v) != v {
-		return fieldErr(label, "は半角英数字で入力してください")
+		return fieldErr(label, "は半角英数字で入力してください", "use half-width letters, digits and symbols.")
 	}
 	if len(v) > maxEmailLen {
-		return fieldErr(label, "は%d文字以内で入力してください", maxEmailLen)
+		return fieldErr(label, fmt.Sprintf("は%d文字以内で入力してください", maxEmailLen), fmt.Sprintf("at most %d characters.", maxEmailLen))
 	}
 	if !validEmail(v) {
-		return aspectErr(label, "形式", "が正しくありません（例: info@example.jp）")
+		return aspectErr(label, "形式", "が正しくありません（例: info@example.jp）", "not a valid e-mail address (example: info@example.jp).")
 	}
 	return nil
 }
@@ -250,7 +265,7 @@ var (
 func ParseDate(label, v string) (time.Time, error) {
 	t, ok := parseDate(v)
 	if !ok {
-		return time.Time{}, aspectErr(label, "日付", "が正しくありません（例: 2026-10-01 または 令和8年10月1日）")
+		return time.Time{}, aspectErr(label, "日付", "が正しくありません（例: 2026-10-01 または 令和8年10月1日）", "not a valid date (example: 2026-10-01 or 令和8年10月1日).")
 	}
 	return t, nil
 }
@@ -359,5 +374,5 @@ func ParseClock(label, v string) (hour, min int, err error) {
 			return hour, min, nil
 		}
 	}
-	return 0, 0, aspectErr(label, "時刻", "が正しくありません（例: 09:30）")
+	return 0, 0, aspectErr(label, "時刻", "が正しくありません（例: 09:30）", "not a valid time (example: 09:30).")
 }

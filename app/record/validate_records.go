@@ -19,6 +19,19 @@ func (p Problems) Error() string {
 	return strings.Join(msgs, "\n")
 }
 
+// In joins the messages in English when english is set (each
+// FieldError's En; other errors as they are), and otherwise is Error.
+func (p Problems) In(english bool) string {
+	msgs := make([]string, len(p))
+	for i, e := range p {
+		msgs[i] = e.Error()
+		if fe, ok := e.(*FieldError); ok {
+			msgs[i] = fe.In(english)
+		}
+	}
+	return strings.Join(msgs, "\n")
+}
+
 // Unwrap lets errors.As find a *FieldError inside.
 func (p Problems) Unwrap() []error { return p }
 
@@ -63,7 +76,7 @@ func (c *checker) clock(label, v string, required bool) {
 func (c *checker) timeRange(start, end string) {
 	m, err := Minutes(start, end)
 	if err == nil && m <= 0 {
-		c.add(&FieldError{Field: "終了時刻", Msg: "終了時刻は開始時刻より後にしてください"})
+		c.add(&FieldError{Field: "終了時刻", Msg: "終了時刻は開始時刻より後にしてください", En: "End: make it later than the start."})
 	}
 }
 
@@ -101,7 +114,7 @@ func (b *Business) Validate() error {
 	c.add(CheckPostal("郵便番号", b.Postal))
 	c.add(CheckEmail("メールアドレス", b.Email))
 	if b.Employees < 0 || b.Employees > 1000000 {
-		c.add(&FieldError{Field: "従業員数", Msg: "従業員数は0以上の数で入力してください"})
+		c.add(&FieldError{Field: "従業員数", Msg: "従業員数は0以上の数で入力してください", En: "Employees: enter a number, 0 or more."})
 	}
 	c.text("所在地", b.Address, 200, false)
 	c.text("代表者氏名", b.RepName, 60, false)
@@ -129,7 +142,7 @@ func (r *Reservation) Validate() error {
 	c.date("受付日", r.ReceivedOn, false)
 	c.text("特に相談したい制度", r.Checks.WantedProgram, 500, false)
 	if r.Checks.VisitCount < 0 {
-		c.add(&FieldError{Field: "来所回数", Msg: "来所回数は1以上の数で入力してください"})
+		c.add(&FieldError{Field: "来所回数", Msg: "来所回数は1以上の数で入力してください", En: "Visit: enter a number, 1 or more."})
 	}
 	c.text("備考", r.Note, 2000, false)
 	return c.result()
@@ -160,7 +173,7 @@ func (r *Consultation) Validate() error {
 		c.add(CheckChoice("売上減少の状況", k.SalesDrop, SalesDrops()))
 		c.add(CheckChoice("融資の状況", k.Loan.Status, LoanStatuses()))
 		if k.Loan.Amount < 0 {
-			c.add(&FieldError{Field: "融資額", Msg: "融資額は0以上の金額で入力してください"})
+			c.add(&FieldError{Field: "融資額", Msg: "融資額は0以上の金額で入力してください", En: "Loan amount: enter an amount, 0 or more."})
 		}
 		c.text("相談の概要", k.Summary, 20000, final)
 		c.text("案内した制度", k.Guidance, 20000, false)
@@ -168,7 +181,7 @@ func (r *Consultation) Validate() error {
 		c.text("備考", k.Note, 20000, false)
 		c.date("次回対応の期限", k.NextDue, false)
 	} else if final {
-		c.add(&FieldError{Field: "相談の概要", Msg: "相談の概要を入力してください"})
+		c.add(&FieldError{Field: "相談の概要", Msg: "相談の概要を入力してください", En: "Summary of the consultation: enter a value."})
 	}
 	return c.result()
 }
@@ -184,7 +197,7 @@ func (d *Dispatch) Validate() error {
 	c.date("実施日", d.HeldOn, false)
 	c.add(CheckChoice("状態", d.Status, DispatchStatuses()))
 	if d.Hours < 0 || d.Hours > 100 {
-		c.add(&FieldError{Field: "時間", Msg: "派遣時間は0〜100時間で入力してください"})
+		c.add(&FieldError{Field: "時間", Msg: "派遣時間は0〜100時間で入力してください", En: "Hours: enter 0 to 100 hours."})
 	}
 	return c.result()
 }
@@ -201,7 +214,7 @@ func (s *Seminar) Validate() error {
 		c.add(CheckRequired("会場", s.VenueID))
 	}
 	if s.Capacity <= 0 {
-		c.add(&FieldError{Field: "定員", Msg: "定員は1以上の数で入力してください"})
+		c.add(&FieldError{Field: "定員", Msg: "定員は1以上の数で入力してください", En: "Capacity: enter a number, 1 or more."})
 	}
 	return c.result()
 }
@@ -224,7 +237,7 @@ func (v *Venue) Validate() error {
 	var c checker
 	c.text("会場名", v.Name, 100, true)
 	if v.Capacity <= 0 {
-		c.add(&FieldError{Field: "同時相談数", Msg: "同時相談数は1以上の数で入力してください"})
+		c.add(&FieldError{Field: "同時相談数", Msg: "同時相談数は1以上の数で入力してください", En: "Concurrent consultations: enter a number, 1 or more."})
 	}
 	return c.result()
 }
@@ -256,10 +269,10 @@ func (c *ClosedDay) Validate() error {
 	from, err1 := time.Parse(time.DateOnly, c.From)
 	to, err2 := time.Parse(time.DateOnly, c.To)
 	if k.result() == nil && (err1 != nil || (c.To != "" && err2 != nil)) {
-		k.add(&FieldError{Field: "開始日", Msg: "日付は 2026-12-29 の形で保存してください"})
+		k.add(&FieldError{Field: "開始日", Msg: "日付は 2026-12-29 の形で保存してください", En: "Date: save it in the form 2026-12-29."})
 	}
 	if c.To != "" && err1 == nil && err2 == nil && (to.Before(from) || to.Sub(from) > 366*24*time.Hour) {
-		k.add(&FieldError{Field: "終了日", Msg: "終了日は開始日から1年以内の、開始日以降の日にしてください"})
+		k.add(&FieldError{Field: "終了日", Msg: "終了日は開始日から1年以内の、開始日以降の日にしてください", En: "Last day: make it on or after the first day, within a year of it."})
 	}
 	return k.result()
 }

@@ -131,14 +131,18 @@ func analysisTexts(a *office.AccessAnalysis) []sectionText {
 
 // localizeRows words, in the window's language, the cells of the report
 // that the office writes in Japanese for the PDF: the mark of this PC
-// beside its device id, and the chain problems (the last section, one row
-// per broken chain of a.Chains, in order).
+// beside its device id, the failed logins of ids that name no one, and
+// the chain problems (the last section, one row per broken chain of
+// a.Chains, in order).
 func localizeRows(a *office.AccessAnalysis, sections []reports.AnalysisSection) {
-	mark := tr("（この端末）")
+	mark, unknown := tr("（この端末）"), tr("登録のないログインID")
 	for _, s := range sections {
 		for _, row := range s.Rows {
 			for i, v := range row {
-				row[i] = strings.ReplaceAll(v, "（この端末）", mark)
+				if v == "登録のないログインID" {
+					row[i] = unknown
+				}
+				row[i] = strings.ReplaceAll(row[i], "（この端末）", mark)
 			}
 		}
 	}

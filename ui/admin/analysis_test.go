@@ -104,19 +104,20 @@ func TestAnalysisGolden(t *testing.T) {
 }
 
 // TestAnalysisRowsInEnglish: the rows the office words in Japanese for the
-// PDF (this PC's mark, a broken chain) read in English in an English
-// window.
+// PDF (this PC's mark, a broken chain, failed logins of an id that names no
+// one) read in English in an English window.
 func TestAnalysisRowsInEnglish(t *testing.T) {
 	uitest.NewApp(t)
 	uitest.SetLanguage(t, "en")
 	broken := &audit.BrokenLink{Seq: 7, Reason: audit.ReasonHash}
 	a := &office.AccessAnalysis{Chains: []office.ChainCheck{{Device: "d-aaaa", This: true}, {Device: "d-bbbb", Broken: broken}}}
+	a.FailedLogins = []audit.LoginFailures{{Login: "", Failures: 5}}
 	sections := a.Report().Sections
 	localizeRows(a, sections)
 	for _, s := range sections {
 		for _, row := range s.Rows {
 			for _, v := range row {
-				if strings.ContainsAny(v, "番端末") {
+				if strings.ContainsAny(v, "番端末登録") {
 					t.Errorf("Japanese left in the English window: %q", v)
 				}
 			}

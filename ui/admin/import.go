@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/migrate"
+	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/ui/widgets"
 )
@@ -279,7 +280,7 @@ func (sc *importScreen) rejectedCount() int {
 
 func (sc *importScreen) showRejected(i widget.ListItemID, o fyne.CanvasObject) {
 	x := sc.rehearsal.Rejected[i]
-	o.(*widget.Label).SetText(tr("%d 行目 %s: %s", x.Line, x.Name, x.Reason))
+	o.(*widget.Label).SetText(tr("%d 行目 %s: %s", x.Line, x.Name, x.In(widgets.OfficeLang() == office.English)))
 }
 
 // report saves the rehearsal report (in the 管理簿, as every print).

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/madoguchi-jp/madoguchi/app/migrate"
 	"github.com/madoguchi-jp/madoguchi/app/office"
@@ -145,6 +146,41 @@ func TestImportWizardConsultations(t *testing.T) {
 		list, err := ctx.Office().Consultations(context.Background(), s, office.ConsultationFilter{From: "2024-05-01", To: "2024-05-01"})
 		if err != nil || len(list) != 1 {
 			t.Fatalf("consultations: %+v %v", list, err)
+		}
+	})
+}
+
+// TestImportWizardEnglish: in the English window, the reasons a rehearsal
+// gives for the rows it refuses are English too.
+func TestImportWizardEnglish(t *testing.T) {
+	uitest.SetLanguage(t, "en")
+	f := newFixture(t)
+	p := filepath.Join(t.TempDir(), "consultations.csv")
+	csv := "事業所名,相談日,開始時刻,終了時刻,相談員,相談方法,相談内容\r\n" +
+		"テスト商店,2024/5/1,10:00,11:00,相談 一郎,窓口,移行した相談（ダミー）\r\n" +
+		"架空商店,2024/5/2,10:00,11:00,相談 一郎,窓口,登録のない事業者\r\n" +
+		"テスト商店,2024/5/3,10:00,11:00,山田 花子,窓口,登録のない相談員\r\n"
+	uitest.Must(t, os.WriteFile(p, []byte(csv), 0o600))
+	f.As("kantoku", func(s *office.Session) {
+		ctx := f.Host(s, fyne.NewSize(1100, 800))
+		sc := newImportScreen(ctx)
+		ctx.Window().SetContent(sc.object())
+		sc.kind.SetSelected(tr("相談記録"))
+		sc.path.SetText(p)
+		test.Tap(sc.readB)
+		ctx.Wait()
+		test.Tap(sc.rehearseB)
+		ctx.Wait()
+		if sc.rows.Length() != 2 {
+			t.Fatalf("%d rows refused, want 2", sc.rows.Length())
+		}
+		want := []string{`Business "架空商店" is not registered`, `Consultant "山田 花子" is not in the list`}
+		for i, w := range want {
+			l := widget.NewLabel("")
+			sc.showRejected(i, l)
+			if !strings.Contains(l.Text, w) {
+				t.Errorf("row %d reads %q, want %q", i, l.Text, w)
+			}
 		}
 	})
 }

@@ -114,7 +114,8 @@ func (f *FieldForm) ClearErrors() {
 	f.General.Hide()
 }
 
-// ShowErrors puts each *record.FieldError of err next to its field and
+// ShowErrors puts each *record.FieldError of err next to its field (in
+// the window's language) and
 // everything else (or a field the form lacks) on the general line, as
 // ErrText words it.
 func (f *FieldForm) ShowErrors(err error) {
@@ -125,7 +126,7 @@ func (f *FieldForm) ShowErrors(err error) {
 		var fe *record.FieldError
 		if errors.As(e, &fe) {
 			if l, ok := f.Errs[fe.Field]; ok {
-				l.SetText(fe.Msg)
+				l.SetText(fe.In(OfficeLang() == office.English))
 				l.Show()
 				wrong[fe.Field] = true
 				continue
