@@ -91,7 +91,7 @@ func TestDayViewRoomsSideBySide(t *testing.T) {
 			t.Fatalf("free slot opened %+v", w.form.r)
 		}
 		closeForms(h)
-		test.Tap(uitest.FindButton(t, w.grid, "株式会社さくら…"))
+		test.Tap(uitest.FindButton(t, w.grid, "株式会社さくら商店")) // whole: two rooms leave room for it
 		if w.form.r.ID != r.ID {
 			t.Fatalf("taken slot opened %q", w.form.r.ID)
 		}
@@ -209,7 +209,7 @@ func TestCancelFromChangeForm(t *testing.T) {
 		r := book(t, h, record.Reservation{Date: "2026-10-01", Start: "13:00", End: "14:00", VenueID: to.Venue, BusinessID: to.Business})
 		w := showCalendar(h)
 		before := freeSlots(w)
-		test.Tap(uitest.FindButton(t, w.grid, "株式会社さくら…"))
+		test.Tap(uitest.FindButton(t, w.grid, "株式会社さくら…")) // the week view: seven characters
 		f := w.form
 		test.Tap(uitest.FindButton(t, h.Window().Canvas().Overlays().Top(), "予約を取り消す"))
 		top := h.Window().Canvas().Overlays().Top()

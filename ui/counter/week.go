@@ -352,11 +352,13 @@ func (w *weekScreen) cell(day time.Time, start, end int, id string) fyne.CanvasO
 	return b
 }
 
-// cellText is how many characters of a name a slot shows: fewer when a
-// day shows many venues or consultants side by side.
+// cellText is how many characters of a name a slot shows: more when a day
+// shows few venues or consultants side by side, fewer when it shows many.
 func (w *weekScreen) cellText() int {
-	if n := len(w.current().IDs); w.dayView() && n > 4 {
-		return max(2, 28/n)
+	// The week's seven columns show 7 characters each; a day's columns
+	// share the same width.
+	if n := len(w.current().IDs); w.dayView() && n > 0 {
+		return min(24, max(2, 49/n))
 	}
 	return 7
 }
