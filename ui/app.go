@@ -93,8 +93,11 @@ type App struct {
 	unsubscribe func()
 	syncStatus  syncagent.Status
 	sync        syncDialogs
-	// stopTimeout bounds the last sync at logout.
+	// stopTimeout bounds the last sync at logout and at a lock; lockSync
+	// is closed when the last sync after a lock has ended and the locked
+	// session with it (nil: no lock yet).
 	stopTimeout time.Duration
+	lockSync    chan struct{}
 }
 
 // New creates the window of a, with the saved settings (language, font
@@ -150,6 +153,10 @@ func (u *App) Start() {
 // idle lock. It is safe to call more than once; call it on the UI
 // goroutine.
 func (u *App) Shutdown() {
+	select { // a lock's last sync, before the runner that runs it stops
+	case <-u.lockSynced():
+	case <-time.After(shutdownStopTimeout):
+	}
 	u.discardLock()
 	u.stopIdle()
 	u.stopSessionRunner()

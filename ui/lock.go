@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"reflect"
@@ -143,9 +144,12 @@ func (u *App) lockIdle() {
 	u.lock(d)
 }
 
-// lock asks the sync agent to send what was saved (a PC that syncs), ends
-// the session (the office zeroes the keys) and shows the lock screen of
-// the person, keeping d (may be nil) for their unlock.
+// lock shows the lock screen of the person at once, keeping d (may be
+// nil) for their unlock, and ends the session (the office zeroes the
+// keys). On a PC that syncs, the session ends after the agent's last
+// sync (bounded by stopTimeout, off the UI goroutine), so that what was
+// saved before the lock reaches the server; a login waits for it
+// (lockSynced).
 func (u *App) lock(d *draft) {
 	if u.sess == nil {
 		return
@@ -154,12 +158,51 @@ func (u *App) lock(d *draft) {
 	if u.shell != nil {
 		st.key = u.shell.key
 	}
-	if u.agent != nil {
-		u.agent.SyncNow()
-	}
-	u.endSession()
+	agent, o, timeout := u.agent, u.office, u.stopTimeout
+	u.leaveShell()
 	u.locked = st
+	if agent == nil || o == nil {
+		u.logoutOffice()
+		u.showLock()
+		return
+	}
+	done := make(chan struct{})
+	u.lockSync = done
 	u.showLock()
+	widgets.Run(u.run, func(ctx context.Context) (struct{}, error) {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		if err := agent.Stop(ctx); err != nil {
+			log.Printf("ui: last sync at lock: %v", err)
+		}
+		if err := o.Logout(); err != nil {
+			log.Printf("ui: logout at lock: %v", err)
+		}
+		return struct{}{}, nil
+	}, func(struct{}, error) {})
+}
+
+// lockSynced is closed once no last sync after a lock is pending: a login
+// waits for it, since the locked session ends only then.
+func (u *App) lockSynced() <-chan struct{} {
+	if u.lockSync != nil {
+		return u.lockSync
+	}
+	c := make(chan struct{})
+	close(c)
+	return c
+}
+
+// waitLockSync is what a login's call does first: wait for lockSynced
+// (or for its context).
+func waitLockSync(ctx context.Context, pending <-chan struct{}) error {
+	select {
+	case <-pending:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // logout ends the session and shows an empty login screen; on a PC that

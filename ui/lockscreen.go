@@ -121,9 +121,12 @@ func (v *lockView) submit() {
 		return
 	}
 	v.setBusy(true)
-	agent, login := u.agent, st.login
+	agent, login, pending := u.agent, st.login, u.lockSynced()
 	widgets.Run(u.run, func(ctx context.Context) (*office.Session, error) {
 		defer clear(pw)
+		if err := waitLockSync(ctx, pending); err != nil {
+			return nil, err
+		}
 		sess, err := o.Login(ctx, login, pw)
 		if err == nil && agent != nil {
 			agent.Start(sess, sess.Login(), pw) // it derives what it needs; pw is cleared after

@@ -130,9 +130,12 @@ func (f *loginForm) submit() {
 		return
 	}
 	f.setBusy(true)
-	agent := f.app.agent
+	agent, pending := f.app.agent, f.app.lockSynced()
 	widgets.Run(f.app.run, func(ctx context.Context) (*office.Session, error) {
 		defer clear(pw)
+		if err := waitLockSync(ctx, pending); err != nil {
+			return nil, err
+		}
 		sess, err := o.Login(ctx, id, pw)
 		if err == nil && agent != nil {
 			agent.Start(sess, sess.Login(), pw) // it derives what it needs; pw is cleared after

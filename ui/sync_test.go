@@ -83,7 +83,8 @@ func setSyncOptions(sa *syncApp, to *uitest.Office) {
 
 // TestSyncStartLockLogout: Start gets the session, login and password at
 // login (and the password is cleared afterwards), the indicator follows
-// the agent, SyncNow runs at lock, and Stop at logout while 送信中 shows.
+// the agent, Stop (the last sync) runs at lock before the session ends,
+// and at logout while 送信中 shows.
 func TestSyncStartLockLogout(t *testing.T) {
 	to := uitest.NewOffice(t, "", uitest.Counter)
 	sa := newSyncApp(t, to, nil)
@@ -125,12 +126,28 @@ func TestSyncStartLockLogout(t *testing.T) {
 	if agent.SyncNows != 1 {
 		t.Fatalf("今すぐ同期: %d SyncNow calls", agent.SyncNows)
 	}
+	// The lock shows at once; the session ends after the agent's last
+	// sync, and an unlock typed meanwhile waits for it.
+	agent.StopWait = make(chan struct{})
+	locked := u.sess
 	u.lockNow()
-	if agent.SyncNows != 2 || agent.Stops != 0 || agent.Subscribers() != 1 {
+	if u.lockView == nil || u.sess != nil {
+		t.Fatal("lock screen not shown at once")
+	}
+	if _, err := u.office.Venues(context.Background(), locked); err != nil {
+		t.Fatalf("the session ended before the last sync: %v", err)
+	}
+	test.Type(u.lockView.password, uitest.Password)
+	test.Tap(u.lockView.unlock)
+	close(agent.StopWait)
+	u.wait()
+	if agent.SyncNows != 1 || agent.Stops != 1 || agent.Subscribers() != 1 {
 		t.Fatalf("at lock: %d SyncNow, %d Stop, %d subscribers", agent.SyncNows, agent.Stops, agent.Subscribers())
 	}
-	unlock(t, u, uitest.Password)
-	if len(agent.Starts) != 2 || agent.Subscribers() != 1 {
+	if _, err := u.office.Venues(context.Background(), locked); !errors.Is(err, office.ErrNotLoggedIn) {
+		t.Fatalf("the locked session after its last sync: %v", err)
+	}
+	if u.sess == nil || len(agent.Starts) != 2 || agent.Subscribers() != 1 {
 		t.Fatalf("after unlocking: %d Start, %d subscribers", len(agent.Starts), agent.Subscribers())
 	}
 	agent.StopWait = make(chan struct{})
@@ -141,8 +158,41 @@ func TestSyncStartLockLogout(t *testing.T) {
 	agent.Set(syncagent.Status{State: syncagent.StateSyncing}) // no shell to show it: ignored
 	close(agent.StopWait)
 	u.wait()
-	if agent.Stops != 1 || u.login == nil || u.login.notice.Text != "ログアウトしました。" {
+	if agent.Stops != 2 || u.login == nil || u.login.notice.Text != "ログアウトしました。" {
 		t.Fatalf("after logout: %d Stop, login %v", agent.Stops, u.login)
+	}
+}
+
+// TestSyncLockThenOtherStaff: 別の職員でログイン on the lock screen while
+// the locked session's last sync runs: the other person's login waits for
+// it, and the locked session ends before theirs begins.
+func TestSyncLockThenOtherStaff(t *testing.T) {
+	to := uitest.NewOffice(t, "", uitest.Counter)
+	sa := newSyncApp(t, to, nil)
+	u, agent := sa.App, sa.agent
+	u.Start()
+	logIn(t, u, "uketsuke", uitest.Password)
+	agent.StopWait = make(chan struct{})
+	locked := u.sess
+	u.lockNow()
+	test.Tap(u.lockView.other)
+	f := u.login
+	test.Type(f.id, "kanri")
+	test.Type(f.password, uitest.Password)
+	test.Tap(f.button)
+	if u.sess != nil {
+		t.Fatal("logged in before the locked session's last sync ended")
+	}
+	close(agent.StopWait)
+	u.wait()
+	if u.sess == nil || u.sess.Login() != "kanri" || agent.Stops != 1 {
+		t.Fatalf("after the last sync: session %v, %d Stop", u.sess, agent.Stops)
+	}
+	if _, err := u.office.Venues(context.Background(), locked); !errors.Is(err, office.ErrNotLoggedIn) {
+		t.Fatalf("the locked session: %v", err)
+	}
+	if _, err := u.office.Venues(context.Background(), u.sess); err != nil {
+		t.Fatalf("the new session: %v", err)
 	}
 }
 
