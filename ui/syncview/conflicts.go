@@ -24,7 +24,8 @@ type conflictsScreen struct {
 	table    *widgets.Table
 	list     []office.ConflictSummary
 	progress *widgets.Progress
-	detail   *conflictView // the open record, if any
+	reload   *widget.Button // 最新の状態にする: another PC may have resolved some
+	detail   *conflictView  // the open record, if any
 }
 
 // buildConflicts builds the 競合 screen.
@@ -36,7 +37,8 @@ func newConflictsScreen(ctx Host) *conflictsScreen {
 	sc.progress = widgets.NewProgress()
 	hint := widget.NewLabel(tr("ふたつのパソコンで同じ項目が別々に変更された記録です。行を選んで、どちらの値を残すか決めてください。"))
 	hint.Wrapping = fyne.TextWrapWord
-	top := container.NewVBox(widgets.Heading(tr("競合")), hint, sc.progress)
+	sc.reload = widget.NewButtonWithIcon(tr("最新の状態にする"), theme.ViewRefreshIcon(), sc.refresh)
+	top := container.NewVBox(widgets.Heading(tr("競合")), hint, container.NewHBox(sc.reload), sc.progress)
 	sc.pager = widgets.NewPager(container.NewBorder(top, nil, nil, nil, sc.table.Object()),
 		map[string]func(){widgets.ShortcutSearch: func() { widgets.Focus(ctx, sc.table.List) }})
 	sc.refresh()

@@ -50,7 +50,8 @@ func newDevicesScreen(ctx Host) *devicesScreen {
 func (sc *devicesScreen) object() fyne.CanvasObject {
 	hint := widget.NewLabel(tr("この窓口に登録されたパソコンです。行を選ぶと無効化できます。"))
 	hint.Wrapping = fyne.TextWrapWord
-	top := container.NewVBox(widgets.Heading(tr("端末")), hint, container.NewHBox(sc.issue, sc.revoke), sc.progress)
+	reload := widget.NewButtonWithIcon(tr("最新の状態にする"), theme.ViewRefreshIcon(), sc.refresh)
+	top := container.NewVBox(widgets.Heading(tr("端末")), hint, container.NewHBox(sc.issue, sc.revoke, reload), sc.progress)
 	return widgets.WithShortcuts(container.NewBorder(top, nil, nil, nil, sc.table.Object()),
 		map[string]func(){widgets.ShortcutNew: sc.askIssue, widgets.ShortcutSearch: func() { widgets.Focus(sc.ctx, sc.table.List) }})
 }

@@ -171,6 +171,14 @@ func TestDevicesScreen(t *testing.T) {
 		if got := fyne.CurrentApp().Clipboard().Content(); got != agent.Code.Code {
 			t.Fatalf("clipboard %q", got)
 		}
+		sc.code.dialog.Hide()
+		// A PC enrolled meanwhile shows after 最新の状態にする.
+		agent.DeviceList = append(agent.DeviceList, syncagent.Device{ID: "dev-e5", Name: "2階 受付PC", Created: uitest.Now})
+		test.Tap(uitest.Button(t, h.Window().Content(), "最新の状態にする"))
+		h.Wait()
+		if len(sc.table.Rows) != 5 || sc.table.Rows[4][0] != "2階 受付PC" {
+			t.Fatalf("after 最新の状態にする: rows %v", sc.table.Rows)
+		}
 	})
 }
 
@@ -288,6 +296,14 @@ func TestConflictsScreenEmpty(t *testing.T) {
 		h.Wait()
 		if len(sc.table.Rows) != 0 || sc.progress.Running() {
 			t.Fatalf("rows %v", sc.table.Rows)
+		}
+		// A list gone stale (another PC resolved it): 最新の状態にする reads
+		// the office again.
+		sc.show([]conflictRow{{ConflictSummary: office.ConflictSummary{ID: "b-1", Kind: "business", Fields: []string{"phone"}}}})
+		test.Tap(sc.reload)
+		h.Wait()
+		if len(sc.table.Rows) != 0 {
+			t.Fatalf("after 最新の状態にする: rows %v", sc.table.Rows)
 		}
 	})
 }
