@@ -106,7 +106,7 @@ func (g *gen) upcoming() []any {
 	var out []any
 	for d := 0; d < 8; d++ {
 		day := g.today.AddDate(0, 0, d)
-		if wd := day.Weekday(); d > 0 && (wd == time.Saturday || wd == time.Sunday) {
+		if d > 0 && !workday(day) {
 			continue // the office is closed; today is shown whatever day it is
 		}
 		for v := range g.venues[:min(3, len(g.venues))] {

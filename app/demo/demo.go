@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/madoguchi-jp/madoguchi/app/holiday"
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 )
@@ -186,15 +187,25 @@ func (g *gen) extras() []any {
 // slotsPerDay is how many 30-minute consultations a venue holds a day (9:00–17:00).
 const slotsPerDay = 16
 
-// workdays returns the weekdays of the last two years before today.
+// workdays returns the working days of the last two years before today.
 func (g *gen) workdays() []time.Time {
 	var days []time.Time
 	for d := g.today.AddDate(-2, 0, 0); d.Before(g.today); d = d.AddDate(0, 0, 1) {
-		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+		if workday(d) {
 			days = append(days, d)
 		}
 	}
 	return days
+}
+
+// workday reports a day the office opens: not a weekend, not a public
+// holiday (the counter refuses bookings on those).
+func workday(d time.Time) bool {
+	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return false
+	}
+	_, holiday := holiday.Name(d)
+	return !holiday
 }
 
 func (g *gen) venue(i int) *record.Venue {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/madoguchi-jp/madoguchi/app/holiday"
 	"github.com/madoguchi-jp/madoguchi/app/office"
 	"github.com/madoguchi-jp/madoguchi/app/record"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
@@ -52,6 +53,12 @@ func TestNewVault(t *testing.T) {
 	today, err := o.ReservationsOn(context.Background(), s, "2026-10-01")
 	if err != nil || len(today) == 0 {
 		t.Fatalf("today's reservations: %d, %v", len(today), err)
+	}
+	for _, c := range cs {
+		d, _ := time.Parse(time.DateOnly, c.Date)
+		if name, ok := holiday.Name(d); ok || !workday(d) {
+			t.Fatalf("consultation on %s, a day the office is closed (%s)", c.Date, name)
+		}
 	}
 	hits, err := o.Search(context.Background(), s, "03-555", 1000)
 	if err != nil || len(hits) != 60 {
