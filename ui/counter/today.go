@@ -172,7 +172,7 @@ func (t *todayScreen) askUndoVisit(r record.Reservation) {
 	reason := widget.NewEntry()
 	reason.SetPlaceHolder(tr("例: 別の事業者の来所を押した"))
 	reason.Validator = func(s string) error {
-		return record.CheckRequired(tr("理由"), strings.TrimSpace(s))
+		return widgets.Localized(record.CheckRequired("理由", strings.TrimSpace(s)))
 	}
 	msg := widget.NewLabel(tr("%s %s–%s の来所を取り消し、予約に戻します。", t.biz[r.BusinessID], r.Start, r.End))
 	msg.Wrapping = fyne.TextWrapWord

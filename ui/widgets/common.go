@@ -97,7 +97,7 @@ func OptionalDateEntry(label, v string) *widget.Entry {
 			return nil
 		}
 		_, err := record.ParseDate(label, s)
-		return err
+		return Localized(err)
 	}
 	return e
 }

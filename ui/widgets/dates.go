@@ -30,8 +30,8 @@ func NewDateField(d time.Time, step int, onChange func(time.Time)) *DateField {
 	f := &DateField{Entry: widget.NewEntry(), shown: widget.NewLabel(""), step: step, onChange: onChange}
 	f.Entry.OnSubmitted = func(string) { f.parse() }
 	f.Entry.Validator = func(s string) error {
-		_, err := record.ParseDate(tr("日付"), s)
-		return err
+		_, err := record.ParseDate("日付", s)
+		return Localized(err)
 	}
 	f.set(CalendarDate(d), false)
 	return f
@@ -61,9 +61,9 @@ func (f *DateField) SetDate(d time.Time) { f.set(CalendarDate(d), true) }
 func (f *DateField) shift(days int) { f.set(f.date.AddDate(0, 0, days), true) }
 
 func (f *DateField) parse() {
-	d, err := record.ParseDate(tr("日付"), f.Entry.Text)
+	d, err := record.ParseDate("日付", f.Entry.Text)
 	if err != nil {
-		f.shown.SetText(err.Error())
+		f.shown.SetText(Localized(err).Error())
 		return
 	}
 	f.set(d, true)

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -55,4 +56,13 @@ func OfficeLang() office.Lang {
 		return office.English
 	}
 	return office.Japanese
+}
+
+// Localized is err worded in the window's language (office.MessageIn), for
+// an entry's Validator, whose error Fyne shows as it is; nil stays nil.
+func Localized(err error) error {
+	if err == nil {
+		return nil
+	}
+	return errors.New(office.MessageIn(OfficeLang(), err))
 }
