@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"maps"
-	"runtime"
-	"sync"
 
 	"github.com/madoguchi-jp/madoguchi/storage/central"
 )
@@ -118,38 +116,14 @@ func (c *Checker) Page(after uint64, p central.Page, keys func(login string) [][
 	return out, nil
 }
 
-// parallelHashBytes is the data in a page above which dataSums shares
-// the hashing between goroutines.
-const parallelHashBytes = 256 << 10
-
-// dataSums returns the SHA-256 of each envelope's data. A large page is
-// hashed on up to GOMAXPROCS goroutines, each taking a run of envelopes:
-// hashing every byte is most of a first pull's checking, and the chain
-// links that use the sums are then checked in order.
+// dataSums returns the SHA-256 of each envelope's data. (Sharing the
+// hashing between goroutines was tried: on two cores the fetch of the
+// next page needs the other one, and the pull got slower.)
 func dataSums(envs []central.Envelope) [][32]byte {
 	sums := make([][32]byte, len(envs))
-	total := 0
-	for _, e := range envs {
-		total += len(e.Data)
+	for i, e := range envs {
+		sums[i] = sha256.Sum256(e.Data)
 	}
-	workers := min(runtime.GOMAXPROCS(0), total/parallelHashBytes+1, len(envs))
-	if workers <= 1 {
-		for i, e := range envs {
-			sums[i] = sha256.Sum256(e.Data)
-		}
-		return sums
-	}
-	per := (len(envs) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := 0; lo < len(envs); lo += per {
-		hi := min(lo+per, len(envs))
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				sums[i] = sha256.Sum256(envs[i].Data)
-			}
-		})
-	}
-	wg.Wait()
 	return sums
 }
 
