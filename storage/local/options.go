@@ -60,10 +60,6 @@ func desktopOptions(dir string, key []byte, readOnly bool, log badger.Logger) ba
 		WithValueThreshold(valueThreshold).
 		WithReadOnly(readOnly).
 		WithChecksumVerificationMode(options.OnBlockRead).
-		// Values are sealed envelopes and keys mostly HMACs: nothing to
-		// compress, and Snappy cost a tenth of a restore's time. Each table
-		// records its own compression, so older tables still read.
-		WithCompression(options.None).
 		WithVerifyValueChecksum(true).
 		WithLogger(log)
 }
