@@ -112,7 +112,7 @@ func TestUndoVisit(t *testing.T) {
 		}
 		id = r.ID
 		var fe *record.FieldError
-		if _, err := f.o.UndoVisit(bg, s, id, "押し間違い"); !errors.As(err, &fe) {
+		if _, err := f.o.UndoVisit(bg, s, id, record.UndoVisitReasons()[0]); !errors.As(err, &fe) {
 			t.Fatalf("undo of a booking not in 来所: %v", err)
 		}
 		if _, err := f.o.SetReservationStatus(bg, s, id, record.ResVisited); err != nil {
@@ -121,7 +121,11 @@ func TestUndoVisit(t *testing.T) {
 		if _, err := f.o.UndoVisit(bg, s, id, "  "); !errors.As(err, &fe) || fe.Field != "理由" {
 			t.Fatalf("undo without a reason: %v", err)
 		}
-		got, err := f.o.UndoVisit(bg, s, id, "別の事業者と  取り違えた")
+		// A typed reason could carry a name into the access log.
+		if _, err := f.o.UndoVisit(bg, s, id, "みどり食堂の山田さんと取り違えた"); !errors.As(err, &fe) || fe.Field != "理由" {
+			t.Fatalf("undo with a typed reason: %v", err)
+		}
+		got, err := f.o.UndoVisit(bg, s, id, "来所されていなかった")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +148,7 @@ func TestUndoVisit(t *testing.T) {
 			t.Fatal(err)
 		}
 		var fe *record.FieldError
-		if _, err := f.o.UndoVisit(bg, s, r.ID, "押し間違い"); !errors.As(err, &fe) || !strings.Contains(fe.Msg, "相談記録") {
+		if _, err := f.o.UndoVisit(bg, s, r.ID, record.UndoVisitReasons()[0]); !errors.As(err, &fe) || !strings.Contains(fe.Msg, "相談記録") {
 			t.Fatalf("undo of a visit with a record: %v", err)
 		}
 	})
@@ -154,7 +158,7 @@ func TestUndoVisit(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := evs[len(evs)-1]
-		if last.Object != id || last.Detail != "reservation 予約 来所取消：別の事業者と 取り違えた" {
+		if last.Object != id || last.Detail != "reservation 予約 来所取消：来所されていなかった" {
 			t.Fatalf("last event %q %q", last.Object, last.Detail)
 		}
 	})

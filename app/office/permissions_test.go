@@ -272,7 +272,7 @@ func permCases() []permCase {
 			return err2(e.f.o.SetReservationStatus(bg(e), e.s, e.resStatus, record.ResVisited))
 		}},
 		{method: "UndoVisit", perm: PermFrontDesk, event: action(audit.ActUpdate), call: func(e *permEnv) (string, error) {
-			_, err := e.f.o.UndoVisit(bg(e), e.s, e.resStatus, "権限確認")
+			_, err := e.f.o.UndoVisit(bg(e), e.s, e.resStatus, "その他")
 			return e.resStatus, err
 		}},
 		{method: "TakeWalkIn", perm: PermFrontDesk, event: action(audit.ActCreate), call: func(e *permEnv) (string, error) {

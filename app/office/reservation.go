@@ -301,20 +301,20 @@ func (o *Office) SetReservationStatus(ctx context.Context, s *Session, id, statu
 
 // UndoVisit takes back a 来所 recorded by mistake: the reservation is 予約
 // again, and the access log's event of the change holds the reason (in
-// the detail, after "来所取消："). A reason is required; a reservation not
-// in 来所, or one a consultation record already refers to, is refused with
-// a *record.FieldError.
+// the detail, after "来所取消："), one of record.UndoVisitReasons (typed
+// text could carry a name into the log). A reason is required; a
+// reservation not in 来所, or one a consultation record already refers
+// to, is refused with a *record.FieldError.
 func (o *Office) UndoVisit(ctx context.Context, s *Session, id, reason string) (*record.Reservation, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if err := o.session(ctx, s, PermFrontDesk); err != nil {
 		return nil, err
 	}
-	reason = strings.Join(strings.Fields(reason), " ")
 	if err := record.CheckRequired("理由", reason); err != nil {
 		return nil, err
 	}
-	if err := record.CheckMaxLen("理由", reason, 200); err != nil {
+	if err := record.CheckChoice("理由", reason, record.UndoVisitReasons()); err != nil {
 		return nil, err
 	}
 	r, err := o.reservation(s, id)

@@ -48,6 +48,13 @@ const (
 // ReservationStatuses lists the reservation statuses.
 func ReservationStatuses() []string { return []string{ResBooked, ResVisited, ResCanceled, ResNoShow} }
 
+// UndoVisitReasons lists why a 来所 is taken back. The access log keeps
+// the reason, so it is chosen from this list and never typed: a typed
+// reason could carry a name into the log.
+func UndoVisitReasons() []string {
+	return []string{"押し間違い（別の予約の来所を押した）", "来所されていなかった", "その他"}
+}
+
 // CheckAnswers lists the answers to the yes/no 確認事項 of 別紙1.
 func CheckAnswers() []string { return []string{"している", "していない", "予定", "不明"} }
 

@@ -250,7 +250,8 @@ func tapImportant(t *testing.T, o fyne.CanvasObject) {
 }
 
 // TestUndoVisitWithReason: 来所 on 今日の予定 can be taken back with a
-// reason, which the access log keeps; the row is 予約 again.
+// reason chosen from a list (never typed), which the access log keeps; the
+// row is 予約 again.
 func TestUndoVisitWithReason(t *testing.T) {
 	uitest.NewApp(t)
 	f := uitest.NewOffice(t, "", uitest.Casework)
@@ -260,16 +261,24 @@ func TestUndoVisitWithReason(t *testing.T) {
 		h.Window().SetContent(ts.object())
 		test.Tap(uitest.FindButton(t, ts.list, "来所を取り消す"))
 		top := h.Window().Canvas().Overlays().Top()
-		var reason *widget.Entry
+		var reason *widget.Select
 		uitest.Walk(top, func(o fyne.CanvasObject) {
-			if e, ok := o.(*widget.Entry); ok && reason == nil {
+			if e, ok := o.(*widget.Select); ok && reason == nil {
 				reason = e
 			}
 		})
 		if reason == nil {
 			t.Fatal("no reason asked")
 		}
-		test.Type(reason, "別の事業者を押した")
+		uitest.Walk(top, func(o fyne.CanvasObject) {
+			if _, ok := o.(*widget.Entry); ok {
+				t.Fatal("a reason can be typed (it goes into the access log)")
+			}
+		})
+		if got := strings.Join(reason.Options, " "); got != "押し間違い（別の予約の来所を押した） 来所されていなかった その他" {
+			t.Fatalf("reasons %s", got)
+		}
+		reason.SetSelected("来所されていなかった")
 		test.Tap(uitest.FindButton(t, top, "取り消す"))
 		if ts.rows[0].Status != record.ResBooked {
 			t.Fatalf("status after undo %q", ts.rows[0].Status)
@@ -281,7 +290,7 @@ func TestUndoVisitWithReason(t *testing.T) {
 	f.As("kantoku", func(s *office.Session) {
 		evs, err := f.Office().AuditEvents(context.Background(), s, audit.Filter{User: "uketsuke", Action: audit.ActUpdate})
 		uitest.Must(t, err)
-		if len(evs) == 0 || !strings.HasSuffix(evs[len(evs)-1].Detail, "来所取消：別の事業者を押した") {
+		if len(evs) == 0 || !strings.HasSuffix(evs[len(evs)-1].Detail, "来所取消：来所されていなかった") {
 			t.Fatalf("access log: %+v", evs)
 		}
 	})

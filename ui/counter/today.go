@@ -3,7 +3,6 @@ package counter
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -167,13 +166,16 @@ func showIf(o fyne.CanvasObject, on bool) {
 }
 
 // askUndoVisit takes back a 来所 recorded by mistake, asking for the
-// reason, which the access log keeps.
+// reason from a list (the access log keeps it; typed text could carry a
+// name into the log).
 func (t *todayScreen) askUndoVisit(r record.Reservation) {
-	reason := widget.NewEntry()
-	reason.SetPlaceHolder(tr("例: 別の事業者の来所を押した"))
-	reason.Validator = func(s string) error {
-		return widgets.Localized(record.CheckRequired("理由", strings.TrimSpace(s)))
+	reasons := record.UndoVisitReasons()
+	labels := make([]string, len(reasons))
+	for i, x := range reasons {
+		labels[i] = tr(x)
 	}
+	reason := widget.NewSelect(labels, nil)
+	reason.PlaceHolder = tr("選んでください")
 	msg := widget.NewLabel(tr("%s %s–%s の来所を取り消し、予約に戻します。", t.biz[r.BusinessID], r.Start, r.End))
 	msg.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{widget.NewFormItem("", msg), widget.NewFormItem(tr("理由"), reason)}
@@ -181,7 +183,11 @@ func (t *todayScreen) askUndoVisit(r record.Reservation) {
 		if !ok {
 			return
 		}
-		if _, err := t.ctx.Office().UndoVisit(t.ctx.Context(), t.ctx.Session(), r.ID, reason.Text); err != nil {
+		why := ""
+		if i := reason.SelectedIndex(); i >= 0 {
+			why = reasons[i]
+		}
+		if _, err := t.ctx.Office().UndoVisit(t.ctx.Context(), t.ctx.Session(), r.ID, why); err != nil {
 			t.ctx.ShowError(err)
 		}
 		t.reload()
