@@ -198,7 +198,7 @@ func sameField(probs record.Problems, p error) bool {
 	return false
 }
 
-// reason words a row's problems as one line.
+// reasonOf words a row's problems as one line, in both languages.
 func reasonOf(err error) reason {
 	return reason{reasonIn(office.Japanese, err), reasonIn(office.English, err)}
 }

@@ -2,7 +2,6 @@ package syncproto
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
 	"maps"
 
@@ -99,9 +98,8 @@ func (c *Checker) Page(after uint64, p central.Page, keys func(login string) [][
 	for i, e := range p.Envelopes {
 		last[e.Device] = i
 	}
-	sums := dataSums(p.Envelopes)
 	for i, e := range p.Envelopes {
-		if err := c.link(heads, p.Envelopes, i, sums[i], last[e.Device] == i, keys); err != nil {
+		if err := c.link(heads, p.Envelopes, i, last[e.Device] == i, keys); err != nil {
 			return nil, err
 		}
 		if IsHeads(e.ID) {
@@ -114,17 +112,6 @@ func (c *Checker) Page(after uint64, p central.Page, keys func(login string) [][
 	}
 	c.heads = heads
 	return out, nil
-}
-
-// dataSums returns the SHA-256 of each envelope's data. (Sharing the
-// hashing between goroutines was tried: on two cores the fetch of the
-// next page needs the other one, and the pull got slower.)
-func dataSums(envs []central.Envelope) [][32]byte {
-	sums := make([][32]byte, len(envs))
-	for i, e := range envs {
-		sums[i] = sha256.Sum256(e.Data)
-	}
-	return sums
 }
 
 // checkCursors checks the cursors of a page for a Pull after after.
@@ -153,16 +140,16 @@ func checkCursors(after uint64, p central.Page) error {
 	return nil
 }
 
-// link checks envelope i of envs, whose data's SHA-256 is sum, against its
-// device's head in heads and moves the head on; verify says to check its
-// signature too (the last link of its device in the page).
-func (c *Checker) link(heads map[string]Head, envs []central.Envelope, i int, sum [32]byte, verify bool, keys func(string) [][]byte) error {
+// link checks envelope i of envs against its device's head in heads and
+// moves the head on; verify says to check its signature too (the last link
+// of its device in the page).
+func (c *Checker) link(heads map[string]Head, envs []central.Envelope, i int, verify bool, keys func(string) [][]byte) error {
 	e := envs[i]
 	if err := central.CheckID("device", e.Device); err != nil {
 		return fmt.Errorf("%s: %v: %w", envName(e), err, ErrTampered)
 	}
 	l := e.Link
-	if !bytes.Equal(l.Hash, linkHashSum(c.office, e.Device, l.Seq, l.Prev, e.ID, e.Rev, sum)) {
+	if !bytes.Equal(l.Hash, LinkHash(c.office, e.Device, l.Seq, l.Prev, e.ID, e.Rev, e.Data)) {
 		// A version the server erased keeps the SHA-256 of its bytes.
 		if _, redacted := Redaction(c.office, e); !redacted || IsHeads(e.ID) {
 			return fmt.Errorf("%s: link hash does not match the envelope: %w", envName(e), ErrTampered)

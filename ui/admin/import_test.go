@@ -117,13 +117,7 @@ func TestImportWizardConsultations(t *testing.T) {
 		"架空商店,2024/5/2,10:00,11:00,相談 一郎,窓口,登録のない事業者\r\n"
 	uitest.Must(t, os.WriteFile(p, []byte(csv), 0o600))
 	f.As("kantoku", func(s *office.Session) {
-		ctx := f.Host(s, fyne.NewSize(1100, 800))
-		sc := newImportScreen(ctx)
-		ctx.Window().SetContent(sc.object())
-		sc.kind.SetSelected(tr("相談記録"))
-		sc.path.SetText(p)
-		test.Tap(sc.readB)
-		ctx.Wait()
+		sc, ctx := readConsultations(f, s, p)
 		want := []string{"事業所名", "相談日", "開始時刻", "終了時刻", "相談員", "相談形態", "相談の概要"}
 		for i, sel := range sc.selects {
 			if sel.Selected != want[i] {
@@ -162,13 +156,7 @@ func TestImportWizardEnglish(t *testing.T) {
 		"テスト商店,2024/5/3,10:00,11:00,山田 花子,窓口,登録のない相談員\r\n"
 	uitest.Must(t, os.WriteFile(p, []byte(csv), 0o600))
 	f.As("kantoku", func(s *office.Session) {
-		ctx := f.Host(s, fyne.NewSize(1100, 800))
-		sc := newImportScreen(ctx)
-		ctx.Window().SetContent(sc.object())
-		sc.kind.SetSelected(tr("相談記録"))
-		sc.path.SetText(p)
-		test.Tap(sc.readB)
-		ctx.Wait()
+		sc, ctx := readConsultations(f, s, p)
 		test.Tap(sc.rehearseB)
 		ctx.Wait()
 		if sc.rows.Length() != 2 {
@@ -183,4 +171,17 @@ func TestImportWizardEnglish(t *testing.T) {
 			}
 		}
 	})
+}
+
+// readConsultations opens the 取込 wizard as s with 相談記録 chosen and
+// reads the file at p.
+func readConsultations(f *uitest.Office, s *office.Session, p string) (*importScreen, *uitest.Host) {
+	ctx := f.Host(s, fyne.NewSize(1100, 800))
+	sc := newImportScreen(ctx)
+	ctx.Window().SetContent(sc.object())
+	sc.kind.SetSelected(tr("相談記録"))
+	sc.path.SetText(p)
+	test.Tap(sc.readB)
+	ctx.Wait()
+	return sc, ctx
 }

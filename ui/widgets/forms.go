@@ -114,10 +114,9 @@ func (f *FieldForm) ClearErrors() {
 	f.General.Hide()
 }
 
-// ShowErrors puts each *record.FieldError of err next to its field (in
-// the window's language) and
-// everything else (or a field the form lacks) on the general line, as
-// ErrText words it.
+// ShowErrors puts each *record.FieldError of err next to its field, in the
+// window's language, and everything else (or a field the form lacks) on
+// the general line, as ErrText words it.
 func (f *FieldForm) ShowErrors(err error) {
 	f.ClearErrors()
 	var general []string
