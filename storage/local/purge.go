@@ -52,6 +52,8 @@ type PurgeResult struct {
 // then fails), so the caller serialises its writes around it. Running it
 // again after a crash finishes the work: keys already gone are skipped.
 func (s *Store) Purge(req PurgeRequest) (PurgeResult, error) {
+	s.fileMu.Lock()
+	defer s.fileMu.Unlock()
 	var res PurgeResult
 	for _, id := range req.IDs {
 		if !validName(id) {

@@ -109,6 +109,11 @@ type Store struct {
 	// caller may zero its slice as soon as Open returns; this copy is
 	// zeroed only after Badger is closed.
 	key []byte
+	// bopt are the options Badger was opened with.
+	bopt badger.Options
+	// fileMu keeps the value-log GC, purges and Settle (which rewrite
+	// values and tables) from running while Image reads the files.
+	fileMu sync.Mutex
 	// log keeps Badger's last warnings for Warnings.
 	log      *badgerLog
 	readOnly bool
@@ -161,7 +166,7 @@ func Open(dir string, key []byte, opt Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store in %s: %w", dir, mapOpenError(err))
 	}
-	s := &Store{db: db, dir: dir, key: own, log: log, readOnly: opt.ReadOnly}
+	s := &Store{db: db, dir: dir, key: own, bopt: bopt, log: log, readOnly: opt.ReadOnly}
 	if !opt.ReadOnly {
 		err := forgetCleanClose(dir)
 		if err == nil {
@@ -206,6 +211,13 @@ func (s *Store) Dir() string { return s.dir }
 // GC reclaims value-log space (after updates and purges) by running Badger's
 // value-log GC until it finds nothing more to rewrite.
 func (s *Store) GC() error {
+	s.fileMu.Lock()
+	defer s.fileMu.Unlock()
+	return s.gc()
+}
+
+// gc is GC; the caller holds fileMu.
+func (s *Store) gc() error {
 	for {
 		err := s.db.RunValueLogGC(0.5)
 		if errors.Is(err, badger.ErrNoRewrite) {

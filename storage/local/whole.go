@@ -173,8 +173,10 @@ func (s *Store) Forget(writes []Write) error {
 // (Badger's Flatten) and the value log garbage-collected, so the searches
 // and saves that follow do not compete with background compaction.
 func (s *Store) Settle() error {
+	s.fileMu.Lock()
+	defer s.fileMu.Unlock()
 	if err := s.db.Flatten(2); err != nil {
 		return fmt.Errorf("settle: flatten: %w", err)
 	}
-	return s.GC()
+	return s.gc()
 }
