@@ -30,6 +30,11 @@ const (
 	// KindServer is a backup of the central server's embedded store: no
 	// keyring, the file key sealed under a passphrase.
 	KindServer = 2
+	// KindVaultFiles is a vault's backup made of its store's files
+	// (Writer.File, File.Files): the keyring in the header, the file key
+	// sealed under the office contact key. Restoring it writes the files
+	// back instead of loading every key again.
+	KindVaultFiles = 3
 )
 
 // DefaultChunkSize is the plaintext size of every chunk but the last.
@@ -95,13 +100,13 @@ func (h Header) Marshal() ([]byte, error) {
 
 func (h Header) check() error {
 	switch {
-	case h.Kind != KindVault && h.Kind != KindServer:
+	case h.Kind != KindVault && h.Kind != KindServer && h.Kind != KindVaultFiles:
 		return fmt.Errorf("header: kind %d: %w", h.Kind, ErrDamaged)
 	case h.ChunkSize < minChunk || h.ChunkSize > maxChunk:
 		return fmt.Errorf("header: chunk size %d: %w", h.ChunkSize, ErrDamaged)
 	case h.Office == "" || len(h.Office) > maxOffice:
 		return fmt.Errorf("header: office of %d bytes: %w", len(h.Office), ErrDamaged)
-	case (len(h.Keyring) == 0) == (h.Kind == KindVault) || len(h.Keyring) > maxKeyring:
+	case (len(h.Keyring) == 0) == (h.Kind != KindServer) || len(h.Keyring) > maxKeyring:
 		return fmt.Errorf("header: keyring of %d bytes: %w", len(h.Keyring), ErrDamaged)
 	case len(h.WrappedKey) == 0 || len(h.WrappedKey) > maxWrappedKey:
 		return fmt.Errorf("header: file key of %d bytes: %w", len(h.WrappedKey), ErrDamaged)

@@ -80,8 +80,8 @@ func runRestore(e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "%s のバックアップ（%d 件の項目）を確かめ、%s に復元しました。同じパスワードでログインできます。\n",
-		created.In(record.JST()).Format("2006-01-02 15:04"), info.Keys, filepath.Clean(dir))
+	fmt.Fprintf(e.Stdout, "%s のバックアップ（%s）を確かめ、%s に復元しました。同じパスワードでログインできます。\n",
+		created.In(record.JST()).Format("2006-01-02 15:04"), sizeText(info.Bytes), filepath.Clean(dir))
 	fmt.Fprintln(e.Stdout, "中央サーバーと同期していた場合は、新しい登録コードで madoguchi enroll をしてから同期してください（以前の端末の登録は取り消してください）。")
 	return nil
 }

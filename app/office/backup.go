@@ -1,7 +1,9 @@
 package office
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -51,15 +53,17 @@ const backupPurpose = "backup"
 type BackupInfo struct {
 	Path    string
 	Bytes   int64     // size of the backup file
-	Keys    int       // store entries in it
+	Keys    int       // the store's files in it (store entries in a backup of KindVault)
 	Created time.Time // when the backup was made
 }
 
 // Backup writes an encrypted backup of the vault to path (administrators
-// only). It writes path+".tmp", syncs it and renames it over path, so an
-// interruption (even kill -9) leaves an older backup at path as it was.
-// The store stays usable meanwhile. A ledger row (管理簿) and an access-log
-// event record it. It reports StepBackup progress.
+// only): the keyring and the store's files (local.Store.Image), which a
+// restore writes back as they are. It writes path+".tmp", syncs it and
+// renames it over path, so an interruption (even kill -9) leaves an older
+// backup at path as it was. The store stays usable meanwhile. A ledger
+// row (管理簿) and an access-log event record it. It reports StepBackup
+// progress.
 func (o *Office) Backup(ctx context.Context, s *Session, path string) (BackupInfo, error) {
 	w, err := o.begin(ctx, s, PermBackup)
 	if err != nil {
@@ -67,46 +71,125 @@ func (o *Office) Backup(ctx context.Context, s *Session, path string) (BackupInf
 	}
 	defer w.end()
 	info := BackupInfo{Path: path, Created: o.opt.now().UTC()}
-	var raw []byte
-	var snap *local.Snapshot
-	var total int64
-	var office string
-	err = o.locked(w, func() error {
-		// The keyring and the snapshot are taken together: the store's
-		// anchors (table serial, checkpoint) then match the keyring's.
-		raw, err = os.ReadFile(filepath.Join(o.dir, KeyringFile))
-		if err != nil {
-			return fmt.Errorf("backup: read keyring: %w", err)
-		}
-		snap, total, office = o.store.NewSnapshot(), o.store.Size(), o.kr.Office
-		return nil
-	})
-	if err != nil {
-		return info, err
-	}
-	defer snap.Close()
 	fileKey := vault.NewFileKey()
 	defer clear(fileKey)
-	wrapped, err := vault.WrapFileKey(s.keys, backupPurpose, office, fileKey)
-	if err != nil {
-		return info, fmt.Errorf("backup: %w", err)
+	for attempt := 1; ; attempt++ {
+		info.Bytes, info.Keys, err = o.backupOnce(w, s, path, info.Created, fileKey)
+		if attempt < backupAttempts && (errors.Is(err, local.ErrImageMoved) || errors.Is(err, errKeyringMoved)) {
+			continue
+		}
+		break
 	}
-	h := backup.Header{Kind: backup.KindVault, ChunkSize: backup.DefaultChunkSize, Created: info.Created,
-		Office: office, Keyring: raw, WrappedKey: wrapped}
-	info.Bytes, info.Keys, err = backup.WriteFile(path, func(f io.Writer) (int, error) {
-		return writeBackup(w, f, h, fileKey, snap, total)
-	})
 	if err != nil {
 		return info, err
 	}
 	err = o.locked(w, func() error {
 		return o.recordHandover(s, "バックアップ "+filepath.Base(path), "バックアップ（暗号化）",
-			audit.ActBackup, fmt.Sprintf("backup of %d entries, %d bytes", info.Keys, info.Bytes))
+			audit.ActBackup, fmt.Sprintf("backup of %d files, %d bytes", info.Keys, info.Bytes))
 	})
 	return info, err
 }
 
-// writeBackup writes the backup of the snapshot to f.
+// backupAttempts bounds how often Backup starts over when the store's
+// compactions or a change of the keyring overtook it.
+const backupAttempts = 4
+
+// errKeyringMoved means the keyring changed while a backup read the
+// store: the two might not match.
+var errKeyringMoved = errors.New("the keyring changed during the backup")
+
+// backupOnce writes one backup file. The keyring is read before the store
+// and compared after it: the store's anchors (table serial, checkpoint)
+// then match the keyring's, or the backup starts over (errKeyringMoved).
+func (o *Office) backupOnce(w *work, s *Session, path string, created time.Time, fileKey []byte) (int64, int, error) {
+	var raw []byte
+	var total int64
+	var office string
+	err := o.locked(w, func() error {
+		var err error
+		raw, err = os.ReadFile(filepath.Join(o.dir, KeyringFile))
+		if err != nil {
+			return fmt.Errorf("backup: read keyring: %w", err)
+		}
+		total, office = o.store.Size(), o.kr.Office
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	wrapped, err := vault.WrapFileKey(s.keys, backupPurpose, office, fileKey)
+	if err != nil {
+		return 0, 0, fmt.Errorf("backup: %w", err)
+	}
+	h := backup.Header{Kind: backup.KindVaultFiles, ChunkSize: backup.DefaultChunkSize, Created: created,
+		Office: office, Keyring: raw, WrappedKey: wrapped}
+	return backup.WriteFile(path, func(f io.Writer) (int, error) {
+		n, err := writeFilesBackup(w, f, h, fileKey, o.store, total)
+		if err != nil {
+			return 0, err
+		}
+		return n, o.locked(w, func() error {
+			now, err := os.ReadFile(filepath.Join(o.dir, KeyringFile))
+			switch {
+			case err != nil:
+				return fmt.Errorf("backup: read keyring: %w", err)
+			case !bytes.Equal(now, raw):
+				return errKeyringMoved
+			}
+			return nil
+		})
+	})
+}
+
+// writeFilesBackup writes the backup of the store's files to f and
+// returns the number of files.
+func writeFilesBackup(w *work, f io.Writer, h backup.Header, fileKey []byte, store *local.Store, total int64) (int, error) {
+	cw := &countWriter{w: f}
+	bw, err := backup.NewWriter(cw, h, fileKey)
+	if err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	n := 0
+	err = store.Image(w.ctx, func(im local.ImageFile) error {
+		n++
+		pr := &progressReader{r: im.R, at: func(int64) { w.report(StepBackup, int(cw.n), int(max(total, cw.n))) }}
+		_, err := bw.File(im.Name, pr)
+		return err
+	})
+	if err == nil {
+		err = bw.Close()
+	}
+	if cerr := ctxErr(w.ctx); err != nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	w.report(StepBackup, int(cw.n), int(cw.n))
+	return n, nil
+}
+
+// progressReader calls at with the bytes read through it, every 4 MB.
+type progressReader struct {
+	r    io.Reader
+	n    int64
+	next int64
+	at   func(n int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	if p.n >= p.next {
+		p.at(p.n)
+		p.next = p.n + 4<<20
+	}
+	return n, err
+}
+
+// writeBackup writes a backup of every key and value of the snapshot to f:
+// the format of KindVault, which Backup wrote before KindVaultFiles and
+// Restore still reads (BackupPairs writes one, for tests).
 func writeBackup(w *work, f io.Writer, h backup.Header, fileKey []byte, snap *local.Snapshot, total int64) (int, error) {
 	cw := &countWriter{w: f}
 	bw, err := backup.NewWriter(cw, h, fileKey)
@@ -194,7 +277,7 @@ func Restore(ctx context.Context, from, dir, login string, password []byte, opt 
 	defer bf.Close()
 	h := bf.Header
 	info.Bytes, info.Created = bf.Size(), h.Created
-	if h.Kind != backup.KindVault {
+	if h.Kind != backup.KindVault && h.Kind != backup.KindVaultFiles {
 		return info, fmt.Errorf("restore: a backup of kind %d: %w", h.Kind, ErrNotBackup)
 	}
 	kr, un, err := unlockBackup(h, login, password, opt)
@@ -208,18 +291,31 @@ func Restore(ctx context.Context, from, dir, login string, password []byte, opt 
 	}
 	defer clear(fileKey)
 	// First pass: every chunk, nothing written.
-	if info.Keys, err = bf.Pairs(fileKey, func([]byte, []byte) error { return ctxErr(ctx) }, progressOf(ctx, StepVerify)); err != nil {
+	if h.Kind == backup.KindVaultFiles {
+		err = bf.Check(ctx, fileKey, progressOf(ctx, StepVerify))
+	} else {
+		info.Keys, err = bf.Pairs(fileKey, func([]byte, []byte) error { return ctxErr(ctx) }, progressOf(ctx, StepVerify))
+	}
+	if err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
 	former := kr.Device
 	if err := kr.NewDevice(un.Keys); err != nil {
 		return info, fmt.Errorf("restore: %w", err)
 	}
-	tmp, lastSeq, err := restoreInto(ctx, bf, dir, kr, un.Keys, fileKey)
+	tmp, err := restoreDir(dir, kr)
 	if err != nil {
 		return info, err
 	}
-	if err := finishRestore(ctx, tmp, login, password, h, rejoin{device: former, seq: lastSeq}, opt); err != nil {
+	if h.Kind == backup.KindVaultFiles {
+		info.Keys, err = restoreFiles(ctx, bf, tmp, fileKey)
+	} else {
+		err = restoreInto(ctx, bf, tmp, kr, un.Keys, fileKey)
+	}
+	if err == nil {
+		err = finishRestore(tmp, un, password, h, former, opt)
+	}
+	if err != nil {
 		os.RemoveAll(tmp)
 		return info, err
 	}
@@ -256,46 +352,64 @@ func unlockBackup(h backup.Header, login string, password []byte, opt Options) (
 	return kr, un, nil
 }
 
-// restoreInto writes the keyring and the store into a new temporary
-// folder beside dir and returns it, with the last access-log sequence
-// number the backup held.
-func restoreInto(ctx context.Context, bf *backup.File, dir string, kr *vault.Keyring, keys *vault.Keys,
-	fileKey []byte) (tmp string, lastSeq uint64, err error) {
+// restoreDir makes a new temporary folder beside dir and saves the
+// keyring into it.
+func restoreDir(dir string, kr *vault.Keyring) (string, error) {
 	parent := filepath.Dir(filepath.Clean(dir))
 	if err := os.MkdirAll(parent, 0o700); err != nil {
-		return "", 0, fmt.Errorf("restore: %w", err)
+		return "", fmt.Errorf("restore: %w", err)
 	}
-	tmp, err = os.MkdirTemp(parent, "."+filepath.Base(dir)+".restore-")
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".restore-")
 	if err != nil {
-		return "", 0, fmt.Errorf("restore: %w", err)
-	}
-	fail := func(err error) (string, uint64, error) {
-		os.RemoveAll(tmp)
-		return "", 0, err
+		return "", fmt.Errorf("restore: %w", err)
 	}
 	if err := os.Chmod(tmp, 0o700); err != nil {
-		return fail(fmt.Errorf("restore: %w", err))
+		os.RemoveAll(tmp)
+		return "", fmt.Errorf("restore: %w", err)
 	}
 	if err := kr.Save(filepath.Join(tmp, KeyringFile)); err != nil {
-		return fail(fmt.Errorf("restore: save keyring: %w", err))
+		os.RemoveAll(tmp)
+		return "", fmt.Errorf("restore: save keyring: %w", err)
 	}
+	return tmp, nil
+}
+
+// restoreFiles writes the store's files of a backup of KindVaultFiles
+// into the store folder of tmp and returns their number. The store key
+// is the one the files were written under: the keyring's, unchanged by
+// NewDevice.
+func restoreFiles(ctx context.Context, bf *backup.File, tmp string, fileKey []byte) (int, error) {
+	store := filepath.Join(tmp, StoreDir)
+	if err := os.Mkdir(store, 0o700); err != nil {
+		return 0, fmt.Errorf("restore: %w", err)
+	}
+	n, err := bf.Files(ctx, fileKey, store, local.IsImageFile, progressOf(ctx, StepRestore))
+	if err == nil {
+		err = local.FinishImage(store)
+	}
+	if err != nil {
+		return n, fmt.Errorf("restore: %w", err)
+	}
+	return n, nil
+}
+
+// restoreInto loads the store of a backup of KindVault (every key and
+// value) into the store folder of tmp.
+func restoreInto(ctx context.Context, bf *backup.File, tmp string, kr *vault.Keyring, keys *vault.Keys, fileKey []byte) error {
 	storeKey, err := kr.StoreKeyBytes(keys)
 	if err != nil {
-		return fail(fmt.Errorf("restore: %w", err))
+		return fmt.Errorf("restore: %w", err)
 	}
 	defer clear(storeKey)
 	r, err := bf.Reader(fileKey)
 	if err != nil {
-		return fail(fmt.Errorf("restore: %w", err))
+		return fmt.Errorf("restore: %w", err)
 	}
 	done, total := 0, bf.Size()
 	err = local.Load(filepath.Join(tmp, StoreDir), storeKey, func() ([]byte, []byte, error) {
 		k, v, err := r.Next()
 		if err != nil {
 			return nil, nil, err
-		}
-		if seq, ok := local.AuditKeySeq(k); ok {
-			lastSeq = max(lastSeq, seq)
 		}
 		if done++; done%4096 == 0 {
 			report(ctx, StepRestore, int(r.BytesRead()), int(total))
@@ -306,25 +420,28 @@ func restoreInto(ctx context.Context, bf *backup.File, dir string, kr *vault.Key
 		return k, v, nil
 	})
 	if err != nil {
-		return fail(fmt.Errorf("restore: %w", err))
+		return fmt.Errorf("restore: %w", err)
 	}
-	return tmp, lastSeq, nil
+	return nil
 }
 
-// finishRestore logs in to the restored vault in tmp (which proves that
-// it opens with the password), makes it rejoin sync as a new replica and
-// records the restore in its access log and ledger.
-func finishRestore(ctx context.Context, tmp, login string, password []byte, h backup.Header, rj rejoin, opt Options) error {
+// finishRestore logs in to the restored vault in tmp with the keys the
+// password opened in the backup's keyring (which proves that the store
+// opens with them, without deriving the password's key a second time),
+// makes it rejoin sync as a new replica and records the restore in its
+// access log and ledger. The session takes un.
+func finishRestore(tmp string, un *vault.Unlocked, password []byte, h backup.Header, former string, opt Options) error {
 	o, err := Open(tmp, opt)
 	if err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	defer o.Close()
-	s, err := o.Login(ctx, login, password)
+	s, err := o.login(password, func(*vault.Keyring) (*vault.Unlocked, error) { return un, nil })
 	if err != nil {
 		return fmt.Errorf("restore: open the restored vault: %w", err)
 	}
-	err = o.markRestored(s, h.Created, rj)
+	// The last access-log entry the backup held, before the login's own.
+	err = o.markRestored(s, h.Created, rejoin{device: former, seq: o.openedSeq})
 	if lerr := o.Logout(); err == nil && lerr != nil {
 		err = lerr
 	}

@@ -33,8 +33,9 @@ func BenchmarkBackup(b *testing.B) {
 // BenchmarkRestore restores a backup of the benchmark vault into a new
 // folder, and copies the same file (read, write, fsync) between the runs:
 // the goal is a restore within twice the copy's time. A restore includes
-// two logins (the key derivation of the backup's keyring and the check
-// that the new vault opens), reported apart as login-ms.
+// one password key derivation (the backup keyring's), reported apart as
+// login-ms (a login's time). load-floor-ms is the floor of a restore of
+// the earlier format (every store entry through Badger's stream writer).
 func BenchmarkRestore(b *testing.B) {
 	o, s := benchLogin(b, "admin")
 	tmp := b.TempDir()
@@ -44,6 +45,8 @@ func BenchmarkRestore(b *testing.B) {
 		b.Fatal(err)
 	}
 	o.Close()
+	// The copy and the restore both read the file from the page cache.
+	copyFile(b, in, filepath.Join(tmp, "copy"))
 	var restore, cp time.Duration
 	i := 0
 	for b.Loop() {

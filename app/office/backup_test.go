@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,7 +12,9 @@ import (
 	"testing"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
+	"github.com/madoguchi-jp/madoguchi/app/backup"
 	"github.com/madoguchi-jp/madoguchi/app/record"
+	"github.com/madoguchi-jp/madoguchi/app/vault"
 )
 
 // backupFixture is a fixture with a few businesses and a consultation,
@@ -230,6 +233,14 @@ func TestRestoreErrors(t *testing.T) {
 func TestRestoredVaultRejoins(t *testing.T) {
 	f, out, _ := backupFixture(t)
 	former := f.o.kr.Device
+	var backupSeq uint64
+	f.as("admin", func(s *Session) {
+		evs, err := f.o.AuditEvents(context.Background(), s, audit.Filter{Action: audit.ActBackup})
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("backup events: %d, %v", len(evs), err)
+		}
+		backupSeq = evs[0].Seq
+	})
 	dir := filepath.Join(t.TempDir(), "restored")
 	if _, err := Restore(context.Background(), out, dir, "admin", []byte(testPassword), testOptions(f.clock)); err != nil {
 		t.Fatal(err)
@@ -250,8 +261,77 @@ func TestRestoredVaultRejoins(t *testing.T) {
 	if err != nil || !ok || rj.device != former || rj.seq == 0 {
 		t.Fatalf("rejoin state %+v %v %v", rj, ok, err)
 	}
+	// The last access-log entry the backup held: the one before the
+	// backup's own event, which came after the store was read.
+	if rj.seq != backupSeq-1 {
+		t.Fatalf("rejoin from entry %d, want %d", rj.seq, backupSeq-1)
+	}
 	out2, err := o.Replica(s).Outbox(context.Background(), 100)
 	if err != nil || len(out2) != 0 {
 		t.Fatalf("outbox while rejoining: %d, %v", len(out2), err)
+	}
+}
+
+// backupPairs writes a backup of KindVault (every key and value of the
+// store), the format Backup wrote before KindVaultFiles.
+func backupPairs(t *testing.T, o *Office, s *Session, path string) {
+	t.Helper()
+	w, err := o.begin(context.Background(), s, PermBackup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.end()
+	o.mu.Lock()
+	raw, err := os.ReadFile(filepath.Join(o.dir, KeyringFile))
+	snap, office := o.store.NewSnapshot(), o.kr.Office
+	o.mu.Unlock()
+	defer snap.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fileKey := vault.NewFileKey()
+	wrapped, err := vault.WrapFileKey(s.keys, backupPurpose, office, fileKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := backup.Header{Kind: backup.KindVault, ChunkSize: backup.DefaultChunkSize, Created: o.opt.now().UTC(),
+		Office: office, Keyring: raw, WrappedKey: wrapped}
+	if _, _, err := backup.WriteFile(path, func(f io.Writer) (int, error) {
+		return writeBackup(w, f, h, fileKey, snap, 0)
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRestoreOlderBackup restores a backup of every key and value, as
+// Backup wrote them before it wrote the store's files.
+func TestRestoreOlderBackup(t *testing.T) {
+	f, _, ids := backupFixture(t)
+	out := filepath.Join(t.TempDir(), "older.mdgbak")
+	f.as("admin", func(s *Session) { backupPairs(t, f.o, s, out) })
+	dir := filepath.Join(t.TempDir(), "restored")
+	ctx := context.Background()
+	info, err := Restore(ctx, out, dir, "admin", []byte(testPassword), testOptions(f.clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Keys == 0 {
+		t.Errorf("restore of %d pairs", info.Keys)
+	}
+	o, err := Open(dir, testOptions(f.clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	s, err := o.Login(ctx, "soudan", []byte(testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := o.Consultation(ctx, s, ids[3]); err != nil || c.Case == nil || c.Case.Summary != "バックアップ試験の相談内容" {
+		t.Fatalf("consultation after restore: %v", err)
+	}
+	rj, ok, err := o.rejoining()
+	if err != nil || !ok || rj.seq == 0 {
+		t.Fatalf("rejoin state %+v %v %v", rj, ok, err)
 	}
 }

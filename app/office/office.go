@@ -91,7 +91,10 @@ type Office struct {
 	store *local.Store     // set at login, closed at logout when no work runs
 	clock *vault.Clock     // safe for concurrent use
 	head  audit.Head
-	sess  *Session
+	// openedSeq is the sequence number of the last access-log entry when
+	// the store was opened (a restore's rejoin needs the backup's last).
+	openedSeq uint64
+	sess      *Session
 	// sinceCheckpoint counts the events since the last signed checkpoint.
 	sinceCheckpoint int
 
@@ -288,16 +291,22 @@ func (o *Office) setTrusted(kr *vault.Keyring, t *vault.UserTable) {
 // session. Failed attempts count towards the lockout and are written to the
 // access log at the next successful login.
 func (o *Office) Login(ctx context.Context, login string, password []byte) (*Session, error) {
+	now := o.opt.now()
+	return o.login(password, func(kr *vault.Keyring) (*vault.Unlocked, error) { return kr.Unlock(login, password, now) })
+}
+
+// login is Login with the keys from unlock, which gets the keyring as it
+// is on disk (and saved after it, with the failure counters it changed).
+func (o *Office) login(password []byte, unlock func(*vault.Keyring) (*vault.Unlocked, error)) (*Session, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.sess != nil {
 		return nil, fmt.Errorf("login: someone is logged in: %w", ErrForbidden)
 	}
-	now := o.opt.now()
 	var un *vault.Unlocked
 	err := o.updateKeyring(func(kr *vault.Keyring) error {
 		var uerr error
-		un, uerr = kr.Unlock(login, password, now)
+		un, uerr = unlock(kr)
 		return uerr
 	})
 	if err != nil {
@@ -311,7 +320,7 @@ func (o *Office) Login(ctx context.Context, login string, password []byte) (*Ses
 		un.Zero()
 		return nil, err
 	}
-	s := newSession(login, un.User.Name, rolesFromStrings(un.User.Roles), un)
+	s := newSession(un.User.Login, un.User.Name, rolesFromStrings(un.User.Roles), un)
 	o.sess = s
 	o.setTrusted(o.kr, un.Table)
 	if err := o.afterUnlock(s, password); err != nil {
@@ -410,6 +419,7 @@ func (o *Office) openStore(keys *vault.Keys) error {
 		}
 		o.head = ev.HeadAfter()
 	}
+	o.openedSeq = o.head.Seq
 	return nil
 }
 

@@ -60,7 +60,7 @@ type ImageFile struct {
 // the MANIFEST names that is gone or came short means a second compaction
 // overtook the image: ErrImageMoved. The KEYREGISTRY comes last, so it
 // holds the data key of every table and log before it. A restore removes
-// the tables the MANIFEST does not name (ImageTables).
+// the tables the MANIFEST does not name (FinishImage).
 func (s *Store) Image(ctx context.Context, each func(ImageFile) error) error {
 	s.fileMu.Lock()
 	defer s.fileMu.Unlock()
@@ -210,10 +210,15 @@ func hasTable(m badger.Manifest, id uint64) bool {
 	return ok
 }
 
-// ImageTables removes from the store folder dir, written from an image,
-// the tables its MANIFEST does not name (a table a compaction replaced
-// while the image was taken), so that the store opens as a whole one.
-func ImageTables(dir string) error {
+// FinishImage makes the store folder dir, written from an image, a store
+// that opens as a whole one: it removes the tables the MANIFEST does not
+// name (a table a compaction replaced while the image was taken) and
+// records the files as a clean Close does, so that Open does not read
+// every table through again. That check already passed when the imaged
+// store opened (Badger wrote its later tables), and a restore writes the
+// bytes of an authenticated backup; Open still checks the MANIFEST, the
+// KEYREGISTRY and the logs, and Badger every block it reads.
+func FinishImage(dir string) error {
 	f, err := os.Open(filepath.Join(dir, manifestFile))
 	if err != nil {
 		return fmt.Errorf("image tables: %w", err)
@@ -234,5 +239,5 @@ func ImageTables(dir string) error {
 			}
 		}
 	}
-	return nil
+	return recordCleanClose(dir)
 }

@@ -99,7 +99,7 @@ func writeImage(s *Store, dir string) ([]string, error) {
 		return out.Close()
 	})
 	if err == nil {
-		err = ImageTables(dir)
+		err = FinishImage(dir)
 	}
 	return names, err
 }
