@@ -1,5 +1,6 @@
 // Package backup is the backup file of a vault: a header, then the store's
-// keys and values in chunks that each authenticate on their own (age's
+// files (or, in older backups and the server's, its keys and values) in
+// chunks that each authenticate on their own (age's
 // STREAM, through vault.Stream), so that a restore can check every chunk
 // before it writes anything, and a cut, a reordering or one flipped bit
 // anywhere is found. The byte layout is in docs/FORMATS.md ("Backup
