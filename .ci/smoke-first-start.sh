@@ -26,11 +26,14 @@ for tool in Xvfb xwininfo import convert; do
 	command -v "$tool" >/dev/null || fail "$tool is not installed"
 done
 
-# A free display number: the first without a lock file.
-display=99
-while [ -e "/tmp/.X${display}-lock" ]; do display=$((display + 1)); done
-Xvfb ":$display" -screen 0 1366x768x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# Xvfb picks a free display itself (-displayfd) and writes its number
+# once it listens: a display chosen by looking for lock files can be one
+# whose earlier server is still going away.
+Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+display=$(tr -dc 0-9 <"$work/display")
+[ -n "$display" ] || { cat "$work/xvfb.log" >&2; fail "Xvfb did not start"; }
 for _ in $(seq 50); do xwininfo -display ":$display" -root >/dev/null 2>&1 && break; sleep 0.1; done
 xwininfo -display ":$display" -root >/dev/null 2>&1 || fail "Xvfb did not start (see $work/xvfb.log)"
 

@@ -128,6 +128,9 @@ func (o *Office) backupOnce(w *work, s *Session, path string, created time.Time,
 		if err != nil {
 			return 0, err
 		}
+		if o.opt.backupRead != nil {
+			o.opt.backupRead()
+		}
 		return n, o.locked(w, func() error {
 			now, err := os.ReadFile(filepath.Join(o.dir, KeyringFile))
 			switch {

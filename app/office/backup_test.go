@@ -9,7 +9,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/audit"
 	"github.com/madoguchi-jp/madoguchi/app/backup"
@@ -334,4 +337,117 @@ func TestRestoreOlderBackup(t *testing.T) {
 	if err != nil || !ok || rj.seq == 0 {
 		t.Fatalf("rejoin state %+v %v %v", rj, ok, err)
 	}
+}
+
+// TestBackupWhileSaving makes backups while the administrator's session
+// saves staff records, and adds a user (which changes the keyring) while
+// one backup reads the store: each backup restores to a vault holding
+// every record saved before it began, and the user added during the
+// second backup is in the vault restored from it (it started over).
+func TestBackupWhileSaving(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var added sync.Once
+	var addDuringRead atomic.Bool
+	f.as("admin", func(s *Session) {
+		// The hook is set before the saver starts: Options is read by
+		// value on every save.
+		f.o.opt.backupRead = func() {
+			if !addDuringRead.Load() {
+				return
+			}
+			added.Do(func() {
+				err := f.o.AddUser(ctx, s, NewUser{Login: "tsuika", Name: "追加 花子", Roles: []Role{RoleReception},
+					Password: []byte(testPassword)})
+				if err != nil {
+					t.Errorf("add user: %v", err)
+				}
+			})
+		}
+		var mu sync.Mutex
+		var saved []string
+		stop, done := make(chan struct{}), make(chan error, 1)
+		go func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					done <- nil
+					return
+				default:
+				}
+				st := &record.Staff{Name: fmt.Sprintf("保存試験 %d", i), Kana: "ホゾンシケン", Role: "相談員", Active: true}
+				if err := f.o.SaveStaff(ctx, s, st); err != nil {
+					done <- err
+					return
+				}
+				mu.Lock()
+				saved = append(saved, st.ID)
+				mu.Unlock()
+			}
+		}()
+		defer func() {
+			close(stop)
+			if err := <-done; err != nil {
+				t.Fatalf("saving: %v", err)
+			}
+		}()
+		for round := range 3 {
+			for {
+				mu.Lock()
+				n := len(saved)
+				mu.Unlock()
+				if n >= 20*(round+1) {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			addDuringRead.Store(round == 1)
+			mu.Lock()
+			before := slices.Clone(saved)
+			mu.Unlock()
+			out := filepath.Join(t.TempDir(), "office.mdgbak")
+			if _, err := f.o.Backup(ctx, s, out); err != nil {
+				t.Fatalf("round %d: backup: %v", round, err)
+			}
+			dir := filepath.Join(t.TempDir(), "restored")
+			if _, err := Restore(ctx, out, dir, "admin", []byte(testPassword), testOptions(f.clock)); err != nil {
+				t.Fatalf("round %d: restore: %v", round, err)
+			}
+			o, err := Open(dir, testOptions(f.clock))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs, err := o.Login(ctx, "admin", []byte(testPassword))
+			if err != nil {
+				o.Close()
+				t.Fatal(err)
+			}
+			staff, err := o.Staff(ctx, rs)
+			if err != nil {
+				o.Close()
+				t.Fatal(err)
+			}
+			have := map[string]bool{}
+			for _, st := range staff {
+				have[st.ID] = true
+			}
+			for _, id := range before {
+				if !have[id] {
+					t.Errorf("round %d: staff %s, saved before the backup, is not in the restored vault", round, id)
+				}
+			}
+			users, err := o.Users(ctx, rs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hasNew := slices.ContainsFunc(users, func(u User) bool { return u.Login == "tsuika" })
+			if round >= 1 && !hasNew {
+				t.Errorf("round %d: the user added during the backup is not in the restored vault", round)
+			}
+			t.Logf("round %d: %d staff saved before the backup, %d restored", round, len(before), len(staff))
+			if err := o.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }

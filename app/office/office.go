@@ -59,6 +59,9 @@ type Options struct {
 
 	// released, when set, is called after each release (tests).
 	released func()
+	// backupRead, when set, is called after a backup read the store and
+	// before it compares the keyring (tests).
+	backupRead func()
 }
 
 func (o Options) now() time.Time {
