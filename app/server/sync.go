@@ -95,6 +95,18 @@ func readBody(w http.ResponseWriter, r *http.Request, max int) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(body, int64(max)+1))
 }
 
+// Limits of a pull stream (GET /v1/pull?pages=K): at most MaxStreamPages
+// pages, and no page begun after maxStreamBytes of data, so that a
+// device revoked meanwhile is refused again soon.
+const (
+	MaxStreamPages = 1024
+	maxStreamBytes = 256 << 20
+)
+
+// pull answers one page after the cursor, or with pages=K a stream of up
+// to K pages back to back (syncproto.AppendPullFrame), which ends early
+// once the device has caught up: the client checks and applies a page
+// while the next ones are read and sent, with no request between them.
 func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 	q := r.URL.Query()
 	after, err1 := strconv.ParseUint(q.Get("after"), 10, 63)
@@ -102,7 +114,14 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 	if q.Get("limit") == "" {
 		limit, err2 = 0, nil
 	}
-	if err1 != nil || err2 != nil || limit < 0 || limit > central.MaxPage {
+	pages, err3 := 0, error(nil)
+	if q.Has("pages") {
+		pages, err3 = strconv.Atoi(q.Get("pages"))
+		if err3 == nil && (pages < 1 || pages > MaxStreamPages) {
+			err3 = errors.New("pages out of range")
+		}
+	}
+	if err1 != nil || err2 != nil || err3 != nil || limit < 0 || limit > central.MaxPage {
 		refuse(w, http.StatusBadRequest, ReasonBadRequest)
 		return
 	}
@@ -112,10 +131,39 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 		return
 	}
 	out := syncproto.PullResponse{Envelopes: p.Envelopes, Next: p.Next, Last: p.Last}
-	body := out.Marshal()
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body))) // the client reads it into one buffer
-	_, _ = w.Write(body)
+	if pages == 0 {
+		body := out.Marshal()
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body))) // the client reads it into one buffer
+		_, _ = w.Write(body)
+		return
+	}
+	w.Header().Set("Content-Type", syncproto.PullStreamType)
+	var buf []byte
+	sent := 0
+	for i := 1; ; i++ {
+		buf = syncproto.AppendPullFrame(buf[:0], &out)
+		if _, err := w.Write(buf); err != nil {
+			return // the client went away
+		}
+		for _, e := range out.Envelopes {
+			sent += len(e.Data)
+		}
+		if len(out.Envelopes) == 0 || out.Next >= out.Last || i == pages || sent >= maxStreamBytes {
+			return
+		}
+		p, err := s.Store.Pull(r.Context(), s.ID.Office, out.Next, limit)
+		if err != nil {
+			if r.Context().Err() == nil {
+				s.logf("pull stream: device %s: %v", se.device, fmt.Errorf("store: %w", err))
+			}
+			// The answer has begun: breaking the connection is the only
+			// way left to tell the client that the stream did not end
+			// well (a clean end would only be short).
+			panic(http.ErrAbortHandler)
+		}
+		out = syncproto.PullResponse{Envelopes: p.Envelopes, Next: p.Next, Last: p.Last}
+	}
 }
 
 // getTable answers any enrolled device, before anyone logs in on it: a PC

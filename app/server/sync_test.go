@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -80,5 +81,92 @@ func TestMalformedPushChangesNothing(t *testing.T) {
 	}
 	if len(p.Envelopes) != 1 || p.Envelopes[0].ID != "B-0000000001" || p.Last != 1 {
 		t.Fatalf("the office holds %d envelopes (last %d), want the one good one", len(p.Envelopes), p.Last)
+	}
+}
+
+// TestPullStream: a stream is the pages that single pulls would give, one
+// after the other, and it stops at the pages asked for or once the device
+// has caught up; a bad number of pages is refused.
+func TestPullStream(t *testing.T) {
+	ctx := context.Background()
+	ls := startLoginServer(t, func(s *server.Server) { s.LoginPerMinute = -1; s.DevicePerMinute = -1 })
+	cl, creds := ls.client(t)
+	defer cl.Close()
+	ls.register(t, "suzuki", "suzuki-password-1", false)
+	se, err := cl.Login(ctx, "suzuki", "suzuki-password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(nil)
+	sign := func(m []byte) []byte { return ed25519.Sign(key, m) }
+	var items []syncproto.Item
+	for i := range 25 {
+		items = append(items, syncproto.Item{ID: fmt.Sprintf("B-%010d", i+1), Rev: "000001a2365c695c-00000000-aaaaaaaa", Data: bytes.Repeat([]byte{byte(i)}, 300)})
+	}
+	envs, _, err := syncproto.Links(creds.Office, creds.Device, syncproto.Head{}, "suzuki", sign, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.Push(ctx, se, &syncproto.PushRequest{Envelopes: envs}); err != nil {
+		t.Fatal(err)
+	}
+	// What single pulls of limit envelopes give from after on.
+	singles := func(after uint64, limit int) []*syncproto.PullResponse {
+		var out []*syncproto.PullResponse
+		for {
+			p, err := cl.Pull(ctx, se, after, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, p)
+			if len(p.Envelopes) == 0 || p.Next >= p.Last {
+				return out
+			}
+			after = p.Next
+		}
+	}
+	for _, tc := range []struct {
+		after       uint64
+		limit       int
+		pages, want int
+	}{
+		{0, 4, 3, 3},     // stops at the pages asked for
+		{0, 10, 100, 3},  // 10, 10, 5: caught up
+		{5, 0, 5, 1},     // the server's page: all 20 left
+		{25, 0, 5, 1},    // nothing left: one empty page
+		{3, 1, 1024, 22}, // one by one
+	} {
+		var got []*syncproto.PullResponse
+		err := cl.PullPages(ctx, se, tc.after, tc.limit, tc.pages, func(p *syncproto.PullResponse) error {
+			got = append(got, p)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("after %d, limit %d, %d pages: %v", tc.after, tc.limit, tc.pages, err)
+		}
+		want := singles(tc.after, tc.limit)[:tc.want]
+		if len(got) != len(want) {
+			t.Fatalf("after %d, limit %d, %d pages: %d pages, want %d", tc.after, tc.limit, tc.pages, len(got), len(want))
+		}
+		for i := range want {
+			if !bytes.Equal(got[i].Marshal(), want[i].Marshal()) {
+				t.Fatalf("after %d, limit %d: page %d differs from a single pull's", tc.after, tc.limit, i)
+			}
+		}
+	}
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: syncclient.TLSConfig(creds.Pin, &creds.Cert)}}
+	for _, q := range []string{"pages=0", "pages=-1", "pages=1025", "pages=x", "pages=", "pages=2&limit=1001"} {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+creds.Addr+server.PathPull+"?after=0&"+q, nil)
+		req.Header.Set("Authorization", "Bearer "+base64.RawURLEncoding.EncodeToString(se.Token))
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var er server.ErrorResponse
+		_ = json.NewDecoder(resp.Body).Decode(&er)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || er.Error != server.ReasonBadRequest {
+			t.Errorf("%s: %d %q, want 400 bad_request", q, resp.StatusCode, er.Error)
+		}
 	}
 }

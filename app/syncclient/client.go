@@ -292,10 +292,16 @@ func Load(dir string) (Creds, error) {
 type Client struct {
 	creds Creds
 	hc    *http.Client
+	// stream is hc without its overall time limit, for pull streams
+	// (PullPages watches them for pages instead): same connections.
+	stream *http.Client
 }
 
 // New returns a client for creds.
-func New(c Creds) *Client { return &Client{creds: c, hc: httpClient(c.Pin, &c.Cert)} }
+func New(c Creds) *Client {
+	hc := httpClient(c.Pin, &c.Cert)
+	return &Client{creds: c, hc: hc, stream: &http.Client{Transport: hc.Transport, CheckRedirect: hc.CheckRedirect}}
+}
 
 // Close closes idle connections.
 func (c *Client) Close() { c.hc.CloseIdleConnections() }

@@ -2,12 +2,16 @@ package syncclient
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync/atomic"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/syncer"
@@ -55,6 +59,85 @@ func (c *Client) Pull(ctx context.Context, s Session, after uint64, limit int) (
 	return resp, nil
 }
 
+// streamIdle is how long a pull stream may go without a page (while the
+// client waits for one) before the client gives it up (a variable for
+// tests).
+var streamIdle = 30 * time.Second
+
+// PullPages asks for up to pages pages of limit envelopes after the cursor
+// (limit 0: the server's page size) in one answer, and calls each with
+// every page as it arrives, in cursor order, while the next ones are on
+// their way. It returns nil when the stream ends: the server stops at
+// pages, after a share of data, or once the device has caught up, and the
+// caller goes on after the last page's Next. A stream that breaks inside
+// a page, or brings no page for 30 s, gives ErrUnreachable; the pages
+// before it were whole. An error of each stops the stream and is returned
+// as it is. Pages are decoded, not checked: the caller runs them through
+// a syncproto.Checker.
+func (c *Client) PullPages(ctx context.Context, s Session, after uint64, limit, pages int, each func(*syncproto.PullResponse) error) error {
+	q := url.Values{"after": {strconv.FormatUint(after, 10)}, "pages": {strconv.Itoa(pages)}}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var idled atomic.Bool
+	idle := time.AfterFunc(streamIdle, func() { idled.Store(true); cancel() })
+	defer idle.Stop()
+	gone := func(err error) error {
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case idled.Load():
+			return fmt.Errorf("no page for %v: %w", streamIdle, ErrUnreachable)
+		}
+		return err
+	}
+	req, err := http.NewRequestWithContext(sctx, http.MethodGet, "https://"+c.creds.Addr+server.PathPull+"?"+q.Encode(), nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+base64.RawURLEncoding.EncodeToString(s.Token))
+	resp, err := c.stream.Do(req)
+	if err != nil {
+		return gone(classify(ctx, err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		raw, err := io.ReadAll(io.LimitReader(resp.Body, maxRefusal+1))
+		if err != nil {
+			return gone(fmt.Errorf("%v: %w", err, ErrUnreachable))
+		}
+		return refusal(resp, raw)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != syncproto.PullStreamType {
+		return fmt.Errorf("pull answer of type %q: %w", ct, ErrRefused)
+	}
+	ps := syncproto.NewPullStream(resp.Body)
+	for {
+		idle.Reset(streamIdle)
+		p, err := ps.Next()
+		switch {
+		case err == io.EOF && sctx.Err() == nil:
+			return nil
+		case err == io.EOF:
+			// An end read after the stream was given up is not the
+			// server's.
+			return gone(fmt.Errorf("pull stream given up: %w", ErrUnreachable))
+		case errors.Is(err, syncproto.ErrMalformed):
+			return fmt.Errorf("pull answer: %w", err)
+		case err != nil:
+			return gone(fmt.Errorf("pull stream: %v: %w", err, ErrUnreachable))
+		}
+		// The time each takes (the caller applying a page, or waiting to)
+		// is not the server's.
+		idle.Stop()
+		if err := each(p); err != nil {
+			return err
+		}
+	}
+}
+
 // Table returns the office's signed user table as the server keeps it
 // (ErrNoTable when none), on the device's certificate alone: a PC that
 // joins needs it before anyone can log in there. The caller verifies it
@@ -100,6 +183,10 @@ func (r remote) Push(ctx context.Context, req *syncproto.PushRequest) (*syncprot
 
 func (r remote) Pull(ctx context.Context, after uint64, limit int) (*syncproto.PullResponse, error) {
 	return r.c.Pull(ctx, r.s, after, limit)
+}
+
+func (r remote) PullPages(ctx context.Context, after uint64, limit, pages int, each func(*syncproto.PullResponse) error) error {
+	return r.c.PullPages(ctx, r.s, after, limit, pages, each)
 }
 
 func (r remote) Table(ctx context.Context) (uint64, []byte, bool, error) {

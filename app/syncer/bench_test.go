@@ -248,25 +248,27 @@ func (c *benchServer) pullAll(d *device) (int64, time.Duration) {
 	var after uint64
 	var bytes int64
 	var check time.Duration
-	// As the engine does: the next page is on its way while one is checked.
+	// As the engine does: the pages come in one stream, and the next ones
+	// are on their way while one is checked.
 	type got struct {
 		resp *syncproto.PullResponse
 		err  error
 	}
-	fetch := func(after uint64) <-chan got {
-		ch := make(chan got, 1)
-		go func() { r, err := d.cl.Pull(ctx, d.se, after, 0); ch <- got{r, err} }()
-		return ch
-	}
-	next := fetch(0)
-	for {
-		g := <-next
+	next := make(chan got, 1)
+	go func() {
+		defer close(next)
+		err := d.cl.PullPages(ctx, d.se, 0, 0, server.MaxStreamPages, func(p *syncproto.PullResponse) error {
+			next <- got{p, nil}
+			return nil
+		})
+		if err != nil {
+			next <- got{nil, err}
+		}
+	}()
+	for g := range next {
 		resp, err := g.resp, g.err
 		if err != nil {
 			c.tb.Fatal(err)
-		}
-		if len(resp.Envelopes) > 0 && resp.Next < resp.Last {
-			next = fetch(resp.Next)
 		}
 		t0 := time.Now()
 		envs, err := chk.Page(after, central.Page{Envelopes: resp.Envelopes, Next: resp.Next, Last: resp.Last}, c.keys)
@@ -279,9 +281,12 @@ func (c *benchServer) pullAll(d *device) (int64, time.Duration) {
 		}
 		after = resp.Next
 		if len(resp.Envelopes) == 0 || after >= resp.Last {
-			return bytes, check
+			break
 		}
 	}
+	for range next {
+	}
+	return bytes, check
 }
 
 // rawTLS is the floor of a pull: n bytes written by a TLS 1.3 server on

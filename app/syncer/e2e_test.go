@@ -130,6 +130,27 @@ func (e *evil) Pull(ctx context.Context, after uint64, limit int) (*syncproto.Pu
 	return out, nil
 }
 
+// evilStream is evil sending its pages in streams of up to two pages, as
+// a real client's Remote receives them (a syncer.PageStreamer).
+type evilStream struct{ *evil }
+
+func (e evilStream) PullPages(ctx context.Context, after uint64, limit, pages int, each func(*syncproto.PullResponse) error) error {
+	for range min(pages, 2) {
+		p, err := e.Pull(ctx, after, limit)
+		if err != nil {
+			return err
+		}
+		if err := each(p); err != nil {
+			return err
+		}
+		if len(p.Envelopes) == 0 || p.Next >= p.Last {
+			return nil
+		}
+		after = p.Next
+	}
+	return nil
+}
+
 func (e *evil) Push(ctx context.Context, req *syncproto.PushRequest) (*syncproto.PushResponse, error) {
 	resp, err := e.Remote.Push(ctx, req)
 	if err == nil && e.lie != nil {
@@ -215,26 +236,40 @@ func TestMaliciousServerDetected(t *testing.T) {
 			return l
 		}, syncproto.ErrTampered},
 	}
+	// Each lie is told in single pages and in streams: the checker sees
+	// the same pages either way.
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			b := join(t, c, "B")
-			before := b.snapshot()
-			_, err := b.syncWith("soudan", func(r syncer.Remote) syncer.Remote { return &evil{Remote: r, transform: tc.transform} })
-			if !errors.Is(err, tc.want) {
-				t.Fatalf("got %v, want %v", err, tc.want)
+		for _, streamed := range []bool{false, true} {
+			name := tc.name
+			if streamed {
+				name += " (streamed)"
 			}
-			if syncproto.Japanese(err) == "" {
-				t.Errorf("no Japanese sentence for %v", err)
-			}
-			if after := b.snapshot(); len(after.Businesses) > len(before.Businesses)+4 {
-				t.Errorf("B applied more than the pages before the lie: %d", len(after.Businesses))
-			}
-			// The server, honest again: B rescans and converges.
-			if _, err := b.syncOpt("soudan", syncer.Options{Rescan: true}); err != nil {
-				t.Fatalf("rescan: %v", err)
-			}
-			sameSnapshots(t, cpc, b)
-		})
+			t.Run(name, func(t *testing.T) {
+				b := join(t, c, "B")
+				before := b.snapshot()
+				_, err := b.syncWith("soudan", func(r syncer.Remote) syncer.Remote {
+					e := &evil{Remote: r, transform: tc.transform}
+					if streamed {
+						return evilStream{e}
+					}
+					return e
+				})
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("got %v, want %v", err, tc.want)
+				}
+				if syncproto.Japanese(err) == "" {
+					t.Errorf("no Japanese sentence for %v", err)
+				}
+				if after := b.snapshot(); len(after.Businesses) > len(before.Businesses)+4 {
+					t.Errorf("B applied more than the pages before the lie: %d", len(after.Businesses))
+				}
+				// The server, honest again: B rescans and converges.
+				if _, err := b.syncOpt("soudan", syncer.Options{Rescan: true}); err != nil {
+					t.Fatalf("rescan: %v", err)
+				}
+				sameSnapshots(t, cpc, b)
+			})
+		}
 	}
 	t.Run("a page from before the cursor", func(t *testing.T) {
 		b := join(t, c, "B")
@@ -294,4 +329,46 @@ func TestMaliciousServerDetected(t *testing.T) {
 			t.Errorf("retried push: %+v", r)
 		}
 	})
+}
+
+// onePage is the server ending every stream after one page.
+type onePage struct{ syncer.Remote }
+
+func (o onePage) PullPages(ctx context.Context, after uint64, limit, pages int, each func(*syncproto.PullResponse) error) error {
+	return o.Remote.(syncer.PageStreamer).PullPages(ctx, after, limit, 1, each)
+}
+
+// noPage is a server whose streams end before their first page.
+type noPage struct{ syncer.Remote }
+
+func (noPage) PullPages(context.Context, uint64, int, int, func(*syncproto.PullResponse) error) error {
+	return nil
+}
+
+// TestPullStreamsEndingEarly: streams that the server ends after one page
+// still bring everything (the PC asks again from the last page); a stream
+// that ends before its first page is an error, not a loop.
+func TestPullStreamsEndingEarly(t *testing.T) {
+	c := startCentral(t)
+	a := founder(t, c)
+	for i := range 6 {
+		a.newBusiness("kanri", fmt.Sprintf("ダミー商店%d", i), "ダミーショウテン", fmt.Sprintf("03-5555-02%02d", i))
+	}
+	mustSync(t, a, "kanri")
+	b := join(t, c, "B")
+	r, err := b.syncWith("soudan", func(r syncer.Remote) syncer.Remote { return onePage{r} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Pulled < 12 {
+		t.Fatalf("pulled %d versions, want the 12 of the six businesses at least", r.Pulled)
+	}
+	sameSnapshots(t, a, b)
+	a.newBusiness("kanri", "後から商店", "アトカラショウテン", "03-5555-0299")
+	mustSync(t, a, "kanri")
+	if _, err := b.syncWith("soudan", func(r syncer.Remote) syncer.Remote { return noPage{r} }); !errors.Is(err, syncproto.ErrMalformed) {
+		t.Fatalf("a stream without a page: %v, want ErrMalformed", err)
+	}
+	mustSync(t, b, "soudan")
+	sameSnapshots(t, a, b)
 }

@@ -130,6 +130,19 @@ func (f *faulty) Pull(ctx context.Context, after uint64, limit int) (*syncproto.
 	return f.Remote.Pull(ctx, after, limit)
 }
 
+// faultyStream is faulty pulling in streams, as the real client does: the
+// cut falls inside a stream, after the pages before it.
+type faultyStream struct{ *faulty }
+
+func (f faultyStream) PullPages(ctx context.Context, after uint64, limit, pages int, each func(*syncproto.PullResponse) error) error {
+	return f.Remote.(syncer.PageStreamer).PullPages(ctx, after, limit, pages, func(p *syncproto.PullResponse) error {
+		if f.pulls++; f.pulls == f.cutPull {
+			return errCut
+		}
+		return each(p)
+	})
+}
+
 // TestSchedules runs seeded random schedules: a server and three PCs over
 // TLS on loopback, offline edits of the same records, PCs that stay
 // offline for a while (partitions), pushes duplicated and replayed out of
@@ -205,7 +218,13 @@ func runSchedule(t *testing.T, seed uint64, nsteps int) {
 			case 2:
 				f.cutPull = 1 + rng.IntN(3)
 			}
-			_, err := p.syncWith(logins[p], func(r syncer.Remote) syncer.Remote { f.Remote = r; return f })
+			streamed := rng.IntN(2) == 0
+			_, err := p.syncWith(logins[p], func(r syncer.Remote) syncer.Remote {
+				if f.Remote = r; streamed {
+					return faultyStream{f}
+				}
+				return f
+			})
 			if err != nil && !errors.Is(err, errCut) {
 				t.Fatalf("step %d: %s: sync: %v", step, p.name, err)
 			}

@@ -222,18 +222,18 @@ func pull(ctx context.Context, l Local, r Remote, c *syncproto.Checker, acked sy
 	if size <= 0 {
 		size = DefaultPageSize
 	}
-	// The next page is fetched while this one is checked and applied.
+	// The next pages are fetched while this one is checked and applied.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	next := fetch(ctx, r, after, size)
+	next := fetchPages(ctx, r, after, size)
 	for {
-		got := <-next
+		got, ok := <-next
 		resp, err := got.resp, got.err
+		if !ok {
+			err = errors.New("the pages ended before the pull caught up")
+		}
 		if err != nil {
 			return fmt.Errorf("pull after %d: %w", after, err)
-		}
-		if len(resp.Envelopes) > 0 && resp.Next < resp.Last {
-			next = fetch(ctx, r, resp.Next, size)
 		}
 		page := central.Page{Envelopes: resp.Envelopes, Next: resp.Next, Last: resp.Last}
 		envs, err := c.Page(after, page, l.SignKeys)
@@ -284,12 +284,74 @@ type fetched struct {
 	err  error
 }
 
-// fetch pulls the page after the cursor in the background.
-func fetch(ctx context.Context, r Remote, after uint64, size int) <-chan fetched {
+// PageStreamer is a Remote that sends pull pages back to back in one
+// answer (syncclient's): Run pulls through it, and the server reads and
+// sends the next pages while this device checks and applies one. It calls
+// each with every page in cursor order and returns nil when the stream
+// ends, caught up or not (Run goes on after the last page's Next); an
+// error of each stops it and is returned as it is.
+type PageStreamer interface {
+	PullPages(ctx context.Context, after uint64, limit, pages int, each func(*syncproto.PullResponse) error) error
+}
+
+// streamPages is how many pages Run asks a PageStreamer for at once.
+const streamPages = 64
+
+// errCaughtUp ends a stream early: its last page caught up.
+var errCaughtUp = errors.New("caught up")
+
+// fetchPages pulls the pages after the cursor in the background, in
+// order, until one catches up (it has no envelope, or its Next reaches
+// its Last) or fails (the last thing sent), and at most two pages ahead of
+// the reader; it stops when ctx ends, and closes the channel when it
+// stops. A PageStreamer streams them, other
+// Remotes answer one Pull per page.
+func fetchPages(ctx context.Context, r Remote, after uint64, size int) <-chan fetched {
 	ch := make(chan fetched, 1)
+	caughtUp := func(p *syncproto.PullResponse) bool { return len(p.Envelopes) == 0 || p.Next >= p.Last }
+	send := func(f fetched) error {
+		select {
+		case ch <- f:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	go func() {
-		resp, err := r.Pull(ctx, after, size)
-		ch <- fetched{resp, err}
+		defer close(ch)
+		ps, ok := r.(PageStreamer)
+		for {
+			if !ok {
+				resp, err := r.Pull(ctx, after, size)
+				if send(fetched{resp, err}) != nil || err != nil || caughtUp(resp) {
+					return
+				}
+				after = resp.Next
+				continue
+			}
+			got := 0
+			err := ps.PullPages(ctx, after, size, streamPages, func(p *syncproto.PullResponse) error {
+				got++
+				if err := send(fetched{p, nil}); err != nil {
+					return err
+				}
+				if caughtUp(p) {
+					return errCaughtUp
+				}
+				after = p.Next
+				return nil
+			})
+			switch {
+			case errors.Is(err, errCaughtUp) || ctx.Err() != nil:
+				return
+			case err == nil && got == 0:
+				err = fmt.Errorf("the server ended a stream without a page: %w", syncproto.ErrMalformed)
+			}
+			if err != nil {
+				_ = send(fetched{nil, err})
+				return
+			}
+		}
 	}()
 	return ch
 }

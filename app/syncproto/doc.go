@@ -66,7 +66,9 @@
 // anchor flag (0, or 1 followed by seq, hash (1), sig (2) and the time in
 // Unix nanoseconds, 0 for the zero time); a push response is stored (4),
 // duplicates (4), head seq (8), head hash (1), last cursor (8); a pull
-// response is next (8), last (8), a 4-byte count and the envelopes. Every
+// response is next (8), last (8), a 4-byte count and the envelopes; a pull
+// stream is pull responses back to back, each after its length (4 bytes,
+// at most MaxPullFrame). Every
 // value has one encoding: a decoder that accepts some bytes re-encodes
 // them to the same bytes. Decoders give ErrMalformed (naming the field and
 // the byte offset) for truncated input, trailing bytes, an unknown type or

@@ -211,11 +211,20 @@ func UnmarshalPushResponse(b []byte) (*PushResponse, error) {
 
 // Marshal encodes the response.
 func (p *PullResponse) Marshal() []byte {
+	return p.appendTo(make([]byte, 0, p.size()))
+}
+
+// size is an upper bound of the response's encoded size.
+func (p *PullResponse) size() int {
 	n := 64
 	for _, e := range p.Envelopes {
 		n += envelopeSize(e)
 	}
-	b := append(make([]byte, 0, n), header(typePullResponse)...)
+	return n
+}
+
+func (p *PullResponse) appendTo(b []byte) []byte {
+	b = append(b, header(typePullResponse)...)
 	b = put64(b, p.Next)
 	b = put64(b, p.Last)
 	b = putLen(b, 4, len(p.Envelopes))
