@@ -106,6 +106,9 @@ type Server struct {
 	LoginPerMinute, DevicePerMinute int
 	// SessionTTL is the life of a session (zero: SessionTTL).
 	SessionTTL time.Duration
+	// StreamPageTimeout is how long a device may take to receive one page
+	// of a pull stream before the server ends it (zero: a minute).
+	StreamPageTimeout time.Duration
 
 	login loginState
 }

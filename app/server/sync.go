@@ -1,11 +1,14 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/syncproto"
 	"github.com/madoguchi-jp/madoguchi/app/vault"
@@ -139,11 +142,21 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 		return
 	}
 	w.Header().Set("Content-Type", syncproto.PullStreamType)
+	// A device that stops reading does not hold the stream (and a page's
+	// memory) for long. The deadline is taken off at the end: the server
+	// sets none of its own, and the connection may serve more requests.
+	rc := http.NewResponseController(w)
+	wait := cmp.Or(s.StreamPageTimeout, time.Minute)
+	defer func() { _ = rc.SetWriteDeadline(time.Time{}) }()
 	var buf []byte
 	sent := 0
 	for i := 1; ; i++ {
 		buf = syncproto.AppendPullFrame(buf[:0], &out)
+		_ = rc.SetWriteDeadline(time.Now().Add(wait))
 		if _, err := w.Write(buf); err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				s.logf("pull stream: device %s took no page for %v: stream ended", se.device, wait)
+			}
 			return // the client went away
 		}
 		for _, e := range out.Envelopes {

@@ -7,8 +7,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/syncclient"
@@ -168,5 +171,68 @@ func TestPullStream(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || er.Error != server.ReasonBadRequest {
 			t.Errorf("%s: %d %q, want 400 bad_request", q, resp.StatusCode, er.Error)
 		}
+	}
+}
+
+// TestPullStreamStalledClient plays a device that asks for a stream and
+// stops reading: the server ends the stream once a page has waited
+// StreamPageTimeout, logs it, and the connection is cut.
+func TestPullStreamStalledClient(t *testing.T) {
+	ctx := context.Background()
+	ls := startLoginServer(t, func(s *server.Server) {
+		s.LoginPerMinute, s.DevicePerMinute = -1, -1
+		s.StreamPageTimeout = 200 * time.Millisecond
+	})
+	cl, creds := ls.client(t)
+	defer cl.Close()
+	ls.register(t, "suzuki", "suzuki-password-1", false)
+	se, err := cl.Login(ctx, "suzuki", "suzuki-password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(nil)
+	sign := func(m []byte) []byte { return ed25519.Sign(key, m) }
+	// 32 MB in pages of 1,000: more than loopback's socket buffers hold.
+	head := syncproto.Head{}
+	for b := range 16 {
+		var items []syncproto.Item
+		for i := range 1000 {
+			items = append(items, syncproto.Item{ID: fmt.Sprintf("B-%05d%05d", b, i), Rev: "000001a2365c695c-00000000-aaaaaaaa", Data: bytes.Repeat([]byte{byte(i)}, 2000)})
+		}
+		envs, h, err := syncproto.Links(creds.Office, creds.Device, head, "suzuki", sign, items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for len(envs) > 0 {
+			n := min(len(envs), 250)
+			if _, err := cl.Push(ctx, se, &syncproto.PushRequest{Envelopes: envs[:n]}); err != nil {
+				t.Fatal(err)
+			}
+			envs = envs[n:]
+		}
+		head = h
+	}
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: syncclient.TLSConfig(creds.Pin, &creds.Cert)}}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+creds.Addr+server.PathPull+"?after=0&pages=100", nil)
+	req.Header.Set("Authorization", "Bearer "+base64.RawURLEncoding.EncodeToString(se.Token))
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(ls.log.String(), "took no page") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server still waits on a device that reads nothing; log:\n%s", ls.log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// What the socket held still comes; then the cut, not an end.
+	n, err := io.Copy(io.Discard, resp.Body)
+	if err == nil {
+		t.Fatalf("the stream ended cleanly after %d bytes", n)
+	}
+	if n >= 32<<20 {
+		t.Fatalf("%d bytes came: the whole stream", n)
 	}
 }
