@@ -51,8 +51,14 @@ type reader struct {
 	err error
 	msg string // the message being decoded, for errors
 	// alias lets view return parts of b instead of copies (a pull page's
-	// envelope data: the largest part of a first pull, read once).
+	// envelope data: the largest part of a first pull, read once); the
+	// small byte fields are then copied into slab, a few allocations per
+	// page instead of one per field.
 	alias bool
+	slab  []byte
+	// device is the last device id read: a page holds few devices, and
+	// their envelopes share one string.
+	device string
 }
 
 func (r *reader) fail(format string, a ...any) {
@@ -84,14 +90,6 @@ func (r *reader) u8(what string) uint8 {
 	return p[0]
 }
 
-func (r *reader) u16(what string) uint16 {
-	p := r.take(2, what)
-	if p == nil {
-		return 0
-	}
-	return binary.BigEndian.Uint16(p)
-}
-
 func (r *reader) u32(what string) uint32 {
 	p := r.take(4, what)
 	if p == nil {
@@ -115,7 +113,15 @@ func (r *reader) bytes(width int, min, max int, what string) []byte {
 	if len(p) == 0 {
 		return nil
 	}
-	return append([]byte(nil), p...)
+	if !r.alias {
+		return append([]byte(nil), p...)
+	}
+	if cap(r.slab)-len(r.slab) < len(p) {
+		r.slab = make([]byte, 0, 64<<10)
+	}
+	at := len(r.slab)
+	r.slab = append(r.slab, p...)
+	return r.slab[at:len(r.slab):len(r.slab)]
 }
 
 // view is bytes without the copy when the reader may alias its input: the
@@ -135,18 +141,23 @@ func (r *reader) view(width int, min, max int, what string) []byte {
 // part reads a length of width bytes and returns that many bytes of the
 // input, refusing a length outside min–max.
 func (r *reader) part(width int, min, max int, what string) []byte {
-	var n int
-	switch width {
-	case 1:
-		n = int(r.u8(what + " length"))
-	case 2:
-		n = int(r.u16(what + " length"))
-	default:
-		n = int(r.u32(what + " length"))
-	}
 	if r.err != nil {
 		return nil
 	}
+	if width > r.left() {
+		r.fail("%s length of %d bytes truncated (%d left)", what, width, r.left())
+		return nil
+	}
+	var n int
+	switch l := r.b[r.off : r.off+width]; width {
+	case 1:
+		n = int(l[0])
+	case 2:
+		n = int(binary.BigEndian.Uint16(l))
+	default:
+		n = int(binary.BigEndian.Uint32(l))
+	}
+	r.off += width
 	if n < min || n > max {
 		r.fail("%s of %d bytes (%d–%d)", what, n, min, max)
 		return nil
@@ -155,7 +166,7 @@ func (r *reader) part(width int, min, max int, what string) []byte {
 }
 
 func (r *reader) str(width int, min, max int, what string) string {
-	return string(r.bytes(width, min, max, what))
+	return string(r.part(width, min, max, what))
 }
 
 // count reads a 4-byte count of items of at least minSize bytes each,

@@ -86,7 +86,12 @@ func (r *reader) envelope(full bool) central.Envelope {
 	e.ID = r.str(2, 0, central.MaxID, "record id")
 	e.Rev = r.str(1, 0, central.MaxRev, "rev")
 	if full {
-		e.Device = r.str(1, 0, central.MaxName, "device id")
+		if d := r.part(1, 0, central.MaxName, "device id"); string(d) == r.device {
+			e.Device = r.device
+		} else {
+			e.Device = string(d)
+			r.device = e.Device
+		}
 		e.Cursor = r.u64("cursor")
 	}
 	e.Link.Seq = r.u64("seq")
