@@ -116,7 +116,7 @@ func TestBookingPublication(t *testing.T) {
 			}
 		}
 		raw, _ := json.Marshal(p)
-		for _, word := range []string{"秘密商事", "ヒミツ", "5555", "相談 一郎"} {
+		for _, word := range []string{"秘密商事", "ヒミツ", "03-5555-0199", "0355550199", "相談 一郎"} {
 			if strings.Contains(string(raw), word) {
 				t.Errorf("the publication names %q", word)
 			}
