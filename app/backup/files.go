@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -122,15 +123,19 @@ type fileBlock struct {
 	end  bool
 }
 
-// fileWriter writes the files of Files on its own goroutine, from blocks
-// of a few reused buffers.
+// fileWriter writes the files of Files on goroutines of its own (lanes),
+// from blocks of a few reused buffers: each file on one lane, in order,
+// and the next file on the next lane, so that the file system copies two
+// files at once (a buffered write into one file holds that file's lock,
+// and the copy into the page cache costs about as much CPU as opening the
+// chunks).
 type fileWriter struct {
-	dir    string
-	blocks chan fileBlock
-	free   chan []byte
-	done   chan struct{}
-	err    error // set by the goroutine, read after done
-	out    *os.File
+	dir   string
+	lanes []*lane
+	free  chan []byte
+	// lane and name are the lane and name of the file being sent.
+	lane int
+	name string
 	// toSync takes the name of each file written and closed to the
 	// syncers.
 	toSync  chan string
@@ -139,16 +144,24 @@ type fileWriter struct {
 	syncErr error
 }
 
+// lane writes the blocks sent to it, one file at a time.
+type lane struct {
+	blocks chan fileBlock
+	done   chan struct{}
+	err    error // set by the lane's goroutine, read after done
+	out    *os.File
+}
+
 const (
 	fileBlockSize = 1 << 20
-	fileBlocks    = 4
+	fileBlocks    = 4 // blocks queued per lane
 	syncWorkers   = 8
 )
 
 func newFileWriter(dir string) *fileWriter {
-	fw := &fileWriter{dir: dir, blocks: make(chan fileBlock, fileBlocks), free: make(chan []byte, fileBlocks+1),
-		done: make(chan struct{})}
-	for range fileBlocks + 1 {
+	n := max(2, min(runtime.GOMAXPROCS(0), 4))
+	fw := &fileWriter{dir: dir, free: make(chan []byte, n*fileBlocks+1), lane: -1}
+	for range n*fileBlocks + 1 {
 		fw.free <- make([]byte, 0, fileBlockSize)
 	}
 	fw.toSync = make(chan string, syncWorkers)
@@ -156,15 +169,26 @@ func newFileWriter(dir string) *fileWriter {
 		fw.synced.Add(1)
 		go fw.syncer()
 	}
-	go fw.run()
+	for range n {
+		l := &lane{blocks: make(chan fileBlock, fileBlocks), done: make(chan struct{})}
+		fw.lanes = append(fw.lanes, l)
+		go fw.run(l)
+	}
 	return fw
 }
 
 // buffer returns an empty buffer to fill.
 func (fw *fileWriter) buffer() []byte { return (<-fw.free)[:0] }
 
-// send hands a block to the goroutine; after an error it drops it.
-func (fw *fileWriter) send(b fileBlock) { fw.blocks <- b }
+// send hands a block to the lane of its file (a new file: the next lane);
+// after an error the lane drops it.
+func (fw *fileWriter) send(b fileBlock) {
+	if fw.lane < 0 || b.name != fw.name {
+		fw.lane = (fw.lane + 1) % len(fw.lanes)
+		fw.name = b.name
+	}
+	fw.lanes[fw.lane].blocks <- b
+}
 
 // close waits for every block sent, syncs the files and returns the
 // first error.
@@ -179,42 +203,48 @@ func (fw *fileWriter) close() error {
 // stop waits for every block sent and every sync begun and returns the
 // first error of the writes.
 func (fw *fileWriter) stop() error {
-	close(fw.blocks)
-	<-fw.done
-	if fw.out != nil {
-		fw.out.Close()
+	var err error
+	for _, l := range fw.lanes {
+		close(l.blocks)
+	}
+	for _, l := range fw.lanes {
+		<-l.done
+		if l.out != nil {
+			l.out.Close()
+		}
+		err = cmp.Or(err, l.err)
 	}
 	close(fw.toSync)
 	fw.synced.Wait()
-	return fw.err
+	return err
 }
 
-func (fw *fileWriter) run() {
-	defer close(fw.done)
-	for b := range fw.blocks {
-		if fw.err == nil {
-			fw.err = fw.write(b)
+func (fw *fileWriter) run(l *lane) {
+	defer close(l.done)
+	for b := range l.blocks {
+		if l.err == nil {
+			l.err = fw.write(l, b)
 		}
 		fw.free <- b.data
 	}
 }
 
-func (fw *fileWriter) write(b fileBlock) error {
-	if fw.out == nil {
+func (fw *fileWriter) write(l *lane, b fileBlock) error {
+	if l.out == nil {
 		out, err := os.OpenFile(filepath.Join(fw.dir, b.name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			return fmt.Errorf("restore: %w", err)
 		}
-		fw.out = out
+		l.out = out
 	}
-	if _, err := fw.out.Write(b.data); err != nil {
+	if _, err := l.out.Write(b.data); err != nil {
 		return fmt.Errorf("restore %s: %w", b.name, err)
 	}
 	if !b.end {
 		return nil
 	}
-	err := fw.out.Close()
-	fw.out = nil
+	err := l.out.Close()
+	l.out = nil
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", b.name, err)
 	}
