@@ -18,22 +18,38 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/syncproto"
 )
 
+// syncSession is a server without rate limits (opts after), an enrolled
+// client with suzuki logged in, and a signer for suzuki's chain links.
+type syncSession struct {
+	ls    *loginServer
+	cl    *syncclient.Client
+	creds syncclient.Creds
+	se    syncclient.Session
+	sign  func([]byte) []byte
+}
+
+func newSyncSession(t *testing.T, opts ...func(*server.Server)) *syncSession {
+	t.Helper()
+	ls := startLoginServer(t, append([]func(*server.Server){func(s *server.Server) { s.LoginPerMinute, s.DevicePerMinute = -1, -1 }}, opts...)...)
+	cl, creds := ls.client(t)
+	t.Cleanup(cl.Close)
+	ls.register(t, "suzuki", "suzuki-password-1", false)
+	se, err := cl.Login(context.Background(), "suzuki", "suzuki-password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(nil)
+	return &syncSession{ls: ls, cl: cl, creds: creds, se: se, sign: func(m []byte) []byte { return ed25519.Sign(key, m) }}
+}
+
 // TestMalformedPushChangesNothing plays a broken or hostile client: push
 // bodies that are truncated, padded, oversized in their counts or not
 // sync messages at all get 400 bad_request, and the office's envelopes
 // are exactly those of the one good push.
 func TestMalformedPushChangesNothing(t *testing.T) {
 	ctx := context.Background()
-	ls := startLoginServer(t, func(s *server.Server) { s.LoginPerMinute = -1; s.DevicePerMinute = -1 })
-	cl, creds := ls.client(t)
-	defer cl.Close()
-	ls.register(t, "suzuki", "suzuki-password-1", false)
-	se, err := cl.Login(ctx, "suzuki", "suzuki-password-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, _ := ed25519.GenerateKey(nil)
-	sign := func(m []byte) []byte { return ed25519.Sign(key, m) }
+	ss := newSyncSession(t)
+	cl, creds, se, sign := ss.cl, ss.creds, ss.se, ss.sign
 	items := []syncproto.Item{{ID: "B-0000000001", Rev: "000001a2365c695c-00000000-aaaaaaaa", Data: bytes.Repeat([]byte{7}, 300)}}
 	envs, _, err := syncproto.Links(creds.Office, creds.Device, syncproto.Head{}, "suzuki", sign, items)
 	if err != nil {
@@ -92,16 +108,8 @@ func TestMalformedPushChangesNothing(t *testing.T) {
 // has caught up; a bad number of pages is refused.
 func TestPullStream(t *testing.T) {
 	ctx := context.Background()
-	ls := startLoginServer(t, func(s *server.Server) { s.LoginPerMinute = -1; s.DevicePerMinute = -1 })
-	cl, creds := ls.client(t)
-	defer cl.Close()
-	ls.register(t, "suzuki", "suzuki-password-1", false)
-	se, err := cl.Login(ctx, "suzuki", "suzuki-password-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, _ := ed25519.GenerateKey(nil)
-	sign := func(m []byte) []byte { return ed25519.Sign(key, m) }
+	ss := newSyncSession(t)
+	cl, creds, se, sign := ss.cl, ss.creds, ss.se, ss.sign
 	var items []syncproto.Item
 	for i := range 25 {
 		items = append(items, syncproto.Item{ID: fmt.Sprintf("B-%010d", i+1), Rev: "000001a2365c695c-00000000-aaaaaaaa", Data: bytes.Repeat([]byte{byte(i)}, 300)})
@@ -179,19 +187,8 @@ func TestPullStream(t *testing.T) {
 // StreamPageTimeout, logs it, and the connection is cut.
 func TestPullStreamStalledClient(t *testing.T) {
 	ctx := context.Background()
-	ls := startLoginServer(t, func(s *server.Server) {
-		s.LoginPerMinute, s.DevicePerMinute = -1, -1
-		s.StreamPageTimeout = 200 * time.Millisecond
-	})
-	cl, creds := ls.client(t)
-	defer cl.Close()
-	ls.register(t, "suzuki", "suzuki-password-1", false)
-	se, err := cl.Login(ctx, "suzuki", "suzuki-password-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, _ := ed25519.GenerateKey(nil)
-	sign := func(m []byte) []byte { return ed25519.Sign(key, m) }
+	ss := newSyncSession(t, func(s *server.Server) { s.StreamPageTimeout = 200 * time.Millisecond })
+	ls, cl, creds, se, sign := ss.ls, ss.cl, ss.creds, ss.se, ss.sign
 	// 32 MB in pages of 1,000: more than loopback's socket buffers hold.
 	head := syncproto.Head{}
 	for b := range 16 {
