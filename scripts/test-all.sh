@@ -102,6 +102,7 @@ fuzz ./storage/central/embedded FuzzDecodeTable
 fuzz ./app/syncproto FuzzPushRequest
 fuzz ./app/syncproto FuzzPushResponse
 fuzz ./app/syncproto FuzzPullResponse
+fuzz ./app/syncproto FuzzPullStream
 fuzz ./app/syncproto FuzzHeads
 fuzz ./app/syncproto FuzzSig
 fuzz ./app/syncproto FuzzChecker 20000x
@@ -116,6 +117,7 @@ go test -run '^$' -bench . -skip 'Backup|Restore' -benchtime 20x ./app/office -a
 go test -run '^$' -bench 'Backup|Restore' -benchtime 2x ./app/office -args -bench.businesses 300 -bench.consultations 1500
 go test -run '^$' -bench 'FontLoad|ConsultationSheet$|OneDocument' -benchtime 3x ./reports
 go test -run '^$' -bench 'Booking' -benchtime 500x ./app/server/public
+go test -run '^$' -bench 'Protocol|Concurrent|E2E' -benchtime 1x ./app/syncer
 
 step "the server's deployment files (systemd units, start as the unit's user)"
 MADOGUCHI_TEST_DEPLOY_REQUIRED=1 bash .ci/deploy-check.sh
