@@ -52,7 +52,7 @@ func (w *Writer) File(name string, r io.Reader) (int64, error) {
 // error, what was written stays in dir for the caller to remove. progress
 // (when set) gets the bytes of the backup read so far and its size. It
 // returns the number of files. The chunks are opened on the caller's
-// goroutine while another writes what the last ones held.
+// goroutine while others write what the last ones held (fileWriter).
 func (bf *File) Files(ctx context.Context, fileKey []byte, dir string, valid func(name string) bool,
 	progress func(done, total int64)) (int, error) {
 	r, err := bf.Reader(fileKey)
