@@ -75,10 +75,13 @@ func (o *Office) Backup(ctx context.Context, s *Session, path string) (BackupInf
 	defer clear(fileKey)
 	for attempt := 1; ; attempt++ {
 		info.Bytes, info.Keys, err = o.backupOnce(w, s, path, info.Created, fileKey)
-		if attempt < backupAttempts && (errors.Is(err, local.ErrImageMoved) || errors.Is(err, errKeyringMoved)) {
-			continue
+		if !errors.Is(err, local.ErrImageMoved) && !errors.Is(err, errKeyringMoved) {
+			break
 		}
-		break
+		if attempt == backupAttempts {
+			err = fmt.Errorf("backup: %d attempts: %w: %w", attempt, ErrBackupBusy, err)
+			break
+		}
 	}
 	if err != nil {
 		return info, err
@@ -147,18 +150,27 @@ func (o *Office) backupOnce(w *work, s *Session, path string, created time.Time,
 // writeFilesBackup writes the backup of the store's files to f and
 // returns the number of files.
 func writeFilesBackup(w *work, f io.Writer, h backup.Header, fileKey []byte, store *local.Store, total int64) (int, error) {
+	return writeWith(w, f, h, fileKey, func(bw *backup.Writer, progress func()) (int, error) {
+		n := 0
+		err := store.Image(w.ctx, func(im local.ImageFile) error {
+			n++
+			_, err := bw.File(im.Name, &progressReader{r: im.R, at: progress})
+			return err
+		})
+		return n, err
+	}, total)
+}
+
+// writeWith writes a backup to f whose body body adds to bw (calling
+// progress now and then), closes it and reports StepBackup progress
+// against total. It returns body's count.
+func writeWith(w *work, f io.Writer, h backup.Header, fileKey []byte, body func(bw *backup.Writer, progress func()) (int, error), total int64) (int, error) {
 	cw := &countWriter{w: f}
 	bw, err := backup.NewWriter(cw, h, fileKey)
 	if err != nil {
 		return 0, fmt.Errorf("backup: %w", err)
 	}
-	n := 0
-	err = store.Image(w.ctx, func(im local.ImageFile) error {
-		n++
-		pr := &progressReader{r: im.R, at: func(int64) { w.report(StepBackup, int(cw.n), int(max(total, cw.n))) }}
-		_, err := bw.File(im.Name, pr)
-		return err
-	})
+	n, err := body(bw, func() { w.report(StepBackup, int(cw.n), int(max(total, cw.n))) })
 	if err == nil {
 		err = bw.Close()
 	}
@@ -172,19 +184,19 @@ func writeFilesBackup(w *work, f io.Writer, h backup.Header, fileKey []byte, sto
 	return n, nil
 }
 
-// progressReader calls at with the bytes read through it, every 4 MB.
+// progressReader calls at every 4 MB read through it.
 type progressReader struct {
 	r    io.Reader
 	n    int64
 	next int64
-	at   func(n int64)
+	at   func()
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	p.n += int64(n)
 	if p.n >= p.next {
-		p.at(p.n)
+		p.at()
 		p.next = p.n + 4<<20
 	}
 	return n, err
@@ -194,30 +206,16 @@ func (p *progressReader) Read(b []byte) (int, error) {
 // the format of KindVault, which Backup wrote before KindVaultFiles and
 // Restore still reads (BackupPairs writes one, for tests).
 func writeBackup(w *work, f io.Writer, h backup.Header, fileKey []byte, snap *local.Snapshot, total int64) (int, error) {
-	cw := &countWriter{w: f}
-	bw, err := backup.NewWriter(cw, h, fileKey)
-	if err != nil {
-		return 0, fmt.Errorf("backup: %w", err)
-	}
-	n := 0
-	err = snap.Each(w.ctx, func(k, v []byte) error {
-		n++
-		if n%4096 == 0 {
-			w.report(StepBackup, int(cw.n), int(max(total, cw.n)))
-		}
-		return bw.Pair(k, v)
-	})
-	if err == nil {
-		err = bw.Close()
-	}
-	if cerr := ctxErr(w.ctx); err != nil && cerr != nil {
-		err = cerr
-	}
-	if err != nil {
-		return 0, fmt.Errorf("backup: %w", err)
-	}
-	w.report(StepBackup, int(cw.n), int(cw.n))
-	return n, nil
+	return writeWith(w, f, h, fileKey, func(bw *backup.Writer, progress func()) (int, error) {
+		n := 0
+		err := snap.Each(w.ctx, func(k, v []byte) error {
+			if n++; n%4096 == 0 {
+				progress()
+			}
+			return bw.Pair(k, v)
+		})
+		return n, err
+	}, total)
 }
 
 // countWriter counts what passes through it.

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -448,6 +449,47 @@ func TestBackupWhileSaving(t *testing.T) {
 			if err := o.Close(); err != nil {
 				t.Fatal(err)
 			}
+		}
+	})
+}
+
+// TestBackupBusy: when the keyring changes during every attempt, the
+// backup gives up with ErrBackupBusy, which tells the person to try again
+// later, and the backup made before it is left as it was.
+func TestBackupBusy(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.as("admin", func(s *Session) {
+		out := filepath.Join(t.TempDir(), "office.mdgbak")
+		if _, err := f.o.Backup(ctx, s, out); err != nil {
+			t.Fatal(err)
+		}
+		before, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		added := 0
+		f.o.opt.backupRead = func() {
+			added++
+			err := f.o.AddUser(ctx, s, NewUser{Login: fmt.Sprintf("tsuika%d", added), Name: "追加 花子", Roles: []Role{RoleReception},
+				Password: []byte(testPassword)})
+			if err != nil {
+				t.Errorf("add user: %v", err)
+			}
+		}
+		defer func() { f.o.opt.backupRead = nil }()
+		_, err = f.o.Backup(ctx, s, out)
+		if !errors.Is(err, ErrBackupBusy) {
+			t.Fatalf("backup while the keyring changes every time: %v, want ErrBackupBusy", err)
+		}
+		if added != backupAttempts {
+			t.Errorf("%d attempts, want %d", added, backupAttempts)
+		}
+		if msg := Message(err); !strings.Contains(msg, "しばらくしてからやり直してください") {
+			t.Errorf("message %q", msg)
+		}
+		if after, err := os.ReadFile(out); err != nil || !bytes.Equal(after, before) {
+			t.Errorf("the earlier backup changed (%v)", err)
 		}
 	})
 }

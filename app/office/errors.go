@@ -88,6 +88,10 @@ var (
 	ErrNotBackup = backup.ErrNotBackup
 	// ErrBackupNewer: the backup was made by a newer program version.
 	ErrBackupNewer = backup.ErrNewerFormat
+	// ErrBackupBusy: the store's files or the keyring kept changing while
+	// a backup read them, every time it started over; the older backup
+	// file, if any, is as it was.
+	ErrBackupBusy = errors.New("the vault kept changing during the backup")
 )
 
 // Errors of the hand-over, each with its row in errorTable.
@@ -228,6 +232,9 @@ var errorTable = []errorRow{
 	{ErrBackupNewer, ClassState, ExitNewer,
 		"このバックアップは新しい版の窓口で作られています。窓口を更新してから復元してください。",
 		"This backup was made by a newer version of Madoguchi. Update Madoguchi, then restore."},
+	{ErrBackupBusy, ClassState, ExitInUse,
+		"保存や整理が続いていたため、バックアップを取れませんでした。前のバックアップはそのまま残っています。しばらくしてからやり直してください。",
+		"The vault kept changing (saves or housekeeping), so no backup was made. The previous backup is unchanged. Try again in a while."},
 	{ErrWrongPassword, ClassAccess, ExitWrongPass,
 		"IDまたはパスワードが違います。もう一度入力してください。",
 		"Wrong login ID or password. Enter them again."},

@@ -221,21 +221,21 @@ func hasTable(m badger.Manifest, id uint64) bool {
 func FinishImage(dir string) error {
 	f, err := os.Open(filepath.Join(dir, manifestFile))
 	if err != nil {
-		return fmt.Errorf("image tables: %w", err)
+		return fmt.Errorf("finish image: %w", err)
 	}
 	defer f.Close()
 	m, _, err := badger.ReplayManifestFile(f, 0, badger.DefaultOptions(dir))
 	if err != nil {
-		return fmt.Errorf("image tables: MANIFEST: %s: %w", badgerText(err), ErrCorrupt)
+		return fmt.Errorf("finish image: MANIFEST: %s: %w", badgerText(err), ErrCorrupt)
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("image tables: %w", err)
+		return fmt.Errorf("finish image: %w", err)
 	}
 	for _, e := range ents {
 		if id, ok := table.ParseFileID(e.Name()); ok && strings.HasSuffix(e.Name(), tableExt) && !hasTable(m, id) {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
-				return fmt.Errorf("image tables: %w", err)
+				return fmt.Errorf("finish image: %w", err)
 			}
 		}
 	}
