@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -128,17 +129,22 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 		refuse(w, http.StatusBadRequest, ReasonBadRequest)
 		return
 	}
-	p, err := s.Store.Pull(r.Context(), s.ID.Office, after, limit)
-	if err != nil {
-		s.storeRefusal(w, "pull", se, err)
-		return
-	}
-	out := syncproto.PullResponse{Envelopes: p.Envelopes, Next: p.Next, Last: p.Last}
 	if pages == 0 {
+		p, err := s.Store.Pull(r.Context(), s.ID.Office, after, limit)
+		if err != nil {
+			s.storeRefusal(w, "pull", se, err)
+			return
+		}
+		out := syncproto.PullResponse{Envelopes: p.Envelopes, Next: p.Next, Last: p.Last}
 		body := out.Marshal()
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Length", strconv.Itoa(len(body))) // the client reads it into one buffer
 		_, _ = w.Write(body)
+		return
+	}
+	buf, f, err := s.pageFrame(r.Context(), nil, after, limit)
+	if err != nil {
+		s.storeRefusal(w, "pull", se, err)
 		return
 	}
 	w.Header().Set("Content-Type", syncproto.PullStreamType)
@@ -148,10 +154,8 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 	rc := http.NewResponseController(w)
 	wait := cmp.Or(s.StreamPageTimeout, time.Minute)
 	defer func() { _ = rc.SetWriteDeadline(time.Time{}) }()
-	var buf []byte
 	sent := 0
 	for i := 1; ; i++ {
-		buf = syncproto.AppendPullFrame(buf[:0], &out)
 		_ = rc.SetWriteDeadline(time.Now().Add(wait))
 		if _, err := w.Write(buf); err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
@@ -159,14 +163,11 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 			}
 			return // the client went away
 		}
-		for _, e := range out.Envelopes {
-			sent += len(e.Data)
-		}
-		if len(out.Envelopes) == 0 || out.Next >= out.Last || i == pages || sent >= maxStreamBytes {
+		sent += f.Data
+		if f.Count == 0 || f.Next >= f.Last || i == pages || sent >= maxStreamBytes {
 			return
 		}
-		p, err := s.Store.Pull(r.Context(), s.ID.Office, out.Next, limit)
-		if err != nil {
+		if buf, f, err = s.pageFrame(r.Context(), buf[:0], f.Next, limit); err != nil {
 			if r.Context().Err() == nil {
 				s.logf("pull stream: device %s: %v", se.device, fmt.Errorf("store: %w", err))
 			}
@@ -175,8 +176,45 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, se session) {
 			// well (a clean end would only be short).
 			panic(http.ErrAbortHandler)
 		}
-		out = syncproto.PullResponse{Envelopes: p.Envelopes, Next: p.Next, Last: p.Last}
 	}
+}
+
+// framed is what a pull stream needs to know of a page it sent.
+type framed struct {
+	Next, Last  uint64
+	Count, Data int // envelopes, and bytes of their data
+}
+
+// pageFrame appends to buf the frame of the page after after. A store
+// that can hand envelopes over one at a time (central.EnvelopeReader)
+// has them copied straight into the frame; any other builds the page.
+func (s *Server) pageFrame(ctx context.Context, buf []byte, after uint64, limit int) ([]byte, framed, error) {
+	var f framed
+	if er, ok := s.Store.(central.EnvelopeReader); ok {
+		at := len(buf)
+		buf = syncproto.StartPullFrame(buf)
+		p, err := er.PullEach(ctx, s.ID.Office, after, limit, func(e *central.Envelope) error {
+			buf = syncproto.AppendPullEnvelope(buf, e)
+			f.Count++
+			f.Data += len(e.Data)
+			return nil
+		})
+		if err != nil {
+			return buf[:at], framed{}, err
+		}
+		f.Next, f.Last = p.Next, p.Last
+		return syncproto.EndPullFrame(buf, at, f.Count, p.Next, p.Last), f, nil
+	}
+	p, err := s.Store.Pull(ctx, s.ID.Office, after, limit)
+	if err != nil {
+		return buf, framed{}, err
+	}
+	buf = syncproto.AppendPullFrame(buf, &syncproto.PullResponse{Envelopes: p.Envelopes, Next: p.Next, Last: p.Last})
+	f = framed{Next: p.Next, Last: p.Last, Count: len(p.Envelopes)}
+	for _, e := range p.Envelopes {
+		f.Data += len(e.Data)
+	}
+	return buf, f, nil
 }
 
 // getTable answers any enrolled device, before anyone logs in on it: a PC

@@ -16,6 +16,7 @@ import (
 	"github.com/madoguchi-jp/madoguchi/app/server"
 	"github.com/madoguchi-jp/madoguchi/app/syncclient"
 	"github.com/madoguchi-jp/madoguchi/app/syncproto"
+	"github.com/madoguchi-jp/madoguchi/storage/central"
 )
 
 // syncSession is a server without rate limits (opts after), an enrolled
@@ -103,12 +104,25 @@ func TestMalformedPushChangesNothing(t *testing.T) {
 	}
 }
 
+// pagesOnly is a store without central.EnvelopeReader: the server builds
+// each page of a stream with Pull.
+type pagesOnly struct{ central.Store }
+
 // TestPullStream: a stream is the pages that single pulls would give, one
 // after the other, and it stops at the pages asked for or once the device
-// has caught up; a bad number of pages is refused.
+// has caught up; a bad number of pages is refused. Both ways a server makes
+// a stream's pages are tried: envelope by envelope from the store, and
+// whole pages.
 func TestPullStream(t *testing.T) {
+	t.Run("envelope by envelope", func(t *testing.T) { testPullStream(t) }) // the embedded store
+	t.Run("whole pages", func(t *testing.T) {
+		testPullStream(t, func(s *server.Server) { s.Store = pagesOnly{s.Store} })
+	})
+}
+
+func testPullStream(t *testing.T, opts ...func(*server.Server)) {
 	ctx := context.Background()
-	ss := newSyncSession(t)
+	ss := newSyncSession(t, opts...)
 	cl, creds, se, sign := ss.cl, ss.creds, ss.se, ss.sign
 	var items []syncproto.Item
 	for i := range 25 {

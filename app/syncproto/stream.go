@@ -30,6 +30,36 @@ func AppendPullFrame(b []byte, p *PullResponse) []byte {
 	return b
 }
 
+// StartPullFrame appends the start of a frame whose envelopes follow one
+// at a time (AppendPullEnvelope): for a server that reads them from its
+// store one by one and never holds the page. EndPullFrame completes it,
+// given len(b) before StartPullFrame; the frame is then byte for byte
+// what AppendPullFrame makes of the same page.
+func StartPullFrame(b []byte) []byte {
+	b = append(b, 0, 0, 0, 0)
+	b = append(b, wireMagic...)
+	b = append(b, typePullResponse, wireVersion)
+	return append(b, make([]byte, 8+8+4)...) // Next, Last, count: EndPullFrame
+}
+
+// AppendPullEnvelope appends e, with its device and cursor, to a frame
+// begun by StartPullFrame.
+func AppendPullEnvelope(b []byte, e *central.Envelope) []byte {
+	return appendEnvelope(b, *e, true)
+}
+
+// EndPullFrame completes the frame that starts at b[at:] (StartPullFrame)
+// with its n envelopes: it writes the frame's length, the page's next
+// and last cursors and the count.
+func EndPullFrame(b []byte, at, n int, next, last uint64) []byte {
+	h := b[at+4+len(wireMagic)+2:][:0]
+	h = put64(h, next)
+	h = put64(h, last)
+	putLen(h, 4, n)
+	binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at-4))
+	return b
+}
+
 // PullStream reads the pages of a pull stream, one frame at a time.
 type PullStream struct {
 	r   io.Reader

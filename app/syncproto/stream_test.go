@@ -61,6 +61,30 @@ func TestPullStreamRoundTrip(t *testing.T) {
 	}
 }
 
+// TestPullFrameByEnvelope: a frame built envelope by envelope
+// (StartPullFrame, AppendPullEnvelope, EndPullFrame), after bytes already
+// in the buffer, is byte for byte AppendPullFrame's frame of the page.
+func TestPullFrameByEnvelope(t *testing.T) {
+	w := honest(t)
+	for _, p := range []*PullResponse{
+		{Envelopes: clone(w.log[:3]), Next: 3, Last: 8},
+		{Envelopes: clone(w.log[3:8]), Next: 8, Last: 1 << 40},
+		{Next: 8, Last: 8},
+	} {
+		for _, before := range [][]byte{nil, []byte("an earlier frame")} {
+			want := AppendPullFrame(bytes.Clone(before), p)
+			b := StartPullFrame(bytes.Clone(before))
+			for i := range p.Envelopes {
+				b = AppendPullEnvelope(b, &p.Envelopes[i])
+			}
+			b = EndPullFrame(b, len(before), len(p.Envelopes), p.Next, p.Last)
+			if !bytes.Equal(b, want) {
+				t.Fatalf("page of %d envelopes after %d bytes: the frames differ", len(p.Envelopes), len(before))
+			}
+		}
+	}
+}
+
 func TestPullStreamRefused(t *testing.T) {
 	w := honest(t)
 	one := stream(&PullResponse{Envelopes: clone(w.log[:2]), Next: 2, Last: 8})

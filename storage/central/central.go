@@ -237,6 +237,19 @@ type PushResult struct {
 	Last       uint64    // the office's highest cursor after the push
 }
 
+// EnvelopeReader is a Store that can also hand over a page's envelopes
+// one at a time without building the page: a pull stream copies each into
+// its answer and needs nothing else (the server uses it when the store
+// has it).
+type EnvelopeReader interface {
+	// PullEach calls fn with each envelope of the page that Pull with the
+	// same arguments returns, in cursor order, and returns that page
+	// without its envelopes. The envelope's byte fields are the store's
+	// own memory, valid only during the call: fn copies what it keeps. An
+	// error from fn ends the page and PullEach returns it as it is.
+	PullEach(ctx context.Context, office string, after uint64, limit int, fn func(*Envelope) error) (Page, error)
+}
+
 // Page is one answer of Pull.
 type Page struct {
 	Envelopes []Envelope

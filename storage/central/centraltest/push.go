@@ -20,7 +20,7 @@ func testPushPull(t *testing.T, b Backend) {
 	if r.Stored != 5 || r.Duplicates != 0 || r.Last != 5 || r.Head.Seq != 5 || !bytes.Equal(r.Head.Hash, d.head.Hash) {
 		t.Fatalf("push result %+v", r)
 	}
-	p, err := s.Pull(t.Context(), d.office, 0, 10)
+	p, err := pull(t, s, d.office, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +51,11 @@ func testPushPull(t *testing.T, b Backend) {
 
 	// An empty office pulls nothing; an unknown one is not found.
 	other := found(t, s)
-	p, err = s.Pull(t.Context(), other.office, 0, 10)
+	p, err = pull(t, s, other.office, 0, 10)
 	if err != nil || len(p.Envelopes) != 0 || p.More || p.Next != 0 || p.Last != 0 {
 		t.Fatalf("pull of an empty office: %+v, %v", p, err)
 	}
-	_, err = s.Pull(t.Context(), "no-such-office", 0, 10)
+	_, err = pull(t, s, "no-such-office", 0, 10)
 	wantErr(t, err, central.ErrNotFound, "pull of an unknown office")
 	_, err = s.Push(t.Context(), (&device{office: "no-such-office", id: "dev-1"}).batch("B", 1, 0))
 	wantErr(t, err, central.ErrNotFound, "push to an unknown office")
@@ -239,7 +239,7 @@ func testPaging(t *testing.T, b Backend) {
 	}
 	var after uint64
 	for i, n := range []int{100, 100, 50} {
-		p, err := s.Pull(t.Context(), d1.office, after, 100)
+		p, err := pull(t, s, d1.office, after, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,21 +249,21 @@ func testPaging(t *testing.T, b Backend) {
 		wantEnvelopes(t, p.Envelopes, want[after:after+uint64(n)], after+1)
 		after = p.Next
 	}
-	p, err := s.Pull(t.Context(), d1.office, after, 100)
+	p, err := pull(t, s, d1.office, after, 100)
 	if err != nil || len(p.Envelopes) != 0 || p.More || p.Next != 250 {
 		t.Fatalf("pull at the end: %d envelopes, More %v, Next %d, %v", len(p.Envelopes), p.More, p.Next, err)
 	}
 	// Past the end, and limits out of range.
-	if p, err := s.Pull(t.Context(), d1.office, 1000, 100); err != nil || len(p.Envelopes) != 0 || p.Next != 1000 {
+	if p, err := pull(t, s, d1.office, 1000, 100); err != nil || len(p.Envelopes) != 0 || p.Next != 1000 {
 		t.Fatalf("pull past the end: %+v, %v", p, err)
 	}
 	for _, limit := range []int{0, -1, central.MaxPage + 1} {
-		p, err := s.Pull(t.Context(), d1.office, 0, limit)
+		p, err := pull(t, s, d1.office, 0, limit)
 		if err != nil || len(p.Envelopes) != 250 || p.More {
 			t.Fatalf("limit %d: %d envelopes, More %v, %v", limit, len(p.Envelopes), p.More, err)
 		}
 	}
-	p, _ = s.Pull(t.Context(), d1.office, 249, 1)
+	p, _ = pull(t, s, d1.office, 249, 1)
 	if len(p.Envelopes) != 1 || p.More {
 		t.Fatalf("last page of one: %d envelopes, More %v", len(p.Envelopes), p.More)
 	}
@@ -287,7 +287,7 @@ func testPageBytes(t *testing.T, b Backend) {
 		n     int
 		more  bool
 	}{{0, 2, true}, {2, 1, true}, {3, 1, false}} {
-		p, err := s.Pull(t.Context(), d.office, c.after, 10)
+		p, err := pull(t, s, d.office, c.after, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -423,7 +423,7 @@ func testLimits(t *testing.T, b Backend) {
 	push(t, s, big)
 	full := d.batch("F", central.MaxBatch, 2000)
 	push(t, s, full)
-	p, err := s.Pull(t.Context(), d.office, 0, 1)
+	p, err := pull(t, s, d.office, 0, 1)
 	if err != nil || len(p.Envelopes) != 1 || !bytes.Equal(p.Envelopes[0].Data, big.Envelopes[0].Data) {
 		t.Fatalf("the largest envelope came back as %d envelopes, %v", len(p.Envelopes), err)
 	}

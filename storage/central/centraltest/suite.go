@@ -54,6 +54,7 @@ func Run(t *testing.T, b Backend) {
 		{"InvalidBatch", testInvalidBatch},
 		{"Paging", testPaging},
 		{"PageBytes", testPageBytes},
+		{"PullEachStops", testPullEachStops},
 		{"Limits", testLimits},
 		{"CursorPerOffice", testCursorPerOffice},
 		{"ChainContinuity", testChainContinuity},
@@ -191,7 +192,7 @@ func pullAll(tb testing.TB, s central.Store, office string, after uint64, limit 
 	tb.Helper()
 	var all []central.Envelope
 	for {
-		p, err := s.Pull(tb.Context(), office, after, limit)
+		p, err := pull(tb, s, office, after, limit)
 		if err != nil {
 			tb.Fatalf("Pull after %d: %v", after, err)
 		}
@@ -209,6 +210,74 @@ func pullAll(tb testing.TB, s central.Store, office string, after uint64, limit 
 			return all
 		}
 	}
+}
+
+// pull is s.Pull. When s also hands envelopes over one at a time
+// (central.EnvelopeReader), pull checks that PullEach, called right after
+// with the same arguments, gives the same page (each envelope copied, as
+// its callers must) or an error of the same kind. Use it only where no one
+// pushes meanwhile.
+func pull(tb testing.TB, s central.Store, office string, after uint64, limit int) (central.Page, error) {
+	tb.Helper()
+	p, err := s.Pull(tb.Context(), office, after, limit)
+	er, ok := s.(central.EnvelopeReader)
+	if !ok {
+		return p, err
+	}
+	var each []central.Envelope
+	q, eachErr := er.PullEach(tb.Context(), office, after, limit, func(e *central.Envelope) error {
+		c := *e
+		c.Link.Prev, c.Link.Hash, c.Link.Sig = bytes.Clone(e.Link.Prev), bytes.Clone(e.Link.Hash), bytes.Clone(e.Link.Sig)
+		c.Data = bytes.Clone(e.Data)
+		each = append(each, c)
+		return nil
+	})
+	if (err == nil) != (eachErr == nil) {
+		tb.Fatalf("after %d limit %d: Pull gave %v, PullEach %v", after, limit, err, eachErr)
+	}
+	for _, kind := range []error{central.ErrNotFound, central.ErrInvalid, central.ErrCorrupt, central.ErrClosed, context.Canceled} {
+		if errors.Is(err, kind) != errors.Is(eachErr, kind) {
+			tb.Fatalf("after %d limit %d: Pull gave %v, PullEach %v", after, limit, err, eachErr)
+		}
+	}
+	if err != nil {
+		return p, err
+	}
+	if q.Envelopes != nil || q.Next != p.Next || q.Last != p.Last || q.More != p.More || len(each) != len(p.Envelopes) {
+		tb.Fatalf("after %d limit %d: PullEach gave %d envelopes, Next %d, Last %d, More %v; Pull %d, %d, %d, %v",
+			after, limit, len(each), q.Next, q.Last, q.More, len(p.Envelopes), p.Next, p.Last, p.More)
+	}
+	for i, e := range each {
+		if !sameEnvelope(e, p.Envelopes[i]) || e.Cursor != p.Envelopes[i].Cursor {
+			tb.Fatalf("after %d limit %d: envelope %d differs between PullEach and Pull", after, limit, i)
+		}
+	}
+	return p, nil
+}
+
+// testPullEachStops: an error from PullEach's function ends the page and
+// comes back as it is (for a store that has PullEach).
+func testPullEachStops(t *testing.T, b Backend) {
+	s := b.Open(t)
+	er, ok := s.(central.EnvelopeReader)
+	if !ok {
+		t.Skip("the store builds every page")
+	}
+	d := found(t, s)
+	push(t, s, d.batch("S", 10, 100))
+	stop := errors.New("enough")
+	calls := 0
+	_, err := er.PullEach(t.Context(), d.office, 0, 0, func(*central.Envelope) error {
+		if calls++; calls == 3 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || calls != 3 {
+		t.Fatalf("PullEach after its function failed on the third envelope: %v after %d calls", err, calls)
+	}
+	_, err = er.PullEach(t.Context(), "no-such-office", 0, 0, func(*central.Envelope) error { return nil })
+	wantErr(t, err, central.ErrNotFound, "PullEach of an unknown office")
 }
 
 // sameEnvelope compares everything but the cursor.

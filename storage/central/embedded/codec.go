@@ -88,10 +88,10 @@ func (w *writer) time(t time.Time) {
 
 // reader reads a value; the first error sticks.
 type reader struct {
-	b     []byte
-	what  string
-	err   error
-	arena *arena // where bytes copies to, if set (else a fresh slice each)
+	b    []byte
+	what string
+	err  error
+	view bool // bytes returns parts of b (else a fresh slice each)
 }
 
 // arena holds the byte fields of a page of envelopes in a few large
@@ -112,10 +112,12 @@ func (a *arena) copy(b []byte) []byte {
 	return a.buf[start:len(a.buf):len(a.buf)]
 }
 
-func newReader(what string, b []byte) *reader {
-	r := &reader{b: b, what: what}
-	if r.u8() != valueV1 && r.err == nil {
-		r.fail("format %d", b[0])
+// newReader starts reading b, a value of format valueV1 (a reader is a
+// value, so that decoding a page's envelopes allocates none).
+func newReader(what string, b []byte) reader {
+	r := reader{b: b, what: what}
+	if v := r.u8(); v != valueV1 && r.err == nil {
+		r.fail("format %d", v)
 	}
 	return r
 }
@@ -155,7 +157,8 @@ func (r *reader) u64() uint64 {
 	return binary.BigEndian.Uint64(b)
 }
 
-// bytes reads a length-prefixed byte string of at most max bytes (a copy).
+// bytes reads a length-prefixed byte string of at most max bytes (a copy,
+// unless r.view).
 func (r *reader) bytes(max int) []byte {
 	lb := r.take(4)
 	if lb == nil {
@@ -167,8 +170,8 @@ func (r *reader) bytes(max int) []byte {
 		return nil
 	}
 	b := r.take(int(n))
-	if r.arena != nil && b != nil {
-		return r.arena.copy(b)
+	if r.view {
+		return b
 	}
 	return bytes.Clone(b)
 }
@@ -238,14 +241,28 @@ func encodeEnvelope(e central.Envelope) []byte {
 	return w.b
 }
 
-func decodeEnvelope(b []byte) (central.Envelope, error) { return decodeEnvelopeIn(b, nil) }
+func decodeEnvelope(b []byte) (central.Envelope, error) {
+	var dev string
+	e, err := viewEnvelope(b, &dev)
+	if err != nil {
+		return central.Envelope{}, err
+	}
+	e.Link.Prev, e.Link.Hash, e.Link.Sig = bytes.Clone(e.Link.Prev), bytes.Clone(e.Link.Hash), bytes.Clone(e.Link.Sig)
+	e.Data = bytes.Clone(e.Data)
+	return e, nil
+}
 
-// decodeEnvelopeIn decodes an envelope whose byte fields are copied into
-// a (nil: a fresh slice each).
-func decodeEnvelopeIn(b []byte, a *arena) (central.Envelope, error) {
+// viewEnvelope decodes an envelope whose byte fields are parts of b. Its
+// Device is *dev when the bytes are the same (and *dev becomes it
+// otherwise), so that a page of one device's envelopes has one string.
+func viewEnvelope(b []byte, dev *string) (central.Envelope, error) {
 	r := newReader("envelope", b)
-	r.arena = a
-	e := central.Envelope{ID: r.str(central.MaxID), Rev: r.str(central.MaxRev), Device: r.str(central.MaxName)}
+	r.view = true
+	e := central.Envelope{ID: string(r.bytes(central.MaxID)), Rev: string(r.bytes(central.MaxRev))}
+	if d := r.bytes(central.MaxName); string(d) != *dev {
+		*dev = string(d)
+	}
+	e.Device = *dev
 	e.Link.Seq = r.seq()
 	e.Link.Prev = r.bytes(central.MaxHash)
 	e.Link.Hash = r.bytes(central.MaxHash)

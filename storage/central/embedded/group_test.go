@@ -505,7 +505,12 @@ func TestGroupTooBig(t *testing.T) {
 	for _, estimate := range []bool{true, false} {
 		t.Run(fmt.Sprintf("estimate=%v", estimate), func(t *testing.T) {
 			const devices, per, size = 10, 1000, 1900 // about 2 MB a batch, 20 MB in all
+			// Envelopes in the tables, not the value log: a transaction
+			// then holds their bytes, and 20 MB are more than one.
+			old := valueThreshold
+			valueThreshold = 4 << 10
 			s, devs := newOffice(t, devices+1)
+			valueThreshold = old
 			if !estimate {
 				s.maxSize, s.maxCount = math.MaxInt64, math.MaxInt64
 			}
@@ -673,4 +678,64 @@ func TestGroupCloseWhilePushesWait(t *testing.T) {
 	}
 	defer s2.Close()
 	wantStored(t, s2, append(stored, held)...)
+}
+
+// TestEnvelopesInTablesAndValueLog: a store written when envelopes stayed
+// in Badger's tables (what earlier versions did) reads the same after
+// reopening with them in the value log, old and new envelopes mixed in
+// one page, and whole pages equal envelope-by-envelope reads.
+func TestEnvelopesInTablesAndValueLog(t *testing.T) {
+	old := valueThreshold
+	valueThreshold = 4 << 10
+	s, devs := newOffice(t, 1)
+	valueThreshold = old
+	first := devs[0].batch("old", 50, 1500)
+	if _, err := s.Push(t.Context(), first); err != nil {
+		t.Fatal(err)
+	}
+	dir := s.db.Opts().Dir
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if got := s.db.Opts().ValueThreshold; got != valueThreshold {
+		t.Fatalf("reopened with threshold %d, want %d", got, valueThreshold)
+	}
+	next := devs[0].batch("new", 50, 1500)
+	if _, err := s.Push(t.Context(), next); err != nil {
+		t.Fatal(err)
+	}
+	wantStored(t, s, first, next)
+	for _, limit := range []int{0, 7} {
+		var after uint64
+		for {
+			p, err := s.Pull(t.Context(), "office-g", after, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var each []central.Envelope
+			q, err := s.PullEach(t.Context(), "office-g", after, limit, func(e *central.Envelope) error {
+				c := *e
+				c.Data = bytes.Clone(e.Data)
+				each = append(each, c)
+				return nil
+			})
+			if err != nil || q.Next != p.Next || q.More != p.More || len(each) != len(p.Envelopes) {
+				t.Fatalf("after %d: PullEach %d envelopes Next %d, %v; Pull %d, Next %d", after, len(each), q.Next, err, len(p.Envelopes), p.Next)
+			}
+			for i := range each {
+				if !bytes.Equal(each[i].Data, p.Envelopes[i].Data) || each[i].Cursor != p.Envelopes[i].Cursor {
+					t.Fatalf("after %d: envelope %d differs", after, i)
+				}
+			}
+			if !p.More {
+				break
+			}
+			after = p.Next
+		}
+	}
 }

@@ -95,16 +95,27 @@ func Open(dir string) (*Store, error) {
 	return s, nil
 }
 
+// valueThreshold is the size from which Badger keeps a value in its value
+// log and a pointer to it in the tables (badgerOptions); tests raise it.
+var valueThreshold int64 = 1 << 10
+
 // badgerOptions: SyncWrites, so a push that returned is on disk; no
-// compression; values above 2 KiB in the value log, so that the largest
-// batch (MaxBatch envelopes, MaxBatchBytes) fits one transaction of a 64 MiB
-// memtable (Badger's largest is 15 % of it).
+// compression; values of valueThreshold bytes and more in the value log.
+// That is where envelopes go (all but the smallest): written once, never
+// again by a compaction, and a pull reads them in place from Badger's map
+// of the file, where a value in a table is copied twice by Badger's
+// iterator before anyone sees it. It also keeps the largest batch
+// (MaxBatch envelopes, MaxBatchBytes) well within one transaction of a
+// 64 MiB memtable (Badger's largest is 15 % of it). The values that
+// change on every push (office, device: a few hundred bytes) stay in the
+// tables, where compactions drop their old versions; the value log is
+// rewritten only by a redaction (redact.go).
 func badgerOptions(dir string) badger.Options {
 	return badger.DefaultOptions(dir).
 		WithSyncWrites(true).
 		WithCompression(options.None).
 		WithMemTableSize(64 << 20).
-		WithValueThreshold(2 << 10).
+		WithValueThreshold(valueThreshold).
 		WithBlockCacheSize(64 << 20).
 		WithNumVersionsToKeep(1).
 		WithLogger(nil)
@@ -238,11 +249,42 @@ func getLogin(txn *badger.Txn, officeID, login string) (central.Login, error) {
 
 // Pull returns a page of envelopes (central.Store).
 func (s *Store) Pull(ctx context.Context, officeID string, after uint64, limit int) (central.Page, error) {
+	// Each envelope's byte fields are copied once into the page's arena.
+	var envs []central.Envelope
+	var a arena
+	p, err := s.pull(ctx, officeID, after, limit, func(n uint64) { envs = make([]central.Envelope, 0, n) },
+		func(e *central.Envelope) error {
+			c := *e
+			c.Link.Prev, c.Link.Hash, c.Link.Sig = a.copy(e.Link.Prev), a.copy(e.Link.Hash), a.copy(e.Link.Sig)
+			c.Data = a.copy(e.Data)
+			envs = append(envs, c)
+			return nil
+		})
+	if err != nil {
+		return central.Page{}, err
+	}
+	p.Envelopes = envs
+	return p, nil
+}
+
+var _ central.EnvelopeReader = (*Store)(nil)
+
+// PullEach hands over the envelopes of the page Pull returns one at a
+// time, their byte fields read in place (central.EnvelopeReader).
+func (s *Store) PullEach(ctx context.Context, officeID string, after uint64, limit int, fn func(*central.Envelope) error) (central.Page, error) {
+	return s.pull(ctx, officeID, after, limit, func(uint64) {}, fn)
+}
+
+// pull reads the page after after in one transaction: it calls size with
+// an upper bound of the page's count, then fn with each envelope, whose
+// byte fields are Badger's memory (valid during the call).
+func (s *Store) pull(ctx context.Context, officeID string, after uint64, limit int, size func(uint64), fn func(*central.Envelope) error) (central.Page, error) {
 	if err := central.CheckID("office", officeID); err != nil {
 		return central.Page{}, fmt.Errorf("pull: %w", err)
 	}
 	limit = central.PageLimit(limit)
 	var p central.Page
+	var fnErr error
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		off, err := getOffice(txn, officeID)
 		if err != nil {
@@ -252,17 +294,17 @@ func (s *Store) Pull(ctx context.Context, officeID string, after uint64, limit i
 		if after >= off.Last {
 			return nil
 		}
-		p.Envelopes = make([]central.Envelope, 0, min(uint64(limit), off.Last-after))
+		size(min(uint64(limit), off.Last-after))
 		// Values are read in place (no prefetch: its goroutine and copy
-		// per item cost more than the read), each envelope's byte fields
-		// copied once into the page's arena.
+		// per item cost more than the read). Envelopes are in the value
+		// log (badgerOptions), so in place means Badger's map of the file.
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: cursorPrefix(officeID)})
 		defer it.Close()
-		var a arena
-		size := 0
+		var dev string // the last envelope's device: a page holds few
+		n, data := 0, 0
 		for it.Seek(cursorKey(officeID, after+1)); it.Valid(); it.Next() {
 			item := it.Item()
-			if len(p.Envelopes) == limit {
+			if n == limit {
 				p.More = true
 				break
 			}
@@ -270,25 +312,39 @@ func (s *Store) Pull(ctx context.Context, officeID string, after uint64, limit i
 			if err != nil {
 				return err
 			}
-			var e central.Envelope
+			more := false
 			err = item.Value(func(v []byte) error {
-				e, err = decodeEnvelopeIn(v, &a) // copies what it keeps
-				return err
+				e, err := viewEnvelope(v, &dev)
+				if err != nil {
+					return fmt.Errorf("cursor %d: %w", c, err)
+				}
+				if n > 0 && data+len(e.Data) > central.MaxPageBytes {
+					more = true
+					return nil
+				}
+				e.Cursor = c
+				if err := fn(&e); err != nil {
+					fnErr = err
+					return err
+				}
+				n++
+				data += len(e.Data)
+				p.Next = c
+				return nil
 			})
 			if err != nil {
-				return fmt.Errorf("cursor %d: %w", c, err)
+				return err
 			}
-			if len(p.Envelopes) > 0 && size+len(e.Data) > central.MaxPageBytes {
+			if more {
 				p.More = true
 				break
 			}
-			e.Cursor = c
-			size += len(e.Data)
-			p.Envelopes = append(p.Envelopes, e)
-			p.Next = c
 		}
 		return ctx.Err()
 	})
+	if fnErr != nil && errors.Is(err, fnErr) {
+		return central.Page{}, fnErr
+	}
 	if err != nil {
 		return central.Page{}, fmt.Errorf("pull of office %s after %d: %w", officeID, after, err)
 	}
