@@ -42,11 +42,22 @@ type Item struct {
 // endian), prev, id, rev, each but seq preceded by its length in 4 bytes big
 // endian, and last SHA-256(data) (32 bytes).
 func LinkHash(office, device string, seq uint64, prev []byte, id, rev string, data []byte) []byte {
-	return linkHashSum(office, device, seq, prev, id, rev, sha256.Sum256(data))
+	sum := linkHash(office, device, seq, prev, id, rev, data)
+	return sum[:]
+}
+
+// linkHash is LinkHash as an array (a pull checks one per envelope).
+func linkHash(office, device string, seq uint64, prev []byte, id, rev string, data []byte) [32]byte {
+	return linkHashArray(office, device, seq, prev, id, rev, sha256.Sum256(data))
 }
 
 // linkHashSum is LinkHash of data whose SHA-256 is d.
 func linkHashSum(office, device string, seq uint64, prev []byte, id, rev string, d [32]byte) []byte {
+	sum := linkHashArray(office, device, seq, prev, id, rev, d)
+	return sum[:]
+}
+
+func linkHashArray(office, device string, seq uint64, prev []byte, id, rev string, d [32]byte) [32]byte {
 	// One buffer and one hash: a pull computes this for every version.
 	var stack [256]byte
 	b := append(stack[:0], linkDomain...)
@@ -57,8 +68,7 @@ func linkHashSum(office, device string, seq uint64, prev []byte, id, rev string,
 	b = appendLP(b, id)
 	b = appendLP(b, rev)
 	b = append(b, d[:]...)
-	sum := sha256.Sum256(b)
-	return sum[:]
+	return sha256.Sum256(b)
 }
 
 // appendLP appends p preceded by its length in 4 bytes big endian.

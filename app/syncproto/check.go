@@ -110,6 +110,12 @@ func (c *Checker) Page(after uint64, p central.Page, keys func(login string) [][
 		}
 		out = append(out, e)
 	}
+	// The heads point into the page until here: they keep copies.
+	for d := range last {
+		h := heads[d]
+		h.Hash = bytes.Clone(h.Hash)
+		heads[d] = h
+	}
 	c.heads = heads
 	return out, nil
 }
@@ -149,7 +155,7 @@ func (c *Checker) link(heads map[string]Head, envs []central.Envelope, i int, ve
 		return fmt.Errorf("%s: %v: %w", envName(e), err, ErrTampered)
 	}
 	l := e.Link
-	if !bytes.Equal(l.Hash, LinkHash(c.office, e.Device, l.Seq, l.Prev, e.ID, e.Rev, e.Data)) {
+	if sum := linkHash(c.office, e.Device, l.Seq, l.Prev, e.ID, e.Rev, e.Data); !bytes.Equal(l.Hash, sum[:]) {
 		// A version the server erased keeps the SHA-256 of its bytes.
 		if _, redacted := Redaction(c.office, e); !redacted || IsHeads(e.ID) {
 			return fmt.Errorf("%s: link hash does not match the envelope: %w", envName(e), ErrTampered)
@@ -186,7 +192,7 @@ func (c *Checker) link(heads map[string]Head, envs []central.Envelope, i int, ve
 	case !bytes.Equal(l.Prev, h.Hash):
 		return fmt.Errorf("%s: does not link to the head seen at seq %d: %w", envName(e), h.Seq, ErrForked)
 	}
-	heads[e.Device] = Head{Seq: l.Seq, Hash: bytes.Clone(l.Hash)}
+	heads[e.Device] = Head{Seq: l.Seq, Hash: l.Hash} // Page copies the last
 	return nil
 }
 

@@ -30,6 +30,16 @@ func AppendPullFrame(b []byte, p *PullResponse) []byte {
 	return b
 }
 
+// FrameSize is the size in bytes of p's frame in a pull stream, its
+// length included: len(AppendPullFrame(nil, p)), without encoding it.
+func FrameSize(p *PullResponse) int {
+	n := 4 + len(wireMagic) + 2 + 8 + 8 + 4
+	for _, e := range p.Envelopes {
+		n += envelopeSize(e)
+	}
+	return n
+}
+
 // StartPullFrame appends the start of a frame whose envelopes follow one
 // at a time (AppendPullEnvelope): for a server that reads them from its
 // store one by one and never holds the page. EndPullFrame completes it,

@@ -63,7 +63,8 @@ func TestPullStreamRoundTrip(t *testing.T) {
 
 // TestPullFrameByEnvelope: a frame built envelope by envelope
 // (StartPullFrame, AppendPullEnvelope, EndPullFrame), after bytes already
-// in the buffer, is byte for byte AppendPullFrame's frame of the page.
+// in the buffer, is byte for byte AppendPullFrame's frame of the page,
+// and FrameSize says its size.
 func TestPullFrameByEnvelope(t *testing.T) {
 	w := honest(t)
 	for _, p := range []*PullResponse{
@@ -80,6 +81,9 @@ func TestPullFrameByEnvelope(t *testing.T) {
 			b = EndPullFrame(b, len(before), len(p.Envelopes), p.Next, p.Last)
 			if !bytes.Equal(b, want) {
 				t.Fatalf("page of %d envelopes after %d bytes: the frames differ", len(p.Envelopes), len(before))
+			}
+			if n := FrameSize(p); n != len(want)-len(before) {
+				t.Fatalf("page of %d envelopes: FrameSize %d, frame of %d bytes", len(p.Envelopes), n, len(want)-len(before))
 			}
 		}
 	}

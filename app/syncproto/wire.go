@@ -239,7 +239,8 @@ func (p *PullResponse) appendTo(b []byte) []byte {
 	return b
 }
 
-// envelopeSize is an upper bound of an envelope's encoded size.
+// envelopeSize is an envelope's encoded size with its device and cursor
+// (fields too long for their length's width are encoded whole too).
 func envelopeSize(e central.Envelope) int {
 	return 2 + len(e.ID) + 1 + len(e.Rev) + 1 + len(e.Device) + 8 + 8 + 1 + len(e.Link.Prev) + 1 + len(e.Link.Hash) +
 		2 + len(e.Link.Sig) + 4 + len(e.Data)

@@ -301,6 +301,7 @@ func (s *Store) pull(ctx context.Context, officeID string, after uint64, limit i
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: cursorPrefix(officeID)})
 		defer it.Close()
 		var dev string // the last envelope's device: a page holds few
+		var e central.Envelope // one for the page: fn gets its address
 		n, data := 0, 0
 		for it.Seek(cursorKey(officeID, after+1)); it.Valid(); it.Next() {
 			item := it.Item()
@@ -314,8 +315,7 @@ func (s *Store) pull(ctx context.Context, officeID string, after uint64, limit i
 			}
 			more := false
 			err = item.Value(func(v []byte) error {
-				e, err := viewEnvelope(v, &dev)
-				if err != nil {
+				if e, err = viewEnvelope(v, &dev); err != nil {
 					return fmt.Errorf("cursor %d: %w", c, err)
 				}
 				if n > 0 && data+len(e.Data) > central.MaxPageBytes {
