@@ -300,7 +300,7 @@ func (s *Store) pull(ctx context.Context, officeID string, after uint64, limit i
 		// log (badgerOptions), so in place means Badger's map of the file.
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: cursorPrefix(officeID)})
 		defer it.Close()
-		var dev string // the last envelope's device: a page holds few
+		var dev string         // the last envelope's device: a page holds few
 		var e central.Envelope // one for the page: fn gets its address
 		n, data := 0, 0
 		for it.Seek(cursorKey(officeID, after+1)); it.Valid(); it.Next() {
