@@ -55,11 +55,11 @@ func cursorKey(office string, cursor uint64) []byte {
 	return binary.BigEndian.AppendUint64(cursorPrefix(office), cursor)
 }
 
-// splitCursorKey returns the cursor of an envelope key of the office.
-func splitCursorKey(key []byte, office string) (uint64, error) {
-	p := cursorPrefix(office)
+// splitCursorKey returns the cursor of an envelope key of the office
+// whose cursorPrefix is p (a pull makes it once for its page).
+func splitCursorKey(key, p []byte) (uint64, error) {
 	if len(key) != len(p)+8 || !bytes.HasPrefix(key, p) {
-		return 0, fmt.Errorf("envelope key of %d bytes outside office %s: %w", len(key), office, central.ErrCorrupt)
+		return 0, fmt.Errorf("envelope key of %d bytes outside %q: %w", len(key), p, central.ErrCorrupt)
 	}
 	c := binary.BigEndian.Uint64(key[len(p):])
 	if c == 0 {

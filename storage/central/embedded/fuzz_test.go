@@ -99,7 +99,7 @@ func FuzzSplitCursorKey(f *testing.F) {
 	f.Add([]byte("c/office-1\x00"), "office-1")
 	f.Add(cursorKey("office-1", 0), "office-1")
 	f.Fuzz(func(t *testing.T, key []byte, office string) {
-		c, err := splitCursorKey(key, office)
+		c, err := splitCursorKey(key, cursorPrefix(office))
 		if err != nil {
 			wantCorrupt(t, err)
 			return

@@ -298,7 +298,8 @@ func (s *Store) pull(ctx context.Context, officeID string, after uint64, limit i
 		// Values are read in place (no prefetch: its goroutine and copy
 		// per item cost more than the read). Envelopes are in the value
 		// log (badgerOptions), so in place means Badger's map of the file.
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: cursorPrefix(officeID)})
+		prefix := cursorPrefix(officeID)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 		defer it.Close()
 		var dev string         // the last envelope's device: a page holds few
 		var e central.Envelope // one for the page: fn gets its address
@@ -309,7 +310,7 @@ func (s *Store) pull(ctx context.Context, officeID string, after uint64, limit i
 				p.More = true
 				break
 			}
-			c, err := splitCursorKey(item.Key(), officeID)
+			c, err := splitCursorKey(item.Key(), prefix)
 			if err != nil {
 				return err
 			}
