@@ -32,13 +32,7 @@ func AppendPullFrame(b []byte, p *PullResponse) []byte {
 
 // FrameSize is the size in bytes of p's frame in a pull stream, its
 // length included: len(AppendPullFrame(nil, p)), without encoding it.
-func FrameSize(p *PullResponse) int {
-	n := 4 + len(wireMagic) + 2 + 8 + 8 + 4
-	for _, e := range p.Envelopes {
-		n += envelopeSize(e)
-	}
-	return n
-}
+func FrameSize(p *PullResponse) int { return 4 + p.size() }
 
 // StartPullFrame appends the start of a frame whose envelopes follow one
 // at a time (AppendPullEnvelope): for a server that reads them from its
@@ -47,9 +41,7 @@ func FrameSize(p *PullResponse) int {
 // what AppendPullFrame makes of the same page.
 func StartPullFrame(b []byte) []byte {
 	b = append(b, 0, 0, 0, 0)
-	b = append(b, wireMagic...)
-	b = append(b, typePullResponse, wireVersion)
-	return append(b, make([]byte, 8+8+4)...) // Next, Last, count: EndPullFrame
+	return (&PullResponse{}).appendTo(b) // Next, Last and the count: EndPullFrame
 }
 
 // AppendPullEnvelope appends e, with its device and cursor, to a frame

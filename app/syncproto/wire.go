@@ -219,9 +219,9 @@ func (p *PullResponse) Marshal() []byte {
 	return p.appendTo(make([]byte, 0, p.size()))
 }
 
-// size is an upper bound of the response's encoded size.
+// size is the response's encoded size.
 func (p *PullResponse) size() int {
-	n := 64
+	n := len(wireMagic) + 2 + 8 + 8 + 4 // header, Next, Last, count
 	for _, e := range p.Envelopes {
 		n += envelopeSize(e)
 	}

@@ -252,14 +252,13 @@ func (s *Store) Pull(ctx context.Context, officeID string, after uint64, limit i
 	// Each envelope's byte fields are copied once into the page's arena.
 	var envs []central.Envelope
 	var a arena
-	p, err := s.pull(ctx, officeID, after, limit, func(n uint64) { envs = make([]central.Envelope, 0, n) },
-		func(e *central.Envelope) error {
-			c := *e
-			c.Link.Prev, c.Link.Hash, c.Link.Sig = a.copy(e.Link.Prev), a.copy(e.Link.Hash), a.copy(e.Link.Sig)
-			c.Data = a.copy(e.Data)
-			envs = append(envs, c)
-			return nil
-		})
+	p, err := s.pull(ctx, officeID, after, limit, func(e *central.Envelope) error {
+		c := *e
+		c.Link.Prev, c.Link.Hash, c.Link.Sig = a.copy(e.Link.Prev), a.copy(e.Link.Hash), a.copy(e.Link.Sig)
+		c.Data = a.copy(e.Data)
+		envs = append(envs, c)
+		return nil
+	})
 	if err != nil {
 		return central.Page{}, err
 	}
@@ -272,13 +271,13 @@ var _ central.EnvelopeReader = (*Store)(nil)
 // PullEach hands over the envelopes of the page Pull returns one at a
 // time, their byte fields read in place (central.EnvelopeReader).
 func (s *Store) PullEach(ctx context.Context, officeID string, after uint64, limit int, fn func(*central.Envelope) error) (central.Page, error) {
-	return s.pull(ctx, officeID, after, limit, func(uint64) {}, fn)
+	return s.pull(ctx, officeID, after, limit, fn)
 }
 
-// pull reads the page after after in one transaction: it calls size with
-// an upper bound of the page's count, then fn with each envelope, whose
-// byte fields are Badger's memory (valid during the call).
-func (s *Store) pull(ctx context.Context, officeID string, after uint64, limit int, size func(uint64), fn func(*central.Envelope) error) (central.Page, error) {
+// pull reads the page after after in one transaction and calls fn with
+// each envelope, whose byte fields are Badger's memory (valid during the
+// call).
+func (s *Store) pull(ctx context.Context, officeID string, after uint64, limit int, fn func(*central.Envelope) error) (central.Page, error) {
 	if err := central.CheckID("office", officeID); err != nil {
 		return central.Page{}, fmt.Errorf("pull: %w", err)
 	}
@@ -294,7 +293,6 @@ func (s *Store) pull(ctx context.Context, officeID string, after uint64, limit i
 		if after >= off.Last {
 			return nil
 		}
-		size(min(uint64(limit), off.Last-after))
 		// Values are read in place (no prefetch: its goroutine and copy
 		// per item cost more than the read). Envelopes are in the value
 		// log (badgerOptions), so in place means Badger's map of the file.
